@@ -1,0 +1,30 @@
+// Two projects: unit specs (pure, run in parallel) and integration specs
+// (real Postgres and Redis, run in band by `npm run test:int`).
+const fs = require('node:fs');
+const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swcrc.$schema;
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  // cel-js and node-pg-migrate ship as ES modules; transform them to CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js)/)'],
+  moduleNameMapper: {
+    '^@anom/(domain|db|contracts)$': '<rootDir>/libs/$1/src/index.ts',
+  },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,3 @@
+export * from './vocabulary';
+export * from './jobs/evaluate.job';
+export * from './jobs/maintenance.job';

@@ -1,0 +1,11 @@
+/**
+ * The maintenance queue runs scheduled housekeeping (BullMQ job schedulers),
+ * so exactly one worker runs each tick however many processes are up.
+ */
+export const MAINTENANCE_QUEUE = 'maintenance';
+/** Re-enqueue ingest batches that are still pending (Redis or a worker was down). */
+export const SWEEP_BATCHES_JOB = 'sweep-batches';
+export const SWEEP_SCHEDULER_ID = 'sweep-batches-every-10s';
+export const SWEEP_EVERY_MS = 10_000;
+/** A pending batch younger than this is left alone: its job is probably in flight. */
+export const SWEEP_MIN_AGE_MS = 15_000;

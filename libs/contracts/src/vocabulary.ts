@@ -1,0 +1,28 @@
+/** Alert and rule severities, lowest first. The index is the rank used for escalation. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Field types a business schema may declare. */
+export const FIELD_TYPES = ['number', 'integer', 'string', 'boolean', 'timestamp', 'enum', 'object'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Rule kinds of the rule model (DESIGN.md "Rules are data"). */
+export const RULE_KINDS = ['immediate', 'sequence', 'absence', 'aggregate', 'baseline'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** Rule kinds the engine evaluates today; the others are refused with a clear error. */
+export const SUPPORTED_RULE_KINDS: readonly RuleKind[] = ['immediate'];
+
+/** Alert lifecycle: open -> acknowledged -> resolved (resolve is allowed from open too). */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** Where a rule came from. */
+export const RULE_ORIGINS = ['user', 'seed', 'suggestion'] as const;
+export type RuleOrigin = (typeof RULE_ORIGINS)[number];
+
+/** One problem in a request, as in RFC 9457 `errors[]`: a JSON pointer into the request body and the reason. */
+export interface InputErrorDetail {
+  pointer: string;
+  detail: string;
+}

@@ -1,0 +1,48 @@
+import type { InputErrorDetail } from '@anom/contracts';
+
+/**
+ * Stable error codes of the domain. The api's problem filter maps each code to
+ * an HTTP status with an exhaustive switch, so adding a code without a mapping
+ * fails to compile.
+ */
+export type DomainErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'BUSINESS_NOT_FOUND'
+  | 'BUSINESS_EXISTS'
+  | 'BUSINESS_ARCHIVED'
+  | 'BUSINESS_SCHEMA_INVALID'
+  | 'FIELD_NOT_FOUND'
+  | 'FIELD_EXISTS'
+  | 'FIELD_IN_USE'
+  | 'SOURCE_NOT_FOUND'
+  | 'RULE_NOT_FOUND'
+  | 'RULE_INVALID'
+  | 'RULE_NAME_TAKEN'
+  | 'ALERT_NOT_FOUND'
+  | 'ALERT_TRANSITION_INVALID'
+  | 'EVENTS_INVALID'
+  | 'EVENTS_MALFORMED'
+  | 'BATCH_NOT_FOUND'
+  | 'BATCH_TOO_LARGE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
+
+/**
+ * A failure a caller can act on. `errors` names each offending place with a
+ * JSON pointer into the input and a reason (RFC 9457 `errors[]`).
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly errors: InputErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** Prefix every pointer of `errors` with `prefix` (e.g. `/fields/2`). */
+export function prefixPointers(prefix: string, errors: InputErrorDetail[]): InputErrorDetail[] {
+  return errors.map((e) => ({ pointer: `${prefix}${e.pointer}`, detail: e.detail }));
+}

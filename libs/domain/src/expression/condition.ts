@@ -1,0 +1,180 @@
+import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import type { InputErrorDetail } from '@anom/contracts';
+import type { FieldDefinition } from '../schema/business-schema';
+
+/**
+ * CEL conditions over a business schema, staged like cel-es:
+ * parse -> check (against the schema) -> compile (a reusable closure) -> run.
+ *
+ * Typing: `number` and `integer` fields are CEL `double`; integer literals mix
+ * with them freely (`heart_rate == 100`, `cpu_percent + 5 > 90`) through
+ * registered `double op int` overloads, because CEL's strict numeric typing
+ * would otherwise reject the conditions people naturally write. `enum` and
+ * `string` are `string`, `boolean` is `bool`, `timestamp` is
+ * `google.protobuf.Timestamp`, `object` is `map`.
+ *
+ * Library: @marcbachmann/cel-js (https://github.com/google/cel-spec semantics).
+ */
+
+/** Outcome of running a condition on one event: errors are values, never thrown. */
+export type ConditionResult = { ok: true; value: boolean } | { ok: false; error: string };
+
+export interface CompiledCondition {
+  readonly source: string;
+  /** Schema fields the condition references, in order of first use. */
+  readonly fields: readonly string[];
+  /** Runs the condition on a payload (a validated event). Never throws. */
+  run(payload: Record<string, unknown>): ConditionResult;
+}
+
+export type CheckResult = { ok: true; condition: CompiledCondition } | { ok: false; errors: InputErrorDetail[] };
+
+const CEL_TYPE: Record<FieldDefinition['type'], string> = {
+  number: 'double',
+  integer: 'double',
+  string: 'string',
+  enum: 'string',
+  boolean: 'bool',
+  timestamp: 'google.protobuf.Timestamp',
+  object: 'map',
+};
+
+const MIXED_NUMERIC: Record<string, (a: number, b: number) => unknown> = {
+  '==': (a, b) => a === b,
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+};
+
+/** Builds the CEL environment of a schema. One per schema version is enough. */
+export function createConditionEnvironment(fields: readonly FieldDefinition[]): Environment {
+  const env = new Environment({ limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 32 } });
+  for (const [op, fn] of Object.entries(MIXED_NUMERIC)) {
+    env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
+    // `==` registers both directions at once; the arithmetic operators do not.
+    if (op !== '==') env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+  }
+  for (const f of fields) env.registerVariable(f.name, CEL_TYPE[f.type]);
+  return env;
+}
+
+/**
+ * Parses and type-checks `source` against `fields` and compiles it.
+ * Errors point at `pointer` (the JSON pointer of the condition in the request)
+ * and name the field or operator at fault, with a did-you-mean for typos.
+ */
+export function compileCondition(source: string, fields: readonly FieldDefinition[], pointer = '/condition', env = createConditionEnvironment(fields)): CheckResult {
+  if (typeof source !== 'string' || source.trim() === '') {
+    return { ok: false, errors: [{ pointer, detail: 'must be a non-empty CEL expression' }] };
+  }
+  if (source.length > 4_000) return { ok: false, errors: [{ pointer, detail: 'must be at most 4000 characters' }] };
+  const check = safeCheck(env, source);
+  if (!check.valid) {
+    return { ok: false, errors: [{ pointer, detail: explain(check.error, source, fields) }] };
+  }
+  if (check.type !== 'bool') {
+    return { ok: false, errors: [{ pointer, detail: `must be a boolean expression, but '${source}' is ${check.type}` }] };
+  }
+  const program = env.parse(source);
+  const referenced = referencedIdentifiers(program.ast).filter((n) => fields.some((f) => f.name === n));
+  // In a pure conjunction a missing field can only make the result false or an
+  // error, so skip CEL entirely; with ||, ?: or has() the field may not matter.
+  const conjunctive = !/\|\||\?|\bhas\s*\(/.test(source);
+  const timestampFields = fields.filter((f) => f.type === 'timestamp' && referenced.includes(f.name)).map((f) => f.name);
+  const run = (payload: Record<string, unknown>): ConditionResult => {
+    // A referenced field that is absent makes the condition false, not an error:
+    // optional fields are normal.
+    if (conjunctive) {
+      for (const name of referenced) {
+        const v = payload[name];
+        if (v === undefined || v === null) return { ok: true, value: false };
+      }
+    }
+    let ctx = payload;
+    if (timestampFields.length > 0) {
+      ctx = { ...payload };
+      for (const name of timestampFields) if (ctx[name] != null) ctx[name] = new Date(ctx[name] as string | number);
+    }
+    try {
+      return { ok: true, value: program(ctx) === true };
+    } catch (err) {
+      const message = err instanceof Error ? firstLine(err.message) : String(err);
+      if (MISSING_VALUE.test(message)) return { ok: true, value: false };
+      return { ok: false, error: message };
+    }
+  };
+  return { ok: true, condition: { source, fields: referenced, run } };
+}
+
+// cel-js's messages for an absent or null variable: an absent optional field.
+const MISSING_VALUE = /^Unknown variable: |got 'null'$/;
+
+function safeCheck(env: Environment, source: string): { valid: boolean; type?: string; error?: unknown } {
+  try {
+    return env.check(source);
+  } catch (error) {
+    return { valid: false, error };
+  }
+}
+
+function explain(error: unknown, source: string, fields: readonly FieldDefinition[]): string {
+  const e = error as { summary?: string; message?: string; range?: { start: number } } | undefined;
+  const summary = e?.summary ?? firstLine(e?.message ?? 'invalid expression');
+  const at = e?.range ? ` (at column ${e.range.start + 1})` : '';
+  const unknown = /^Unknown variable: (\S+)/.exec(summary);
+  if (unknown) {
+    const name = unknown[1];
+    const guess = closest(name, fields.map((f) => f.name));
+    return `unknown field '${name}'${at}${guess ? `; did you mean '${guess}'?` : ''}`;
+  }
+  const overload = /no such overload: (.+)$/.exec(summary);
+  if (overload) return `type mismatch: no operator for ${overload[1]}${at} in '${source}'`;
+  return `${summary}${at}`;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+function referencedIdentifiers(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const n of node) referencedIdentifiers(n, out);
+  } else if (node && typeof node === 'object' && 'op' in node) {
+    const n = node as ASTNode;
+    if (n.op === 'id' && typeof n.args === 'string') {
+      if (!out.includes(n.args)) out.push(n.args);
+    } else {
+      referencedIdentifiers(n.args, out);
+    }
+  }
+  return out;
+}
+
+/** Closest name by Levenshtein distance, if within a third of the name's length. */
+function closest(name: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = levenshtein(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
