@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../common/actor.decorator';
+import { AlertsService } from './alerts.service';
+import { AlertNoteDto, ListAlertsQuery } from './dto/alert.dto';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get()
+  list(@Query() q: ListAlertsQuery) {
+    return this.alerts.list(q);
+  }
+
+  @Get(':alertId')
+  get(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
+    return this.alerts.get(alertId);
+  }
+
+  @Post(':alertId/acknowledge')
+  @HttpCode(200)
+  acknowledge(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Body() dto: AlertNoteDto, @Actor() actor: string) {
+    return this.alerts.acknowledge(alertId, actor, dto.note ?? null);
+  }
+
+  @Post(':alertId/resolve')
+  @HttpCode(200)
+  resolve(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Body() dto: AlertNoteDto, @Actor() actor: string) {
+    return this.alerts.resolve(alertId, actor, dto.note ?? null);
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@anom/domain';
+import { AlertRepository, type AlertRecord, type AlertTransitionRecord } from '@anom/db';
+import type { AlertStatus, Severity } from '@anom/contracts';
+import { decodeCursor, toPage, type Page } from '../common/pagination';
+import type { ListAlertsQuery } from './dto/alert.dto';
+
+export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[] };
+
+/** Alert queries and the human side of the lifecycle: acknowledge, resolve. */
+@Injectable()
+export class AlertsService {
+  constructor(private readonly alerts: AlertRepository) {}
+
+  async list(q: ListAlertsQuery): Promise<Page<AlertRecord>> {
+    const limit = q.limit ?? 50;
+    const before = q.cursor ? decodeCursor(q.cursor, isAlertCursor) : undefined;
+    const rows = await this.alerts.list({
+      businessId: q.businessId,
+      status: q.status as AlertStatus[] | undefined,
+      severity: q.severity as Severity[] | undefined,
+      ruleId: q.ruleId,
+      limit: limit + 1,
+      before: before && { firstSeenAt: new Date(before.t), id: before.id },
+    });
+    return toPage(rows, limit, (a) => ({ t: a.firstSeenAt.toISOString(), id: a.id }));
+  }
+
+  /** The alert with its history (state changes, escalations) and the ids of up to 100 events involved. */
+  async get(id: string): Promise<AlertDetail> {
+    const alert = await this.alerts.findById(id);
+    if (!alert) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
+    const [history, eventIds] = await Promise.all([this.alerts.history(id), this.alerts.eventIds(id, 100)]);
+    return { ...alert, history, eventIds };
+  }
+
+  /** open -> acknowledged. Throws ALERT_TRANSITION_INVALID from any other state. */
+  async acknowledge(id: string, actor: string, note: string | null): Promise<AlertRecord> {
+    return this.move(id, ['open'], 'acknowledged', actor, note);
+  }
+
+  /** open | acknowledged -> resolved (by a person). */
+  async resolve(id: string, actor: string, note: string | null): Promise<AlertRecord> {
+    return this.move(id, ['open', 'acknowledged'], 'resolved', actor, note);
+  }
+
+  private async move(id: string, from: AlertStatus[], to: 'acknowledged' | 'resolved', actor: string, note: string | null): Promise<AlertRecord> {
+    const moved = await this.alerts.transition(id, from, to, actor, note, new Date());
+    if (moved) return moved;
+    const current = await this.alerts.findById(id);
+    if (!current) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
+    throw new DomainError('ALERT_TRANSITION_INVALID', `alert '${id}' is ${current.status}; only ${from.join(' or ')} alerts can be ${to}`);
+  }
+}
+
+function isAlertCursor(v: unknown): v is { t: string; id: string } {
+  const c = v as { t?: unknown; id?: unknown };
+  return !!c && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
+}

@@ -1,0 +1,51 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ALERT_STATUSES, SEVERITIES } from '@anom/contracts';
+
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+
+export class ListAlertsQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  businessId?: string;
+
+  @ApiPropertyOptional({ description: 'Comma-separated: open,acknowledged,resolved' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(ALERT_STATUSES as unknown as string[], { each: true, message: `each status must be one of ${ALERT_STATUSES.join(', ')}` })
+  status?: string[];
+
+  @ApiPropertyOptional({ description: 'Comma-separated severities' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(SEVERITIES as unknown as string[], { each: true, message: `each severity must be one of ${SEVERITIES.join(', ')}` })
+  severity?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  ruleId?: string;
+
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}
+
+export class AlertNoteDto {
+  @ApiPropertyOptional({ example: 'Called the patient; sensor was loose.' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ProblemFilter } from './common/filters/problem.filter';
+import { createValidationPipe } from './common/pipes/validation.pipe';
+import type { ApiConfig } from './config/api.config';
+import { NdjsonBody } from './ingestion/ingestion.service';
+
+/**
+ * Builds the api (Fastify adapter), ready to `listen` or to `inject` in tests:
+ * problem+json for every error, NDJSON ingest, body limit, OpenAPI at /docs.
+ */
+export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.ingestMaxBodyBytes,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (req.headers['x-request-id'] as string) || randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.enableCors({ origin: true });
+  const logger = await app.resolve(PinoLogger);
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: config.ingestMaxBodyBytes });
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, new NdjsonBody(body as string)));
+
+  app.useGlobalFilters(new ProblemFilter(logger, config.ingestMaxBodyBytes));
+  app.useGlobalPipes(createValidationPipe());
+
+  const doc = new DocumentBuilder()
+    .setTitle('Anom')
+    .setDescription('Self-hosted anomaly detection: businesses, sources, rules, ingest, alerts. Errors are RFC 9457 application/problem+json.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  await fastify.ready();
+  return app;
+}

@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AlertsModule } from './alerts/alerts.module';
+import { BusinessDefModule } from './business-def/business-def.module';
+import { AuthGuard } from './common/guards/auth.guard';
+import type { ApiConfig } from './config/api.config';
+import { HealthModule } from './health/health.module';
+import { InfraModule } from './infra/infra.module';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { RulesModule } from './rules/rules.module';
+import { SourcesModule } from './sources/sources.module';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            transport: config.prettyLogs ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) || randomUUID(),
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+          },
+        }),
+        InfraModule.forConfig(config),
+        HealthModule,
+        BusinessDefModule,
+        SourcesModule,
+        RulesModule,
+        IngestionModule,
+        AlertsModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, checkBusinessSchema, parseRuleDefinition, type FieldDefinition } from '@anom/domain';
+import { AuditRepository, BusinessRepository, RuleRepository, type BusinessRecord, type SchemaPatch } from '@anom/db';
+import { decodeCursor, toPage, type Page } from '../common/pagination';
+import type { CreateBusinessDto, FieldDto, ListBusinessesQuery, UpdateBusinessDto, UpdateFieldDto } from './dto/business.dto';
+
+/**
+ * Business definitions and their schemas. Every schema change (fields,
+ * event-time field, entity keys) is checked as a whole, refused if a live rule
+ * would stop type-checking, and bumps the schema version.
+ */
+@Injectable()
+export class BusinessesService {
+  constructor(
+    private readonly businesses: BusinessRepository,
+    private readonly rules: RuleRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(dto: CreateBusinessDto, actor: string): Promise<BusinessRecord> {
+    const fields = dto.fields.map(toField);
+    const schema = { fields, timestampField: dto.timestampField ?? null, entityKeyFields: dto.entityKeyFields ?? [], timezone: dto.timezone ?? 'UTC' };
+    this.assertSchema(schema);
+    if (await this.businesses.findById(dto.id)) throw new DomainError('BUSINESS_EXISTS', `a business with id '${dto.id}' exists (ids are never reused, archived ones included)`, [{ pointer: '/id', detail: 'is taken' }]);
+    const created = await this.businesses.create({ id: dto.id, name: dto.name, description: dto.description ?? '', retentionDays: dto.retentionDays ?? 30, ...schema });
+    await this.audit.record({ actor, action: 'create', entityType: 'business', entityId: created.id, after: created });
+    return created;
+  }
+
+  async list(q: ListBusinessesQuery): Promise<Page<BusinessRecord>> {
+    const limit = q.limit ?? 50;
+    const after = q.cursor ? decodeCursor(q.cursor, (v): v is string => typeof v === 'string') : undefined;
+    const rows = await this.businesses.list({ includeArchived: q.includeArchived === 'true', limit: limit + 1, after });
+    return toPage(rows, limit, (b) => b.id);
+  }
+
+  /** The business, archived or not. Throws BUSINESS_NOT_FOUND. */
+  async get(id: string): Promise<BusinessRecord> {
+    const b = await this.businesses.findById(id);
+    if (!b) throw new DomainError('BUSINESS_NOT_FOUND', `no business '${id}'`);
+    return b;
+  }
+
+  /** The business if it is live. Throws BUSINESS_NOT_FOUND or BUSINESS_ARCHIVED. */
+  async getLive(id: string): Promise<BusinessRecord> {
+    const b = await this.get(id);
+    if (b.archivedAt) throw new DomainError('BUSINESS_ARCHIVED', `business '${id}' is archived`);
+    return b;
+  }
+
+  async update(id: string, dto: UpdateBusinessDto, actor: string): Promise<BusinessRecord> {
+    const before = await this.getLive(id);
+    const timezone = dto.timezone ?? before.timezone;
+    const schemaChanged = dto.timestampField !== undefined || dto.entityKeyFields !== undefined;
+    const schema: SchemaPatch = {
+      fields: before.fields,
+      timestampField: dto.timestampField !== undefined ? dto.timestampField : before.timestampField,
+      entityKeyFields: dto.entityKeyFields ?? before.entityKeyFields,
+    };
+    this.assertSchema({ ...schema, timezone });
+    let after = await this.businesses.update(id, { name: dto.name, description: dto.description, timezone: dto.timezone, retentionDays: dto.retentionDays });
+    if (schemaChanged) after = await this.businesses.replaceSchema(id, schema);
+    await this.audit.record({ actor, action: 'update', entityType: 'business', entityId: id, before, after });
+    return after;
+  }
+
+  async archive(id: string, actor: string): Promise<BusinessRecord> {
+    const before = await this.getLive(id);
+    const after = await this.businesses.archive(id, new Date());
+    await this.audit.record({ actor, action: 'archive', entityType: 'business', entityId: id, before, after });
+    return after;
+  }
+
+  async addField(id: string, dto: FieldDto, actor: string): Promise<BusinessRecord> {
+    const b = await this.getLive(id);
+    if (b.fields.some((f) => f.name === dto.name)) throw new DomainError('FIELD_EXISTS', `business '${id}' already has a field '${dto.name}'`, [{ pointer: '/name', detail: 'is taken' }]);
+    return this.changeFields(b, [...b.fields, toField(dto)], actor, 'add-field', dto.name);
+  }
+
+  async updateField(id: string, name: string, dto: UpdateFieldDto, actor: string): Promise<BusinessRecord> {
+    const b = await this.getLive(id);
+    const current = b.fields.find((f) => f.name === name);
+    if (!current) throw new DomainError('FIELD_NOT_FOUND', `business '${id}' has no field '${name}'`);
+    const merged: FieldDefinition = { ...current, ...toField({ ...current, ...dto, name } as FieldDto) };
+    if (dto.type !== undefined && dto.type !== 'enum' && dto.enum === undefined) delete merged.enum;
+    return this.changeFields(b, b.fields.map((f) => (f.name === name ? merged : f)), actor, 'update-field', name);
+  }
+
+  async deleteField(id: string, name: string, actor: string): Promise<BusinessRecord> {
+    const b = await this.getLive(id);
+    if (!b.fields.some((f) => f.name === name)) throw new DomainError('FIELD_NOT_FOUND', `business '${id}' has no field '${name}'`);
+    if (b.timestampField === name) throw new DomainError('FIELD_IN_USE', `'${name}' is the event-time field; change timestampField first`);
+    if (b.entityKeyFields.includes(name)) throw new DomainError('FIELD_IN_USE', `'${name}' is an entity-key field; change entityKeyFields first`);
+    return this.changeFields(b, b.fields.filter((f) => f.name !== name), actor, 'delete-field', name);
+  }
+
+  private async changeFields(b: BusinessRecord, fields: FieldDefinition[], actor: string, action: string, fieldName: string): Promise<BusinessRecord> {
+    const schema: SchemaPatch = { fields, timestampField: b.timestampField, entityKeyFields: b.entityKeyFields };
+    this.assertSchema({ ...schema, timezone: b.timezone });
+    // A live rule must still type-check against the new schema.
+    for (const rule of await this.rules.listByBusiness(b.id)) {
+      const r = parseRuleDefinition(rule.definition, fields);
+      if (!r.ok) {
+        throw new DomainError('FIELD_IN_USE', `rule '${rule.name}' would no longer be valid: ${r.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, [{ pointer: `/rules/${rule.id}`, detail: r.errors[0].detail }]);
+      }
+    }
+    const after = await this.businesses.replaceSchema(b.id, schema);
+    await this.audit.record({ actor, action, entityType: 'field', entityId: `${b.id}/${fieldName}`, before: b.fields.find((f) => f.name === fieldName), after: after.fields.find((f) => f.name === fieldName) });
+    return after;
+  }
+
+  private assertSchema(schema: Parameters<typeof checkBusinessSchema>[0]): void {
+    const errors = checkBusinessSchema(schema);
+    if (errors.length > 0) throw new DomainError('BUSINESS_SCHEMA_INVALID', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), errors);
+  }
+}
+
+function toField(dto: FieldDto): FieldDefinition {
+  const f: FieldDefinition = { name: dto.name, type: dto.type, required: dto.required ?? false };
+  if (dto.unit != null) f.unit = dto.unit;
+  if (dto.enum != null) f.enum = dto.enum;
+  if (dto.min != null) f.min = dto.min;
+  if (dto.max != null) f.max = dto.max;
+  if (dto.description != null) f.description = dto.description;
+  return f;
+}

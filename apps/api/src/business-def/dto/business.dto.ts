@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { FIELD_TYPES, type FieldType } from '@anom/contracts';
+import { BUSINESS_ID_PATTERN } from '@anom/domain';
+
+export class FieldDto {
+  @ApiProperty({ example: 'heart_rate' })
+  @IsString()
+  @Length(1, 64)
+  name!: string;
+
+  @ApiProperty({ enum: FIELD_TYPES })
+  @IsIn(FIELD_TYPES as unknown as string[], { message: `must be one of ${FIELD_TYPES.join(', ')}` })
+  type!: FieldType;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  required?: boolean;
+
+  @ApiPropertyOptional({ example: 'bpm' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 32)
+  unit?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  enum?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  min?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  max?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 500)
+  description?: string;
+}
+
+export class UpdateFieldDto extends PartialType(OmitType(FieldDto, ['name'] as const)) {}
+
+export class CreateBusinessDto {
+  @ApiProperty({ example: 'camel-routes', description: 'Slug used in every URL: lowercase letters, digits, single dashes' })
+  @IsString()
+  @Length(2, 64)
+  @Matches(BUSINESS_ID_PATTERN, { message: 'must be a slug: lowercase letters, digits and single dashes (camel-routes)' })
+  id!: string;
+
+  @ApiProperty({ example: 'Camel route monitoring' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Zurich', default: 'UTC' })
+  @IsOptional()
+  @IsString()
+  timezone?: string;
+
+  @ApiPropertyOptional({ example: 'timestamp', nullable: true, description: 'Field holding the event time; omit to use the receive time' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  timestampField?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['routeId'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  entityKeyFields?: string[];
+
+  @ApiPropertyOptional({ default: 30, description: 'Days events are kept' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionDays?: number;
+
+  @ApiProperty({ type: [FieldDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => FieldDto)
+  fields!: FieldDto[];
+}
+
+export class UpdateBusinessDto extends PartialType(OmitType(CreateBusinessDto, ['id', 'fields'] as const)) {}
+
+export class ListBusinessesQuery {
+  @ApiPropertyOptional({ description: 'Include archived businesses' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeArchived?: 'true' | 'false';
+
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}

@@ -1,0 +1,45 @@
+import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, RuleRepository, SourceRepository } from '@anom/db';
+import { EvaluateQueues, createRedis } from '@anom/queue';
+import type { ApiConfig } from '../config/api.config';
+import { API_CONFIG } from './tokens';
+
+export const REDIS = Symbol('REDIS');
+
+const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository].map((R) => ({
+  provide: R,
+  useFactory: (db: Database) => new R(db),
+  inject: [Database],
+}));
+
+/** Storage and queue clients shared by every api module. */
+@Global()
+@Module({})
+export class InfraModule implements OnApplicationShutdown {
+  static forConfig(config: ApiConfig) {
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: Database, useFactory: () => new Database(config.databaseUrl, 20) },
+        { provide: REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-api' }) },
+        { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
+        ...repositories,
+      ],
+      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, ...repositories],
+    };
+  }
+
+  constructor(
+    private readonly db: Database,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly queues: EvaluateQueues,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close().catch(() => undefined);
+    this.redis.disconnect();
+    await this.db.close();
+  }
+}

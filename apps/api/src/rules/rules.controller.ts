@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../common/actor.decorator';
+import { RuleBodyDto } from './dto/rule.dto';
+import { RulesService } from './rules.service';
+
+@ApiTags('rules')
+@ApiBearerAuth()
+@Controller()
+export class RulesController {
+  constructor(private readonly rules: RulesService) {}
+
+  @Post('businesses/:businessId/rules')
+  create(@Param('businessId') businessId: string, @Body() body: RuleBodyDto, @Actor() actor: string) {
+    return this.rules.create(businessId, body, actor);
+  }
+
+  @Get('businesses/:businessId/rules')
+  list(@Param('businessId') businessId: string) {
+    return this.rules.list(businessId);
+  }
+
+  @Get('rules/:ruleId')
+  get(@Param('ruleId', new ParseUUIDPipe()) ruleId: string) {
+    return this.rules.get(ruleId);
+  }
+
+  @Patch('rules/:ruleId')
+  update(@Param('ruleId', new ParseUUIDPipe()) ruleId: string, @Body() body: RuleBodyDto, @Actor() actor: string) {
+    return this.rules.update(ruleId, body, actor);
+  }
+
+  @Delete('rules/:ruleId')
+  remove(@Param('ruleId', new ParseUUIDPipe()) ruleId: string, @Actor() actor: string) {
+    return this.rules.remove(ruleId, actor);
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { BusinessDefModule } from '../business-def/business-def.module';
+import { SourcesController } from './sources.controller';
+import { SourcesService } from './sources.service';
+
+@Module({ imports: [BusinessDefModule], controllers: [SourcesController], providers: [SourcesService] })
+export class SourcesModule {}

@@ -1,0 +1,37 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@anom/domain';
+import { AuditRepository, SourceRepository, type SourceRecord } from '@anom/db';
+import { BusinessesService } from '../business-def/businesses.service';
+import { hashToken } from '../common/guards/auth.guard';
+
+/** Ingest credentials: the token is returned once, at creation, and stored only as a hash. */
+@Injectable()
+export class SourcesService {
+  constructor(
+    private readonly sources: SourceRepository,
+    private readonly businesses: BusinessesService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(businessId: string, name: string, actor: string): Promise<SourceRecord & { token: string }> {
+    await this.businesses.getLive(businessId);
+    // 32 random bytes: a hash lookup is safe without a slow KDF at this entropy.
+    const token = `anom_${randomBytes(32).toString('base64url')}`;
+    const source = await this.sources.create({ id: randomUUID(), businessId, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 10) });
+    await this.audit.record({ actor, action: 'create', entityType: 'source', entityId: source.id, after: source });
+    return { ...source, token };
+  }
+
+  async list(businessId: string): Promise<{ items: SourceRecord[]; nextCursor: null }> {
+    await this.businesses.get(businessId);
+    return { items: await this.sources.listByBusiness(businessId), nextCursor: null };
+  }
+
+  async revoke(businessId: string, sourceId: string, actor: string): Promise<SourceRecord> {
+    const revoked = await this.sources.revoke(businessId, sourceId, new Date());
+    if (!revoked) throw new DomainError('SOURCE_NOT_FOUND', `business '${businessId}' has no live source '${sourceId}'`);
+    await this.audit.record({ actor, action: 'revoke', entityType: 'source', entityId: sourceId, after: revoked });
+    return revoked;
+  }
+}

@@ -1,0 +1,51 @@
+import { bool, cleanEnv, num, str, url } from 'envalid';
+import { SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS } from '@anom/contracts';
+
+/** Validated configuration of the worker process. */
+export interface WorkerConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  logLevel: string;
+  prettyLogs: boolean;
+  evaluatePartitions: number;
+  queuePrefix: string;
+  /** How often the sweeper looks for pending batches (ms). */
+  sweepEveryMs: number;
+  /** A pending batch younger than this (ms) is assumed in flight and left alone. */
+  sweepMinAgeMs: number;
+}
+
+/** Reads and validates the environment once; throws one Error listing every bad key. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  // envalid applies devDefault only when NODE_ENV is set and not production.
+  const e = cleanEnv(
+    { ...env, NODE_ENV: env.NODE_ENV || 'development' },
+    {
+      NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
+      DATABASE_URL: url({ devDefault: 'postgres://postgres@127.0.0.1:5432/anom' }),
+      REDIS_URL: url({ devDefault: 'redis://127.0.0.1:6379' }),
+      LOG_LEVEL: str({ choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' }),
+      LOG_PRETTY: bool({ devDefault: true, default: false }),
+      EVALUATE_PARTITIONS: num({ default: 4 }),
+      QUEUE_PREFIX: str({ default: 'anom' }),
+      SWEEP_EVERY_MS: num({ default: SWEEP_EVERY_MS }),
+      SWEEP_MIN_AGE_MS: num({ default: SWEEP_MIN_AGE_MS }),
+    },
+    {
+      reporter: ({ errors }) => {
+        const keys = Object.entries(errors);
+        if (keys.length > 0) throw new Error(`invalid environment:\n${keys.map(([k, err]) => `  ${k}: ${err?.message || 'missing'}`).join('\n')}`);
+      },
+    },
+  );
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    prettyLogs: e.LOG_PRETTY,
+    evaluatePartitions: e.EVALUATE_PARTITIONS,
+    queuePrefix: e.QUEUE_PREFIX,
+    sweepEveryMs: e.SWEEP_EVERY_MS,
+    sweepMinAgeMs: e.SWEEP_MIN_AGE_MS,
+  };
+}

@@ -1,0 +1,4 @@
+/** Injection token of the validated WorkerConfig. */
+export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
+/** Redis connection for producers (the sweeper's enqueues). */
+export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');

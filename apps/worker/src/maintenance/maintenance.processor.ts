@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { MAINTENANCE_QUEUE, SWEEP_BATCHES_JOB, SWEEP_SCHEDULER_ID } from '@anom/contracts';
+import { createRedis } from '@anom/queue';
+import type { WorkerConfig } from '../config/worker.config';
+import { WORKER_CONFIG } from '../infra/tokens';
+import { SweepService } from './sweep.service';
+
+/**
+ * Scheduled housekeeping through a BullMQ job scheduler, so one worker runs
+ * each tick however many are up. Also sweeps once at start-up.
+ */
+@Injectable()
+export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private worker?: Worker;
+  private queue?: Queue;
+  private connection?: Redis;
+
+  constructor(
+    private readonly sweeper: SweepService,
+    private readonly logger: PinoLogger,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {
+    logger.setContext('MaintenanceProcessor');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance' });
+    this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connection, prefix: this.config.queuePrefix });
+    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.sweepEveryMs }, { name: SWEEP_BATCHES_JOB, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    this.worker = new Worker(
+      MAINTENANCE_QUEUE,
+      async (job) => {
+        if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep() };
+        return null;
+      },
+      { connection: this.connection.duplicate(), prefix: this.config.queuePrefix, concurrency: 1 },
+    );
+    this.worker.on('error', (err) => this.logger.error({ err }, 'maintenance worker error'));
+    this.worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name }, 'maintenance job failed'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.queue?.close();
+    this.connection?.disconnect();
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { evaluateQueueName, type EvaluateJobData } from '@anom/contracts';
+import { createRedis } from '@anom/queue';
+import type { WorkerConfig } from '../config/worker.config';
+import { WORKER_CONFIG } from '../infra/tokens';
+import { EvaluateService, type EvaluateOutcome } from './evaluate.service';
+
+/**
+ * Consumes the partitioned evaluate queues: one BullMQ Worker per partition,
+ * each queue held to a global concurrency of 1 so a business's batches run
+ * one at a time, in order, across all worker processes. A thin adapter: the
+ * work is EvaluateService's.
+ */
+@Injectable()
+export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly workers: Worker<EvaluateJobData, EvaluateOutcome>[] = [];
+  private readonly connections: Redis[] = [];
+
+  constructor(
+    private readonly evaluate: EvaluateService,
+    private readonly logger: PinoLogger,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {
+    logger.setContext('EvaluateProcessor');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const admin = createRedis(this.config.redisUrl, { name: 'anom-worker-admin' });
+    this.connections.push(admin);
+    for (let p = 0; p < this.config.evaluatePartitions; p++) {
+      const name = evaluateQueueName(p);
+      const queue = new Queue(name, { connection: admin, prefix: this.config.queuePrefix });
+      await queue.setGlobalConcurrency(1);
+      await queue.close();
+      const connection = createRedis(this.config.redisUrl, { name: `anom-worker-${name}` });
+      this.connections.push(connection);
+      const worker = new Worker<EvaluateJobData, EvaluateOutcome>(name, (job) => this.process(job), {
+        connection,
+        prefix: this.config.queuePrefix,
+        concurrency: 1,
+      });
+      worker.on('failed', (job, err) => this.logger.error({ err, batchId: job?.data.batchId, attempts: job?.attemptsMade }, 'evaluation failed; will retry'));
+      worker.on('error', (err) => this.logger.error({ err }, 'evaluate worker error'));
+      this.workers.push(worker);
+    }
+  }
+
+  private async process(job: Job<EvaluateJobData>): Promise<EvaluateOutcome> {
+    const outcome = await this.evaluate.evaluateBatch(job.data.batchId);
+    this.logger.debug({ batchId: job.data.batchId, businessId: job.data.businessId, requestId: job.data.requestId, ...outcome }, 'batch evaluated');
+    return outcome;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Finish the jobs in hand, then stop taking new ones.
+    await Promise.all(this.workers.map((w) => w.close()));
+    for (const c of this.connections) c.disconnect();
+  }
+}

@@ -1,0 +1,56 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository } from '@anom/db';
+import { EvaluateQueues, createRedis } from '@anom/queue';
+import type { WorkerConfig } from './config/worker.config';
+import { PRODUCER_REDIS, WORKER_CONFIG } from './infra/tokens';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { SweepService } from './maintenance/sweep.service';
+import { EvaluateProcessor } from './rule-engine/evaluate.processor';
+import { EvaluateService } from './rule-engine/evaluate.service';
+
+const repositories: Provider[] = [BusinessRepository, RuleRepository, AlertRepository, EventRepository].map((R) => ({
+  provide: R,
+  useFactory: (db: Database) => new R(db),
+  inject: [Database],
+}));
+
+/** The worker: evaluate and maintenance processors over shared storage. */
+@Global()
+@Module({})
+export class WorkerModule implements OnApplicationShutdown {
+  static forConfig(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: { level: config.logLevel, transport: config.prettyLogs ? { target: 'pino-pretty', options: { singleLine: true } } : undefined },
+        }),
+      ],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        { provide: Database, useFactory: () => new Database(config.databaseUrl, 10) },
+        { provide: PRODUCER_REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }) },
+        { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [PRODUCER_REDIS] },
+        ...repositories,
+        EvaluateService,
+        EvaluateProcessor,
+        SweepService,
+        MaintenanceProcessor,
+      ],
+    };
+  }
+
+  constructor(
+    private readonly db: Database,
+    private readonly queues: EvaluateQueues,
+    @Inject(PRODUCER_REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close().catch(() => undefined);
+    this.redis.disconnect();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { AlertCandidate } from '@anom/domain';
+import { EVIDENCE_SAMPLES, maxSeverity, severityRank } from '@anom/domain';
+import type { AlertStatus, Severity } from '@anom/contracts';
+import type { Database, PoolClient } from '../database';
+import type { Prisma } from '../generated/prisma/client';
+
+export interface AlertEvidence {
+  samples: { eventId: string; eventTime: string; values: Record<string, unknown> }[];
+}
+
+/** An alert as the API returns it (DESIGN.md "API shapes"). */
+export interface AlertRecord {
+  id: string;
+  businessId: string;
+  ruleId: string;
+  ruleVersion: number;
+  fingerprint: string;
+  groupKey: Record<string, unknown>;
+  status: AlertStatus;
+  severity: Severity;
+  count: number;
+  startTime: Date;
+  endTime: Date;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  summary: string;
+  evidence: AlertEvidence;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  note: string | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  resolveNote: string | null;
+}
+
+export interface AlertTransitionRecord {
+  at: Date;
+  fromStatus: AlertStatus | null;
+  toStatus: AlertStatus;
+  severity: Severity | null;
+  actor: string;
+  note: string | null;
+}
+
+export interface AlertFilter {
+  businessId?: string;
+  status?: AlertStatus[];
+  severity?: Severity[];
+  ruleId?: string;
+  limit: number;
+  /** Keyset cursor: the (firstSeenAt, id) of the last alert of the previous page. */
+  before?: { firstSeenAt: Date; id: string };
+}
+
+/** What applying a batch's candidates did, for logs and notifications. */
+export interface ApplyOutcome {
+  opened: string[];
+  updated: string[];
+  escalated: string[];
+  /** Matches that were already counted (a re-evaluated batch). */
+  alreadyCounted: number;
+}
+
+export interface CandidateWithSummary extends AlertCandidate {
+  summary: string;
+}
+
+type AlertRow = Prisma.AlertGetPayload<object>;
+
+/** Alerts, their transitions, and which events each rule has counted. */
+export class AlertRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Applies one batch's alert candidates on the caller's transaction.
+   * Idempotent: a match is counted once per (rule, event) through
+   * `rule_match`, so re-evaluating a batch changes nothing. A fingerprint with
+   * an open or acknowledged alert updates it (count, last seen, event-time
+   * span, evidence, escalated severity); otherwise a new alert opens.
+   */
+  async applyCandidates(client: PoolClient, businessId: string, candidates: readonly CandidateWithSummary[], now: Date): Promise<ApplyOutcome> {
+    const outcome: ApplyOutcome = { opened: [], updated: [], escalated: [], alreadyCounted: 0 };
+    for (const c of candidates) {
+      const existing = await client.query(
+        "SELECT id, status, severity, evidence FROM alert WHERE fingerprint = $1 AND status <> 'resolved' FOR UPDATE",
+        [c.fingerprint],
+      );
+      const active = existing.rows[0] as { id: string; status: AlertStatus; severity: Severity; evidence: AlertEvidence } | undefined;
+      const alertId = active?.id ?? randomUUID();
+      const counted = await client.query<{ event_id: string }>(
+        `INSERT INTO rule_match (rule_id, event_id, alert_id) SELECT $1, e, $2 FROM unnest($3::uuid[]) AS e
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [c.ruleId, alertId, c.eventIds],
+      );
+      const fresh = new Set(counted.rows.map((r) => r.event_id));
+      outcome.alreadyCounted += c.eventIds.length - fresh.size;
+      if (fresh.size === 0) continue;
+      const newSamples = c.samples.filter((s) => fresh.has(s.eventId));
+      if (!active) {
+        await client.query(
+          `INSERT INTO alert (id, business_id, rule_id, rule_version, fingerprint, group_key, status, severity, count,
+             start_time, end_time, first_seen_at, last_seen_at, summary, evidence)
+           VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $11, $12, $13)`,
+          [alertId, businessId, c.ruleId, c.ruleVersion, c.fingerprint, JSON.stringify(c.groupKey), c.severity, fresh.size, c.startTime, c.endTime, now, c.summary, JSON.stringify({ samples: newSamples })],
+        );
+        await insertTransition(client, alertId, null, 'open', c.severity, 'engine', null, now);
+        outcome.opened.push(alertId);
+        continue;
+      }
+      const severity = maxSeverity(active.severity, c.severity);
+      const samples = [...(active.evidence?.samples ?? []), ...newSamples].slice(-EVIDENCE_SAMPLES);
+      await client.query(
+        `UPDATE alert SET count = count + $2, last_seen_at = $3, start_time = LEAST(start_time, $4), end_time = GREATEST(end_time, $5),
+           severity = $6, summary = $7, evidence = $8, rule_version = GREATEST(rule_version, $9) WHERE id = $1`,
+        [alertId, fresh.size, now, c.startTime, c.endTime, severity, c.summary, JSON.stringify({ samples }), c.ruleVersion],
+      );
+      outcome.updated.push(alertId);
+      if (severityRank(severity) > severityRank(active.severity)) {
+        await insertTransition(client, alertId, active.status, active.status, severity, 'engine', `escalated from ${active.severity} to ${severity}`, now);
+        outcome.escalated.push(alertId);
+      }
+    }
+    return outcome;
+  }
+
+  async findById(id: string): Promise<AlertRecord | null> {
+    const row = await this.db.prisma.alert.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async history(id: string): Promise<AlertTransitionRecord[]> {
+    const rows = await this.db.prisma.alertTransition.findMany({ where: { alertId: id }, orderBy: { id: 'asc' } });
+    return rows.map((r) => ({ at: r.at, fromStatus: r.fromStatus as AlertStatus | null, toStatus: r.toStatus as AlertStatus, severity: r.severity as Severity | null, actor: r.actor, note: r.note }));
+  }
+
+  /** Ids of the events counted into an alert, oldest first (at most `limit`). */
+  async eventIds(id: string, limit: number): Promise<string[]> {
+    const r = await this.db.pool.query<{ event_id: string }>('SELECT event_id FROM rule_match WHERE alert_id = $1 LIMIT $2', [id, limit]);
+    return r.rows.map((x) => x.event_id);
+  }
+
+  /** Newest first by first-seen time, keyset-paginated. */
+  async list(f: AlertFilter): Promise<AlertRecord[]> {
+    const where: Prisma.AlertWhereInput = {};
+    if (f.businessId) where.businessId = f.businessId;
+    if (f.status?.length) where.status = { in: f.status };
+    if (f.severity?.length) where.severity = { in: f.severity };
+    if (f.ruleId) where.ruleId = f.ruleId;
+    if (f.before) {
+      where.OR = [{ firstSeenAt: { lt: f.before.firstSeenAt } }, { firstSeenAt: f.before.firstSeenAt, id: { lt: f.before.id } }];
+    }
+    const rows = await this.db.prisma.alert.findMany({ where, orderBy: [{ firstSeenAt: 'desc' }, { id: 'desc' }], take: f.limit });
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Moves an alert from one of `from` to `to`, recording who and why.
+   * Returns null when the alert is not in one of `from` (the caller reports why).
+   */
+  async transition(id: string, from: AlertStatus[], to: 'acknowledged' | 'resolved', actor: string, note: string | null, at: Date): Promise<AlertRecord | null> {
+    return this.db.transaction(async (client) => {
+      const current = await client.query<{ status: AlertStatus }>('SELECT status FROM alert WHERE id = $1 FOR UPDATE', [id]);
+      const status = current.rows[0]?.status;
+      if (!status || !from.includes(status)) return null;
+      if (to === 'acknowledged') {
+        await client.query("UPDATE alert SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE id = $1", [id, at, actor, note]);
+      } else {
+        await client.query("UPDATE alert SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolve_note = $4 WHERE id = $1", [id, at, actor, note]);
+      }
+      await insertTransition(client, id, status, to, null, actor, note, at);
+      const row = await this.db.prisma.alert.findUnique({ where: { id } });
+      return row ? toRecord(row) : null;
+    });
+  }
+}
+
+async function insertTransition(client: PoolClient, alertId: string, from: AlertStatus | null, to: AlertStatus, severity: Severity | null, actor: string, note: string | null, at: Date): Promise<void> {
+  await client.query('INSERT INTO alert_transition (alert_id, at, from_status, to_status, severity, actor, note) VALUES ($1, $2, $3, $4, $5, $6, $7)', [alertId, at, from, to, severity, actor, note]);
+}
+
+function toRecord(r: AlertRow): AlertRecord {
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    ruleId: r.ruleId,
+    ruleVersion: r.ruleVersion,
+    fingerprint: r.fingerprint,
+    groupKey: r.groupKey as Record<string, unknown>,
+    status: r.status as AlertStatus,
+    severity: r.severity as Severity,
+    count: r.count,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    firstSeenAt: r.firstSeenAt,
+    lastSeenAt: r.lastSeenAt,
+    summary: r.summary,
+    evidence: r.evidence as unknown as AlertEvidence,
+    acknowledgedAt: r.acknowledgedAt,
+    acknowledgedBy: r.acknowledgedBy,
+    note: r.note,
+    resolvedAt: r.resolvedAt,
+    resolvedBy: r.resolvedBy,
+    resolveNote: r.resolveNote,
+  };
+}

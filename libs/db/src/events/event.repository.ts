@@ -1,0 +1,214 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database, PoolClient } from '../database';
+
+/** A validated event ready to be stored. */
+export interface NewEvent {
+  id: string;
+  eventTime: Date;
+  entityKey: string | null;
+  payload: Record<string, unknown>;
+  clientEventId: string | null;
+}
+
+export interface StoredEvent {
+  id: string;
+  businessId: string;
+  eventTime: Date;
+  receivedAt: Date;
+  entityKey: string | null;
+  payload: Record<string, unknown>;
+  clientEventId: string | null;
+  batchId: string;
+  schemaVersion: number;
+}
+
+export interface InsertBatchResult {
+  /** One id per submitted event, in order; a resent client event id gets its stored id. */
+  ids: string[];
+  /** Events newly stored. */
+  inserted: number;
+  /** Events skipped because their client event id was already stored. */
+  duplicates: number;
+  /** The batch recorded for evaluation, or null when nothing new was stored. */
+  batchId: string | null;
+}
+
+export type BatchStatus = 'pending' | 'done';
+
+export interface BatchRecord {
+  id: string;
+  businessId: string;
+  eventCount: number;
+  minTime: Date;
+  maxTime: Date;
+  status: BatchStatus;
+  attempts: number;
+  createdAt: Date;
+  doneAt: Date | null;
+  requestId: string | null;
+}
+
+const EVENT_COLUMNS = 'id, business_id, event_time, received_at, entity_key, payload, client_event_id, batch_id, schema_version';
+
+/**
+ * The event table (a hypertable when TimescaleDB is present) and the
+ * `ingest_batch` outbox. Events are written with COPY inside the transaction
+ * that records their batch, so a batch is durable and due for evaluation
+ * together, or not at all.
+ */
+export class EventRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Stores a batch in one transaction: idempotency keys, events (COPY) and the
+   * `ingest_batch` row. Events whose client event id was seen before are not
+   * stored again; their stored ids are returned in place.
+   */
+  async insertBatch(input: { batchId: string; businessId: string; schemaVersion: number; receivedAt: Date; requestId: string | null; events: NewEvent[] }): Promise<InsertBatchResult> {
+    return this.db.transaction(async (client) => {
+      const ids = input.events.map((e) => e.id);
+      let fresh = input.events;
+      let duplicates = 0;
+      const withKey = input.events.filter((e) => e.clientEventId !== null);
+      if (withKey.length > 0) {
+        // First occurrence of a key within the request wins.
+        const firstByKey = new Map<string, NewEvent>();
+        for (const e of withKey) if (!firstByKey.has(e.clientEventId!)) firstByKey.set(e.clientEventId!, e);
+        const keys = [...firstByKey.keys()];
+        const claimed = await client.query<{ client_event_id: string }>(
+          `INSERT INTO event_idempotency (business_id, client_event_id, event_id)
+           SELECT $1, k, i FROM unnest($2::text[], $3::uuid[]) AS u(k, i)
+           ON CONFLICT DO NOTHING RETURNING client_event_id`,
+          [input.businessId, keys, keys.map((k) => firstByKey.get(k)!.id)],
+        );
+        const claimedKeys = new Set(claimed.rows.map((r) => r.client_event_id));
+        const stored = new Map<string, string>();
+        const previously = keys.filter((k) => !claimedKeys.has(k));
+        if (previously.length > 0) {
+          const r = await client.query<{ client_event_id: string; event_id: string }>(
+            'SELECT client_event_id, event_id FROM event_idempotency WHERE business_id = $1 AND client_event_id = ANY($2::text[])',
+            [input.businessId, previously],
+          );
+          for (const row of r.rows) stored.set(row.client_event_id, row.event_id);
+        }
+        fresh = [];
+        input.events.forEach((e, i) => {
+          if (e.clientEventId === null) return fresh.push(e);
+          const key = e.clientEventId;
+          if (claimedKeys.has(key) && firstByKey.get(key) === e) return fresh.push(e);
+          duplicates++;
+          ids[i] = stored.get(key) ?? firstByKey.get(key)!.id;
+        });
+      }
+      if (fresh.length === 0) return { ids, inserted: 0, duplicates, batchId: null };
+      await copyEvents(client, input.businessId, input.batchId, input.schemaVersion, input.receivedAt, fresh);
+      let min = fresh[0].eventTime.getTime();
+      let max = min;
+      for (const e of fresh) {
+        const t = e.eventTime.getTime();
+        if (t < min) min = t;
+        if (t > max) max = t;
+      }
+      await client.query(
+        'INSERT INTO ingest_batch (id, business_id, event_count, min_time, max_time, request_id) VALUES ($1, $2, $3, $4, $5, $6)',
+        [input.batchId, input.businessId, fresh.length, new Date(min), new Date(max), input.requestId],
+      );
+      return { ids, inserted: fresh.length, duplicates, batchId: input.batchId };
+    });
+  }
+
+  /** Events of a batch in event-time order (ties in insertion order of ids). */
+  async loadBatchEvents(batch: Pick<BatchRecord, 'id' | 'minTime' | 'maxTime'>): Promise<StoredEvent[]> {
+    // The time bounds let TimescaleDB exclude chunks outside the batch.
+    const r = await this.db.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM event WHERE batch_id = $1 AND event_time BETWEEN $2 AND $3 ORDER BY event_time, id`,
+      [batch.id, batch.minTime, batch.maxTime],
+    );
+    return r.rows.map(toEvent);
+  }
+
+  /** Events of a business, newest first, in [from, to), optionally of one entity. */
+  async list(q: { businessId: string; from?: Date; to?: Date; entity?: string; limit: number; before?: { eventTime: Date; id: string } }): Promise<StoredEvent[]> {
+    const where = ['business_id = $1'];
+    const args: unknown[] = [q.businessId];
+    if (q.from) where.push(`event_time >= $${args.push(q.from)}`);
+    if (q.to) where.push(`event_time < $${args.push(q.to)}`);
+    if (q.entity !== undefined) where.push(`entity_key = $${args.push(q.entity)}`);
+    if (q.before) where.push(`(event_time, id) < ($${args.push(q.before.eventTime)}, $${args.push(q.before.id)}::uuid)`);
+    const r = await this.db.pool.query(`SELECT ${EVENT_COLUMNS} FROM event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, id DESC LIMIT $${args.push(q.limit)}`, args);
+    return r.rows.map(toEvent);
+  }
+
+  async countByBusiness(businessId: string): Promise<number> {
+    const r = await this.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event WHERE business_id = $1', [businessId]);
+    return r.rows[0].n;
+  }
+
+  async findBatch(id: string): Promise<BatchRecord | null> {
+    const r = await this.db.pool.query('SELECT * FROM ingest_batch WHERE id = $1', [id]);
+    return r.rows[0] ? toBatch(r.rows[0]) : null;
+  }
+
+  /** Pending batches created before `olderThan`, oldest first: the sweeper's work list. */
+  async pendingBatches(olderThan: Date, limit: number): Promise<BatchRecord[]> {
+    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2", [olderThan, limit]);
+    return r.rows.map(toBatch);
+  }
+
+  /** Marks a batch evaluated, on the caller's transaction so it commits with the alerts it raised. */
+  async markBatchDone(client: PoolClient, id: string, at: Date): Promise<void> {
+    await client.query("UPDATE ingest_batch SET status = 'done', done_at = $2, attempts = attempts + 1 WHERE id = $1", [id, at]);
+  }
+}
+
+/**
+ * COPY rows into `event` in CSV format on `client` (inside the caller's
+ * transaction). Also used by the benchmark as the raw-write baseline.
+ */
+export async function copyEvents(client: PoolClient, businessId: string, batchId: string, schemaVersion: number, receivedAt: Date, events: readonly NewEvent[]): Promise<void> {
+  const received = receivedAt.toISOString();
+  const business = csv(businessId);
+  const lines: string[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    lines[i] = `${e.id},${business},${e.eventTime.toISOString()},${received},${e.entityKey === null ? '' : csv(e.entityKey)},${csv(JSON.stringify(e.payload))},${e.clientEventId === null ? '' : csv(e.clientEventId)},${batchId},${schemaVersion}\n`;
+  }
+  const stream = client.query(copyFrom(`COPY event (${EVENT_COLUMNS}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(Readable.from([lines.join('')]), stream);
+}
+
+/** A CSV field, always quoted, so an empty string stays distinct from NULL. */
+function csv(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+function toEvent(r: Record<string, unknown>): StoredEvent {
+  return {
+    id: r.id as string,
+    businessId: r.business_id as string,
+    eventTime: r.event_time as Date,
+    receivedAt: r.received_at as Date,
+    entityKey: r.entity_key as string | null,
+    payload: r.payload as Record<string, unknown>,
+    clientEventId: r.client_event_id as string | null,
+    batchId: r.batch_id as string,
+    schemaVersion: r.schema_version as number,
+  };
+}
+
+function toBatch(r: Record<string, unknown>): BatchRecord {
+  return {
+    id: r.id as string,
+    businessId: r.business_id as string,
+    eventCount: r.event_count as number,
+    minTime: r.min_time as Date,
+    maxTime: r.max_time as Date,
+    status: r.status as BatchStatus,
+    attempts: r.attempts as number,
+    createdAt: r.created_at as Date,
+    doneAt: r.done_at as Date | null,
+    requestId: r.request_id as string | null,
+  };
+}

@@ -1,0 +1,111 @@
+import type { FieldDefinition } from '@anom/domain';
+
+/** A business shipped with Anom, with its rules (bodies as `POST /rules` takes them). */
+export interface SeedBusiness {
+  id: string;
+  name: string;
+  description: string;
+  timezone: string;
+  timestampField: string;
+  entityKeyFields: string[];
+  fields: FieldDefinition[];
+  rules: Record<string, unknown>[];
+}
+
+const ts: FieldDefinition = { name: 'timestamp', type: 'timestamp', required: true, description: 'Event time (RFC 3339 or epoch ms)' };
+
+/**
+ * The seeded businesses. Thresholds and their sources:
+ * - Tachycardia: resting heart rate above 100 bpm (AHA definition of
+ *   tachycardia); 130 bpm as the critical escalation is our choice.
+ * - Hypoxia: SpO2 below 94 % warrants attention, below 92 % is hypoxaemia
+ *   needing assessment, below 90 % is critical (BTS guideline for oxygen use
+ *   in adults, 2017, target range 94–98 %).
+ * - Fever: skin/body temperature above 37.5 °C, critical above 38.5 °C
+ *   (NICE NG143 uses 38 °C for fever in children; wearables read skin
+ *   temperature, which runs lower, so these are screening thresholds).
+ * The immediate forms here become consecutive-run sequence rules when the
+ * sequence kind lands.
+ */
+export const SEED_BUSINESSES: SeedBusiness[] = [
+  {
+    id: 'health-vitals',
+    name: 'Health vitals',
+    description: 'Wearable biometrics per user: heart rate, SpO2, skin temperature, activity.',
+    timezone: 'UTC',
+    timestampField: 'timestamp',
+    entityKeyFields: ['user_id'],
+    fields: [
+      ts,
+      { name: 'user_id', type: 'string', required: true },
+      { name: 'device_sources', type: 'string', description: 'Comma-separated devices that contributed (watch, ring, patch)' },
+      { name: 'heart_rate', type: 'number', unit: 'bpm', min: 0, max: 300 },
+      { name: 'hrv_ms', type: 'number', unit: 'ms', min: 0 },
+      { name: 'spo2_percent', type: 'number', unit: '%', min: 0, max: 100 },
+      { name: 'skin_temp_c', type: 'number', unit: '°C', min: 20, max: 45 },
+      { name: 'respiratory_rate', type: 'number', unit: 'breaths/min', min: 0, max: 80 },
+      { name: 'activity_level', type: 'number', unit: '%', min: 0, max: 100, description: '0 at rest, 100 at maximal effort' },
+      { name: 'steps_per_minute', type: 'integer', unit: 'steps/min', min: 0 },
+      { name: 'posture', type: 'enum', enum: ['lying', 'sitting', 'standing', 'walking', 'running'] },
+    ],
+    rules: [
+      { name: 'Tachycardia at rest', kind: 'immediate', condition: 'heart_rate > 100 && activity_level < 10', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] },
+      { name: 'Hypoxia', kind: 'immediate', condition: 'spo2_percent < 94', groupBy: ['user_id'], severity: 'medium', escalations: [{ when: 'spo2_percent < 92', severity: 'high' }, { when: 'spo2_percent < 90', severity: 'critical' }] },
+      { name: 'Fever', kind: 'immediate', condition: 'skin_temp_c > 37.5', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'skin_temp_c > 38.5', severity: 'critical' }] },
+    ],
+  },
+  {
+    id: 'service-logs',
+    name: 'Service logs',
+    description: 'Application log lines per service.',
+    timezone: 'UTC',
+    timestampField: 'timestamp',
+    entityKeyFields: ['service'],
+    fields: [
+      ts,
+      { name: 'service', type: 'string', required: true },
+      { name: 'level', type: 'enum', enum: ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'], required: true },
+      { name: 'message', type: 'string', required: true },
+      { name: 'user_id', type: 'string' },
+    ],
+    rules: [
+      { name: 'Failure logged', kind: 'immediate', condition: 'message.contains("failed")', groupBy: ['service'], severity: 'medium' },
+      { name: 'Fatal error', kind: 'immediate', condition: "level == 'FATAL'", groupBy: ['service'], severity: 'critical' },
+    ],
+  },
+  {
+    id: 'service-metrics',
+    name: 'Service metrics',
+    description: 'CPU and latency samples per service (CloudWatch-style).',
+    timezone: 'UTC',
+    timestampField: 'timestamp',
+    entityKeyFields: ['service'],
+    fields: [
+      ts,
+      { name: 'service', type: 'string', required: true },
+      { name: 'cpu_percent', type: 'number', unit: '%', min: 0, max: 100 },
+      { name: 'latency_ms', type: 'number', unit: 'ms', min: 0 },
+    ],
+    rules: [
+      { name: 'Slow responses', kind: 'immediate', condition: 'latency_ms > 1000', groupBy: ['service'], severity: 'medium' },
+      { name: 'CPU and latency both high', kind: 'immediate', condition: 'cpu_percent >= 80 && latency_ms > 1000', groupBy: ['service'], severity: 'high' },
+      { name: 'CPU saturated', kind: 'immediate', condition: 'cpu_percent >= 97', groupBy: ['service'], severity: 'medium', escalations: [{ when: 'cpu_percent >= 99', severity: 'high' }] },
+    ],
+  },
+  {
+    id: 'payment-transactions',
+    name: 'Payment transactions',
+    description: 'Card payments per user.',
+    timezone: 'UTC',
+    timestampField: 'timestamp',
+    entityKeyFields: ['user_id'],
+    fields: [
+      ts,
+      { name: 'user_id', type: 'string', required: true },
+      { name: 'amount', type: 'number', unit: 'currency units', min: 0, required: true },
+      { name: 'currency', type: 'enum', enum: ['EUR', 'USD', 'GBP', 'CHF'], required: true },
+      { name: 'merchant', type: 'string' },
+    ],
+    rules: [{ name: 'Large transaction', kind: 'immediate', condition: 'amount > 10000', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'amount > 50000', severity: 'critical' }] }],
+  },
+];

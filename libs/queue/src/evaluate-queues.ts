@@ -1,0 +1,78 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import { EVALUATE_JOB, evaluateJobId, evaluatePartition, evaluateQueueName, type EvaluateJobData } from '@anom/contracts';
+
+/**
+ * Job defaults in one place (BullMQ "going to production"): retries with
+ * exponential back-off, a bounded completed history, failed jobs kept for
+ * inspection and for the sweeper to retry.
+ */
+export const JOB_DEFAULTS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: false,
+};
+
+/**
+ * A Redis connection. Producers fail fast when Redis is away (`fast: true`:
+ * no offline queue, one retry), so ingest answers 202 from Postgres alone and
+ * the sweeper enqueues later; workers block and wait (`maxRetriesPerRequest: null`).
+ */
+export function createRedis(url: string, opts: { fast?: boolean; name?: string } = {}): Redis {
+  const base: RedisOptions = opts.fast
+    ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (n) => Math.min(n * 200, 2_000) }
+    : { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) };
+  const redis = new IORedis(url, { ...base, connectionName: opts.name, lazyConnect: false });
+  // Connection errors are retried by ioredis; without a listener they would crash the process.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** The partitioned evaluate queues, as producers see them. */
+export class EvaluateQueues {
+  private readonly queues: Queue<EvaluateJobData>[];
+
+  constructor(
+    connection: Redis,
+    readonly partitions: number,
+    readonly prefix: string,
+  ) {
+    this.queues = Array.from({ length: partitions }, (_, p) => new Queue<EvaluateJobData>(evaluateQueueName(p), { connection, prefix, defaultJobOptions: JOB_DEFAULTS }));
+  }
+
+  queueFor(businessId: string): Queue<EvaluateJobData> {
+    return this.queues[evaluatePartition(businessId, this.partitions)];
+  }
+
+  all(): readonly Queue<EvaluateJobData>[] {
+    return this.queues;
+  }
+
+  /**
+   * Enqueues the evaluation of a batch under its deterministic job id, so a
+   * second enqueue of the same batch is a no-op while the first job exists.
+   * If that job failed for good, it is retried instead. Throws when Redis is
+   * unreachable; callers that must not fail (ingest) catch and rely on the sweeper.
+   */
+  async enqueue(data: EvaluateJobData): Promise<void> {
+    const queue = this.queueFor(data.businessId);
+    const jobId = evaluateJobId(data.batchId);
+    const existing = await queue.getJob(jobId);
+    if (existing) {
+      if (await existing.isFailed()) await existing.retry('failed');
+      else if (await existing.isCompleted()) {
+        // Completed but the batch is still pending (it only completes after marking done,
+        // so this means the row was rolled back): run it again.
+        await existing.remove();
+        await queue.add(EVALUATE_JOB, data, { jobId });
+      }
+      return;
+    }
+    await queue.add(EVALUATE_JOB, data, { jobId });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.close()));
+  }
+}
