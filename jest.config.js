@@ -9,7 +9,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   // cel-js and node-pg-migrate ship as ES modules; transform them to CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition)/)'],
   moduleNameMapper: {
     '^@anom/(domain|db|contracts|queue)$': '<rootDir>/libs/$1/src/index.ts',
   },

@@ -25,7 +25,6 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   app.enableCors({ origin: true });
   const logger = await app.resolve(PinoLogger);
   const fastify = app.getHttpAdapter().getInstance();
-  app.useBodyParser('application/json', { bodyLimit: config.ingestMaxBodyBytes });
   fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, new NdjsonBody(body as string)));
 
   app.useGlobalFilters(new ProblemFilter(logger, config.ingestMaxBodyBytes));

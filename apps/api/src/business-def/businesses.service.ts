@@ -81,8 +81,10 @@ export class BusinessesService {
     const b = await this.getLive(id);
     const current = b.fields.find((f) => f.name === name);
     if (!current) throw new DomainError('FIELD_NOT_FOUND', `business '${id}' has no field '${name}'`);
-    const merged: FieldDefinition = { ...current, ...toField({ ...current, ...dto, name } as FieldDto) };
-    if (dto.type !== undefined && dto.type !== 'enum' && dto.enum === undefined) delete merged.enum;
+    // null clears an attribute (min, max, unit…); leaving enum behind on a type change would be refused.
+    const mergedInput = { ...current, ...dto, name } as FieldDto;
+    if (dto.type !== undefined && dto.type !== 'enum' && dto.enum === undefined) delete mergedInput.enum;
+    const merged = toField(mergedInput);
     return this.changeFields(b, b.fields.map((f) => (f.name === name ? merged : f)), actor, 'update-field', name);
   }
 

@@ -34,7 +34,7 @@ export async function ensureDatabase(databaseUrl: string, template?: string): Pr
 /** Applies pending migrations to `databaseUrl` (creating the database first). */
 export async function migrate(databaseUrl: string): Promise<void> {
   await ensureDatabase(databaseUrl);
-  const bin = require.resolve('node-pg-migrate/bin/node-pg-migrate.js');
+  const bin = path.join(path.dirname(require.resolve('node-pg-migrate/package.json')), 'bin/node-pg-migrate.js');
   const r = spawnSync(process.execPath, [bin, 'up', '-m', MIGRATIONS_DIR, '--no-check-order', '--migrations-table', 'pgmigrations'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     encoding: 'utf8',

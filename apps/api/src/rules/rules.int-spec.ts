@@ -1,0 +1,64 @@
+import { TestStack, businessBody, expectProblem } from '../../../../test/harness';
+
+describe('rules (api + Postgres)', () => {
+  const stack = new TestStack();
+  const business = businessBody();
+  const rule = { name: 'Tachycardia at rest', kind: 'immediate', condition: 'heart_rate > 100 && activity_level < 10', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] };
+  beforeAll(async () => {
+    await stack.start();
+    await stack.request('POST', '/businesses', { body: business });
+  });
+  afterAll(() => stack.stop());
+
+  it('creates, reads, lists, versions and deletes a rule', async () => {
+    const created = await stack.request('POST', `/businesses/${business.id}/rules`, { body: rule });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ ...rule, version: 1, origin: 'user', enabled: true, businessId: business.id });
+    const id = created.body.id;
+    expect((await stack.request('GET', `/rules/${id}`)).body.condition).toBe(rule.condition);
+    expect((await stack.request('GET', `/businesses/${business.id}/rules`)).body.items.map((r: { id: string }) => r.id)).toContain(id);
+
+    const patched = await stack.request('PATCH', `/rules/${id}`, { body: { condition: 'heart_rate > 110 && activity_level < 10', enabled: false } });
+    expect(patched.body).toMatchObject({ version: 2, condition: 'heart_rate > 110 && activity_level < 10', enabled: false, severity: 'high' });
+    // The published version 1 is kept as it was.
+    const v1 = await stack.db.pool.query('SELECT definition FROM rule_version WHERE rule_id = $1 AND version = 1', [id]);
+    expect(v1.rows[0].definition.condition).toBe(rule.condition);
+
+    expect((await stack.request('DELETE', `/rules/${id}`)).status).toBe(200);
+    expectProblem(await stack.request('GET', `/rules/${id}`), 404);
+    expect(await stack.count('rule_version', 'rule_id = $1', [id])).toBe(2);
+  });
+
+  it.each([
+    ['an unknown field in the condition', { condition: 'hart_rate > 100' }, '/condition', /unknown field 'hart_rate'.*did you mean 'heart_rate'/],
+    ['a type mismatch', { condition: 'user_id > 3' }, '/condition', /no operator for string > int/],
+    ['a condition that is not boolean', { condition: 'heart_rate + 1' }, '/condition', /boolean/],
+    ['a syntax error', { condition: 'heart_rate >' }, '/condition', /Unexpected/],
+    ['a missing condition', { condition: undefined }, '/condition', /non-empty/],
+    ['an unknown kind', { kind: 'magic' }, '/kind', /must be one of/],
+    ['an unknown severity', { severity: 'urgent' }, '/severity', /must be one of/],
+    ['an unknown group-by field', { groupBy: ['patient'] }, '/groupBy/0', /unknown field/],
+    ['a bad escalation', { escalations: [{ when: 'pulse > 1', severity: 'critical' }] }, '/escalations/0/when', /unknown field 'pulse'/],
+    ['a bad duration', { cooldown: 'ten minutes' }, '/cooldown', /duration/],
+    ['an unknown property', { colour: 'red' }, '/colour', /should not exist/],
+  ])('rejects %s with 400 naming %s', async (_what, patch, pointer, detail) => {
+    const before = await stack.count('rule');
+    const p = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules`, { body: { ...rule, name: `r-${Math.random()}`, ...patch } }), 400);
+    expect(p.errors).toEqual(expect.arrayContaining([{ pointer, detail: expect.stringMatching(detail) }]));
+    expect(await stack.count('rule')).toBe(before);
+  });
+
+  it('rejects a taken name with 409 and an unknown business with 404', async () => {
+    await stack.request('POST', `/businesses/${business.id}/rules`, { body: { ...rule, name: 'Unique' } });
+    expectProblem(await stack.request('POST', `/businesses/${business.id}/rules`, { body: { ...rule, name: 'Unique' } }), 409);
+    expectProblem(await stack.request('POST', '/businesses/no-such/rules', { body: rule }), 404);
+  });
+
+  it('rejects a bad PATCH and keeps the current version', async () => {
+    const created = await stack.request('POST', `/businesses/${business.id}/rules`, { body: { ...rule, name: 'Patched' } });
+    expectProblem(await stack.request('PATCH', `/rules/${created.body.id}`, { body: { condition: 'nope > 1' } }), 400);
+    expect((await stack.request('GET', `/rules/${created.body.id}`)).body.version).toBe(1);
+    expectProblem(await stack.request('PATCH', '/rules/not-a-uuid', { body: {} }), 400);
+    expectProblem(await stack.request('PATCH', '/rules/00000000-0000-0000-0000-000000000000', { body: {} }), 404);
+  });
+});
