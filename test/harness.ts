@@ -14,7 +14,7 @@ export { ADMIN_TOKEN };
 
 export interface Response<T = any> {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
   body: T;
 }
 

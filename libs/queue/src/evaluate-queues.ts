@@ -34,11 +34,16 @@ export class EvaluateQueues {
   private readonly queues: Queue<EvaluateJobData>[];
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     readonly partitions: number,
     readonly prefix: string,
   ) {
-    this.queues = Array.from({ length: partitions }, (_, p) => new Queue<EvaluateJobData>(evaluateQueueName(p), { connection, prefix, defaultJobOptions: JOB_DEFAULTS }));
+    this.queues = Array.from({ length: partitions }, (_, p) => {
+      const q = new Queue<EvaluateJobData>(evaluateQueueName(p), { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+      // Connection errors surface as rejected enqueues, which callers handle; don't print them twice.
+      q.on('error', () => undefined);
+      return q;
+    });
   }
 
   queueFor(businessId: string): Queue<EvaluateJobData> {
@@ -55,7 +60,21 @@ export class EvaluateQueues {
    * If that job failed for good, it is retried instead. Throws when Redis is
    * unreachable; callers that must not fail (ingest) catch and rely on the sweeper.
    */
-  async enqueue(data: EvaluateJobData): Promise<void> {
+  async enqueue(data: EvaluateJobData, timeoutMs = 2_000): Promise<void> {
+    // Fail fast while Redis is away instead of waiting on the reconnect.
+    if (this.connection.status !== 'ready') throw new Error(`redis is ${this.connection.status}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`enqueue timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.add(data), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async add(data: EvaluateJobData): Promise<void> {
     const queue = this.queueFor(data.businessId);
     const jobId = evaluateJobId(data.batchId);
     const existing = await queue.getJob(jobId);

@@ -25,10 +25,16 @@ export class HealthController {
   }
 
   private async pingRedis(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return (await Promise.race([this.redis.ping(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))])) === 'PONG';
+      const timeout = new Promise<string>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), 1_000);
+      });
+      return (await Promise.race([this.redis.ping(), timeout])) === 'PONG';
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -17,6 +17,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
   private worker?: Worker;
   private queue?: Queue;
   private connection?: Redis;
+  private workerConnection?: Redis;
 
   constructor(
     private readonly sweeper: SweepService,
@@ -30,13 +31,14 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance' });
     this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connection, prefix: this.config.queuePrefix });
     await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.sweepEveryMs }, { name: SWEEP_BATCHES_JOB, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    this.workerConnection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance-consumer' });
     this.worker = new Worker(
       MAINTENANCE_QUEUE,
       async (job) => {
         if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep() };
         return null;
       },
-      { connection: this.connection.duplicate(), prefix: this.config.queuePrefix, concurrency: 1 },
+      { connection: this.workerConnection, prefix: this.config.queuePrefix, concurrency: 1 },
     );
     this.worker.on('error', (err) => this.logger.error({ err }, 'maintenance worker error'));
     this.worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name }, 'maintenance job failed'));
@@ -46,5 +48,6 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     await this.worker?.close();
     await this.queue?.close();
     this.connection?.disconnect();
+    this.workerConnection?.disconnect();
   }
 }

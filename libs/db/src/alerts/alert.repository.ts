@@ -159,19 +159,19 @@ export class AlertRepository {
    * Returns null when the alert is not in one of `from` (the caller reports why).
    */
   async transition(id: string, from: AlertStatus[], to: 'acknowledged' | 'resolved', actor: string, note: string | null, at: Date): Promise<AlertRecord | null> {
-    return this.db.transaction(async (client) => {
+    const moved = await this.db.transaction(async (client) => {
       const current = await client.query<{ status: AlertStatus }>('SELECT status FROM alert WHERE id = $1 FOR UPDATE', [id]);
       const status = current.rows[0]?.status;
-      if (!status || !from.includes(status)) return null;
+      if (!status || !from.includes(status)) return false;
       if (to === 'acknowledged') {
         await client.query("UPDATE alert SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE id = $1", [id, at, actor, note]);
       } else {
         await client.query("UPDATE alert SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolve_note = $4 WHERE id = $1", [id, at, actor, note]);
       }
       await insertTransition(client, id, status, to, null, actor, note, at);
-      const row = await this.db.prisma.alert.findUnique({ where: { id } });
-      return row ? toRecord(row) : null;
+      return true;
     });
+    return moved ? this.findById(id) : null;
   }
 }
 

@@ -1,0 +1,89 @@
+/** A problem+json answer of the api. */
+export interface ApiProblem {
+  status: number;
+  title: string;
+  detail: string;
+  code?: string;
+  errors?: { pointer: string; detail: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: ApiProblem) {
+    super(`${problem.status} ${problem.title}: ${problem.detail}`);
+  }
+}
+
+export interface FieldInfo {
+  name: string;
+  type: string;
+  required?: boolean;
+}
+
+export interface BusinessInfo {
+  id: string;
+  timestampField: string | null;
+  fields: FieldInfo[];
+}
+
+export interface AlertInfo {
+  id: string;
+  ruleId: string;
+  status: string;
+  severity: string;
+  count: number;
+  summary: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  startTime: string;
+  endTime: string;
+}
+
+/** The public HTTP API as the CLI uses it: a client like any other (Node's fetch). */
+export class AnomClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async business(id: string): Promise<BusinessInfo> {
+    return this.call('GET', `/businesses/${encodeURIComponent(id)}`);
+  }
+
+  /** Posts events; resolves to the 202 body or throws ApiError with the problem. */
+  async ingest(businessId: string, events: unknown[]): Promise<{ accepted: number; ids: string[]; duplicates: number; batchId: string | null }> {
+    return this.call('POST', `/ingest/${encodeURIComponent(businessId)}`, events);
+  }
+
+  async batch(businessId: string, batchId: string): Promise<{ status: string }> {
+    return this.call('GET', `/ingest/${encodeURIComponent(businessId)}/batches/${batchId}`);
+  }
+
+  /** Every alert of a business (follows cursors). */
+  async alerts(businessId: string): Promise<AlertInfo[]> {
+    const out: AlertInfo[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `/alerts?businessId=${encodeURIComponent(businessId)}&limit=500${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: { items: AlertInfo[]; nextCursor: string | null } = await this.call('GET', q);
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  async rules(businessId: string): Promise<{ id: string; name: string }[]> {
+    return (await this.call<{ items: { id: string; name: string }[] }>('GET', `/businesses/${encodeURIComponent(businessId)}/rules`)).items;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.baseUrl.replace(/\/$/, '') + path, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) throw new ApiError((parsed as ApiProblem) ?? { status: res.status, title: res.statusText, detail: text });
+    return parsed as T;
+  }
+}

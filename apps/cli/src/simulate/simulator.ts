@@ -1,0 +1,151 @@
+/** One simulated event for one seeded business. */
+export interface SimEvent {
+  businessId: string;
+  event: Record<string, unknown>;
+}
+
+/** The anomaly patterns the simulator injects, each meant to raise its seeded rule's alert. */
+export const PATTERNS = {
+  tachycardia: 'health-vitals',
+  hypoxia: 'health-vitals',
+  fever: 'health-vitals',
+  'failed-uploads': 'service-logs',
+  'fatal-error': 'service-logs',
+  'slow-and-hot': 'service-metrics',
+  'large-transaction': 'payment-transactions',
+} as const;
+export type Pattern = keyof typeof PATTERNS;
+
+export const SIMULATED_BUSINESSES = ['health-vitals', 'service-logs', 'service-metrics', 'payment-transactions'] as const;
+
+const USERS = ['u-001', 'u-002', 'u-003', 'u-004', 'u-005'];
+const SERVICES = ['api', 'billing', 'auth'];
+const MERCHANTS = ['grocer', 'rail', 'books', 'cafe', 'pharmacy', 'electronics'];
+const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF'];
+
+/** mulberry32: a small seeded PRNG, so a simulation can be replayed exactly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Streams realistic events for the seeded businesses and injects one anomaly
+ * pattern every `anomalyEveryMs`, round-robin. `tick(now)` is called once a
+ * second and returns that second's events; time and randomness come in, so
+ * a run is deterministic for a seed.
+ */
+export class Simulator {
+  private readonly businesses: Set<string>;
+  private readonly patterns: Pattern[];
+  private nextPattern = 0;
+  private nextAnomalyAt: number | null = null;
+  /** Scripted anomaly events still to emit, one group per tick. */
+  private script: SimEvent[][] = [];
+  private tickCount = 0;
+
+  constructor(
+    businesses: readonly string[],
+    private readonly rng: () => number = seededRandom(42),
+    private readonly anomalyEveryMs = 120_000,
+  ) {
+    this.businesses = new Set(businesses);
+    this.patterns = (Object.keys(PATTERNS) as Pattern[]).filter((p) => this.businesses.has(PATTERNS[p]));
+  }
+
+  /** Events for the second ending at `now`; `injected` names a pattern started this tick. */
+  tick(now: Date): { events: SimEvent[]; injected: Pattern | null } {
+    const events: SimEvent[] = [];
+    const ts = now.toISOString();
+    this.tickCount++;
+    if (this.businesses.has('health-vitals') && this.tickCount % 5 === 0) {
+      for (const user of USERS) events.push({ businessId: 'health-vitals', event: this.vitals(ts, user) });
+    }
+    if (this.businesses.has('service-logs')) {
+      for (let i = 0; i < 3; i++) events.push({ businessId: 'service-logs', event: this.log(ts) });
+    }
+    if (this.businesses.has('service-metrics') && this.tickCount % 5 === 0) {
+      for (const service of SERVICES) events.push({ businessId: 'service-metrics', event: { timestamp: ts, service, cpu_percent: round(25 + this.rng() * 35), latency_ms: round(80 + this.rng() * 220) } });
+    }
+    if (this.businesses.has('payment-transactions') && this.rng() < 0.5) {
+      events.push({ businessId: 'payment-transactions', event: { timestamp: ts, user_id: this.pick(USERS), amount: round(Math.exp(2 + this.rng() * 4)), currency: this.pick(CURRENCIES), merchant: this.pick(MERCHANTS) } });
+    }
+
+    let injected: Pattern | null = null;
+    this.nextAnomalyAt ??= now.getTime() + Math.min(this.anomalyEveryMs, 20_000);
+    if (this.patterns.length > 0 && now.getTime() >= this.nextAnomalyAt) {
+      injected = this.patterns[this.nextPattern++ % this.patterns.length];
+      this.script.push(...this.scriptFor(injected));
+      this.nextAnomalyAt = now.getTime() + this.anomalyEveryMs;
+    }
+    const due = this.script.shift();
+    if (due) for (const e of due) events.push({ businessId: e.businessId, event: { ...e.event, timestamp: ts } });
+    return { events, injected };
+  }
+
+  /** The events of one pattern, one group per tick (timestamps are set when emitted). */
+  scriptFor(p: Pattern): SimEvent[][] {
+    const user = this.pick(USERS);
+    const service = this.pick(SERVICES);
+    const vitals = (patch: Record<string, unknown>) => [{ businessId: 'health-vitals', event: { ...this.vitals('', user), ...patch } }];
+    switch (p) {
+      case 'tachycardia':
+        return [112, 118, 124, 131, 136, 127].map((hr) => vitals({ heart_rate: hr, activity_level: 3, steps_per_minute: 0, posture: 'sitting' }));
+      case 'hypoxia':
+        return [93, 91.5, 89.5, 90.5].map((spo2) => vitals({ spo2_percent: spo2 }));
+      case 'fever':
+        return [37.9, 38.3, 38.7, 38.9].map((t) => vitals({ skin_temp_c: t }));
+      case 'failed-uploads':
+        return Array.from({ length: 5 }, () => Array.from({ length: 5 }, () => ({ businessId: 'service-logs', event: { service, level: 'ERROR', message: 'upload to object store failed: timeout', user_id: user } })));
+      case 'fatal-error':
+        return [[{ businessId: 'service-logs', event: { service, level: 'FATAL', message: 'out of memory; process exiting' } }]];
+      case 'slow-and-hot':
+        return [1200, 1500, 1800, 1650, 1400].map((latency) => [{ businessId: 'service-metrics', event: { service, cpu_percent: round(88 + this.rng() * 8), latency_ms: latency } }]);
+      case 'large-transaction':
+        return [[{ businessId: 'payment-transactions', event: { user_id: user, amount: 14_250, currency: 'EUR', merchant: 'electronics' } }]];
+    }
+  }
+
+  private vitals(ts: string, user: string): Record<string, unknown> {
+    const active = this.rng() < 0.15;
+    const activity = active ? round(40 + this.rng() * 40) : round(this.rng() * 8);
+    return {
+      timestamp: ts,
+      user_id: user,
+      device_sources: 'watch,ring',
+      heart_rate: round(active ? 105 + this.rng() * 40 : 58 + this.rng() * 22),
+      hrv_ms: round(30 + this.rng() * 40),
+      spo2_percent: round(96 + this.rng() * 3),
+      skin_temp_c: round(36.2 + this.rng() * 0.9),
+      respiratory_rate: round(12 + this.rng() * 6),
+      activity_level: activity,
+      steps_per_minute: active ? Math.round(90 + this.rng() * 70) : 0,
+      posture: active ? this.pick(['walking', 'running']) : this.pick(['lying', 'sitting', 'standing']),
+    };
+  }
+
+  private log(ts: string): Record<string, unknown> {
+    const r = this.rng();
+    const level = r < 0.8 ? 'INFO' : r < 0.95 ? 'WARN' : 'ERROR';
+    const messages: Record<string, string[]> = {
+      INFO: ['request served', 'user signed in', 'cache refreshed', 'job completed'],
+      WARN: ['slow query', 'retrying request', 'deprecated endpoint used'],
+      ERROR: ['timeout contacting database', 'upstream returned 502'],
+    };
+    return { timestamp: ts, service: this.pick(SERVICES), level, message: this.pick(messages[level]), user_id: this.pick(USERS) };
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.rng() * items.length)];
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
