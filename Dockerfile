@@ -1,0 +1,17 @@
+# One image for api and worker (command chosen in docker-compose.yml).
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY apps/api/package.json apps/api/
+COPY apps/worker/package.json apps/worker/
+COPY apps/cli/package.json apps/cli/
+COPY libs/contracts/package.json libs/contracts/
+COPY libs/domain/package.json libs/domain/
+COPY libs/db/package.json libs/db/
+COPY libs/queue/package.json libs/queue/
+RUN npm install --no-audit --no-fund
+COPY . .
+RUN npx prisma generate
+ENV NODE_ENV=production
+EXPOSE 3000
+CMD ["npm", "run", "-s", "api"]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes Postgres and Redis reachable on 127.0.0.1: starts the local services,
+# installs them from Debian's packages when missing, or falls back to
+# `docker compose up -d postgres redis` where a Docker engine runs.
+# Sourced by scripts/up.sh and .ci/run.
+
+pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+docker_ok() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
+
+ensure_services() {
+  if ! pg_up; then
+    if ! command -v pg_ctlcluster >/dev/null && ! docker_ok && command -v apt-get >/dev/null; then
+      echo "installing postgresql…"; as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    fi
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+      as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    elif docker_ok; then
+      docker compose up -d postgres
+    fi
+  fi
+  if ! redis_up; then
+    if ! command -v redis-server >/dev/null && ! docker_ok && command -v apt-get >/dev/null; then
+      echo "installing redis…"; as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    fi
+    if command -v redis-server >/dev/null; then
+      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --maxmemory-policy noeviction >/dev/null
+    elif docker_ok; then
+      docker compose up -d redis
+    fi
+  fi
+  for _ in $(seq 1 30); do pg_up && redis_up && return 0; sleep 1; done
+  pg_up || echo "Postgres is not reachable on 127.0.0.1:5432" >&2
+  redis_up || echo "Redis is not reachable on 127.0.0.1:6379" >&2
+  return 1
+}
