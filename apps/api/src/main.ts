@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { createApiApp } from './app.factory';
 import { loadApiConfig } from './config/api.config';
 
 async function main(): Promise<void> {
+  // A .env in the working directory fills variables not already set (Node's own loader).
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
     config = loadApiConfig();

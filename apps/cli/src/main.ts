@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { AnomClient } from './api-client';
@@ -5,6 +6,7 @@ import { replay } from './replay';
 import { SIMULATED_BUSINESSES, Simulator, seededRandom } from './simulate/simulator';
 
 // The CLI is an entry point: like the api and worker, it reads its environment here only.
+if (existsSync('.env')) process.loadEnvFile('.env');
 const env = {
   url: process.env.ANOM_URL ?? `http://localhost:${process.env.API_PORT ?? 3000}`,
   token: process.env.ANOM_TOKEN ?? process.env.ANOM_ADMIN_TOKEN ?? 'change-me-dev-admin-token',

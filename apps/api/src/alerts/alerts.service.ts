@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import { AlertRepository, type AlertRecord, type AlertTransitionRecord } from '@anom/db';
 import type { AlertStatus, Severity } from '@anom/contracts';
-import { decodeCursor, toPage, type Page } from '../common/pagination';
+import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ListAlertsQuery } from './dto/alert.dto';
 
 export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[] };
@@ -14,7 +14,7 @@ export class AlertsService {
 
   async list(q: ListAlertsQuery): Promise<Page<AlertRecord>> {
     const limit = q.limit ?? 50;
-    const before = q.cursor ? decodeCursor(q.cursor, isAlertCursor) : undefined;
+    const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
     const rows = await this.alerts.list({
       businessId: q.businessId,
       status: q.status as AlertStatus[] | undefined,
@@ -51,9 +51,4 @@ export class AlertsService {
     if (!current) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
     throw new DomainError('ALERT_TRANSITION_INVALID', `alert '${id}' is ${current.status}; only ${from.join(' or ')} alerts can be ${to}`);
   }
-}
-
-function isAlertCursor(v: unknown): v is { t: string; id: string } {
-  const c = v as { t?: unknown; id?: unknown };
-  return !!c && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
 }

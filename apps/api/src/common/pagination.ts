@@ -27,3 +27,15 @@ export function toPage<T>(rows: T[], limit: number, cursorOf: (last: T) => unkno
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(cursorOf(items[items.length - 1])) : null };
 }
+
+/** A keyset cursor of (timestamp, uuid): the position after which the next page starts. */
+export interface TimeIdCursor {
+  t: string;
+  id: string;
+}
+
+/** Type guard for TimeIdCursor, for decodeCursor. */
+export function isTimeIdCursor(v: unknown): v is TimeIdCursor {
+  const c = v as { t?: unknown; id?: unknown };
+  return !!c && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
+}

@@ -6,7 +6,7 @@ import { EventRepository, toBusinessSchema, type BatchRecord, type BusinessRecor
 import { EvaluateQueues } from '@anom/queue';
 import type { InputErrorDetail } from '@anom/contracts';
 import { BusinessesService } from '../business-def/businesses.service';
-import { decodeCursor, toPage, type Page } from '../common/pagination';
+import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from '../infra/tokens';
 import type { ListEventsQuery } from './dto/events.dto';
@@ -98,7 +98,7 @@ export class IngestionService {
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
     if (from && to && from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', [{ pointer: '/from', detail: 'must be before to' }]);
-    const before = q.cursor ? decodeCursor(q.cursor, isEventCursor) : undefined;
+    const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
     const rows = await this.events.list({ businessId, from, to, entity: q.entity, limit: limit + 1, before: before && { eventTime: new Date(before.t), id: before.id } });
     return toPage(rows, limit, (e) => ({ t: e.eventTime.toISOString(), id: e.id }));
   }
@@ -146,9 +146,4 @@ export function parseNdjson(text: string): unknown[] {
   }
   if (errors.length > 0) throw new DomainError('EVENTS_MALFORMED', `${errors.length} NDJSON line(s) are not valid JSON; nothing was stored. First: ${errors[0].detail}`, errors.slice(0, MAX_REPORTED_ERRORS));
   return out;
-}
-
-function isEventCursor(v: unknown): v is { t: string; id: string } {
-  const c = v as { t?: unknown; id?: unknown };
-  return !!c && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
 }

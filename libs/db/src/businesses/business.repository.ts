@@ -19,16 +19,7 @@ export interface BusinessRecord {
   fields: FieldDefinition[];
 }
 
-export interface BusinessCreate {
-  id: string;
-  name: string;
-  description: string;
-  timezone: string;
-  timestampField: string | null;
-  entityKeyFields: string[];
-  retentionDays: number;
-  fields: FieldDefinition[];
-}
+export type BusinessCreate = Omit<BusinessRecord, 'schemaVersion' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
 
 export type BusinessPatch = Partial<Pick<BusinessRecord, 'name' | 'description' | 'timezone' | 'retentionDays'>>;
 export type SchemaPatch = Pick<BusinessRecord, 'fields' | 'timestampField' | 'entityKeyFields'>;
