@@ -21,7 +21,7 @@ export default [
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:contracts'] },
             { sourceTag: 'scope:profiler', onlyDependOnLibsWithTags: ['scope:domain', 'scope:contracts'] },
             { sourceTag: 'scope:db', onlyDependOnLibsWithTags: ['scope:domain', 'scope:contracts'] },
-            { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:domain', 'scope:contracts'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:domain', 'scope:contracts'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:domain', 'scope:profiler', 'scope:contracts'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:contracts'] },

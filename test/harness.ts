@@ -59,6 +59,8 @@ export class TestStack {
       queuePrefix: this.prefix,
       sweepEveryMs: 60_000,
       sweepMinAgeMs: 0,
+      tickEveryMs: 60_000,
+      autoResolveEveryMs: 60_000,
       ...overrides,
     };
   }

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository } from '@anom/db';
 import { EvaluateQueues, createRedis } from '@anom/queue';
 import type { WorkerConfig } from './config/worker.config';
-import { PRODUCER_REDIS, WORKER_CONFIG } from './infra/tokens';
+import { PRODUCER_REDIS, STATE_REDIS, WORKER_CONFIG } from './infra/tokens';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { SweepService } from './maintenance/sweep.service';
 import { EvaluateProcessor } from './rule-engine/evaluate.processor';
@@ -32,6 +32,7 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: WORKER_CONFIG, useValue: config },
         { provide: Database, useFactory: () => new Database(config.databaseUrl, 10) },
         { provide: PRODUCER_REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }) },
+        { provide: STATE_REDIS, useFactory: () => createRedis(config.redisUrl, { name: 'anom-worker-state' }) },
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [PRODUCER_REDIS] },
         ...repositories,
         EvaluateService,
@@ -46,11 +47,13 @@ export class WorkerModule implements OnApplicationShutdown {
     private readonly db: Database,
     private readonly queues: EvaluateQueues,
     @Inject(PRODUCER_REDIS) private readonly redis: Redis,
+    @Inject(STATE_REDIS) private readonly stateRedis: Redis,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
     this.redis.disconnect();
+    this.stateRedis.disconnect();
     await this.db.close();
   }
 }

@@ -13,3 +13,4 @@ export * from './state/state-store';
 export * from './rules/sequence';
 export * from './rules/aggregate';
 export * from './rules/absence';
+export * from './engine/evaluate-batch';

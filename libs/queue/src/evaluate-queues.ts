@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
-import { EVALUATE_JOB, evaluateJobId, evaluatePartition, evaluateQueueName, type EvaluateJobData } from '@anom/contracts';
+import { EVALUATE_JOB, TICK_JOB, evaluateJobId, evaluatePartition, evaluateQueueName, tickJobId, type EvaluateJobData, type TickJobData } from '@anom/contracts';
 
 /**
  * Job defaults in one place (BullMQ "going to production"): retries with
@@ -31,7 +31,7 @@ export function createRedis(url: string, opts: { fast?: boolean; name?: string }
 
 /** The partitioned evaluate queues, as producers see them. */
 export class EvaluateQueues {
-  private readonly queues: Queue<EvaluateJobData>[];
+  private readonly queues: Queue<EvaluateJobData | TickJobData>[];
 
   constructor(
     private readonly connection: Redis,
@@ -39,18 +39,18 @@ export class EvaluateQueues {
     readonly prefix: string,
   ) {
     this.queues = Array.from({ length: partitions }, (_, p) => {
-      const q = new Queue<EvaluateJobData>(evaluateQueueName(p), { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+      const q = new Queue<EvaluateJobData | TickJobData>(evaluateQueueName(p), { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
       // Connection errors surface as rejected enqueues, which callers handle; don't print them twice.
       q.on('error', () => undefined);
       return q;
     });
   }
 
-  queueFor(businessId: string): Queue<EvaluateJobData> {
+  queueFor(businessId: string): Queue<EvaluateJobData | TickJobData> {
     return this.queues[evaluatePartition(businessId, this.partitions)];
   }
 
-  all(): readonly Queue<EvaluateJobData>[] {
+  all(): readonly Queue<EvaluateJobData | TickJobData>[] {
     return this.queues;
   }
 
@@ -89,6 +89,14 @@ export class EvaluateQueues {
       return;
     }
     await queue.add(EVALUATE_JOB, data, { jobId });
+  }
+
+  /**
+   * Enqueues an absence tick on the business's partition, so it runs between
+   * that business's batches, never beside them. One job per tick slot.
+   */
+  async enqueueTick(businessId: string, at: number, everyMs: number): Promise<void> {
+    await this.queueFor(businessId).add(TICK_JOB, { businessId, at }, { jobId: tickJobId(businessId, at, everyMs), attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
   }
 
   async close(): Promise<void> {

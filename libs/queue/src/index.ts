@@ -1,1 +1,2 @@
 export * from './evaluate-queues';
+export * from './redis-state-store';

@@ -1,59 +1,89 @@
-import { compileRule, evaluateImmediate, parseRuleDefinition, type EvaluationEvent } from '@anom/domain';
+import { batchStateKeys, compileRule, evaluateBatch, MemoryStateStore, parseRuleDefinition, tickAbsenceRules, type CompiledRule, type EvaluationEvent } from '@anom/domain';
 import { SEED_BUSINESSES } from '@anom/db';
-import { PATTERNS, Simulator, seededRandom, type Pattern } from './simulator';
+import { HEARTBEAT_GAP_S, PATTERNS, SIMULATED_BUSINESSES, Simulator, seededRandom, type Pattern, type SimEvent } from './simulator';
 
-// Each injected pattern must raise its seeded rule, and normal traffic none, or
-// `npm run up` would show a platform that cries wolf or stays silent.
-const rules = SEED_BUSINESSES.flatMap((b) =>
-  b.rules.map((body, i) => {
-    const parsed = parseRuleDefinition(body, b.fields);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    return { businessId: b.id, rule: compileRule({ id: `${b.id}#${i}`, version: 1, definition: parsed.definition }, b.fields) };
-  }),
+// Each injected pattern must raise its seeded rules, and normal traffic none,
+// or `npm run up` would show a platform that cries wolf or stays silent.
+const rules = new Map<string, CompiledRule[]>(
+  SEED_BUSINESSES.map((b) => [
+    b.id,
+    b.rules.map((body, i) => {
+      const parsed = parseRuleDefinition(body, b.fields);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      return compileRule({ id: `${b.id}#${i}`, version: 1, definition: parsed.definition }, b.fields, b.timezone);
+    }),
+  ]),
 );
 
-function matchedRules(events: { businessId: string; event: Record<string, unknown> }[]): string[] {
+/** Feeds timed events through every seeded rule (one batch per business per tick); returns the names of the rules that matched. */
+async function matchedRules(ticks: { at: Date; events: SimEvent[] }[], tickAbsenceAt?: Date): Promise<string[]> {
+  const store = new MemoryStateStore();
   const names = new Set<string>();
-  events.forEach((e, i) => {
-    const ev: EvaluationEvent = { id: String(i), eventTime: new Date(), payload: e.event };
-    for (const r of rules.filter((x) => x.businessId === e.businessId)) {
-      if (evaluateImmediate([r.rule], [ev]).matches.length > 0) names.add(r.rule.definition.name);
+  let seq = 0;
+  let n = 0;
+  for (const { at, events } of ticks) {
+    for (const businessId of SIMULATED_BUSINESSES) {
+      const batch: EvaluationEvent[] = events.filter((e) => e.businessId === businessId).map((e) => ({ id: `e${n++}`, eventTime: at, payload: { ...e.event, timestamp: at.toISOString() } }));
+      if (batch.length === 0) continue;
+      const rs = rules.get(businessId)!;
+      const r = evaluateBatch(rs, batch, await store.load(batchStateKeys(rs, batch)), ++seq);
+      await store.save(r.saves);
+      for (const m of r.matches) names.add(rs.find((x) => x.ruleId === m.ruleId)!.definition.name);
     }
-  });
+  }
+  if (tickAbsenceAt) {
+    for (const rs of rules.values()) {
+      const r = tickAbsenceRules(rs, await store.load(batchStateKeys(rs, [])), tickAbsenceAt);
+      for (const m of r.matches) names.add(rs.find((x) => x.ruleId === m.ruleId)!.definition.name);
+    }
+  }
   return [...names].sort();
 }
 
+const T0 = Date.UTC(2025, 0, 1);
+function simulate(sim: Simulator, seconds: number) {
+  return Array.from({ length: seconds }, (_, s) => {
+    const at = new Date(T0 + s * 1000);
+    return { at, ...sim.tick(at) };
+  });
+}
+
 describe('Simulator', () => {
-  it('streams every seeded business without matching any seeded rule in normal traffic', () => {
-    const sim = new Simulator(['health-vitals', 'service-logs', 'service-metrics', 'payment-transactions'], seededRandom(7), 3_600_000);
-    const events = [];
-    // 15 s of normal traffic: the first anomaly is due after 20 s.
-    for (let s = 0; s < 15; s++) events.push(...sim.tick(new Date(Date.UTC(2025, 0, 1, 0, 0, s))).events);
-    expect(new Set(events.map((e) => e.businessId))).toEqual(new Set(['health-vitals', 'service-logs', 'service-metrics', 'payment-transactions']));
-    expect(matchedRules(events)).toEqual([]);
+  it('streams every seeded business for 10 minutes without raising any seeded rule', async () => {
+    const ticks = simulate(new Simulator(SIMULATED_BUSINESSES, seededRandom(7), 86_400_000), 600).map((t) => ({ ...t, events: t.injected ? [] : t.events }));
+    expect(new Set(ticks.flatMap((t) => t.events.map((e) => e.businessId)))).toEqual(new Set(SIMULATED_BUSINESSES));
+    expect(await matchedRules(ticks.filter((t) => t.at.getTime() < T0 + 19_000), new Date(T0 + 19_000))).toEqual([]);
+    // The first pattern is due after 20 s; with a day between patterns the rest is normal traffic.
+    expect(await matchedRules(ticks.slice(0, 19).concat(ticks.slice(40)))).toEqual([]);
   });
 
   it.each([
     ['tachycardia', ['Tachycardia at rest']],
     ['hypoxia', ['Hypoxia']],
     ['fever', ['Fever']],
-    ['failed-uploads', ['Failure logged']],
+    ['failed-uploads', ['Error burst', 'Failure logged', 'User error spike']],
     ['fatal-error', ['Fatal error']],
-    ['slow-and-hot', ['CPU and latency both high', 'Slow responses']],
+    ['slow-and-hot', ['CPU and latency both high', 'Slow responses', 'Sustained high CPU']],
     ['large-transaction', ['Large transaction']],
-  ] as [Pattern, string[]][])('injects %s, which raises %j', (pattern, expected) => {
-    const sim = new Simulator([PATTERNS[pattern]], seededRandom(3));
-    const events = sim.scriptFor(pattern).flat();
-    expect(matchedRules(events)).toEqual(expected);
+    ['rapid-transactions', ['Rapid transactions']],
+  ] as [Pattern, string[]][])('injects %s amid normal traffic, which raises %j', async (pattern, expected) => {
+    const sim = new Simulator([PATTERNS[pattern]], seededRandom(3), 86_400_000);
+    sim.only(pattern);
+    const ticks = simulate(sim, 60);
+    expect(ticks.some((t) => t.injected === pattern)).toBe(true);
+    expect(await matchedRules(ticks)).toEqual(expected);
+  });
+
+  it('loses a service heartbeat for longer than the absence window', async () => {
+    const sim = new Simulator(['service-metrics'], seededRandom(5), 86_400_000);
+    sim.only('heartbeat-lost');
+    const ticks = simulate(sim, 20 + HEARTBEAT_GAP_S);
+    expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(['Metrics heartbeat lost']);
   });
 
   it('injects the patterns of the chosen businesses in turn', () => {
     const sim = new Simulator(['service-logs'], seededRandom(1), 60_000);
-    const injected: string[] = [];
-    for (let s = 0; s < 200; s++) {
-      const r = sim.tick(new Date(Date.UTC(2025, 0, 1, 0, 0, s)));
-      if (r.injected) injected.push(r.injected);
-    }
+    const injected = simulate(sim, 200).flatMap((t) => (t.injected ? [t.injected] : []));
     // The first after 20 s (so a fresh start shows an alert soon), then every 60 s.
     expect(injected).toEqual(['failed-uploads', 'fatal-error', 'failed-uploads']);
   });

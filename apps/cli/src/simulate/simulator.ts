@@ -12,13 +12,19 @@ export const PATTERNS = {
   'failed-uploads': 'service-logs',
   'fatal-error': 'service-logs',
   'slow-and-hot': 'service-metrics',
+  'heartbeat-lost': 'service-metrics',
   'large-transaction': 'payment-transactions',
+  'rapid-transactions': 'payment-transactions',
 } as const;
 export type Pattern = keyof typeof PATTERNS;
 
 export const SIMULATED_BUSINESSES = ['health-vitals', 'service-logs', 'service-metrics', 'payment-transactions'] as const;
 
 const USERS = ['u-001', 'u-002', 'u-003', 'u-004', 'u-005'];
+// Many payers, so normal traffic stays far below the per-user rate rule (0.3 payments per payer per 5 min).
+const PAYERS = Array.from({ length: 500 }, (_, i) => `p-${String(i + 1).padStart(3, '0')}`);
+/** Seconds a lost heartbeat lasts: longer than the seeded 2-minute absence window. */
+export const HEARTBEAT_GAP_S = 150;
 const SERVICES = ['api', 'billing', 'auth'];
 const MERCHANTS = ['grocer', 'rail', 'books', 'cafe', 'pharmacy', 'electronics'];
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF'];
@@ -43,12 +49,14 @@ export function seededRandom(seed: number): () => number {
  */
 export class Simulator {
   private readonly businesses: Set<string>;
-  private readonly patterns: Pattern[];
+  private patterns: Pattern[];
   private nextPattern = 0;
   private nextAnomalyAt: number | null = null;
   /** Scripted anomaly events still to emit, one group per tick. */
   private script: SimEvent[][] = [];
   private tickCount = 0;
+  /** Users and services in an injected pattern: their normal traffic pauses so the pattern's run is not broken. */
+  private readonly busy = new Map<string, number>();
 
   constructor(
     businesses: readonly string[],
@@ -59,29 +67,39 @@ export class Simulator {
     this.patterns = (Object.keys(PATTERNS) as Pattern[]).filter((p) => this.businesses.has(PATTERNS[p]));
   }
 
+  /** Restricts injection to one pattern (tests, demos of one rule). */
+  only(pattern: Pattern): this {
+    this.patterns = [pattern];
+    return this;
+  }
+
   /** Events for the second ending at `now`; `injected` names a pattern started this tick. */
   tick(now: Date): { events: SimEvent[]; injected: Pattern | null } {
     const events: SimEvent[] = [];
     const ts = now.toISOString();
     this.tickCount++;
+    const idle = (entity: string) => (this.busy.get(entity) ?? 0) < this.tickCount;
     if (this.businesses.has('health-vitals') && this.tickCount % 5 === 0) {
-      for (const user of USERS) events.push({ businessId: 'health-vitals', event: this.vitals(ts, user) });
+      for (const user of USERS) if (idle(user)) events.push({ businessId: 'health-vitals', event: this.vitals(ts, user) });
     }
     if (this.businesses.has('service-logs')) {
       for (let i = 0; i < 3; i++) events.push({ businessId: 'service-logs', event: this.log(ts) });
     }
     if (this.businesses.has('service-metrics') && this.tickCount % 5 === 0) {
-      for (const service of SERVICES) events.push({ businessId: 'service-metrics', event: { timestamp: ts, service, cpu_percent: round(25 + this.rng() * 35), latency_ms: round(80 + this.rng() * 220) } });
+      for (const service of SERVICES) if (idle(service)) events.push({ businessId: 'service-metrics', event: { timestamp: ts, service, cpu_percent: round(25 + this.rng() * 35), latency_ms: round(80 + this.rng() * 220) } });
     }
     if (this.businesses.has('payment-transactions') && this.rng() < 0.5) {
-      events.push({ businessId: 'payment-transactions', event: { timestamp: ts, user_id: this.pick(USERS), amount: round(Math.exp(2 + this.rng() * 4)), currency: this.pick(CURRENCIES), merchant: this.pick(MERCHANTS) } });
+      events.push({ businessId: 'payment-transactions', event: { timestamp: ts, user_id: this.pick(PAYERS), amount: round(Math.exp(2 + this.rng() * 4)), currency: this.pick(CURRENCIES), merchant: this.pick(MERCHANTS) } });
     }
 
     let injected: Pattern | null = null;
     this.nextAnomalyAt ??= now.getTime() + Math.min(this.anomalyEveryMs, 20_000);
     if (this.patterns.length > 0 && now.getTime() >= this.nextAnomalyAt) {
       injected = this.patterns[this.nextPattern++ % this.patterns.length];
-      this.script.push(...this.scriptFor(injected));
+      const { entity, groups } = this.plan(injected);
+      this.script.push(...groups);
+      // Pause the entity's normal traffic for the pattern (a lost heartbeat is all pause).
+      this.busy.set(entity, this.tickCount + (injected === 'heartbeat-lost' ? HEARTBEAT_GAP_S : this.script.length + 1));
       this.nextAnomalyAt = now.getTime() + this.anomalyEveryMs;
     }
     const due = this.script.shift();
@@ -91,8 +109,19 @@ export class Simulator {
 
   /** The events of one pattern, one group per tick (timestamps are set when emitted). */
   scriptFor(p: Pattern): SimEvent[][] {
+    return this.plan(p).groups;
+  }
+
+  /** A pattern's events and the user or service it concerns. */
+  private plan(p: Pattern): { entity: string; groups: SimEvent[][] } {
     const user = this.pick(USERS);
     const service = this.pick(SERVICES);
+    const payer = this.pick(PAYERS);
+    const entity = PATTERNS[p] === 'health-vitals' ? user : PATTERNS[p] === 'payment-transactions' ? payer : service;
+    return { entity, groups: this.groupsFor(p, user, service, payer) };
+  }
+
+  private groupsFor(p: Pattern, user: string, service: string, payer: string): SimEvent[][] {
     const vitals = (patch: Record<string, unknown>) => [{ businessId: 'health-vitals', event: { ...this.vitals('', user), ...patch } }];
     switch (p) {
       case 'tachycardia':
@@ -107,8 +136,12 @@ export class Simulator {
         return [[{ businessId: 'service-logs', event: { service, level: 'FATAL', message: 'out of memory; process exiting' } }]];
       case 'slow-and-hot':
         return [1200, 1500, 1800, 1650, 1400].map((latency) => [{ businessId: 'service-metrics', event: { service, cpu_percent: round(88 + this.rng() * 8), latency_ms: latency } }]);
+      case 'heartbeat-lost':
+        return [];
       case 'large-transaction':
-        return [[{ businessId: 'payment-transactions', event: { user_id: user, amount: 14_250, currency: 'EUR', merchant: 'electronics' } }]];
+        return [[{ businessId: 'payment-transactions', event: { user_id: payer, amount: 14_250, currency: 'EUR', merchant: 'electronics' } }]];
+      case 'rapid-transactions':
+        return Array.from({ length: 7 }, () => [{ businessId: 'payment-transactions', event: { user_id: payer, amount: round(20 + this.rng() * 80), currency: 'EUR', merchant: this.pick(MERCHANTS) } }]);
     }
   }
 
@@ -132,7 +165,8 @@ export class Simulator {
 
   private log(ts: string): Record<string, unknown> {
     const r = this.rng();
-    const level = r < 0.8 ? 'INFO' : r < 0.95 ? 'WARN' : 'ERROR';
+    // 1 % errors: far below the per-service burst (20 in 3 min) and per-user spike (10 in 5 min) rules.
+    const level = r < 0.85 ? 'INFO' : r < 0.99 ? 'WARN' : 'ERROR';
     const messages: Record<string, string[]> = {
       INFO: ['request served', 'user signed in', 'cache refreshed', 'job completed'],
       WARN: ['slow query', 'retrying request', 'deprecated endpoint used'],

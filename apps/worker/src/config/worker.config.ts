@@ -1,5 +1,5 @@
 import { bool, cleanEnv, num, str, url } from 'envalid';
-import { SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS } from '@anom/contracts';
+import { AUTO_RESOLVE_EVERY_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
 
 /** Validated configuration of the worker process. */
 export interface WorkerConfig {
@@ -13,6 +13,10 @@ export interface WorkerConfig {
   sweepEveryMs: number;
   /** A pending batch younger than this (ms) is assumed in flight and left alone. */
   sweepMinAgeMs: number;
+  /** How often absence rules are checked (ms). */
+  tickEveryMs: number;
+  /** How often alerts are checked for auto-resolve (ms). */
+  autoResolveEveryMs: number;
 }
 
 /** Reads and validates the environment once; throws one Error listing every bad key. */
@@ -30,6 +34,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       QUEUE_PREFIX: str({ default: 'anom' }),
       SWEEP_EVERY_MS: num({ default: SWEEP_EVERY_MS }),
       SWEEP_MIN_AGE_MS: num({ default: SWEEP_MIN_AGE_MS }),
+      TICK_EVERY_MS: num({ default: TICK_EVERY_MS }),
+      AUTO_RESOLVE_EVERY_MS: num({ default: AUTO_RESOLVE_EVERY_MS }),
     },
     {
       reporter: ({ errors }) => {
@@ -47,5 +53,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queuePrefix: e.QUEUE_PREFIX,
     sweepEveryMs: e.SWEEP_EVERY_MS,
     sweepMinAgeMs: e.SWEEP_MIN_AGE_MS,
+    tickEveryMs: e.TICK_EVERY_MS,
+    autoResolveEveryMs: e.AUTO_RESOLVE_EVERY_MS,
   };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { MAINTENANCE_QUEUE, SWEEP_BATCHES_JOB, SWEEP_SCHEDULER_ID } from '@anom/contracts';
+import { AUTO_RESOLVE_JOB, AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, SWEEP_BATCHES_JOB, SWEEP_SCHEDULER_ID, TICK_ABSENCE_JOB, TICK_SCHEDULER_ID } from '@anom/contracts';
 import { createRedis } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -30,12 +30,17 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance' });
     this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connection, prefix: this.config.queuePrefix });
-    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.sweepEveryMs }, { name: SWEEP_BATCHES_JOB, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    const opts = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.sweepEveryMs }, { name: SWEEP_BATCHES_JOB, opts });
+    await this.queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: this.config.tickEveryMs }, { name: TICK_ABSENCE_JOB, opts });
+    await this.queue.upsertJobScheduler(AUTO_RESOLVE_SCHEDULER_ID, { every: this.config.autoResolveEveryMs }, { name: AUTO_RESOLVE_JOB, opts });
     this.workerConnection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance-consumer' });
     this.worker = new Worker(
       MAINTENANCE_QUEUE,
       async (job) => {
         if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep() };
+        if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.sweeper.enqueueTicks() };
+        if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.sweeper.autoResolve()).length };
         return null;
       },
       { connection: this.workerConnection, prefix: this.config.queuePrefix, concurrency: 1 },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { EventRepository } from '@anom/db';
+import { AlertRepository, Database, EventRepository } from '@anom/db';
 import { EvaluateQueues } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -16,6 +16,8 @@ const SWEEP_LIMIT = 1_000;
 export class SweepService {
   constructor(
     private readonly events: EventRepository,
+    private readonly alerts: AlertRepository,
+    private readonly db: Database,
     private readonly queues: EvaluateQueues,
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
@@ -31,5 +33,21 @@ export class SweepService {
     }
     if (pending.length > 0) this.logger.info({ batches: pending.length }, 'pending batches re-enqueued');
     return pending.length;
+  }
+
+  /** Enqueues an absence tick for every live business with an enabled absence rule. */
+  async enqueueTicks(now: Date = new Date()): Promise<number> {
+    const r = await this.db.pool.query<{ business_id: string }>(
+      "SELECT DISTINCT r.business_id FROM rule r JOIN business b ON b.id = r.business_id WHERE r.kind = 'absence' AND r.enabled AND r.deleted_at IS NULL AND b.archived_at IS NULL",
+    );
+    for (const { business_id } of r.rows) await this.queues.enqueueTick(business_id, now.getTime(), this.config.tickEveryMs);
+    return r.rows.length;
+  }
+
+  /** Resolves alerts whose condition has been clear for their rule's resolveAfter. */
+  async autoResolve(now: Date = new Date()): Promise<string[]> {
+    const resolved = await this.alerts.autoResolve(now);
+    if (resolved.length > 0) this.logger.info({ alerts: resolved.length }, 'alerts auto-resolved');
+    return resolved;
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { evaluateQueueName, type EvaluateJobData } from '@anom/contracts';
+import { TICK_JOB, evaluateQueueName, type EvaluateJobData, type TickJobData } from '@anom/contracts';
 import { createRedis } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -16,7 +16,7 @@ import { EvaluateService, type EvaluateOutcome } from './evaluate.service';
  */
 @Injectable()
 export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly workers: Worker<EvaluateJobData, EvaluateOutcome>[] = [];
+  private readonly workers: Worker<EvaluateJobData | TickJobData, unknown>[] = [];
   private readonly connections: Redis[] = [];
 
   constructor(
@@ -37,18 +37,26 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
       await queue.close();
       const connection = createRedis(this.config.redisUrl, { name: `anom-worker-${name}` });
       this.connections.push(connection);
-      const worker = new Worker<EvaluateJobData, EvaluateOutcome>(name, (job) => this.process(job), {
+      const worker = new Worker<EvaluateJobData | TickJobData, unknown>(name, (job) => this.process(job), {
         connection,
         prefix: this.config.queuePrefix,
         concurrency: 1,
       });
-      worker.on('failed', (job, err) => this.logger.error({ err, batchId: job?.data.batchId, attempts: job?.attemptsMade }, 'evaluation failed; will retry'));
+      worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name, data: job?.data, attempts: job?.attemptsMade }, 'evaluation failed; will retry'));
       worker.on('error', (err) => this.logger.error({ err }, 'evaluate worker error'));
       this.workers.push(worker);
     }
   }
 
-  private async process(job: Job<EvaluateJobData>): Promise<EvaluateOutcome> {
+  private async process(job: Job<EvaluateJobData | TickJobData>): Promise<unknown> {
+    if (job.name === TICK_JOB) {
+      const data = job.data as TickJobData;
+      return { opened: await this.evaluate.tick(data.businessId, new Date(data.at)) };
+    }
+    return this.processBatch(job as Job<EvaluateJobData>);
+  }
+
+  private async processBatch(job: Job<EvaluateJobData>): Promise<EvaluateOutcome> {
     const outcome = await this.evaluate.evaluateBatch(job.data.batchId);
     this.logger.debug({ batchId: job.data.batchId, businessId: job.data.businessId, requestId: job.data.requestId, ...outcome }, 'batch evaluated');
     return outcome;

@@ -1,25 +1,48 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { alertSummary, compileRule, evaluateImmediate, foldMatches, type CompiledRule } from '@anom/domain';
-import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BusinessRecord } from '@anom/db';
+import {
+  absenceKey,
+  alertSummary,
+  batchStateKeys,
+  compileRule,
+  evaluateBatch,
+  foldMatches,
+  parseDuration,
+  tickAbsenceRules,
+  type CompiledRule,
+  type RuleClear,
+  type RuleMatch,
+  type StateStore,
+} from '@anom/domain';
+import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BatchRecord, type BusinessRecord, type CandidateWithSummary, type PoolClient } from '@anom/db';
+import { RedisStateStore } from '@anom/queue';
+import type { WorkerConfig } from '../config/worker.config';
+import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
 
 export type EvaluateOutcome =
   | { status: 'skipped'; reason: 'batch-missing' | 'already-done' | 'business-missing' }
-  | ({ status: 'done'; events: number; matches: number; failures: number; ms: number } & ApplyOutcome);
+  | ({ status: 'done'; batches: number; events: number; matches: number; failures: number; late: number; ms: number } & ApplyOutcome);
 
 const MAX_COMPILED = 5_000;
 
 /**
- * Evaluates one ingest batch: loads its events and the business's enabled
- * rules (compiled once per rule version and schema version, then cached),
- * runs the domain evaluators, and in ONE transaction applies the alert
- * candidates and marks the batch done. Re-running a batch is safe: a done
- * batch is skipped, and a batch that failed half-way rolled back entirely;
- * `rule_match` makes counting idempotent besides.
+ * Evaluates ingest batches and absence ticks of a business.
+ *
+ * Order: a batch job first evaluates every pending batch of its business with
+ * a lower `seq`, so per-group order holds even when a failed job is retried
+ * after later ones. A session advisory lock per business serialises
+ * evaluation across worker processes whatever the queue does.
+ *
+ * Exactly-once effect: rule state (Redis) is saved as {seq, prev, cur} before
+ * the Postgres transaction that applies the batch's alerts and marks it done;
+ * if the process dies in between, the batch is evaluated again from `prev`
+ * with the same result, and `rule_match` keeps counts from doubling.
  */
 @Injectable()
 export class EvaluateService {
   private readonly compiled = new Map<string, CompiledRule | Error>();
+  private readonly state: StateStore;
 
   constructor(
     private readonly db: Database,
@@ -28,8 +51,11 @@ export class EvaluateService {
     private readonly rules: RuleRepository,
     private readonly alerts: AlertRepository,
     private readonly logger: PinoLogger,
+    @Inject(STATE_REDIS) redis: Redis,
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
     logger.setContext('EvaluateService');
+    this.state = new RedisStateStore(redis, config.queuePrefix);
   }
 
   async evaluateBatch(batchId: string, now: () => Date = () => new Date()): Promise<EvaluateOutcome> {
@@ -40,36 +66,108 @@ export class EvaluateService {
     const business = await this.businesses.findById(batch.businessId);
     if (!business) return { status: 'skipped', reason: 'business-missing' };
 
-    const [ruleRecords, events] = await Promise.all([this.rules.listActive(business.id), this.events.loadBatchEvents(batch)]);
-    const compiled = ruleRecords.map((r) => this.compile(r, business)).filter((r): r is CompiledRule => r !== null);
-    const names = new Map(ruleRecords.map((r) => [r.id, r.name]));
-    const { matches, failures } = evaluateImmediate(
-      compiled,
-      events.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload })),
-    );
-    if (failures.length > 0) {
-      this.logger.warn({ businessId: business.id, batchId, failures: failures.length, first: failures[0] }, 'rule evaluation errors');
-    }
-    const candidates = foldMatches(matches).map((c) => ({ ...c, summary: alertSummary(names.get(c.ruleId) ?? c.ruleId, c) }));
-    const outcome = await this.db.transaction(async (client) => {
-      const at = now();
-      const applied = await this.alerts.applyCandidates(client, business.id, candidates, at);
-      await this.events.markBatchDone(client, batchId, at);
-      return applied;
+    return this.withBusinessLock(business.id, async () => {
+      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0 };
+      const rules = await this.activeRules(business);
+      for (const b of await this.events.pendingUpTo(business.id, batch.seq)) {
+        const r = await this.evaluateOne(b, business, rules, now);
+        if (!r) continue;
+        total.batches++;
+        total.events += r.events;
+        total.matches += r.matches;
+        total.failures += r.failures;
+        total.late += r.late;
+        total.opened.push(...r.opened);
+        total.updated.push(...r.updated);
+        total.escalated.push(...r.escalated);
+        total.alreadyCounted += r.alreadyCounted;
+      }
+      total.ms = Math.round(performance.now() - started);
+      if (total.opened.length || total.escalated.length) {
+        this.logger.info({ businessId: business.id, batchId, opened: total.opened.length, escalated: total.escalated.length }, 'alerts raised');
+      }
+      return total;
     });
-    const ms = Math.round(performance.now() - started);
-    if (outcome.opened.length || outcome.escalated.length) {
-      this.logger.info({ businessId: business.id, batchId, opened: outcome.opened.length, escalated: outcome.escalated.length }, 'alerts raised');
+  }
+
+  /** Absence tick of one business at wall-clock `at`. Returns the alerts opened. */
+  async tick(businessId: string, at: Date): Promise<string[]> {
+    const business = await this.businesses.findById(businessId);
+    if (!business) return [];
+    return this.withBusinessLock(businessId, async () => {
+      const rules = (await this.activeRules(business)).filter((r) => r.definition.kind === 'absence');
+      if (rules.length === 0) return [];
+      const loaded = await this.state.load(rules.map(absenceKey));
+      const { matches, saves } = tickAbsenceRules(rules, loaded, at);
+      // Alerts first, then state: a tick repeated after a crash re-fires the
+      // same synthetic match ids, which rule_match counts once.
+      const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));
+      await this.state.save(saves);
+      if (outcome.opened.length) this.logger.info({ businessId, opened: outcome.opened.length }, 'absence alerts raised');
+      return outcome.opened;
+    });
+  }
+
+  private async evaluateOne(batch: BatchRecord, business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
+    const stored = await this.events.loadBatchEvents(batch);
+    const events = stored.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload }));
+    const loaded = await this.state.load(batchStateKeys(rules, events));
+    const result = evaluateBatch(rules, events, loaded, batch.seq);
+    if (result.failures.length > 0) this.logger.warn({ businessId: business.id, batchId: batch.id, failures: result.failures.length, first: result.failures[0] }, 'rule evaluation errors');
+    if (result.late.length > 0) this.logger.info({ businessId: business.id, batchId: batch.id, late: result.late.length }, 'events too late for stateful rules: stored, not evaluated');
+    await this.state.save(result.saves);
+    const candidates = this.candidates(result.matches, rules);
+    const applied = await this.db.transaction(async (client: PoolClient) => {
+      if (!(await this.events.lockPending(client, batch.id))) return null;
+      const at = now();
+      const outcome = await this.alerts.applyCandidates(client, business.id, candidates, at);
+      await this.alerts.applyClears(client, relevantClears(result.clears, result.matches), at);
+      await this.events.markBatchDone(client, batch.id, at);
+      return outcome;
+    });
+    if (!applied) return null;
+    return { ...applied, events: events.length, matches: result.matches.length, failures: result.failures.length, late: result.late.length };
+  }
+
+  private candidates(matches: RuleMatch[], rules: CompiledRule[]): CandidateWithSummary[] {
+    const byId = new Map(rules.map((r) => [r.ruleId, r.definition]));
+    return foldMatches(matches).map((c) => {
+      const d = byId.get(c.ruleId);
+      return {
+        ...c,
+        summary: alertSummary(d ?? c.ruleId, c),
+        resolveAfterMs: d?.resolveAfter ? parseDuration(d.resolveAfter) : null,
+        momentary: d?.kind === 'immediate',
+      };
+    });
+  }
+
+  private async activeRules(business: BusinessRecord): Promise<CompiledRule[]> {
+    const records = await this.rules.listActive(business.id);
+    return records.map((r) => this.compile(r, business)).filter((r): r is CompiledRule => r !== null);
+  }
+
+  /** Runs `fn` holding a Postgres session advisory lock on the business. */
+  private async withBusinessLock<T>(businessId: string, fn: () => Promise<T>): Promise<T> {
+    const client = await this.db.pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtext('anom:evaluate:' || $1))", [businessId]);
+      try {
+        return await fn();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtext('anom:evaluate:' || $1))", [businessId]);
+      }
+    } finally {
+      client.release();
     }
-    return { status: 'done', events: events.length, matches: matches.length, failures: failures.length, ms, ...outcome };
   }
 
   private compile(rule: { id: string; version: number; name: string; definition: CompiledRule['definition'] }, business: BusinessRecord): CompiledRule | null {
-    const key = `${rule.id}@${rule.version}/${business.schemaVersion}`;
+    const key = `${rule.id}@${rule.version}/${business.schemaVersion}/${business.timezone}`;
     let c = this.compiled.get(key);
     if (!c) {
       try {
-        c = compileRule(rule, business.fields);
+        c = compileRule(rule, business.fields, business.timezone);
       } catch (err) {
         c = err as Error;
         this.logger.error({ ruleId: rule.id, version: rule.version, err }, 'rule does not compile against the current schema; skipped');
@@ -79,4 +177,11 @@ export class EvaluateService {
     }
     return c instanceof Error ? null : c;
   }
+}
+
+/** A clear followed, in the same batch, by a later match of the same fingerprint is superseded. */
+function relevantClears(clears: RuleClear[], matches: RuleMatch[]): RuleClear[] {
+  const lastMatch = new Map<string, number>();
+  for (const m of matches) lastMatch.set(m.fingerprint, Math.max(lastMatch.get(m.fingerprint) ?? 0, m.eventTime.getTime()));
+  return clears.filter((c) => (lastMatch.get(c.fingerprint) ?? -Infinity) <= c.t.getTime());
 }

@@ -7,6 +7,19 @@
  */
 export const EVALUATE_QUEUE_BASE = 'evaluate';
 export const EVALUATE_JOB = 'evaluate-batch';
+/** Absence tick of one business, on its partition queue so it is serialised with its batches. */
+export const TICK_JOB = 'tick';
+
+export interface TickJobData {
+  businessId: string;
+  /** Wall-clock time of the tick (epoch ms). */
+  at: number;
+}
+
+/** One tick job per business and tick slot. */
+export function tickJobId(businessId: string, at: number, everyMs: number): string {
+  return `tick-${businessId}-${Math.floor(at / everyMs)}`;
+}
 
 export interface EvaluateJobData {
   batchId: string;

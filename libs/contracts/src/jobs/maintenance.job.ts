@@ -9,3 +9,11 @@ export const SWEEP_SCHEDULER_ID = 'sweep-batches-every-10s';
 export const SWEEP_EVERY_MS = 10_000;
 /** A pending batch younger than this is left alone: its job is probably in flight. */
 export const SWEEP_MIN_AGE_MS = 15_000;
+/** Enqueue an absence tick for every business with enabled absence rules. */
+export const TICK_ABSENCE_JOB = 'tick-absence';
+export const TICK_SCHEDULER_ID = 'tick-absence-every-15s';
+export const TICK_EVERY_MS = 15_000;
+/** Resolve alerts whose condition has been clear for their rule's resolveAfter. */
+export const AUTO_RESOLVE_JOB = 'auto-resolve';
+export const AUTO_RESOLVE_SCHEDULER_ID = 'auto-resolve-every-10s';
+export const AUTO_RESOLVE_EVERY_MS = 10_000;

@@ -64,6 +64,15 @@ export interface ApplyOutcome {
 
 export interface CandidateWithSummary extends AlertCandidate {
   summary: string;
+  /** The rule's resolveAfter in ms (null: only people resolve). */
+  resolveAfterMs: number | null;
+  /** Immediate rules: each match is momentary, so the condition counts as cleared right after it. */
+  momentary: boolean;
+}
+
+/** The end of an episode for a fingerprint (wall-clock `at` starts its resolveAfter). */
+export interface ClearRecord {
+  fingerprint: string;
 }
 
 type AlertRow = Prisma.AlertGetPayload<object>;
@@ -100,9 +109,9 @@ export class AlertRepository {
       if (!active) {
         await client.query(
           `INSERT INTO alert (id, business_id, rule_id, rule_version, fingerprint, group_key, status, severity, count,
-             start_time, end_time, first_seen_at, last_seen_at, summary, evidence)
-           VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $11, $12, $13)`,
-          [alertId, businessId, c.ruleId, c.ruleVersion, c.fingerprint, JSON.stringify(c.groupKey), c.severity, fresh.size, c.startTime, c.endTime, now, c.summary, JSON.stringify({ samples: newSamples })],
+             start_time, end_time, first_seen_at, last_seen_at, summary, evidence, cleared_at, resolve_after_ms)
+           VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $11, $12, $13, $14, $15)`,
+          [alertId, businessId, c.ruleId, c.ruleVersion, c.fingerprint, JSON.stringify(c.groupKey), c.severity, fresh.size, c.startTime, c.endTime, now, c.summary, JSON.stringify({ samples: newSamples }), c.momentary ? now : null, c.resolveAfterMs],
         );
         await insertTransition(client, alertId, null, 'open', c.severity, 'engine', null, now);
         outcome.opened.push(alertId);
@@ -112,8 +121,8 @@ export class AlertRepository {
       const samples = [...(active.evidence?.samples ?? []), ...newSamples].slice(-EVIDENCE_SAMPLES);
       await client.query(
         `UPDATE alert SET count = count + $2, last_seen_at = $3, start_time = LEAST(start_time, $4), end_time = GREATEST(end_time, $5),
-           severity = $6, summary = $7, evidence = $8, rule_version = GREATEST(rule_version, $9) WHERE id = $1`,
-        [alertId, fresh.size, now, c.startTime, c.endTime, severity, c.summary, JSON.stringify({ samples }), c.ruleVersion],
+           severity = $6, summary = $7, evidence = $8, rule_version = GREATEST(rule_version, $9), cleared_at = $10, resolve_after_ms = $11 WHERE id = $1`,
+        [alertId, fresh.size, now, c.startTime, c.endTime, severity, c.summary, JSON.stringify({ samples }), c.ruleVersion, c.momentary ? now : null, c.resolveAfterMs],
       );
       outcome.updated.push(alertId);
       if (severityRank(severity) > severityRank(active.severity)) {
@@ -122,6 +131,34 @@ export class AlertRepository {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Marks the active alerts of these fingerprints as cleared at `now` (the
+   * episode ended), unless already cleared; auto-resolve counts from there.
+   */
+  async applyClears(client: PoolClient, clears: readonly ClearRecord[], now: Date): Promise<number> {
+    if (clears.length === 0) return 0;
+    const r = await client.query("UPDATE alert SET cleared_at = $2 WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND cleared_at IS NULL", [[...new Set(clears.map((c) => c.fingerprint))], now]);
+    return r.rowCount ?? 0;
+  }
+
+  /**
+   * Resolves (`resolved_by = 'auto'`) every active alert whose condition has
+   * been clear for its rule's resolveAfter. Returns the ids resolved.
+   */
+  async autoResolve(now: Date): Promise<string[]> {
+    return this.db.transaction(async (client) => {
+      const r = await client.query<{ id: string; from_status: AlertStatus }>(
+        `UPDATE alert a SET status = 'resolved', resolved_at = $1, resolved_by = 'auto', resolve_note = 'condition clear for the rule''s resolveAfter'
+         FROM (SELECT id, status FROM alert WHERE status <> 'resolved' AND resolve_after_ms IS NOT NULL AND cleared_at IS NOT NULL
+                 AND cleared_at + resolve_after_ms * interval '1 millisecond' <= $1 FOR UPDATE) old
+         WHERE a.id = old.id RETURNING a.id, old.status AS from_status`,
+        [now],
+      );
+      for (const row of r.rows) await insertTransition(client, row.id, row.from_status, 'resolved', null, 'auto', 'condition clear for the rule\'s resolveAfter', now);
+      return r.rows.map((x) => x.id);
+    });
   }
 
   async findById(id: string): Promise<AlertRecord | null> {

@@ -39,6 +39,8 @@ export type BatchStatus = 'pending' | 'done';
 
 export interface BatchRecord {
   id: string;
+  /** Evaluation order within a business. */
+  seq: number;
   businessId: string;
   eventCount: number;
   minTime: Date;
@@ -157,6 +159,18 @@ export class EventRepository {
     return r.rows.map(toBatch);
   }
 
+  /** Pending batches of a business up to `seq`, in evaluation order: what must run before (and with) batch `seq`. */
+  async pendingUpTo(businessId: string, seq: number): Promise<BatchRecord[]> {
+    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'pending' AND seq <= $2 ORDER BY seq", [businessId, seq]);
+    return r.rows.map(toBatch);
+  }
+
+  /** Whether a batch is still pending, locking its row on the caller's transaction. */
+  async lockPending(client: PoolClient, id: string): Promise<boolean> {
+    const r = await client.query("SELECT 1 FROM ingest_batch WHERE id = $1 AND status = 'pending' FOR UPDATE", [id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   /** Marks a batch evaluated, on the caller's transaction so it commits with the alerts it raised. */
   async markBatchDone(client: PoolClient, id: string, at: Date): Promise<void> {
     await client.query("UPDATE ingest_batch SET status = 'done', done_at = $2, attempts = attempts + 1 WHERE id = $1", [id, at]);
@@ -201,6 +215,7 @@ function toEvent(r: Record<string, unknown>): StoredEvent {
 function toBatch(r: Record<string, unknown>): BatchRecord {
   return {
     id: r.id as string,
+    seq: Number(r.seq),
     businessId: r.business_id as string,
     eventCount: r.event_count as number,
     minTime: r.min_time as Date,

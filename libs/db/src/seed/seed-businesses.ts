@@ -24,8 +24,8 @@ const ts: FieldDefinition = { name: 'timestamp', type: 'timestamp', required: tr
  * - Fever: skin/body temperature above 37.5 °C, critical above 38.5 °C
  *   (NICE NG143 uses 38 °C for fever in children; wearables read skin
  *   temperature, which runs lower, so these are screening thresholds).
- * The immediate forms here become consecutive-run sequence rules when the
- * sequence kind lands.
+ * Vitals rules are consecutive runs (sequence) so one noisy reading does not
+ * page anyone: 5 readings for tachycardia, 3 for hypoxia and fever.
  */
 export const SEED_BUSINESSES: SeedBusiness[] = [
   {
@@ -49,9 +49,9 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'posture', type: 'enum', enum: ['lying', 'sitting', 'standing', 'walking', 'running'] },
     ],
     rules: [
-      { name: 'Tachycardia at rest', kind: 'immediate', condition: 'heart_rate > 100 && activity_level < 10', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] },
-      { name: 'Hypoxia', kind: 'immediate', condition: 'spo2_percent < 94', groupBy: ['user_id'], severity: 'medium', escalations: [{ when: 'spo2_percent < 92', severity: 'high' }, { when: 'spo2_percent < 90', severity: 'critical' }] },
-      { name: 'Fever', kind: 'immediate', condition: 'skin_temp_c > 37.5', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'skin_temp_c > 38.5', severity: 'critical' }] },
+      { name: 'Tachycardia at rest', kind: 'sequence', condition: 'heart_rate > 100 && activity_level < 10', minCount: 5, within: '10m', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }], resolveAfter: '10m' },
+      { name: 'Hypoxia', kind: 'sequence', condition: 'spo2_percent < 94', minCount: 3, within: '10m', groupBy: ['user_id'], severity: 'medium', escalations: [{ when: 'spo2_percent < 92', severity: 'high' }, { when: 'spo2_percent < 90', severity: 'critical' }], resolveAfter: '10m' },
+      { name: 'Fever', kind: 'sequence', condition: 'skin_temp_c > 37.5', minCount: 3, within: '30m', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'skin_temp_c > 38.5', severity: 'critical' }], resolveAfter: '30m' },
     ],
   },
   {
@@ -71,6 +71,8 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
     rules: [
       { name: 'Failure logged', kind: 'immediate', condition: 'message.contains("failed")', groupBy: ['service'], severity: 'medium' },
       { name: 'Fatal error', kind: 'immediate', condition: "level == 'FATAL'", groupBy: ['service'], severity: 'critical' },
+      { name: 'Error burst', kind: 'aggregate', condition: "level == 'ERROR'", aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 20, groupBy: ['service'], severity: 'high', resolveAfter: '5m' },
+      { name: 'User error spike', kind: 'aggregate', condition: "level == 'ERROR' && user_id != ''", aggregate: { fn: 'count' }, window: '5m', op: '>=', threshold: 10, groupBy: ['user_id'], severity: 'medium', resolveAfter: '10m' },
     ],
   },
   {
@@ -90,6 +92,8 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'Slow responses', kind: 'immediate', condition: 'latency_ms > 1000', groupBy: ['service'], severity: 'medium' },
       { name: 'CPU and latency both high', kind: 'immediate', condition: 'cpu_percent >= 80 && latency_ms > 1000', groupBy: ['service'], severity: 'high' },
       { name: 'CPU saturated', kind: 'immediate', condition: 'cpu_percent >= 97', groupBy: ['service'], severity: 'medium', escalations: [{ when: 'cpu_percent >= 99', severity: 'high' }] },
+      { name: 'Sustained high CPU', kind: 'sequence', condition: 'cpu_percent >= 80', minCount: 5, groupBy: ['service'], severity: 'high', resolveAfter: '10m' },
+      { name: 'Metrics heartbeat lost', kind: 'absence', window: '2m', groupBy: ['service'], severity: 'high', resolveAfter: '1m' },
     ],
   },
   {
@@ -106,6 +110,9 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'currency', type: 'enum', enum: ['EUR', 'USD', 'GBP', 'CHF'], required: true },
       { name: 'merchant', type: 'string' },
     ],
-    rules: [{ name: 'Large transaction', kind: 'immediate', condition: 'amount > 10000', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'amount > 50000', severity: 'critical' }] }],
+    rules: [
+      { name: 'Large transaction', kind: 'immediate', condition: 'amount > 10000', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'amount > 50000', severity: 'critical' }] },
+      { name: 'Rapid transactions', kind: 'aggregate', aggregate: { fn: 'count' }, window: '5m', op: '>', threshold: 5, groupBy: ['user_id'], severity: 'high', resolveAfter: '10m' },
+    ],
   },
 ];

@@ -39,15 +39,52 @@ export function foldMatches(matches: readonly RuleMatch[]): AlertCandidate[] {
   return [...byFingerprint.values()];
 }
 
+/** What a summary needs to know of the rule. */
+export interface SummaryRule {
+  name: string;
+  kind: string;
+  window?: string | null;
+  period?: string | null;
+}
+
 /**
- * One-line summary a person can read: rule name, the latest matched values and
- * the group, e.g. `Tachycardia at rest: heart_rate=135, activity_level=3 (user_id=u-1)`.
+ * One-line summary a person can read, by rule kind:
+ * - immediate: `Tachycardia at rest: heart_rate=135, activity_level=3 (user_id=u-1)` (latest match);
+ * - sequence: `Hypoxia: 3 consecutive, spo2_percent avg 90.3 min 89.5 (user_id=u-1)`;
+ * - aggregate: `Error burst: count = 21 in 3m (service=api)`;
+ * - absence: `No heartbeat: no event for 25m (service=api)`.
  */
-export function alertSummary(ruleName: string, candidate: Pick<AlertCandidate, 'groupKey' | 'samples'>): string {
+export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCandidate, 'groupKey' | 'samples'>): string {
+  const r: SummaryRule = typeof rule === 'string' ? { name: rule, kind: 'immediate' } : rule;
   const last = candidate.samples[candidate.samples.length - 1];
-  const values = last ? Object.entries(last.values).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ') : '';
   const group = Object.entries(candidate.groupKey).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ');
-  return `${ruleName}${values ? `: ${values}` : ''}${group ? ` (${group})` : ''}`;
+  const tail = group ? ` (${group})` : '';
+  if (!last) return `${r.name}${tail}`;
+  switch (r.kind) {
+    case 'sequence': {
+      const fields = Object.keys(last.values).filter((k) => k !== 'run');
+      const stats = fields
+        .map((f) => {
+          const nums = candidate.samples.map((x) => x.values[f]).filter((v): v is number => typeof v === 'number');
+          if (nums.length === 0) return null;
+          const avg = nums.reduce((a, b) => a + b, 0) / nums.length;
+          return `${f} avg ${formatValue(avg)} min ${formatValue(Math.min(...nums))} max ${formatValue(Math.max(...nums))}`;
+        })
+        .filter(Boolean);
+      return `${r.name}: ${formatValue(last.values.run ?? candidate.samples.length)} consecutive${stats.length ? `, ${stats.join('; ')}` : ''}${tail}`;
+    }
+    case 'aggregate': {
+      const [label, value] = Object.entries(last.values).find(([k]) => k !== 'events') ?? ['value', undefined];
+      const span = r.period ? `this ${r.period}` : `in ${r.window}`;
+      return `${r.name}: ${label} = ${formatValue(value)} ${span}${tail}`;
+    }
+    case 'absence':
+      return `${r.name}: no event for ${formatValue(last.values.silent_for)}${tail}`;
+    default: {
+      const values = Object.entries(last.values).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ');
+      return `${r.name}${values ? `: ${values}` : ''}${tail}`;
+    }
+  }
 }
 
 function formatValue(v: unknown): string {

@@ -43,7 +43,7 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
   const matches: RuleMatch[] = [];
   const failures: EvaluationFailure[] = [];
   for (const rule of rules) {
-    if (!rule.definition.enabled || rule.definition.kind !== 'immediate') continue;
+    if (!rule.definition.enabled || rule.definition.kind !== 'immediate' || !rule.condition) continue;
     for (const event of events) {
       const r = rule.condition.run(event.payload);
       if (!r.ok) {

@@ -17,9 +17,19 @@ const valid = {
 };
 
 describe('parseRuleDefinition', () => {
+  it.each([
+    ['sequence', { kind: 'sequence', minCount: 5, within: '5m' }, { minCount: 5, within: '5m' }],
+    ['absence without condition', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: ['u-1'] }, { condition: null, window: '20m', expectedGroups: ['u-1'] }],
+    ['aggregate over a window', { kind: 'aggregate', condition: undefined, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', op: '>=', threshold: 80 }, { condition: null, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', period: null, op: '>=', threshold: 80 }],
+    ['aggregate over a calendar day', { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 }, { aggregate: { fn: 'count' }, window: null, period: 'day' }],
+  ])('accepts a %s rule', (_what, patch, expected) => {
+    const r = parseRuleDefinition({ ...valid, ...patch }, fields);
+    expect(r.ok && r.definition).toMatchObject(expected);
+  });
+
   it('normalises a valid rule with defaults', () => {
     const r = parseRuleDefinition(valid, fields);
-    expect(r).toEqual({ ok: true, definition: { ...valid, cooldown: null, resolveAfter: null, enabled: true } });
+    expect(r).toEqual({ ok: true, definition: { ...valid, cooldown: null, resolveAfter: null, enabled: true, allowedLateness: '1m' } });
   });
 
   it('defaults severity to medium and groupBy to none', () => {
@@ -31,7 +41,7 @@ describe('parseRuleDefinition', () => {
   it.each([
     [{ name: '' }, '/name'],
     [{ kind: 'magic' }, '/kind'],
-    [{ kind: 'sequence' }, '/kind'],
+    [{ kind: 'baseline' }, '/kind'],
     [{ severity: 'urgent' }, '/severity'],
     [{ condition: 'hart_rate > 1' }, '/condition'],
     [{ groupBy: ['user'] }, '/groupBy/0'],
@@ -42,6 +52,19 @@ describe('parseRuleDefinition', () => {
     [{ cooldown: '10 minutes' }, '/cooldown'],
     [{ resolveAfter: 5 }, '/resolveAfter'],
     [{ enabled: 'yes' }, '/enabled'],
+    [{ minCount: 5 }, '/minCount'],
+    [{ kind: 'sequence', minCount: 1 }, '/minCount'],
+    [{ kind: 'sequence', minCount: 5, within: 'soon' }, '/within'],
+    [{ kind: 'absence', condition: undefined }, '/window'],
+    [{ kind: 'absence', window: '20m', expectedGroups: ['a'], groupBy: [] }, '/expectedGroups'],
+    [{ kind: 'aggregate', aggregate: { fn: 'median' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/fn'],
+    [{ kind: 'aggregate', aggregate: { fn: 'avg' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/field'],
+    [{ kind: 'aggregate', aggregate: { fn: 'sum', field: 'user_id' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/field'],
+    [{ kind: 'aggregate', aggregate: { fn: 'count' }, op: '>', threshold: 1 }, '/window'],
+    [{ kind: 'aggregate', aggregate: { fn: 'count' }, window: '3m', period: 'day', op: '>', threshold: 1 }, '/period'],
+    [{ kind: 'aggregate', aggregate: { fn: 'count' }, period: 'year', op: '>', threshold: 1 }, '/period'],
+    [{ kind: 'aggregate', aggregate: { fn: 'count' }, window: '3m', op: '=>', threshold: 1 }, '/op'],
+    [{ kind: 'aggregate', aggregate: { fn: 'count' }, window: '3m', op: '>', threshold: '20' }, '/threshold'],
   ])('rejects %j at %s', (patch, pointer) => {
     const r = parseRuleDefinition({ ...valid, ...patch }, fields);
     expect(r.ok).toBe(false);

@@ -2,6 +2,7 @@ import { RULE_KINDS, SEVERITIES, SUPPORTED_RULE_KINDS, type InputErrorDetail, ty
 import { parseDuration } from '../duration';
 import { KEY_FIELD_TYPES, type FieldDefinition } from '../schema/business-schema';
 import { compileCondition, createConditionEnvironment } from '../expression/condition';
+import { AGGREGATE_FNS, CALENDAR_PERIODS, COMPARISON_OPS, type AggregateFn, type CalendarPeriod, type ComparisonOp } from './aggregate';
 
 /** An escalation: when the CEL condition also holds for the matching event, the alert takes this severity. */
 export interface Escalation {
@@ -17,8 +18,12 @@ export interface RuleDefinition {
   name: string;
   description?: string;
   kind: RuleKind;
-  /** CEL condition over the business's fields. */
-  condition: string;
+  /**
+   * CEL condition over the business's fields. Required for immediate and
+   * sequence rules; for aggregate it filters the events counted, for absence
+   * it selects the events that count as a sign of life (null = every event).
+   */
+  condition: string | null;
   /** Fields whose values split alerts: one alert per rule and group key. */
   groupBy: string[];
   severity: Severity;
@@ -29,7 +34,24 @@ export interface RuleDefinition {
   /** Auto-resolve once the condition has not matched for this long. */
   resolveAfter: string | null;
   enabled: boolean;
+  /** How much older than the newest event of a group an event may be and still be evaluated. */
+  allowedLateness: string;
+  /** sequence: run length that fires (N of A{N,}). */
+  minCount?: number;
+  /** sequence: span the N most recent matches must fit in. */
+  within?: string | null;
+  /** aggregate: sliding window; absence: the silence that fires. */
+  window?: string | null;
+  /** aggregate: calendar period in the business time zone, instead of a window. */
+  period?: CalendarPeriod | null;
+  aggregate?: { fn: AggregateFn; field?: string };
+  op?: ComparisonOp;
+  threshold?: number;
+  /** absence: group values expected to report (rules with one groupBy field). */
+  expectedGroups?: string[];
 }
+
+export const DEFAULT_ALLOWED_LATENESS = '1m';
 
 export type RuleParseResult = { ok: true; definition: RuleDefinition } | { ok: false; errors: InputErrorDetail[] };
 
@@ -62,9 +84,12 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
   if (!SEVERITIES.includes(severity)) errors.push({ pointer: '/severity', detail: `must be one of ${SEVERITIES.join(', ')}` });
 
   const env = createConditionEnvironment(fields);
-  const condition = body.condition as string;
-  const checked = compileCondition(condition, fields, '/condition', env);
-  if (!checked.ok) errors.push(...checked.errors);
+  const conditionOptional = kind === 'aggregate' || kind === 'absence';
+  const condition = conditionOptional && (body.condition === undefined || body.condition === null || body.condition === '') ? null : (body.condition as string);
+  if (condition !== null) {
+    const checked = compileCondition(condition, fields, '/condition', env);
+    if (!checked.ok) errors.push(...checked.errors);
+  }
 
   const groupBy: string[] = [];
   if (body.groupBy !== undefined) {
@@ -103,6 +128,9 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
   if (body.enabled !== undefined && typeof body.enabled !== 'boolean') errors.push({ pointer: '/enabled', detail: 'must be a boolean' });
   if (body.description !== undefined && typeof body.description !== 'string') errors.push({ pointer: '/description', detail: 'must be a string' });
 
+  const allowedLateness = optionalDuration(body.allowedLateness, '/allowedLateness', errors) ?? DEFAULT_ALLOWED_LATENESS;
+  const kindParts = parseKindParts(kind, body, fields, groupBy, errors);
+
   if (errors.length > 0) return { ok: false, errors };
   const definition: RuleDefinition = {
     name,
@@ -114,9 +142,70 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
     cooldown,
     resolveAfter,
     enabled: body.enabled === undefined ? true : (body.enabled as boolean),
+    allowedLateness,
+    ...kindParts,
   };
   if (typeof body.description === 'string' && body.description !== '') definition.description = body.description;
   return { ok: true, definition };
+}
+
+/** The options of each kind; options of other kinds are refused so a typo in `kind` is not silently ignored. */
+function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: readonly FieldDefinition[], groupBy: string[], errors: InputErrorDetail[]): Partial<RuleDefinition> {
+  const own: Record<RuleKind, string[]> = {
+    immediate: [],
+    sequence: ['minCount', 'within'],
+    absence: ['window', 'expectedGroups'],
+    aggregate: ['aggregate', 'window', 'period', 'op', 'threshold'],
+    baseline: [],
+  };
+  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold'];
+  for (const key of all) {
+    if (body[key] !== undefined && body[key] !== null && !(own[kind] ?? []).includes(key)) errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
+  }
+  switch (kind) {
+    case 'sequence': {
+      const minCount = body.minCount;
+      if (typeof minCount !== 'number' || !Number.isInteger(minCount) || minCount < 2 || minCount > 1000) errors.push({ pointer: '/minCount', detail: 'must be an integer from 2 to 1000' });
+      if (body.condition === undefined || body.condition === null) errors.push({ pointer: '/condition', detail: 'a sequence rule needs a condition' });
+      return { minCount: minCount as number, within: optionalDuration(body.within, '/within', errors) };
+    }
+    case 'absence': {
+      const window = optionalDuration(body.window, '/window', errors);
+      if (window === null && body.window === undefined) errors.push({ pointer: '/window', detail: 'an absence rule needs a window such as 20m' });
+      let expectedGroups: string[] | undefined;
+      if (body.expectedGroups !== undefined) {
+        if (!Array.isArray(body.expectedGroups) || body.expectedGroups.some((g) => typeof g !== 'string' || g === '')) errors.push({ pointer: '/expectedGroups', detail: 'must be an array of non-empty strings' });
+        else if (groupBy.length !== 1) errors.push({ pointer: '/expectedGroups', detail: 'needs exactly one groupBy field, whose values these are' });
+        else expectedGroups = [...new Set(body.expectedGroups as string[])];
+      }
+      return { window, ...(expectedGroups ? { expectedGroups } : {}) };
+    }
+    case 'aggregate': {
+      const agg = (body.aggregate ?? {}) as { fn?: unknown; field?: unknown };
+      const fn = agg.fn as AggregateFn;
+      if (!AGGREGATE_FNS.includes(fn)) errors.push({ pointer: '/aggregate/fn', detail: `must be one of ${AGGREGATE_FNS.join(', ')}` });
+      let field: string | undefined;
+      if (agg.field !== undefined) {
+        const f = fields.find((x) => x.name === agg.field);
+        if (!f) errors.push({ pointer: '/aggregate/field', detail: `unknown field '${String(agg.field)}'` });
+        else if (fn !== 'count' && fn !== 'count_distinct' && f.type !== 'number' && f.type !== 'integer') errors.push({ pointer: '/aggregate/field', detail: `${fn} needs a number field; '${f.name}' is ${f.type}` });
+        else field = f.name;
+      } else if (fn !== 'count' && AGGREGATE_FNS.includes(fn)) {
+        errors.push({ pointer: '/aggregate/field', detail: `${fn} needs a field` });
+      }
+      const window = optionalDuration(body.window, '/window', errors);
+      const period = (body.period ?? null) as CalendarPeriod | null;
+      if (period !== null && !CALENDAR_PERIODS.includes(period)) errors.push({ pointer: '/period', detail: `must be one of ${CALENDAR_PERIODS.join(', ')}` });
+      if (window === null && period === null && body.window === undefined) errors.push({ pointer: '/window', detail: 'give either a sliding window (3m) or a calendar period (day, week, month)' });
+      if (window !== null && period !== null) errors.push({ pointer: '/period', detail: 'give a window or a period, not both' });
+      const op = body.op as ComparisonOp;
+      if (!COMPARISON_OPS.includes(op)) errors.push({ pointer: '/op', detail: `must be one of ${COMPARISON_OPS.join(' ')}` });
+      if (typeof body.threshold !== 'number' || !Number.isFinite(body.threshold)) errors.push({ pointer: '/threshold', detail: 'must be a number' });
+      return { aggregate: field ? { fn, field } : { fn }, window, period, op, threshold: body.threshold as number };
+    }
+    default:
+      return {};
+  }
 }
 
 function optionalDuration(value: unknown, pointer: string, errors: InputErrorDetail[]): string | null {

@@ -22,6 +22,8 @@ export interface RunSample {
   id: string;
   t: number;
   values: Record<string, unknown>;
+  /** The severity this event earned (rule severity raised by escalations), when known. */
+  severity?: string;
 }
 
 export interface SequenceConfig {
@@ -60,7 +62,7 @@ export function stepSequence(config: SequenceConfig, state: SequenceState | unde
     // Keep the watermark so lateness is judged after a break too.
     return { state: { recent: [], runLength: 0, watermark, fired: false }, signals };
   }
-  const sample: RunSample = { id: e.id, t: e.t, values: e.values };
+  const sample: RunSample = { id: e.id, t: e.t, values: e.values, ...(e.severity ? { severity: e.severity } : {}) };
   const recent = [...(state?.recent ?? []), sample].slice(-config.minCount);
   const runLength = (state?.runLength ?? 0) + 1;
   if (state?.fired) {
