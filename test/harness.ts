@@ -61,6 +61,7 @@ export class TestStack {
       sweepMinAgeMs: 0,
       tickEveryMs: 60_000,
       autoResolveEveryMs: 60_000,
+      lockDurationMs: 4_000,
       ...overrides,
     };
   }
@@ -79,6 +80,11 @@ export class TestStack {
   async startWorker(overrides: Partial<WorkerConfig> = {}): Promise<INestApplicationContext> {
     this.worker = await createWorkerApp(this.workerConfig(overrides));
     return this.worker;
+  }
+
+  /** A second worker in the same process (its own connections), to test two at once. */
+  async startSecondWorker(overrides: Partial<WorkerConfig> = {}): Promise<INestApplicationContext> {
+    return createWorkerApp(this.workerConfig(overrides));
   }
 
   async stopWorker(): Promise<void> {

@@ -17,6 +17,8 @@ export interface WorkerConfig {
   tickEveryMs: number;
   /** How often alerts are checked for auto-resolve (ms). */
   autoResolveEveryMs: number;
+  /** BullMQ job lock (ms): how soon a dead worker's job is taken over. */
+  lockDurationMs: number;
 }
 
 /** Reads and validates the environment once; throws one Error listing every bad key. */
@@ -36,6 +38,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       SWEEP_MIN_AGE_MS: num({ default: SWEEP_MIN_AGE_MS }),
       TICK_EVERY_MS: num({ default: TICK_EVERY_MS }),
       AUTO_RESOLVE_EVERY_MS: num({ default: AUTO_RESOLVE_EVERY_MS }),
+      JOB_LOCK_MS: num({ default: 10_000 }),
     },
     {
       reporter: ({ errors }) => {
@@ -55,5 +58,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     sweepMinAgeMs: e.SWEEP_MIN_AGE_MS,
     tickEveryMs: e.TICK_EVERY_MS,
     autoResolveEveryMs: e.AUTO_RESOLVE_EVERY_MS,
+    lockDurationMs: e.JOB_LOCK_MS,
   };
 }

@@ -41,6 +41,10 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
         connection,
         prefix: this.config.queuePrefix,
         concurrency: 1,
+        // Jobs take milliseconds: a short lock lets a dead worker's job be
+        // picked up again within seconds instead of holding its partition.
+        lockDuration: this.config.lockDurationMs,
+        stalledInterval: Math.max(1_000, Math.floor(this.config.lockDurationMs / 2)),
       });
       worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name, data: job?.data, attempts: job?.attemptsMade }, 'evaluation failed; will retry'));
       worker.on('error', (err) => this.logger.error({ err }, 'evaluate worker error'));

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString } from 'class-validator';
 import { RULE_KINDS, SEVERITIES } from '@anom/contracts';
 
 /**
@@ -57,4 +57,49 @@ export class RuleBodyDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({ example: '1m', description: 'How much older than the newest event of a group an event may be and still be evaluated (stateful kinds)' })
+  @IsOptional()
+  @IsString()
+  allowedLateness?: string;
+
+  @ApiPropertyOptional({ example: 5, description: 'sequence: consecutive matches that fire' })
+  @IsOptional()
+  @IsNumber()
+  minCount?: number;
+
+  @ApiPropertyOptional({ example: '5m', description: 'sequence: span the last minCount matches must fit in' })
+  @IsOptional()
+  @IsString()
+  within?: string;
+
+  @ApiPropertyOptional({ example: '3m', description: 'aggregate: sliding window; absence: silence that fires' })
+  @IsOptional()
+  @IsString()
+  window?: string;
+
+  @ApiPropertyOptional({ enum: ['day', 'week', 'month'], description: 'aggregate: calendar period in the business time zone' })
+  @IsOptional()
+  @IsString()
+  period?: string;
+
+  @ApiPropertyOptional({ example: { fn: 'count' }, description: 'aggregate: { fn: count|sum|avg|min|max|count_distinct|p50|p90|p95|p99, field? }' })
+  @IsOptional()
+  @IsObject()
+  aggregate?: { fn: string; field?: string };
+
+  @ApiPropertyOptional({ enum: ['>', '>=', '<', '<=', '==', '!='] })
+  @IsOptional()
+  @IsString()
+  op?: string;
+
+  @ApiPropertyOptional({ example: 20 })
+  @IsOptional()
+  @IsNumber()
+  threshold?: number;
+
+  @ApiPropertyOptional({ type: [String], example: ['SFTP-BANK-A'], description: 'absence: group values expected to report' })
+  @IsOptional()
+  @IsArray()
+  expectedGroups?: string[];
 }

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { TestStack, businessBody, ADMIN_TOKEN } from '../../../../test/harness';
+import { REDIS_URL } from '../../../../test/env';
+import { EvaluateService } from './evaluate.service';
+import { SweepService } from '../maintenance/sweep.service';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 1, 8);
+const at = (minute: number) => new Date(T0 + minute * MIN).toISOString();
+const sequenceRule = { name: 'Tachycardia at rest', kind: 'sequence', condition: 'heart_rate > 100 && activity_level < 10', minCount: 5, groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] };
+const vitals = (minute: number, user: string, hr: number) => ({ timestamp: at(minute), user_id: user, heart_rate: hr, activity_level: 2 });
+
+describe('stateful rules through the pipeline (api + worker + Postgres + Redis)', () => {
+  const stack = new TestStack();
+  beforeAll(() => stack.start({ worker: true }));
+  afterAll(() => stack.stop());
+
+  async function business(rules: object[]) {
+    const b = businessBody({ fields: [...businessBody().fields, { name: 'service', type: 'string' }] });
+    await stack.request('POST', '/businesses', { body: b });
+    for (const r of rules) expect((await stack.request('POST', `/businesses/${b.id}/rules`, { body: r })).status).toBe(201);
+    return b.id as string;
+  }
+
+  it('carries a sequence run across batches into one alert with the run evidence', async () => {
+    const id = await business([sequenceRule]);
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(0, 'ann', 110), vitals(1, 'ann', 115), vitals(2, 'ann', 120)] });
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(3, 'ann', 125), vitals(4, 'ann', 135), vitals(5, 'ann', 118)] });
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(6, 'ann', 80), vitals(7, 'bob', 150)] });
+    await stack.waitForEvaluation();
+    const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    expect(alerts).toEqual([expect.objectContaining({ count: 6, severity: 'critical', startTime: at(0), endTime: at(5), groupKey: { user_id: 'ann' } })]);
+    expect(alerts[0].summary).toBe('Tachycardia at rest: 6 consecutive, heart_rate avg 120.5 min 110 max 135; activity_level avg 2 min 2 max 2 (user_id=ann)');
+    const detail = (await stack.request('GET', `/alerts/${alerts[0].id}`)).body;
+    expect(detail.eventIds).toHaveLength(6);
+    // The run broke at minute 6: the episode is over and the alert says when.
+    const cleared = await stack.db.pool.query('SELECT cleared_at FROM alert WHERE id = $1', [alerts[0].id]);
+    expect(cleared.rows[0].cleared_at).not.toBeNull();
+  });
+
+  it('counts an aggregate per group and auto-resolves after resolveAfter once it drops', async () => {
+    const id = await business([{ name: 'Fast average', kind: 'aggregate', aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', op: '>=', threshold: 120, groupBy: ['user_id'], severity: 'medium', resolveAfter: '1s' }]);
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(0, 'cy', 110), vitals(1, 'cy', 130), vitals(2, 'cy', 140)] });
+    await stack.waitForEvaluation();
+    const [alert] = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    expect(alert).toMatchObject({ status: 'open', count: 2 });
+    expect(alert.summary).toBe('Fast average: avg(heart_rate) = 126.667 in 5m (user_id=cy)');
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(9, 'cy', 70)] });
+    await stack.waitForEvaluation();
+    const sweeper = stack.worker!.get(SweepService);
+    expect(await sweeper.autoResolve(new Date())).toEqual([]);
+    expect(await sweeper.autoResolve(new Date(Date.now() + 1_500))).toEqual([alert.id]);
+    const resolved = (await stack.request('GET', `/alerts/${alert.id}`)).body;
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'auto' });
+    expect(resolved.history.at(-1)).toMatchObject({ fromStatus: 'open', toStatus: 'resolved', actor: 'auto' });
+  });
+
+  it('fires an absence rule on tick, for an expected group that never reported too, and clears when the group reports', async () => {
+    const id = await business([{ name: 'No heartbeat', kind: 'absence', window: '2m', groupBy: ['service'], expectedGroups: ['billing'], severity: 'high', resolveAfter: '1s' }]);
+    const now = Date.now();
+    await stack.request('POST', `/ingest/${id}`, { body: { timestamp: new Date(now).toISOString(), user_id: 'x', service: 'api' } });
+    await stack.waitForEvaluation();
+    const evaluate = stack.worker!.get(EvaluateService);
+    expect(await evaluate.tick(id, new Date(now + 60_000))).toEqual([]);
+    const opened = await evaluate.tick(id, new Date(now + 3 * MIN));
+    expect(opened).toHaveLength(2);
+    // A repeated tick (a redelivered job) changes nothing.
+    expect(await evaluate.tick(id, new Date(now + 3 * MIN))).toEqual([]);
+    const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    expect(alerts.map((a: { groupKey: { service: string }; count: number }) => [a.groupKey.service, a.count]).sort()).toEqual([
+      ['api', 1],
+      ['billing', 1],
+    ]);
+    expect(alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').summary).toBe('No heartbeat: no event for 3m (service=api)');
+    await stack.request('POST', `/ingest/${id}`, { body: { timestamp: new Date(now + 3 * MIN).toISOString(), user_id: 'x', service: 'api' } });
+    await stack.waitForEvaluation();
+    const resolved = await stack.worker!.get(SweepService).autoResolve(new Date(Date.now() + 2_000));
+    expect(resolved).toEqual([alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').id]);
+  });
+
+  it('with two worker processes at once, neither doubles nor loses a run', async () => {
+    const id = await business([sequenceRule]);
+    const second = await stack.startSecondWorker();
+    try {
+      // 10 users, 12 batches each of one reading: per user a run of 8 then a break then a run of 4 (no alert).
+      const plan = (user: number, minute: number) => (minute === 8 ? 70 : 110 + user);
+      const requests = [];
+      for (let minute = 0; minute < 13; minute++) {
+        for (let u = 0; u < 10; u++) requests.push(stack.request('POST', `/ingest/${id}`, { body: [vitals(minute, `u${u}`, plan(u, minute))] }));
+        await Promise.all(requests.splice(0));
+      }
+      await stack.waitForEvaluation(60_000);
+      const alerts = (await stack.request('GET', `/alerts?businessId=${id}&limit=100`)).body.items;
+      expect(alerts).toHaveLength(10);
+      expect(alerts.map((a: { count: number }) => a.count)).toEqual(Array(10).fill(8));
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('a worker killed with SIGKILL mid-stream', () => {
+  const stack = new TestStack();
+  beforeAll(() => stack.start());
+  afterAll(() => stack.stop());
+
+  function spawnWorker(): ChildProcess {
+    const root = path.resolve(__dirname, '../../../..');
+    return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: stack.databaseUrl, REDIS_URL, QUEUE_PREFIX: stack.prefix, EVALUATE_PARTITIONS: '2', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', JOB_LOCK_MS: '3000', SWEEP_EVERY_MS: '1000', SWEEP_MIN_AGE_MS: '2000', ANOM_ADMIN_TOKEN: ADMIN_TOKEN },
+      stdio: 'ignore',
+    });
+  }
+
+  it('loses no evaluation and doubles no alert', async () => {
+    const b = businessBody();
+    await stack.request('POST', '/businesses', { body: b });
+    await stack.request('POST', `/businesses/${b.id}/rules`, { body: sequenceRule });
+    await stack.request('POST', `/businesses/${b.id}/rules`, { body: { name: 'Any fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'] } });
+    let worker = spawnWorker();
+    const batches = 60;
+    for (let i = 0; i < batches; i++) {
+      // Per user: minutes 0..59, fast except every 10th reading: runs of 9 -> each run fires.
+      const body = [0, 1, 2, 3].map((u) => vitals(i, `k${u}`, i % 10 === 9 ? 75 : 120));
+      expect((await stack.request('POST', `/ingest/${b.id}`, { body })).status).toBe(202);
+      if (i === 25) {
+        await new Promise((r) => setTimeout(r, 150));
+        worker.kill('SIGKILL');
+        await new Promise((r) => worker.once('exit', r));
+        worker = spawnWorker();
+      }
+    }
+    try {
+      await stack.waitForEvaluation(90_000);
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    // Immediate: every fast reading counted exactly once, in one open alert per user.
+    const fast = batches - batches / 10;
+    const counts = await stack.db.pool.query<{ name: string; n: number; total: number }>(
+      'SELECT r.name, count(*)::int AS n, sum(a.count)::int AS total FROM alert a JOIN rule r ON r.id = a.rule_id WHERE a.business_id = $1 GROUP BY r.name ORDER BY r.name',
+      [b.id],
+    );
+    expect(counts.rows).toEqual([
+      { name: 'Any fast pulse', n: 4, total: 4 * fast },
+      // Sequence: all runs (of 9 >= 5) counted into one open alert per user, every fast reading once.
+      { name: 'Tachycardia at rest', n: 4, total: 4 * fast },
+    ]);
+    expect(await stack.count('rule_match')).toBe(2 * 4 * fast);
+  });
+});
