@@ -24,6 +24,7 @@ export type EvaluateOutcome =
   | { status: 'skipped'; reason: 'batch-missing' | 'already-done' | 'business-missing' }
   | ({ status: 'done'; batches: number; events: number; matches: number; failures: number; late: number; ms: number } & ApplyOutcome);
 
+
 const MAX_COMPILED = 5_000;
 
 /**
@@ -67,7 +68,7 @@ export class EvaluateService {
     if (!business) return { status: 'skipped', reason: 'business-missing' };
 
     return this.withBusinessLock(business.id, async () => {
-      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0 };
+      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0 };
       const rules = await this.activeRules(business);
       for (const b of await this.events.pendingUpTo(business.id, batch.seq)) {
         const r = await this.evaluateOne(b, business, rules, now);
@@ -81,6 +82,7 @@ export class EvaluateService {
         total.updated.push(...r.updated);
         total.escalated.push(...r.escalated);
         total.alreadyCounted += r.alreadyCounted;
+        total.suppressed += r.suppressed;
       }
       total.ms = Math.round(performance.now() - started);
       if (total.opened.length || total.escalated.length) {
@@ -122,7 +124,7 @@ export class EvaluateService {
       const at = now();
       const outcome = await this.alerts.applyCandidates(client, business.id, candidates, at);
       await this.alerts.applyClears(client, relevantClears(result.clears, result.matches), at);
-      await this.events.markBatchDone(client, batch.id, at);
+      await this.events.markBatchDone(client, batch.id, at, result.late.length);
       return outcome;
     });
     if (!applied) return null;
@@ -137,6 +139,7 @@ export class EvaluateService {
         ...c,
         summary: alertSummary(d ?? c.ruleId, c),
         resolveAfterMs: d?.resolveAfter ? parseDuration(d.resolveAfter) : null,
+        cooldownMs: d?.cooldown ? parseDuration(d.cooldown) : null,
         momentary: d?.kind === 'immediate',
       };
     });

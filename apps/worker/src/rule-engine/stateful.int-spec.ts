@@ -79,6 +79,33 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     expect(resolved).toEqual([alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').id]);
   });
 
+  it('keeps a resolved fingerprint quiet for the cooldown', async () => {
+    const id = await business([{ name: 'Fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'], cooldown: '1h' }]);
+    await stack.request('POST', `/ingest/${id}`, { body: vitals(0, 'dee', 120) });
+    await stack.waitForEvaluation();
+    const [first] = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    await stack.request('POST', `/alerts/${first.id}/resolve`, { body: { note: 'ok' } });
+    await stack.request('POST', `/ingest/${id}`, { body: vitals(1, 'dee', 125) });
+    await stack.request('POST', `/ingest/${id}`, { body: vitals(2, 'eve', 125) });
+    await stack.waitForEvaluation();
+    const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    // dee stays quiet (cooldown); eve is another fingerprint.
+    expect(alerts.map((a: { groupKey: { user_id: string }; status: string }) => [a.groupKey.user_id, a.status]).sort()).toEqual([
+      ['dee', 'resolved'],
+      ['eve', 'open'],
+    ]);
+  });
+
+  it('stores an event too late for a stateful rule, does not evaluate it, and counts it on its batch', async () => {
+    const id = await business([{ ...sequenceRule, allowedLateness: '2m' }]);
+    await stack.request('POST', `/ingest/${id}`, { body: vitals(30, 'fay', 120) });
+    const late = await stack.request('POST', `/ingest/${id}`, { body: [vitals(20, 'fay', 120), vitals(29, 'fay', 121)] });
+    await stack.waitForEvaluation();
+    const batch = await stack.request('GET', `/ingest/${id}/batches/${late.body.batchId}`);
+    expect(batch.body).toMatchObject({ status: 'done', lateEvents: 1 });
+    expect(await stack.count('event', 'business_id = $1', [id])).toBe(3);
+  });
+
   it('with two worker processes at once, neither doubles nor loses a run', async () => {
     const id = await business([sequenceRule]);
     const second = await stack.startSecondWorker();

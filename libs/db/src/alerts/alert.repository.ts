@@ -60,6 +60,8 @@ export interface ApplyOutcome {
   escalated: string[];
   /** Matches that were already counted (a re-evaluated batch). */
   alreadyCounted: number;
+  /** Matches dropped because their fingerprint was resolved less than the rule's cooldown ago. */
+  suppressed: number;
 }
 
 export interface CandidateWithSummary extends AlertCandidate {
@@ -68,6 +70,8 @@ export interface CandidateWithSummary extends AlertCandidate {
   resolveAfterMs: number | null;
   /** Immediate rules: each match is momentary, so the condition counts as cleared right after it. */
   momentary: boolean;
+  /** The rule's cooldown in ms: how long after a resolve the fingerprint stays quiet. */
+  cooldownMs?: number | null;
 }
 
 /** The end of an episode for a fingerprint (wall-clock `at` starts its resolveAfter). */
@@ -89,14 +93,24 @@ export class AlertRepository {
    * span, evidence, escalated severity); otherwise a new alert opens.
    */
   async applyCandidates(client: PoolClient, businessId: string, candidates: readonly CandidateWithSummary[], now: Date): Promise<ApplyOutcome> {
-    const outcome: ApplyOutcome = { opened: [], updated: [], escalated: [], alreadyCounted: 0 };
+    const outcome: ApplyOutcome = { opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0 };
     for (const c of candidates) {
       const existing = await client.query(
         "SELECT id, status, severity, evidence FROM alert WHERE fingerprint = $1 AND status <> 'resolved' FOR UPDATE",
         [c.fingerprint],
       );
       const active = existing.rows[0] as { id: string; status: AlertStatus; severity: Severity; evidence: AlertEvidence } | undefined;
-      const alertId = active?.id ?? randomUUID();
+      let suppressedBy: string | null = null;
+      if (!active && c.cooldownMs) {
+        // Cooldown: a fingerprint resolved less than cooldown ago stays quiet. Its
+        // matches are linked to the resolved alert, so a re-evaluation finds them counted.
+        const recent = await client.query<{ id: string }>(
+          "SELECT id FROM alert WHERE fingerprint = $1 AND status = 'resolved' AND resolved_at > $2 ORDER BY resolved_at DESC LIMIT 1",
+          [c.fingerprint, new Date(now.getTime() - c.cooldownMs)],
+        );
+        suppressedBy = recent.rows[0]?.id ?? null;
+      }
+      const alertId = active?.id ?? suppressedBy ?? randomUUID();
       const counted = await client.query<{ event_id: string }>(
         `INSERT INTO rule_match (rule_id, event_id, alert_id) SELECT $1, e, $2 FROM unnest($3::uuid[]) AS e
          ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -105,6 +119,10 @@ export class AlertRepository {
       const fresh = new Set(counted.rows.map((r) => r.event_id));
       outcome.alreadyCounted += c.eventIds.length - fresh.size;
       if (fresh.size === 0) continue;
+      if (suppressedBy) {
+        outcome.suppressed += fresh.size;
+        continue;
+      }
       const newSamples = c.samples.filter((s) => fresh.has(s.eventId));
       if (!active) {
         await client.query(

@@ -46,6 +46,8 @@ export interface BatchRecord {
   minTime: Date;
   maxTime: Date;
   status: BatchStatus;
+  /** Events too late for a stateful rule (stored, not evaluated by it); counted per rule. */
+  lateEvents: number;
   attempts: number;
   createdAt: Date;
   doneAt: Date | null;
@@ -172,8 +174,8 @@ export class EventRepository {
   }
 
   /** Marks a batch evaluated, on the caller's transaction so it commits with the alerts it raised. */
-  async markBatchDone(client: PoolClient, id: string, at: Date): Promise<void> {
-    await client.query("UPDATE ingest_batch SET status = 'done', done_at = $2, attempts = attempts + 1 WHERE id = $1", [id, at]);
+  async markBatchDone(client: PoolClient, id: string, at: Date, lateEvents = 0): Promise<void> {
+    await client.query("UPDATE ingest_batch SET status = 'done', done_at = $2, attempts = attempts + 1, late_events = $3 WHERE id = $1", [id, at, lateEvents]);
   }
 }
 
@@ -221,6 +223,7 @@ function toBatch(r: Record<string, unknown>): BatchRecord {
     minTime: r.min_time as Date,
     maxTime: r.max_time as Date,
     status: r.status as BatchStatus,
+    lateEvents: r.late_events as number,
     attempts: r.attempts as number,
     createdAt: r.created_at as Date,
     doneAt: r.done_at as Date | null,
