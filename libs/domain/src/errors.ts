@@ -24,6 +24,7 @@ export type DomainErrorCode =
   | 'EVENTS_MALFORMED'
   | 'BATCH_NOT_FOUND'
   | 'BATCH_TOO_LARGE'
+  | 'BACKTEST_TOO_LARGE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN';
 

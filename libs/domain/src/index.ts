@@ -14,3 +14,4 @@ export * from './rules/sequence';
 export * from './rules/aggregate';
 export * from './rules/absence';
 export * from './engine/evaluate-batch';
+export * from './engine/backtest';

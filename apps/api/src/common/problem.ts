@@ -57,6 +57,8 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 409, title: 'Alert state does not allow this' };
     case 'BATCH_TOO_LARGE':
       return { status: 413, title: 'Batch too large' };
+    case 'BACKTEST_TOO_LARGE':
+      return { status: 422, title: 'Backtest range too large' };
     case 'UNAUTHENTICATED':
       return { status: 401, title: 'Authentication required' };
     case 'FORBIDDEN':

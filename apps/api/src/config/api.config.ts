@@ -18,6 +18,8 @@ export interface ApiConfig {
   queuePrefix: string;
   ingestMaxBodyBytes: number;
   ingestMaxBatch: number;
+  /** Most events one backtest may read. */
+  backtestMaxEvents: number;
 }
 
 /**
@@ -42,6 +44,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       QUEUE_PREFIX: str({ default: 'anom' }),
       INGEST_MAX_BODY_BYTES: num({ default: 5 * 1024 * 1024 }),
       INGEST_MAX_BATCH: num({ default: 5000 }),
+      BACKTEST_MAX_EVENTS: num({ default: 200_000 }),
     },
     { reporter: throwAll },
   );
@@ -57,6 +60,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     queuePrefix: e.QUEUE_PREFIX,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     ingestMaxBatch: e.INGEST_MAX_BATCH,
+    backtestMaxEvents: e.BACKTEST_MAX_EVENTS,
   };
 }
 

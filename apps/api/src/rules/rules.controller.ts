@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
-import { RuleBodyDto } from './dto/rule.dto';
+import { BacktestDto, RuleBodyDto } from './dto/rule.dto';
 import { RulesService } from './rules.service';
 
 @ApiTags('rules')
@@ -13,6 +13,13 @@ export class RulesController {
   @Post('businesses/:businessId/rules')
   create(@Param('businessId') businessId: string, @Body() body: RuleBodyDto, @Actor() actor: string) {
     return this.rules.create(businessId, body, actor);
+  }
+
+  /** What a rule would have raised over recorded history; nothing is saved. */
+  @Post('businesses/:businessId/rules/backtest')
+  @HttpCode(200)
+  backtest(@Param('businessId') businessId: string, @Body() dto: BacktestDto) {
+    return this.rules.backtest(businessId, dto);
   }
 
   @Get('businesses/:businessId/rules')

@@ -62,3 +62,47 @@ describe('rules (api + Postgres)', () => {
     expectProblem(await stack.request('PATCH', '/rules/00000000-0000-0000-0000-000000000000', { body: {} }), 404);
   });
 });
+
+describe('rule backtest (api + Postgres)', () => {
+  const stack = new TestStack({ backtestMaxEvents: 20 });
+  const business = businessBody();
+  const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 8, minute)).toISOString();
+  beforeAll(async () => {
+    await stack.start();
+    await stack.request('POST', '/businesses', { body: business });
+    // One day of readings for two users; ann has a run of 6 fast readings at rest.
+    const events = Array.from({ length: 12 }, (_, m) => ({ timestamp: at(m), user_id: 'ann', heart_rate: m >= 3 && m < 9 ? 120 : 70, activity_level: 2 })).concat([{ timestamp: at(30), user_id: 'bob', heart_rate: 125, activity_level: 50 }]);
+    expect((await stack.request('POST', `/ingest/${business.id}`, { body: events })).status).toBe(202);
+  });
+  afterAll(() => stack.stop());
+
+  it('reports what an unsaved rule would have raised, per day and with its lifecycle, without saving anything', async () => {
+    const rule = { name: 'Tachy', kind: 'sequence', condition: 'heart_rate > 100 && activity_level < 10', minCount: 5, groupBy: ['user_id'], severity: 'high', resolveAfter: '1m' };
+    const r = await stack.request('POST', `/businesses/${business.id}/rules/backtest`, { body: { rule, from: at(0), to: at(60) } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ events: 13, matches: 6, alertsTotal: 1, resolved: 1, open: 0, perDay: [{ day: '2025-01-01', alerts: 1 }] });
+    expect(r.body.alerts[0]).toMatchObject({ count: 6, startTime: at(3), endTime: at(8), groupKey: { user_id: 'ann' }, resolvedAt: at(10) });
+    expect(await stack.count('rule')).toBe(0);
+    expect(await stack.count('alert')).toBe(0);
+  });
+
+  it.each([
+    ['an invalid rule', { rule: { name: 'x', kind: 'immediate', condition: 'pulse > 1' } }, 400, '/condition'],
+    ['no rule', { from: at(0) }, 400, '/rule'],
+    ['from after to', { rule: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' }, from: at(10), to: at(0) }, 400, '/from'],
+    ['a bad date', { rule: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' }, from: 'monday' }, 400, '/from'],
+  ])('rejects %s', async (_what, body, status, pointer) => {
+    const p = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules/backtest`, { body }), status);
+    expect(p.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+  });
+
+  it('answers 422 naming the limit when the range holds too many events', async () => {
+    await stack.request('POST', `/ingest/${business.id}`, { body: Array.from({ length: 10 }, (_, m) => ({ timestamp: at(40 + m), user_id: 'cy' })) });
+    const p = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules/backtest`, { body: { rule: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' }, from: at(0), to: at(60) } }), 422);
+    expect(p.detail).toMatch(/more than 20 events/);
+  });
+
+  it('answers 404 for an unknown business', async () => {
+    expectProblem(await stack.request('POST', '/businesses/nope/rules/backtest', { body: { rule: { name: 'x', kind: 'immediate', condition: 'a > 1' } } }), 404);
+  });
+});

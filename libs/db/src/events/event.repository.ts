@@ -145,6 +145,12 @@ export class EventRepository {
     return r.rows.map(toEvent);
   }
 
+  /** Events of a business in [from, to) in event-time order, at most `limit`. */
+  async range(businessId: string, from: Date, to: Date, limit: number): Promise<StoredEvent[]> {
+    const r = await this.db.pool.query(`SELECT ${EVENT_COLUMNS} FROM event WHERE business_id = $1 AND event_time >= $2 AND event_time < $3 ORDER BY event_time, id LIMIT $4`, [businessId, from, to, limit]);
+    return r.rows.map(toEvent);
+  }
+
   async countByBusiness(businessId: string): Promise<number> {
     const r = await this.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event WHERE business_id = $1', [businessId]);
     return r.rows[0].n;

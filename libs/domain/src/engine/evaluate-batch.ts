@@ -176,7 +176,8 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
         fingerprint: alertFingerprint(rule.ruleId, groupKey),
         groupKey,
         eventId: syntheticId(rule.ruleId, s.group, s.last),
-        eventTime: new Date(s.last),
+        // The silence is detected at the tick: that is when the alert's episode starts.
+        eventTime: now,
         severity: d.severity,
         values: { silent_for: formatMs(s.silentMs), last_seen: new Date(s.last).toISOString() },
       });

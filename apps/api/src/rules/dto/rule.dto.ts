@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsDateString, IsIn, IsNumber, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { RULE_KINDS, SEVERITIES } from '@anom/contracts';
 
 /**
@@ -102,4 +103,22 @@ export class RuleBodyDto {
   @IsOptional()
   @IsArray()
   expectedGroups?: string[];
+}
+
+export class BacktestDto {
+  @ApiPropertyOptional({ description: 'The rule body, as POST /businesses/:businessId/rules takes it (need not be saved)' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RuleBodyDto)
+  rule!: RuleBodyDto;
+
+  @ApiPropertyOptional({ description: 'Event time from (inclusive), RFC 3339; default: 7 days before `to`' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'must be an RFC 3339 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Event time to (exclusive), RFC 3339; default: now' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'must be an RFC 3339 date-time' })
+  to?: string;
 }
