@@ -70,6 +70,23 @@ describe('evaluateBatch', () => {
     expect(again.matches).toHaveLength(5);
   });
 
+  it('re-runs a group of pending batches from the state before the group, even when more batches joined it', async () => {
+    const store = new MemoryStateStore();
+    const b1 = [vitals(0, 110, 'di'), vitals(1, 111, 'di')];
+    const b2 = [vitals(2, 112, 'di'), vitals(3, 113, 'di')];
+    const b3 = [vitals(4, 114, 'di'), vitals(5, 115, 'di')];
+    const s1 = ++seq;
+    const s2 = ++seq;
+    const s3 = ++seq;
+    // Batches 1-2 evaluated together; state saved, then the process dies before the commit.
+    const crashed = evaluateBatch([tachycardia], [...b1, ...b2], await store.load(batchStateKeys([tachycardia], b1)), { first: s1, last: s2 });
+    await store.save(crashed.saves);
+    // Batch 3 arrived meanwhile: the retry covers 1-3 and must start from before batch 1.
+    const retry = evaluateBatch([tachycardia], [...b1, ...b2, ...b3], await store.load(batchStateKeys([tachycardia], b1)), { first: s1, last: s3 });
+    expect(retry.matches.map((m) => m.values.heart_rate)).toEqual([110, 111, 112, 113, 114, 115]);
+    expect([...retry.saves.values()][0]).toMatchObject({ seq: s3, cur: { runLength: 6 } });
+  });
+
   it('leaves state that a later batch already advanced alone', async () => {
     const store = new MemoryStateStore();
     await runBatches([tachycardia], [[vitals(0, 110, 'cy')], [vitals(1, 110, 'cy')]], store);

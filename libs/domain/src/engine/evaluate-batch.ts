@@ -4,7 +4,7 @@ import { parseDuration } from '../duration';
 import { alertFingerprint } from '../alerts/fingerprint';
 import { severityRank } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
-import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
+import { evaluateImmediate, groupMemo, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
 import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
 import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
@@ -12,11 +12,14 @@ import { stateKey } from '../state/state-store';
 
 /**
  * State as stored for exactly-once effect under at-least-once delivery: the
- * sequence number of the batch that last changed it, the state before that
- * batch (`prev`) and after (`cur`). Re-evaluating batch `seq` starts again
- * from `prev`, so a batch whose state was saved but whose alerts were not
- * committed (the process died in between) gives the same result the second
- * time; a state already advanced by a later batch is left alone.
+ * sequence number of the last batch that changed it, the state before the
+ * evaluation that did (`prev`) and after it (`cur`). An evaluation covers the
+ * pending batches `first..last` of a business in order. If the stored `seq`
+ * is at or after `first`, an earlier attempt at these same pending batches
+ * saved state but died before committing its alerts: the evaluation starts
+ * again from `prev` (the state before `first`) and gives the same result.
+ * Otherwise it starts from `cur`. Pending batches always start at the same
+ * `first` after a crash, because batches are marked done in order.
  */
 export interface VersionedState {
   seq: number;
@@ -57,18 +60,28 @@ export function batchStateKeys(rules: readonly CompiledRule[], events: readonly 
       keys.add(absenceKey(rule));
       continue;
     }
-    for (const e of events) keys.add(stateKey(rule.ruleId, rule.version, groupKeyOf(rule, e.payload)));
+    const seen = new Set<string>();
+    for (const e of events) {
+      const memo = groupMemo(rule, e.payload);
+      if (seen.has(memo)) continue;
+      seen.add(memo);
+      keys.add(stateKey(rule.ruleId, rule.version, groupKeyOf(rule, e.payload)));
+    }
   }
   return [...keys];
 }
 
 /**
- * Evaluates one batch against every enabled rule. Events must be in event-time
- * order (the order they are loaded in). `loaded` holds the VersionedState of
- * the keys from batchStateKeys; `seq` orders batches of a business. Pure and
- * deterministic: the same inputs give the same matches, clears and saves.
+ * Evaluates the events of one or more consecutive batches against every
+ * enabled rule, in the order given (batch order, event-time order within a
+ * batch). `loaded` holds the VersionedState of the keys from batchStateKeys;
+ * `seq` is the batch sequence number, or `{ first, last }` for a run of
+ * consecutive pending batches evaluated together. Pure and deterministic:
+ * the same inputs give the same matches, clears and saves.
  */
-export function evaluateBatch(rules: readonly CompiledRule[], events: readonly EvaluationEvent[], loaded: ReadonlyMap<string, unknown>, seq: number): BatchEvaluation {
+export function evaluateBatch(rules: readonly CompiledRule[], events: readonly EvaluationEvent[], loaded: ReadonlyMap<string, unknown>, seq: number | { first: number; last: number }): BatchEvaluation {
+  const first = typeof seq === 'number' ? seq : seq.first;
+  const last = typeof seq === 'number' ? seq : seq.last;
   const immediate = evaluateImmediate(rules, events);
   const out: BatchEvaluation = { matches: immediate.matches, clears: [], late: [], failures: immediate.failures, saves: new Map() };
   const current = new Map<string, unknown>();
@@ -78,10 +91,10 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     const stored = loaded.get(key) as VersionedState | undefined;
     let state: unknown = undefined;
     if (stored) {
-      if (stored.seq > seq) skipped.add(key);
-      state = stored.seq === seq ? stored.prev : stored.cur;
+      if (stored.seq > last) skipped.add(key);
+      state = stored.seq >= first ? stored.prev : stored.cur;
     }
-    out.saves.set(key, { seq, prev: state ?? null, cur: null });
+    out.saves.set(key, { seq: last, prev: state ?? null, cur: null });
     current.set(key, state ?? undefined);
     return state ?? undefined;
   };
@@ -91,10 +104,17 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     const d = rule.definition;
     if (!d.enabled || !STATEFUL.has(d.kind)) continue;
     const lateness = parseDuration(d.allowedLateness) ?? 60_000;
+    // Hashing and key building once per group per batch, not per event.
+    const groups = new Map<string, { groupKey: Record<string, unknown>; fingerprint: string; key: string }>();
     for (const e of events) {
-      const groupKey = groupKeyOf(rule, e.payload);
-      const fingerprint = alertFingerprint(rule.ruleId, groupKey);
-      const key = d.kind === 'absence' ? absenceKey(rule) : stateKey(rule.ruleId, rule.version, groupKey);
+      const memo = groupMemo(rule, e.payload);
+      let g = groups.get(memo);
+      if (!g) {
+        const gk = groupKeyOf(rule, e.payload);
+        g = { groupKey: gk, fingerprint: alertFingerprint(rule.ruleId, gk), key: d.kind === 'absence' ? absenceKey(rule) : stateKey(rule.ruleId, rule.version, gk) };
+        groups.set(memo, g);
+      }
+      const { groupKey, fingerprint, key } = g;
       const state = base(key);
       if (skipped.has(key)) continue;
       const cond = rule.condition ? rule.condition.run(e.payload) : ({ ok: true, value: true } as const);

@@ -1,6 +1,7 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import type { InputErrorDetail } from '@anom/contracts';
 import type { FieldDefinition } from '../schema/business-schema';
+import { compileFastPath } from './fast-path';
 
 /**
  * CEL conditions over a business schema, staged like cel-es:
@@ -82,7 +83,20 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
   // error, so skip CEL entirely; with ||, ?: or has() the field may not matter.
   const conjunctive = !/\|\||\?|\bhas\s*\(/.test(source);
   const timestampFields = fields.filter((f) => f.type === 'timestamp' && referenced.includes(f.name)).map((f) => f.name);
+  const fast = timestampFields.length === 0 ? compileFastPath(program.ast, new Map(fields.map((f) => [f.name, CEL_TYPE[f.type]]))) : null;
   const run = (payload: Record<string, unknown>): ConditionResult => {
+    if (fast) {
+      let present = true;
+      for (let i = 0; i < referenced.length; i++) {
+        const v = payload[referenced[i]];
+        if (v === undefined || v === null) {
+          present = false;
+          break;
+        }
+      }
+      // All referenced fields present: the closures give CEL's answer (see fast-path.ts).
+      if (present) return fast(payload) ? TRUE : FALSE;
+    }
     // A referenced field that is absent makes the condition false, not an error:
     // optional fields are normal.
     if (conjunctive) {
@@ -106,6 +120,9 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
   };
   return { ok: true, condition: { source, fields: referenced, run } };
 }
+
+const TRUE: ConditionResult = Object.freeze({ ok: true, value: true }) as ConditionResult;
+const FALSE: ConditionResult = Object.freeze({ ok: true, value: false }) as ConditionResult;
 
 // cel-js's messages for an absent or null variable: an absent optional field.
 const MISSING_VALUE = /^Unknown variable: |got 'null'$/;

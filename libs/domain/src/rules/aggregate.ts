@@ -24,6 +24,13 @@ import { quantileSorted } from 'simple-statistics';
  * (exact, linear interpolation between closest ranks: simple-statistics
  * `quantileSorted`). Empty windows: count and count_distinct are 0, the
  * others are undefined and never match.
+ *
+ * State: count, sum, min and max are kept per time bucket of window/60 (one
+ * bucket per calendar period), so a busy group costs 60 small tuples, not one
+ * entry per event. A bucket leaves the window when its start does: the window
+ * is exact for events on bucket boundaries and otherwise at most one bucket
+ * (1/60 of the window) short. count_distinct and percentiles keep the values
+ * themselves (at most maxPoints, oldest dropped first).
  */
 
 export const AGGREGATE_FNS = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'p50', 'p90', 'p95', 'p99'] as const;
@@ -50,9 +57,14 @@ export interface AggregateConfig {
 /** One included event in the window: time (epoch ms), value (null for count), id. */
 export type AggregatePoint = [t: number, value: number | string | null, id: string];
 
+/** A time bucket: start (epoch ms), count, and sum/min/max of numeric values (null when none). */
+export type AggregateBucket = [start: number, count: number, sum: number, min: number | null, max: number | null];
+
 export interface AggregateState {
-  /** Points in event-time order. */
-  points: AggregatePoint[];
+  /** Buckets in time order (count, sum, avg, min, max). */
+  buckets: AggregateBucket[];
+  /** Values in time order, kept only for count_distinct and percentiles. */
+  points: [t: number, value: number | string | null][];
   watermark: number;
   /** Start of the calendar period the points belong to (epoch ms); null for sliding windows. */
   periodStart: number | null;
@@ -71,36 +83,97 @@ export interface AggregateInput {
   value: number | string | null;
 }
 
-/** Advances one group's window by one event. Pure. */
+const NEEDS_VALUES = new Set<AggregateFn>(['count_distinct', 'p50', 'p90', 'p95', 'p99']);
+
+/** Advances one group's window by one event. Returns a new state; the given one is not changed. */
 export function stepAggregate(config: AggregateConfig, state: AggregateState | undefined, e: AggregateInput): { state: AggregateState; signals: AggregateSignal[] } {
-  let s: AggregateState = state ?? { points: [], watermark: e.t, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
+  let s: AggregateState = state ?? { buckets: [], points: [], watermark: e.t, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
   if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }] };
   if (config.period) {
     const p = periodStart(e.t, config);
     if (s.periodStart !== null && p < s.periodStart) return { state: s, signals: [{ type: 'late', id: e.id }] };
-    if (s.periodStart === null || p > s.periodStart) s = { ...s, points: [], periodStart: p };
+    if (s.periodStart === null || p > s.periodStart) s = { ...s, buckets: [], points: [], periodStart: p };
   }
   const watermark = Math.max(s.watermark, e.t);
+  let buckets = s.buckets;
   let points = s.points;
-  if (e.included) points = insertSorted(points, [e.t, e.value, e.id]);
+  if (e.included) {
+    const numeric = typeof e.value === 'number' ? e.value : null;
+    const start = config.windowMs !== null ? Math.floor(e.t / bucketMs(config.windowMs)) * bucketMs(config.windowMs) : (s.periodStart ?? 0);
+    buckets = addToBucket(buckets, start, numeric);
+    if (NEEDS_VALUES.has(config.fn)) points = insertSorted(points, [e.t, e.value]);
+  }
   if (config.windowMs !== null) {
     const from = watermark - config.windowMs;
     let drop = 0;
-    while (drop < points.length && points[drop][0] <= from) drop++;
-    if (drop > 0) points = points.slice(drop);
+    while (drop < buckets.length && buckets[drop][0] <= from) drop++;
+    if (drop > 0) buckets = buckets.slice(drop);
+    let dropPoints = 0;
+    while (dropPoints < points.length && points[dropPoints][0] <= from) dropPoints++;
+    if (dropPoints > 0) points = points.slice(dropPoints);
   }
   if (points.length > config.maxPoints) points = points.slice(points.length - config.maxPoints);
-  const value = aggregate(config.fn, points);
+  const value = NEEDS_VALUES.has(config.fn) ? aggregate(config.fn, points) : aggregateBuckets(config.fn, buckets);
   const holds = value !== undefined && compare(value, config.op, config.threshold);
   const signals: AggregateSignal[] = [];
+  const count = buckets.reduce((n, b) => n + b[1], 0);
   // A match is an event that keeps the comparison true: an excluded event only re-checks it.
-  if (holds && (e.included || !s.holding)) signals.push({ type: 'match', value: value!, points: points.length });
+  if (holds && (e.included || !s.holding)) signals.push({ type: 'match', value: value!, points: count });
   if (!holds && s.holding) signals.push({ type: 'clear', value });
-  return { state: { points, watermark, periodStart: s.periodStart, holding: holds }, signals };
+  return { state: { buckets, points, watermark, periodStart: s.periodStart, holding: holds }, signals };
 }
 
-/** The aggregate of `points`; undefined where it is not defined for an empty window. */
-export function aggregate(fn: AggregateFn, points: readonly AggregatePoint[]): number | undefined {
+/** Bucket width of a sliding window: 1/60 of it (at least 1 ms). */
+export function bucketMs(windowMs: number): number {
+  return Math.max(1, Math.floor(windowMs / 60));
+}
+
+function addToBucket(buckets: AggregateBucket[], start: number, v: number | null): AggregateBucket[] {
+  let i = buckets.length - 1;
+  while (i >= 0 && buckets[i][0] > start) i--;
+  const next = buckets.slice();
+  if (i >= 0 && buckets[i][0] === start) {
+    const [, count, sum, min, max] = buckets[i];
+    next[i] = [start, count + 1, sum + (v ?? 0), v === null ? min : min === null ? v : Math.min(min, v), v === null ? max : max === null ? v : Math.max(max, v)];
+  } else {
+    next.splice(i + 1, 0, [start, 1, v ?? 0, v, v]);
+  }
+  return next;
+}
+
+function aggregateBuckets(fn: AggregateFn, buckets: readonly AggregateBucket[]): number | undefined {
+  let count = 0;
+  let sum = 0;
+  let min: number | null = null;
+  let max: number | null = null;
+  let numeric = 0;
+  for (const [, c, s, lo, hi] of buckets) {
+    count += c;
+    sum += s;
+    if (lo !== null) {
+      numeric++;
+      min = min === null ? lo : Math.min(min, lo);
+    }
+    if (hi !== null) max = max === null ? hi : Math.max(max, hi);
+  }
+  switch (fn) {
+    case 'count':
+      return count;
+    case 'sum':
+      return numeric === 0 ? undefined : sum;
+    case 'avg':
+      return numeric === 0 ? undefined : sum / count;
+    case 'min':
+      return min ?? undefined;
+    case 'max':
+      return max ?? undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The aggregate of `points` ([time, value, …]); undefined where it is not defined for an empty window. */
+export function aggregate(fn: AggregateFn, points: readonly (readonly [number, number | string | null, ...unknown[]])[]): number | undefined {
   if (fn === 'count') return points.length;
   if (fn === 'count_distinct') return new Set(points.map((p) => p[1])).size;
   const nums = points.map((p) => p[1]).filter((v): v is number => typeof v === 'number');
@@ -143,7 +216,9 @@ export function periodStart(t: number, config: Pick<AggregateConfig, 'period' | 
   return DateTime.fromMillis(t, { zone: config.timezone }).startOf(config.period as CalendarPeriod).toMillis();
 }
 
-function insertSorted(points: AggregatePoint[], p: AggregatePoint): AggregatePoint[] {
+function insertSorted(points: [number, number | string | null][], p: [number, number | string | null]): [number, number | string | null][] {
+  // In-order arrival (the usual case) appends.
+  if (points.length === 0 || points[points.length - 1][0] <= p[0]) return points.concat([p]);
   let i = points.length;
   while (i > 0 && points[i - 1][0] > p[0]) i--;
   return [...points.slice(0, i), p, ...points.slice(i)];

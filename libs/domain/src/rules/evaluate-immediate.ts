@@ -44,6 +44,8 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
   const failures: EvaluationFailure[] = [];
   for (const rule of rules) {
     if (!rule.definition.enabled || rule.definition.kind !== 'immediate' || !rule.condition) continue;
+    // Hashing is the costly part of a match: one fingerprint per group per batch.
+    const fingerprints = new Map<string, string>();
     for (const event of events) {
       const r = rule.condition.run(event.payload);
       if (!r.ok) {
@@ -58,12 +60,18 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
       }
       const groupKey: Record<string, unknown> = {};
       for (const g of rule.definition.groupBy) groupKey[g] = event.payload[g] ?? null;
+      const memo = groupMemo(rule, event.payload);
+      let fingerprint = fingerprints.get(memo);
+      if (fingerprint === undefined) {
+        fingerprint = alertFingerprint(rule.ruleId, groupKey);
+        fingerprints.set(memo, fingerprint);
+      }
       const values: Record<string, unknown> = {};
       for (const f of rule.evidenceFields) values[f] = event.payload[f];
       matches.push({
         ruleId: rule.ruleId,
         ruleVersion: rule.version,
-        fingerprint: alertFingerprint(rule.ruleId, groupKey),
+        fingerprint,
         groupKey,
         eventId: event.id,
         eventTime: event.eventTime,
@@ -73,4 +81,19 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
     }
   }
   return { matches, failures };
+}
+
+/**
+ * A cheap string identifying the group of `payload` under `rule`'s group-by
+ * fields (type and value of each, NUL-separated), for memoising fingerprints
+ * and state keys per group within a batch. Not a stored identifier: the
+ * fingerprint (alerts/fingerprint.ts) is.
+ */
+export function groupMemo(rule: CompiledRule, payload: Record<string, unknown>): string {
+  let memo = '';
+  for (const g of rule.definition.groupBy) {
+    const v = payload[g] ?? null;
+    memo += `${typeof v}:${String(v)}\u0000`;
+  }
+  return memo;
 }
