@@ -70,10 +70,13 @@ export class EvaluateService {
     return this.withBusinessLock(business.id, async () => {
       const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0 };
       const rules = await this.activeRules(business);
-      for (const b of await this.events.pendingUpTo(business.id, batch.seq)) {
-        const r = await this.evaluateOne(b, business, rules, now);
+      const pending = await this.events.pendingUpTo(business.id, batch.seq);
+      // A backlog is evaluated in groups of consecutive batches: one state
+      // round trip and one transaction per group instead of per batch.
+      for (const group of groupBatches(pending)) {
+        const r = await this.evaluateGroup(group, business, rules, now);
         if (!r) continue;
-        total.batches++;
+        total.batches += group.length;
         total.events += r.events;
         total.matches += r.matches;
         total.failures += r.failures;
@@ -110,21 +113,26 @@ export class EvaluateService {
     });
   }
 
-  private async evaluateOne(batch: BatchRecord, business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
-    const stored = await this.events.loadBatchEvents(batch);
+  private async evaluateGroup(batches: BatchRecord[], business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
+    const stored = await this.events.loadBatchesEvents(batches);
     const events = stored.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload }));
     const loaded = await this.state.load(batchStateKeys(rules, events));
-    const result = evaluateBatch(rules, events, loaded, batch.seq);
-    if (result.failures.length > 0) this.logger.warn({ businessId: business.id, batchId: batch.id, failures: result.failures.length, first: result.failures[0] }, 'rule evaluation errors');
-    if (result.late.length > 0) this.logger.info({ businessId: business.id, batchId: batch.id, late: result.late.length }, 'events too late for stateful rules: stored, not evaluated');
+    const result = evaluateBatch(rules, events, loaded, { first: batches[0].seq, last: batches[batches.length - 1].seq });
+    const batchIds = batches.map((b) => b.id);
+    if (result.failures.length > 0) this.logger.warn({ businessId: business.id, batchIds, failures: result.failures.length, first: result.failures[0] }, 'rule evaluation errors');
+    if (result.late.length > 0) this.logger.info({ businessId: business.id, batchIds, late: result.late.length }, 'events too late for stateful rules: stored, not evaluated');
     await this.state.save(result.saves);
     const candidates = this.candidates(result.matches, rules);
+    const lateByBatch = new Map<string, number>();
+    const batchOf = new Map(stored.map((e) => [e.id, e.batchId]));
+    for (const l of result.late) lateByBatch.set(batchOf.get(l.eventId)!, (lateByBatch.get(batchOf.get(l.eventId)!) ?? 0) + 1);
     const applied = await this.db.transaction(async (client: PoolClient) => {
-      if (!(await this.events.lockPending(client, batch.id))) return null;
+      // Another process may have committed these batches meanwhile: then nothing here counts.
+      if (!(await this.events.lockAllPending(client, batchIds))) return null;
       const at = now();
       const outcome = await this.alerts.applyCandidates(client, business.id, candidates, at);
       await this.alerts.applyClears(client, relevantClears(result.clears, result.matches), at);
-      await this.events.markBatchDone(client, batch.id, at, result.late.length);
+      for (const id of batchIds) await this.events.markBatchDone(client, id, at, lateByBatch.get(id) ?? 0);
       return outcome;
     });
     if (!applied) return null;
@@ -180,6 +188,27 @@ export class EvaluateService {
     }
     return c instanceof Error ? null : c;
   }
+}
+
+const GROUP_MAX_BATCHES = 50;
+const GROUP_MAX_EVENTS = 20_000;
+
+/** Consecutive pending batches, cut into groups of bounded size. */
+function groupBatches(pending: BatchRecord[]): BatchRecord[][] {
+  const groups: BatchRecord[][] = [];
+  let current: BatchRecord[] = [];
+  let events = 0;
+  for (const b of pending) {
+    if (current.length > 0 && (current.length >= GROUP_MAX_BATCHES || events + b.eventCount > GROUP_MAX_EVENTS)) {
+      groups.push(current);
+      current = [];
+      events = 0;
+    }
+    current.push(b);
+    events += b.eventCount;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 /** A clear followed, in the same batch, by a later match of the same fingerprint is superseded. */

@@ -133,6 +133,26 @@ export class EventRepository {
     return r.rows.map(toEvent);
   }
 
+  /**
+   * Events of consecutive batches, batch by batch (in the given order), each
+   * in event-time order: the order stateful rules see them in.
+   */
+  async loadBatchesEvents(batches: readonly Pick<BatchRecord, 'id' | 'minTime' | 'maxTime' | 'seq'>[]): Promise<StoredEvent[]> {
+    if (batches.length === 1) return this.loadBatchEvents(batches[0]);
+    let min = batches[0].minTime;
+    let max = batches[0].maxTime;
+    for (const b of batches) {
+      if (b.minTime < min) min = b.minTime;
+      if (b.maxTime > max) max = b.maxTime;
+    }
+    const r = await this.db.pool.query(
+      `SELECT ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM event e JOIN unnest($1::uuid[]) WITH ORDINALITY AS b(id, ord) ON e.batch_id = b.id
+       WHERE e.event_time BETWEEN $2 AND $3 ORDER BY b.ord, e.event_time, e.id`,
+      [batches.map((b) => b.id), min, max],
+    );
+    return r.rows.map(toEvent);
+  }
+
   /** Events of a business, newest first, in [from, to), optionally of one entity. */
   async list(q: { businessId: string; from?: Date; to?: Date; entity?: string; limit: number; before?: { eventTime: Date; id: string } }): Promise<StoredEvent[]> {
     const where = ['business_id = $1'];
@@ -173,11 +193,12 @@ export class EventRepository {
     return r.rows.map(toBatch);
   }
 
-  /** Whether a batch is still pending, locking its row on the caller's transaction. */
-  async lockPending(client: PoolClient, id: string): Promise<boolean> {
-    const r = await client.query("SELECT 1 FROM ingest_batch WHERE id = $1 AND status = 'pending' FOR UPDATE", [id]);
-    return (r.rowCount ?? 0) > 0;
+  /** Whether all these batches are still pending, locking their rows on the caller's transaction. */
+  async lockAllPending(client: PoolClient, ids: readonly string[]): Promise<boolean> {
+    const r = await client.query("SELECT id FROM ingest_batch WHERE id = ANY($1::uuid[]) AND status = 'pending' ORDER BY seq FOR UPDATE", [ids]);
+    return r.rowCount === ids.length;
   }
+
 
   /** Marks a batch evaluated, on the caller's transaction so it commits with the alerts it raised. */
   async markBatchDone(client: PoolClient, id: string, at: Date, lateEvents = 0): Promise<void> {
