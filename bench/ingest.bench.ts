@@ -33,6 +33,7 @@ const LATENCY_SECONDS = 15;
 const base = `http://127.0.0.1:${PORT}`;
 const root = path.resolve(__dirname, '..');
 
+const RULESET = process.env.BENCH_RULES === 'mixed' ? 'mixed' : 'immediate';
 const RULES: string[] = [
   'heart_rate > 180', 'heart_rate > 100 && activity_level < 10', 'spo2_percent < 90', 'skin_temp_c > 39.5',
   'respiratory_rate > 30', 'hrv_ms < 5', 'steps_per_minute > 250', 'heart_rate < 35',
@@ -109,7 +110,15 @@ async function main(): Promise<void> {
     await waitFor(async () => (await fetch(`${base}/health`)).ok, 60_000, 'the api');
     const businessId = 'bench-vitals';
     await http('POST', '/businesses', { id: businessId, name: 'Bench', timestampField: 'timestamp', entityKeyFields: ['user_id'], fields: FIELDS });
-    for (const [i, condition] of RULES.entries()) await http('POST', `/businesses/${businessId}/rules`, { name: `rule ${i + 1}`, kind: 'immediate', condition, groupBy: ['user_id'], severity: 'medium' });
+    for (const [i, condition] of RULES.entries()) {
+      // mixed: rules 6-10 become 5-in-a-row sequences and 11-15 one-minute counts per user (a
+      // threshold that is evaluated on every event but not crossed: this measures evaluation, not an alert storm); the
+      // latency probe (user_id.startsWith("lat-"), rule 14) stays immediate.
+      const body: Record<string, unknown> = { name: `rule ${i + 1}`, kind: 'immediate', condition, groupBy: ['user_id'], severity: 'medium' };
+      if (RULESET === 'mixed' && i >= 5 && i < 10) Object.assign(body, { kind: 'sequence', minCount: 5 });
+      if (RULESET === 'mixed' && i >= 10 && i < 15 && i !== 13) Object.assign(body, { kind: 'aggregate', aggregate: { fn: 'count' }, window: '1m', op: '>=', threshold: 5_000 });
+      await http('POST', `/businesses/${businessId}/rules`, body);
+    }
 
     // 1. Raw COPY into the same table, same batch size, one transaction per batch.
     const copyRows = INGEST_EVENTS;
@@ -163,7 +172,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `Anom ingest benchmark (${new Date().toISOString()}, node ${process.version}, ${RULES.length} immediate rules)`,
+        `Anom ingest benchmark (${new Date().toISOString()}, node ${process.version}, ${RULES.length} rules: ${RULESET === 'mixed' ? '10 immediate, 5 sequence, 5 aggregate' : 'all immediate'})`,
         `  raw COPY into event:          ${fmt(copyRate)} rows/s   (${fmt(copyRows)} rows in ${copySeconds.toFixed(1)} s, batches of ${BATCH})`,
         `  POST /ingest until evaluated: ${fmt(ingestRate)} events/s (${fmt(requests * BATCH)} events; accepted in ${acceptedSeconds.toFixed(1)} s, evaluated by ${evaluatedSeconds.toFixed(1)} s; ${CLIENTS} clients, batches of ${BATCH})`,
         `  ratio ingest/COPY:            ${(ingestRate / copyRate).toFixed(2)}   (target >= 0.6)`,
