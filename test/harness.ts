@@ -63,6 +63,13 @@ export class TestStack {
       tickEveryMs: 60_000,
       autoResolveEveryMs: 60_000,
       lockDurationMs: 4_000,
+      smtpUrl: null,
+      smtpFrom: 'Anom <anom@test.local>',
+      notifyAttempts: 4,
+      notifyBackoffMs: 100,
+      notifyTimeoutMs: 3_000,
+      notifySweepMinAgeMs: 60_000,
+      publicUrl: 'http://anom.test',
       ...overrides,
     };
   }

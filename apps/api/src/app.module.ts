@@ -10,6 +10,7 @@ import type { ApiConfig } from './config/api.config';
 import { HealthModule } from './health/health.module';
 import { InfraModule } from './infra/infra.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { RulesModule } from './rules/rules.module';
 import { SourcesModule } from './sources/sources.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         RulesModule,
         IngestionModule,
         AlertsModule,
+        NotificationsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -1,22 +1,23 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository } from '@anom/db';
-import { EvaluateQueues, createRedis } from '@anom/queue';
+import { AlertRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository } from '@anom/db';
+import { EvaluateQueues, NotifyQueue, createRedis } from '@anom/queue';
 import type { WorkerConfig } from './config/worker.config';
 import { PRODUCER_REDIS, STATE_REDIS, WORKER_CONFIG } from './infra/tokens';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { NotifyProcessor } from './notify/notify.processor';
 import { SweepService } from './maintenance/sweep.service';
 import { EvaluateProcessor } from './rule-engine/evaluate.processor';
 import { EvaluateService } from './rule-engine/evaluate.service';
 
-const repositories: Provider[] = [BusinessRepository, RuleRepository, AlertRepository, EventRepository].map((R) => ({
+const repositories: Provider[] = [BusinessRepository, RuleRepository, AlertRepository, EventRepository, NotificationRepository].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],
 }));
 
-/** The worker: evaluate and maintenance processors over shared storage. */
+/** The worker: evaluate, notify and maintenance processors over shared storage. */
 @Global()
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
@@ -34,11 +35,13 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: PRODUCER_REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }) },
         { provide: STATE_REDIS, useFactory: () => createRedis(config.redisUrl, { name: 'anom-worker-state' }) },
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [PRODUCER_REDIS] },
+        { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [PRODUCER_REDIS] },
         ...repositories,
         EvaluateService,
         EvaluateProcessor,
         SweepService,
         MaintenanceProcessor,
+        NotifyProcessor,
       ],
     };
   }
@@ -46,12 +49,14 @@ export class WorkerModule implements OnApplicationShutdown {
   constructor(
     private readonly db: Database,
     private readonly queues: EvaluateQueues,
+    private readonly notify: NotifyQueue,
     @Inject(PRODUCER_REDIS) private readonly redis: Redis,
     @Inject(STATE_REDIS) private readonly stateRedis: Redis,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
+    await this.notify.close().catch(() => undefined);
     this.redis.disconnect();
     this.stateRedis.disconnect();
     await this.db.close();

@@ -1,3 +1,4 @@
 export * from './vocabulary';
 export * from './jobs/evaluate.job';
 export * from './jobs/maintenance.job';
+export * from './jobs/notify.job';

@@ -26,3 +26,15 @@ export interface InputErrorDetail {
   pointer: string;
   detail: string;
 }
+
+/** What happened to an alert, as recorded in its history and announced by notifications. */
+export const ALERT_EVENTS = ['opened', 'acknowledged', 'escalated', 'resolved'] as const;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+
+/** Notification channel kinds: a signed generic webhook, Slack and Discord incoming webhooks, email over SMTP. */
+export const CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** Delivery state of one notification. */
+export const NOTIFICATION_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];

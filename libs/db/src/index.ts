@@ -8,3 +8,4 @@ export * from './events/event.repository';
 export * from './audit/audit.repository';
 export * from './seed/seed-businesses';
 export * from './seed/seed';
+export * from './notifications/notification.repository';

@@ -1,2 +1,3 @@
 export * from './evaluate-queues';
 export * from './redis-state-store';
+export * from './notify-queue';

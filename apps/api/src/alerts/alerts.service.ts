@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
-import { AlertRepository, type AlertRecord, type AlertTransitionRecord } from '@anom/db';
+import { AlertRepository, NotificationRepository, type AlertRecord, type AlertTransitionRecord, type NotificationRecord } from '@anom/db';
+import { NotifyQueue } from '@anom/queue';
 import type { AlertStatus, Severity } from '@anom/contracts';
 import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ListAlertsQuery } from './dto/alert.dto';
 
-export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[] };
+export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[]; notifications: NotificationRecord[] };
 
 /** Alert queries and the human side of the lifecycle: acknowledge, resolve. */
 @Injectable()
 export class AlertsService {
-  constructor(private readonly alerts: AlertRepository) {}
+  constructor(
+    private readonly alerts: AlertRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly notify: NotifyQueue,
+  ) {}
 
   async list(q: ListAlertsQuery): Promise<Page<AlertRecord>> {
     const limit = q.limit ?? 50;
@@ -26,12 +31,15 @@ export class AlertsService {
     return toPage(rows, limit, (a) => ({ t: a.firstSeenAt.toISOString(), id: a.id }));
   }
 
-  /** The alert with its history (state changes, escalations) and the ids of up to 100 events involved. */
+  /**
+   * The alert with its history (state changes, escalations), the ids of up
+   * to 100 events involved, and its notifications with every delivery attempt.
+   */
   async get(id: string): Promise<AlertDetail> {
     const alert = await this.alerts.findById(id);
     if (!alert) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
-    const [history, eventIds] = await Promise.all([this.alerts.history(id), this.alerts.eventIds(id, 100)]);
-    return { ...alert, history, eventIds };
+    const [history, eventIds, notifications] = await Promise.all([this.alerts.history(id), this.alerts.eventIds(id, 100), this.notifications.listForAlert(id)]);
+    return { ...alert, history, eventIds, notifications };
   }
 
   /** open -> acknowledged. Throws ALERT_TRANSITION_INVALID from any other state. */
@@ -46,7 +54,11 @@ export class AlertsService {
 
   private async move(id: string, from: AlertStatus[], to: 'acknowledged' | 'resolved', actor: string, note: string | null): Promise<AlertRecord> {
     const moved = await this.alerts.transition(id, from, to, actor, note, new Date());
-    if (moved) return moved;
+    if (moved) {
+      // Queued with the transition; if Redis is away the worker's sweeper delivers them.
+      await this.notify.enqueue(moved.notifications);
+      return moved.alert;
+    }
     const current = await this.alerts.findById(id);
     if (!current) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
     throw new DomainError('ALERT_TRANSITION_INVALID', `alert '${id}' is ${current.status}; only ${from.join(' or ')} alerts can be ${to}`);

@@ -43,6 +43,12 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 404, title: 'Alert not found' };
     case 'BATCH_NOT_FOUND':
       return { status: 404, title: 'Batch not found' };
+    case 'CHANNEL_NOT_FOUND':
+      return { status: 404, title: 'Notification channel not found' };
+    case 'CHANNEL_NAME_TAKEN':
+      return { status: 409, title: 'Notification channel name taken' };
+    case 'CHANNEL_INVALID':
+      return { status: 400, title: 'Invalid notification channel' };
     case 'BUSINESS_EXISTS':
       return { status: 409, title: 'Business already exists' };
     case 'BUSINESS_ARCHIVED':

@@ -1,13 +1,13 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, RuleRepository, SourceRepository } from '@anom/db';
-import { EvaluateQueues, createRedis } from '@anom/queue';
+import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SourceRepository } from '@anom/db';
+import { EvaluateQueues, NotifyQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
 
 export const REDIS = Symbol('REDIS');
 
-const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository].map((R) => ({
+const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],
@@ -25,9 +25,10 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: Database, useFactory: () => new Database(config.databaseUrl, 20) },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-api' }) },
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
+        { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix), inject: [REDIS] },
         ...repositories,
       ],
-      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, ...repositories],
+      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ...repositories],
     };
   }
 
@@ -35,10 +36,12 @@ export class InfraModule implements OnApplicationShutdown {
     private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: EvaluateQueues,
+    private readonly notify: NotifyQueue,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
+    await this.notify.close().catch(() => undefined);
     this.redis.disconnect();
     await this.db.close();
   }

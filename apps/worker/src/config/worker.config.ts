@@ -1,5 +1,5 @@
-import { bool, cleanEnv, num, str, url } from 'envalid';
-import { AUTO_RESOLVE_EVERY_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
+import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
+import { AUTO_RESOLVE_EVERY_MS, NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_SWEEP_MIN_AGE_MS, NOTIFY_TIMEOUT_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
 
 /** Validated configuration of the worker process. */
 export interface WorkerConfig {
@@ -19,7 +19,25 @@ export interface WorkerConfig {
   autoResolveEveryMs: number;
   /** BullMQ job lock (ms): how soon a dead worker's job is taken over. */
   lockDurationMs: number;
+  /** SMTP server of email channels (`smtp://user:pass@host:587`); email channels fail their attempts without it. */
+  smtpUrl: string | null;
+  /** Sender address of notification emails. */
+  smtpFrom: string;
+  /** Delivery attempts per notification, first retry delay (ms, doubled each time), time limit per attempt (ms). */
+  notifyAttempts: number;
+  notifyBackoffMs: number;
+  notifyTimeoutMs: number;
+  /** A pending notification older than this (ms) is re-enqueued by the sweeper. */
+  notifySweepMinAgeMs: number;
+  /** Base URL of the admin app, for links in notifications (`<url>/alerts/<id>`). */
+  publicUrl: string | null;
 }
+
+/** Empty (unset), or an SMTP URL as nodemailer takes it. */
+const smtpUrl = makeValidator<string>((v) => {
+  if (v === '' || /^smtps?:\/\/[^/\s]+/.test(v)) return v;
+  throw new Error('must be smtp://[user:pass@]host[:port] or smtps://…');
+});
 
 /** Reads and validates the environment once; throws one Error listing every bad key. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -39,6 +57,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       TICK_EVERY_MS: num({ default: TICK_EVERY_MS }),
       AUTO_RESOLVE_EVERY_MS: num({ default: AUTO_RESOLVE_EVERY_MS }),
       JOB_LOCK_MS: num({ default: 10_000 }),
+      SMTP_URL: smtpUrl({ default: '' }),
+      SMTP_FROM: str({ default: 'Anom <anom@localhost>' }),
+      NOTIFY_ATTEMPTS: num({ default: NOTIFY_ATTEMPTS }),
+      NOTIFY_BACKOFF_MS: num({ default: NOTIFY_BACKOFF_MS }),
+      NOTIFY_TIMEOUT_MS: num({ default: NOTIFY_TIMEOUT_MS }),
+      NOTIFY_SWEEP_MIN_AGE_MS: num({ default: NOTIFY_SWEEP_MIN_AGE_MS }),
+      PUBLIC_URL: str({ default: '' }),
     },
     {
       reporter: ({ errors }) => {
@@ -59,5 +84,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     tickEveryMs: e.TICK_EVERY_MS,
     autoResolveEveryMs: e.AUTO_RESOLVE_EVERY_MS,
     lockDurationMs: e.JOB_LOCK_MS,
+    smtpUrl: e.SMTP_URL || null,
+    smtpFrom: e.SMTP_FROM,
+    notifyAttempts: e.NOTIFY_ATTEMPTS,
+    notifyBackoffMs: e.NOTIFY_BACKOFF_MS,
+    notifyTimeoutMs: e.NOTIFY_TIMEOUT_MS,
+    notifySweepMinAgeMs: e.NOTIFY_SWEEP_MIN_AGE_MS,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, '') : null,
   };
 }

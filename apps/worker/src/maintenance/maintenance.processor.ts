@@ -38,7 +38,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     this.worker = new Worker(
       MAINTENANCE_QUEUE,
       async (job) => {
-        if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep() };
+        if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep(), notifications: await this.sweeper.sweepNotifications() };
         if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.sweeper.enqueueTicks() };
         if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.sweeper.autoResolve()).length };
         return null;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AlertRepository, Database, EventRepository } from '@anom/db';
-import { EvaluateQueues } from '@anom/queue';
+import { AlertRepository, Database, EventRepository, NotificationRepository } from '@anom/db';
+import { EvaluateQueues, NotifyQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
 
@@ -19,6 +19,8 @@ export class SweepService {
     private readonly alerts: AlertRepository,
     private readonly db: Database,
     private readonly queues: EvaluateQueues,
+    private readonly notifications: NotificationRepository,
+    private readonly notify: NotifyQueue,
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
@@ -35,6 +37,18 @@ export class SweepService {
     return pending.length;
   }
 
+  /**
+   * Enqueues notifications still pending after `notifySweepMinAgeMs` (Redis
+   * was away, or the process died between commit and enqueue). Idempotent by
+   * job id: one waiting out its back-off is left as it is. Returns how many.
+   */
+  async sweepNotifications(now: Date = new Date()): Promise<number> {
+    const ids = await this.notifications.pendingIds(new Date(now.getTime() - this.config.notifySweepMinAgeMs), SWEEP_LIMIT);
+    const n = await this.notify.enqueue(ids);
+    if (n > 0) this.logger.info({ notifications: n }, 'pending notifications re-enqueued');
+    return n;
+  }
+
   /** Enqueues an absence tick for every live business with an enabled absence rule. */
   async enqueueTicks(now: Date = new Date()): Promise<number> {
     const r = await this.db.pool.query<{ business_id: string }>(
@@ -46,8 +60,9 @@ export class SweepService {
 
   /** Resolves alerts whose condition has been clear for their rule's resolveAfter. */
   async autoResolve(now: Date = new Date()): Promise<string[]> {
-    const resolved = await this.alerts.autoResolve(now);
+    const { resolved, notifications } = await this.alerts.autoResolve(now);
     if (resolved.length > 0) this.logger.info({ alerts: resolved.length }, 'alerts auto-resolved');
+    await this.notify.enqueue(notifications);
     return resolved;
   }
 }

@@ -16,7 +16,7 @@ import {
   type StateStore,
 } from '@anom/domain';
 import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BatchRecord, type BusinessRecord, type CandidateWithSummary, type PoolClient } from '@anom/db';
-import { RedisStateStore } from '@anom/queue';
+import { NotifyQueue, RedisStateStore } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
 
@@ -30,9 +30,10 @@ const MAX_COMPILED = 5_000;
 /**
  * Evaluates ingest batches and absence ticks of a business.
  *
- * Order: a batch job first evaluates every pending batch of its business with
- * a lower `seq`, so per-group order holds even when a failed job is retried
- * after later ones. A session advisory lock per business serialises
+ * Order: a batch job evaluates the pending batches of its business in `seq`
+ * order (commit order, see EventRepository.insertBatch) until its own batch
+ * is done, so per-group order holds even when a failed job is retried after
+ * later ones. A session advisory lock per business serialises
  * evaluation across worker processes whatever the queue does.
  *
  * Exactly-once effect: rule state (Redis) is saved as {seq, prev, cur} before
@@ -52,6 +53,7 @@ export class EvaluateService {
     private readonly rules: RuleRepository,
     private readonly alerts: AlertRepository,
     private readonly logger: PinoLogger,
+    private readonly notify: NotifyQueue,
     @Inject(STATE_REDIS) redis: Redis,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
@@ -68,12 +70,19 @@ export class EvaluateService {
     if (!business) return { status: 'skipped', reason: 'business-missing' };
 
     return this.withBusinessLock(business.id, async () => {
-      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0 };
+      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
       const rules = await this.activeRules(business);
-      const pending = await this.events.pendingUpTo(business.id, batch.seq);
-      // A backlog is evaluated in groups of consecutive batches: one state
-      // round trip and one transaction per group instead of per batch.
-      for (const group of groupBatches(pending)) {
+      // Pending batches are evaluated oldest first, in runs of consecutive
+      // batches (one state round trip and one transaction per run), until
+      // this job's batch is done. A run may reach past it: the later batches'
+      // own jobs then find them done. Under a backlog this turns one job per
+      // batch into one evaluation per run.
+      let reached = false;
+      while (!reached) {
+        const pending = await this.events.pendingOf(business.id, PENDING_PAGE);
+        if (!pending.some((b) => b.id === batch.id) && !pending.some((b) => b.seq < batch.seq)) break;
+        const group = groupBatches(pending)[0];
+        reached = group.some((b) => b.id === batch.id);
         const r = await this.evaluateGroup(group, business, rules, now);
         if (!r) continue;
         total.batches += group.length;
@@ -86,6 +95,7 @@ export class EvaluateService {
         total.escalated.push(...r.escalated);
         total.alreadyCounted += r.alreadyCounted;
         total.suppressed += r.suppressed;
+        total.notifications.push(...r.notifications);
       }
       total.ms = Math.round(performance.now() - started);
       if (total.opened.length || total.escalated.length) {
@@ -107,6 +117,7 @@ export class EvaluateService {
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
       const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));
+      await this.notify.enqueue(outcome.notifications);
       await this.state.save(saves);
       if (outcome.opened.length) this.logger.info({ businessId, opened: outcome.opened.length }, 'absence alerts raised');
       return outcome.opened;
@@ -136,6 +147,8 @@ export class EvaluateService {
       return outcome;
     });
     if (!applied) return null;
+    // After commit: a notification is durable before its job exists; the sweeper covers a crash in between.
+    await this.notify.enqueue(applied.notifications);
     return { ...applied, events: events.length, matches: result.matches.length, failures: result.failures.length, late: result.late.length };
   }
 
@@ -190,6 +203,7 @@ export class EvaluateService {
   }
 }
 
+const PENDING_PAGE = 200;
 const GROUP_MAX_BATCHES = 50;
 const GROUP_MAX_EVENTS = 20_000;
 

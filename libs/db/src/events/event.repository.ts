@@ -115,6 +115,11 @@ export class EventRepository {
         if (t < min) min = t;
         if (t > max) max = t;
       }
+      // The batch takes its evaluation order (seq) under a per-business lock
+      // held until commit, so seq order is commit order: a worker that sees
+      // batch n committed never later sees a batch n-1 appear. Only this last
+      // statement and the commit are serialised; the COPY above is not.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('anom:ingest-seq:' || $1))", [input.businessId]);
       await client.query(
         'INSERT INTO ingest_batch (id, business_id, event_count, min_time, max_time, request_id) VALUES ($1, $2, $3, $4, $5, $6)',
         [input.batchId, input.businessId, fresh.length, new Date(min), new Date(max), input.requestId],
@@ -187,9 +192,12 @@ export class EventRepository {
     return r.rows.map(toBatch);
   }
 
-  /** Pending batches of a business up to `seq`, in evaluation order: what must run before (and with) batch `seq`. */
-  async pendingUpTo(businessId: string, seq: number): Promise<BatchRecord[]> {
-    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'pending' AND seq <= $2 ORDER BY seq", [businessId, seq]);
+  /**
+   * The oldest pending batches of a business in evaluation (seq) order, at
+   * most `limit`: what a worker evaluates next, batch by batch or as a run.
+   */
+  async pendingOf(businessId: string, limit: number): Promise<BatchRecord[]> {
+    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'pending' ORDER BY seq LIMIT $2", [businessId, limit]);
     return r.rows.map(toBatch);
   }
 

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@anom/domain';
+import { AuditRepository, NotificationRepository, type ChannelConfig, type ChannelRecord } from '@anom/db';
+import type { AlertEvent, ChannelKind, Severity } from '@anom/contracts';
+import { newWebhookSecret } from '@anom/notify';
+import { BusinessesService } from '../business-def/businesses.service';
+import type { ChannelConfigDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
+
+/** A channel as the API shows it: a webhook's secret is never shown again after creation, only its first characters. */
+export type ChannelView = Omit<ChannelRecord, 'config'> & { config: Omit<ChannelConfig, 'secret'> & { secretPrefix?: string } };
+
+const DEFAULT_EVENTS: AlertEvent[] = ['opened', 'escalated', 'resolved'];
+
+/**
+ * Notification channels of a business. Which config keys a kind takes:
+ * webhook `{url, secret?}` (a secret is generated when omitted and returned
+ * once), slack and discord `{url}` (their incoming-webhook URL), email `{to}`.
+ */
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly channels: NotificationRepository,
+    private readonly businesses: BusinessesService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(businessId: string, dto: CreateChannelDto, actor: string): Promise<ChannelView & { secret?: string }> {
+    await this.businesses.getLive(businessId);
+    const kind = dto.kind as ChannelKind;
+    const config = checkConfig(kind, dto.config);
+    if (kind === 'webhook' && !config.secret) config.secret = newWebhookSecret();
+    if (await this.channels.findChannelByName(businessId, dto.name)) throw new DomainError('CHANNEL_NAME_TAKEN', `business '${businessId}' already has a channel named '${dto.name}'`, [{ pointer: '/name', detail: 'already taken' }]);
+    const channel = await this.channels.createChannel({
+      id: randomUUID(),
+      businessId,
+      name: dto.name,
+      kind,
+      config,
+      events: (dto.events as AlertEvent[] | undefined) ?? DEFAULT_EVENTS,
+      minSeverity: (dto.minSeverity as Severity | undefined) ?? 'info',
+      enabled: dto.enabled ?? true,
+    });
+    await this.audit.record({ actor, action: 'create', entityType: 'channel', entityId: channel.id, after: view(channel) });
+    return kind === 'webhook' ? { ...view(channel), secret: config.secret } : view(channel);
+  }
+
+  async list(businessId: string): Promise<{ items: ChannelView[]; nextCursor: null }> {
+    await this.businesses.get(businessId);
+    return { items: (await this.channels.listChannels(businessId)).map(view), nextCursor: null };
+  }
+
+  async get(id: string): Promise<ChannelView> {
+    return view(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateChannelDto, actor: string): Promise<ChannelView> {
+    const before = await this.find(id);
+    if (dto.name !== undefined && dto.name !== before.name && (await this.channels.findChannelByName(before.businessId, dto.name))) {
+      throw new DomainError('CHANNEL_NAME_TAKEN', `business '${before.businessId}' already has a channel named '${dto.name}'`, [{ pointer: '/name', detail: 'already taken' }]);
+    }
+    let config: ChannelConfig | undefined;
+    if (dto.config) {
+      config = checkConfig(before.kind, dto.config);
+      if (before.kind === 'webhook' && !config.secret) config.secret = before.config.secret;
+    }
+    const after = await this.channels.updateChannel(id, { name: dto.name, config, events: dto.events as AlertEvent[] | undefined, minSeverity: dto.minSeverity as Severity | undefined, enabled: dto.enabled }, new Date());
+    await this.audit.record({ actor, action: 'update', entityType: 'channel', entityId: id, before: view(before), after: view(after) });
+    return view(after);
+  }
+
+  /** Deletes the channel and its delivery history. */
+  async remove(id: string, actor: string): Promise<ChannelView> {
+    const before = await this.find(id);
+    await this.channels.deleteChannel(id);
+    await this.audit.record({ actor, action: 'delete', entityType: 'channel', entityId: id, before: view(before) });
+    return view(before);
+  }
+
+  private async find(id: string): Promise<ChannelRecord> {
+    const c = await this.channels.findChannel(id);
+    if (!c) throw new DomainError('CHANNEL_NOT_FOUND', `no notification channel '${id}'`);
+    return c;
+  }
+}
+
+/** The config keys `kind` needs, and no others. Throws CHANNEL_INVALID naming each offending key. */
+function checkConfig(kind: ChannelKind, config: ChannelConfigDto): ChannelConfig {
+  const errors: { pointer: string; detail: string }[] = [];
+  const allowed: Record<ChannelKind, (keyof ChannelConfigDto)[]> = { webhook: ['url', 'secret'], slack: ['url'], discord: ['url'], email: ['to'] };
+  const required: Record<ChannelKind, keyof ChannelConfigDto> = { webhook: 'url', slack: 'url', discord: 'url', email: 'to' };
+  if (config[required[kind]] === undefined) errors.push({ pointer: `/config/${required[kind]}`, detail: `required for a ${kind} channel` });
+  for (const key of Object.keys(config) as (keyof ChannelConfigDto)[]) {
+    if (config[key] !== undefined && !allowed[kind].includes(key)) errors.push({ pointer: `/config/${key}`, detail: `not a setting of a ${kind} channel (it takes ${allowed[kind].join(', ')})` });
+  }
+  if (errors.length > 0) throw new DomainError('CHANNEL_INVALID', `invalid ${kind} channel config`, errors);
+  const out: ChannelConfig = {};
+  for (const key of allowed[kind]) if (config[key] !== undefined) (out as Record<string, unknown>)[key] = config[key];
+  return out;
+}
+
+function view(c: ChannelRecord): ChannelView {
+  const { secret, ...config } = c.config;
+  return { ...c, config: secret ? { ...config, secretPrefix: `${secret.slice(0, 10)}…` } : config };
+}

@@ -1,0 +1,189 @@
+import type { AlertEvent, ChannelKind, NotificationStatus, Severity } from '@anom/contracts';
+import type { Database } from '../database';
+import { toAlertRecord, type AlertRecord } from '../alerts/alert.repository';
+
+/** Kind-specific settings of a channel. */
+export interface ChannelConfig {
+  /** webhook, slack, discord: where to POST. */
+  url?: string;
+  /** webhook: Standard Webhooks signing secret (`whsec_` + base64). */
+  secret?: string;
+  /** email: recipients. */
+  to?: string[];
+}
+
+export interface ChannelRecord {
+  id: string;
+  businessId: string;
+  name: string;
+  kind: ChannelKind;
+  config: ChannelConfig;
+  /** Alert events the channel announces. */
+  events: AlertEvent[];
+  /** Alerts below this severity are not announced. */
+  minSeverity: Severity;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NotificationAttemptRecord {
+  at: Date;
+  ok: boolean;
+  /** HTTP status of the receiver, or the SMTP reply code; null when there was no answer. */
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** A notification with its attempts, as shown on an alert. */
+export interface NotificationRecord {
+  id: string;
+  alertId: string;
+  channel: { id: string; name: string; kind: ChannelKind };
+  event: AlertEvent;
+  status: NotificationStatus;
+  attempts: NotificationAttemptRecord[];
+  createdAt: Date;
+  deliveredAt: Date | null;
+  lastError: string | null;
+}
+
+/** Everything one delivery needs. */
+export interface Delivery {
+  notificationId: string;
+  event: AlertEvent;
+  status: NotificationStatus;
+  createdAt: Date;
+  channel: ChannelRecord;
+  alert: AlertRecord;
+  business: { id: string; name: string };
+  /** The transition being announced (actor and note of an acknowledge or resolve). */
+  transition: { at: Date; actor: string; note: string | null };
+}
+
+/**
+ * Notification channels, the notification outbox and its delivery attempts.
+ * Notifications themselves are written by AlertRepository with the
+ * transitions they announce.
+ */
+export class NotificationRepository {
+  constructor(private readonly db: Database) {}
+
+  async createChannel(input: Omit<ChannelRecord, 'createdAt' | 'updatedAt'>): Promise<ChannelRecord> {
+    const row = await this.db.prisma.notificationChannel.create({ data: { ...input, config: input.config as object } });
+    return toChannel(row);
+  }
+
+  async listChannels(businessId: string): Promise<ChannelRecord[]> {
+    const rows = await this.db.prisma.notificationChannel.findMany({ where: { businessId }, orderBy: { createdAt: 'asc' } });
+    return rows.map(toChannel);
+  }
+
+  async findChannel(id: string): Promise<ChannelRecord | null> {
+    const row = await this.db.prisma.notificationChannel.findUnique({ where: { id } });
+    return row ? toChannel(row) : null;
+  }
+
+  async findChannelByName(businessId: string, name: string): Promise<ChannelRecord | null> {
+    const row = await this.db.prisma.notificationChannel.findUnique({ where: { businessId_name: { businessId, name } } });
+    return row ? toChannel(row) : null;
+  }
+
+  async updateChannel(id: string, patch: Partial<Pick<ChannelRecord, 'name' | 'config' | 'events' | 'minSeverity' | 'enabled'>>, at: Date): Promise<ChannelRecord> {
+    const row = await this.db.prisma.notificationChannel.update({ where: { id }, data: { ...patch, config: patch.config as object | undefined, updatedAt: at } });
+    return toChannel(row);
+  }
+
+  /** Deletes a channel with its notifications and their attempts. */
+  async deleteChannel(id: string): Promise<void> {
+    await this.db.prisma.notificationChannel.delete({ where: { id } });
+  }
+
+  /** Notifications of an alert with their attempts, oldest first. */
+  async listForAlert(alertId: string): Promise<NotificationRecord[]> {
+    const rows = await this.db.prisma.notification.findMany({
+      where: { alertId },
+      orderBy: [{ createdAt: 'asc' }, { transitionId: 'asc' }],
+      include: { channel: { select: { id: true, name: true, kind: true } }, tries: { orderBy: { id: 'asc' } } },
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      alertId: r.alertId,
+      channel: { id: r.channel.id, name: r.channel.name, kind: r.channel.kind as ChannelKind },
+      event: r.event as AlertEvent,
+      status: r.status as NotificationStatus,
+      attempts: r.tries.map((a) => ({ at: a.at, ok: a.ok, statusCode: a.statusCode, error: a.error, durationMs: a.durationMs })),
+      createdAt: r.createdAt,
+      deliveredAt: r.deliveredAt,
+      lastError: r.lastError,
+    }));
+  }
+
+  /** Notifications still pending that were queued before `olderThan`: the sweeper's work list. */
+  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
+    const r = await this.db.pool.query<{ id: string }>("SELECT id FROM notification WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2", [olderThan, limit]);
+    return r.rows.map((x) => x.id);
+  }
+
+  /** What delivering one notification needs, or null when it no longer exists. */
+  async loadDelivery(notificationId: string): Promise<Delivery | null> {
+    const n = await this.db.prisma.notification.findUnique({
+      where: { id: notificationId },
+      include: { channel: true, alert: { include: { business: { select: { id: true, name: true } } } } },
+    });
+    if (!n) return null;
+    const t = await this.db.pool.query<{ at: Date; actor: string; note: string | null }>('SELECT at, actor, note FROM alert_transition WHERE id = $1', [n.transitionId]);
+    const { business, ...alert } = n.alert;
+    return {
+      notificationId: n.id,
+      event: n.event as AlertEvent,
+      status: n.status as NotificationStatus,
+      createdAt: n.createdAt,
+      channel: toChannel(n.channel),
+      alert: toAlertRecord(alert),
+      business,
+      transition: t.rows[0] ?? { at: n.createdAt, actor: 'engine', note: null },
+    };
+  }
+
+  /**
+   * Records one attempt and moves the notification on: `delivered` after a
+   * successful attempt, `failed` when `final` (no retry left or not worth
+   * retrying), else still `pending`.
+   */
+  async recordAttempt(notificationId: string, attempt: NotificationAttemptRecord, final: boolean): Promise<void> {
+    await this.db.transaction(async (client) => {
+      await client.query('INSERT INTO notification_attempt (notification_id, at, ok, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
+        notificationId,
+        attempt.at,
+        attempt.ok,
+        attempt.statusCode,
+        attempt.error,
+        attempt.durationMs,
+      ]);
+      const status: NotificationStatus = attempt.ok ? 'delivered' : final ? 'failed' : 'pending';
+      await client.query(
+        "UPDATE notification SET attempts = attempts + 1, status = $2, delivered_at = CASE WHEN $3 THEN $4::timestamptz ELSE delivered_at END, last_error = $5 WHERE id = $1 AND status = 'pending'",
+        [notificationId, status, attempt.ok, attempt.at, attempt.error],
+      );
+    });
+  }
+}
+
+type ChannelRow = { id: string; businessId: string; name: string; kind: string; config: unknown; events: string[]; minSeverity: string; enabled: boolean; createdAt: Date; updatedAt: Date };
+
+function toChannel(r: ChannelRow): ChannelRecord {
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    name: r.name,
+    kind: r.kind as ChannelKind,
+    config: r.config as ChannelConfig,
+    events: r.events as AlertEvent[],
+    minSeverity: r.minSeverity as Severity,
+    enabled: r.enabled,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
