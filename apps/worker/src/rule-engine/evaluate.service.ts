@@ -125,8 +125,7 @@ export class EvaluateService {
   }
 
   private async evaluateGroup(batches: BatchRecord[], business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
-    const stored = await this.events.loadBatchesEvents(batches);
-    const events = stored.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload }));
+    const events = await this.events.loadBatchesEvents(batches);
     const loaded = await this.state.load(batchStateKeys(rules, events));
     const result = evaluateBatch(rules, events, loaded, { first: batches[0].seq, last: batches[batches.length - 1].seq });
     const batchIds = batches.map((b) => b.id);
@@ -135,7 +134,7 @@ export class EvaluateService {
     await this.state.save(result.saves);
     const candidates = this.candidates(result.matches, rules);
     const lateByBatch = new Map<string, number>();
-    const batchOf = new Map(stored.map((e) => [e.id, e.batchId]));
+    const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late) lateByBatch.set(batchOf.get(l.eventId)!, (lateByBatch.get(batchOf.get(l.eventId)!) ?? 0) + 1);
     const applied = await this.db.transaction(async (client: PoolClient) => {
       // Another process may have committed these batches meanwhile: then nothing here counts.
@@ -143,7 +142,7 @@ export class EvaluateService {
       const at = now();
       const outcome = await this.alerts.applyCandidates(client, business.id, candidates, at);
       await this.alerts.applyClears(client, relevantClears(result.clears, result.matches), at);
-      for (const id of batchIds) await this.events.markBatchDone(client, id, at, lateByBatch.get(id) ?? 0);
+      await this.events.markBatchesDone(client, batchIds.map((id) => ({ id, lateEvents: lateByBatch.get(id) ?? 0 })), at);
       return outcome;
     });
     if (!applied) return null;

@@ -35,6 +35,14 @@ export interface InsertBatchResult {
   batchId: string | null;
 }
 
+/** An event as evaluation reads it. */
+export interface EvaluationRow {
+  id: string;
+  eventTime: Date;
+  payload: Record<string, unknown>;
+  batchId: string;
+}
+
 export type BatchStatus = 'pending' | 'done';
 
 export interface BatchRecord {
@@ -128,34 +136,31 @@ export class EventRepository {
     });
   }
 
-  /** Events of a batch in event-time order (ties in insertion order of ids). */
-  async loadBatchEvents(batch: Pick<BatchRecord, 'id' | 'minTime' | 'maxTime'>): Promise<StoredEvent[]> {
-    // The time bounds let TimescaleDB exclude chunks outside the batch.
-    const r = await this.db.pool.query(
-      `SELECT ${EVENT_COLUMNS} FROM event WHERE batch_id = $1 AND event_time BETWEEN $2 AND $3 ORDER BY event_time, id`,
-      [batch.id, batch.minTime, batch.maxTime],
-    );
-    return r.rows.map(toEvent);
-  }
-
   /**
    * Events of consecutive batches, batch by batch (in the given order), each
-   * in event-time order: the order stateful rules see them in.
+   * in event-time order (ties by id): the order stateful rules see them in.
+   * The time bounds let TimescaleDB exclude chunks outside the batches.
    */
-  async loadBatchesEvents(batches: readonly Pick<BatchRecord, 'id' | 'minTime' | 'maxTime' | 'seq'>[]): Promise<StoredEvent[]> {
-    if (batches.length === 1) return this.loadBatchEvents(batches[0]);
+  async loadBatchesEvents(batches: readonly Pick<BatchRecord, 'id' | 'minTime' | 'maxTime' | 'seq'>[]): Promise<EvaluationRow[]> {
     let min = batches[0].minTime;
     let max = batches[0].maxTime;
     for (const b of batches) {
       if (b.minTime < min) min = b.minTime;
       if (b.maxTime > max) max = b.maxTime;
     }
-    const r = await this.db.pool.query(
-      `SELECT ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM event e JOIN unnest($1::uuid[]) WITH ORDINALITY AS b(id, ord) ON e.batch_id = b.id
-       WHERE e.event_time BETWEEN $2 AND $3 ORDER BY b.ord, e.event_time, e.id`,
+    // Only what evaluation reads; event time as epoch ms, cheaper to decode than a timestamp string.
+    const r = await this.db.pool.query<{ id: string; t: number; payload: Record<string, unknown>; batch_id: string }>(
+      `SELECT e.id, (extract(epoch FROM e.event_time) * 1000)::float8 AS t, e.payload, e.batch_id
+         FROM event e JOIN unnest($1::uuid[]) WITH ORDINALITY AS b(id, ord) ON e.batch_id = b.id
+        WHERE e.event_time BETWEEN $2 AND $3 ORDER BY b.ord, e.event_time, e.id`,
       [batches.map((b) => b.id), min, max],
     );
-    return r.rows.map(toEvent);
+    const out: EvaluationRow[] = new Array(r.rows.length);
+    for (let i = 0; i < r.rows.length; i++) {
+      const row = r.rows[i];
+      out[i] = { id: row.id, eventTime: new Date(row.t), payload: row.payload, batchId: row.batch_id };
+    }
+    return out;
   }
 
   /** Events of a business, newest first, in [from, to), optionally of one entity. */
@@ -208,10 +213,14 @@ export class EventRepository {
   }
 
 
-  /** Marks a batch evaluated, on the caller's transaction so it commits with the alerts it raised. */
-  async markBatchDone(client: PoolClient, id: string, at: Date, lateEvents = 0): Promise<void> {
-    await client.query("UPDATE ingest_batch SET status = 'done', done_at = $2, attempts = attempts + 1, late_events = $3 WHERE id = $1", [id, at, lateEvents]);
+  /** Marks batches evaluated with their late-event counts, on the caller's transaction so it commits with the alerts they raised. */
+  async markBatchesDone(client: PoolClient, done: readonly { id: string; lateEvents: number }[], at: Date): Promise<void> {
+    await client.query(
+      "UPDATE ingest_batch b SET status = 'done', done_at = $3, attempts = b.attempts + 1, late_events = u.late FROM unnest($1::uuid[], $2::int[]) AS u(id, late) WHERE b.id = u.id",
+      [done.map((d) => d.id), done.map((d) => d.lateEvents), at],
+    );
   }
+
 }
 
 /**
