@@ -9,6 +9,7 @@ COPY libs/contracts/package.json libs/contracts/
 COPY libs/domain/package.json libs/domain/
 COPY libs/db/package.json libs/db/
 COPY libs/queue/package.json libs/queue/
+COPY libs/notify/package.json libs/notify/
 RUN npm install --no-audit --no-fund
 COPY . .
 RUN npx prisma generate

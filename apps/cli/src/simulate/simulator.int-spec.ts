@@ -1,7 +1,7 @@
 import { seed } from '@anom/db';
 import { TestStack } from '../../../../test/harness';
 import { EvaluateService } from '../../../worker/src/rule-engine/evaluate.service';
-import { HEARTBEAT_GAP_S, PATTERNS, SIMULATED_BUSINESSES, Simulator, seededRandom, type Pattern } from './simulator';
+import { HEARTBEAT_GAP_S, PATTERN_ALERTS, PATTERNS, SIMULATED_BUSINESSES, Simulator, seededRandom, type Pattern } from './simulator';
 
 // Each pattern `npm run up`'s simulator injects, through the real pipeline
 // (HTTP ingest, queue, worker, Postgres, Redis) into freshly seeded
@@ -36,20 +36,11 @@ async function run(pattern: Pattern, seconds: number, tickAt?: Date): Promise<st
 }
 
 describe('simulator patterns through the pipeline', () => {
-  it.each([
-    ['tachycardia', ['Tachycardia at rest']],
-    ['hypoxia', ['Hypoxia']],
-    ['fever', ['Fever']],
-    ['failed-uploads', ['Error burst', 'Failure logged', 'User error spike']],
-    ['fatal-error', ['Fatal error']],
-    ['slow-and-hot', ['CPU and latency both high', 'Slow responses', 'Sustained high CPU']],
-    ['large-transaction', ['Large transaction']],
-    ['rapid-transactions', ['Rapid transactions']],
-  ] as [Pattern, string[]][])('%s raises exactly %j', async (pattern, expected) => {
+  it.each((Object.keys(PATTERN_ALERTS) as Pattern[]).filter((p) => p !== 'heartbeat-lost').map((p) => [p, PATTERN_ALERTS[p]] as const))('%s raises exactly %j', async (pattern, expected) => {
     expect(await run(pattern, 60)).toEqual(expected);
   });
 
   it('heartbeat-lost raises the absence alert on tick', async () => {
-    expect(await run('heartbeat-lost', 20 + HEARTBEAT_GAP_S, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(['Metrics heartbeat lost']);
+    expect(await run('heartbeat-lost', 20 + HEARTBEAT_GAP_S, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(PATTERN_ALERTS['heartbeat-lost']);
   });
 });

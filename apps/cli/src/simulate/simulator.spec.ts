@@ -1,6 +1,6 @@
 import { batchStateKeys, compileRule, evaluateBatch, MemoryStateStore, parseRuleDefinition, tickAbsenceRules, type CompiledRule, type EvaluationEvent } from '@anom/domain';
 import { SEED_BUSINESSES } from '@anom/db';
-import { HEARTBEAT_GAP_S, PATTERNS, SIMULATED_BUSINESSES, Simulator, seededRandom, type Pattern, type SimEvent } from './simulator';
+import { HEARTBEAT_GAP_S, PATTERN_ALERTS, PATTERNS, SIMULATED_BUSINESSES, Simulator, seededRandom, type Pattern, type SimEvent } from './simulator';
 
 // Each injected pattern must raise its seeded rules, and normal traffic none,
 // or `npm run up` would show a platform that cries wolf or stays silent.
@@ -57,16 +57,7 @@ describe('Simulator', () => {
     expect(await matchedRules(ticks.slice(0, 19).concat(ticks.slice(40)))).toEqual([]);
   });
 
-  it.each([
-    ['tachycardia', ['Tachycardia at rest']],
-    ['hypoxia', ['Hypoxia']],
-    ['fever', ['Fever']],
-    ['failed-uploads', ['Error burst', 'Failure logged', 'User error spike']],
-    ['fatal-error', ['Fatal error']],
-    ['slow-and-hot', ['CPU and latency both high', 'Slow responses', 'Sustained high CPU']],
-    ['large-transaction', ['Large transaction']],
-    ['rapid-transactions', ['Rapid transactions']],
-  ] as [Pattern, string[]][])('injects %s amid normal traffic, which raises %j', async (pattern, expected) => {
+  it.each((Object.keys(PATTERN_ALERTS) as Pattern[]).filter((p) => p !== 'heartbeat-lost').map((p) => [p, PATTERN_ALERTS[p]] as const))('injects %s amid normal traffic, which raises %j', async (pattern, expected) => {
     const sim = new Simulator([PATTERNS[pattern]], seededRandom(3), 86_400_000);
     sim.only(pattern);
     const ticks = simulate(sim, 60);
@@ -78,7 +69,7 @@ describe('Simulator', () => {
     const sim = new Simulator(['service-metrics'], seededRandom(5), 86_400_000);
     sim.only('heartbeat-lost');
     const ticks = simulate(sim, 20 + HEARTBEAT_GAP_S);
-    expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(['Metrics heartbeat lost']);
+    expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(PATTERN_ALERTS['heartbeat-lost']);
   });
 
   it('injects the patterns of the chosen businesses in turn', () => {

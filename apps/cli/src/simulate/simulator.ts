@@ -18,6 +18,23 @@ export const PATTERNS = {
 } as const;
 export type Pattern = keyof typeof PATTERNS;
 
+/**
+ * The seeded rules each pattern raises (and only these), by rule name. The
+ * simulator's specs hold it to this, against the engine alone and through
+ * the pipeline. A lost heartbeat raises its absence rule on the next tick.
+ */
+export const PATTERN_ALERTS: Record<Pattern, string[]> = {
+  tachycardia: ['Tachycardia at rest'],
+  hypoxia: ['Hypoxia'],
+  fever: ['Fever'],
+  'failed-uploads': ['Error burst', 'Failure logged', 'User error spike'],
+  'fatal-error': ['Fatal error'],
+  'slow-and-hot': ['CPU and latency both high', 'Slow responses', 'Sustained high CPU'],
+  'heartbeat-lost': ['Metrics heartbeat lost'],
+  'large-transaction': ['Large transaction'],
+  'rapid-transactions': ['Rapid transactions'],
+};
+
 export const SIMULATED_BUSINESSES = ['health-vitals', 'service-logs', 'service-metrics', 'payment-transactions'] as const;
 
 const USERS = ['u-001', 'u-002', 'u-003', 'u-004', 'u-005'];
