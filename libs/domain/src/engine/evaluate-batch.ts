@@ -4,11 +4,10 @@ import { parseDuration } from '../duration';
 import { alertFingerprint } from '../alerts/fingerprint';
 import { severityRank } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
-import { evaluateImmediate, groupMemo, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
+import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
 import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
 import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
-import { stateKey } from '../state/state-store';
 
 /**
  * State as stored for exactly-once effect under at-least-once delivery: the
@@ -60,13 +59,7 @@ export function batchStateKeys(rules: readonly CompiledRule[], events: readonly 
       keys.add(absenceKey(rule));
       continue;
     }
-    const seen = new Set<string>();
-    for (const e of events) {
-      const memo = groupMemo(rule, e.payload);
-      if (seen.has(memo)) continue;
-      seen.add(memo);
-      keys.add(stateKey(rule.ruleId, rule.version, groupKeyOf(rule, e.payload)));
-    }
+    for (const e of events) keys.add(rule.group(e.payload).stateKey);
   }
   return [...keys];
 }
@@ -86,6 +79,8 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
   const out: BatchEvaluation = { matches: immediate.matches, clears: [], late: [], failures: immediate.failures, saves: new Map() };
   const current = new Map<string, unknown>();
   const skipped = new Set<string>();
+  // The working state of a key is a copy of the stored one (aggregate steps update it in
+  // place); the stored state stays as `prev` for a re-run of the same batches.
   const base = (key: string): unknown => {
     if (current.has(key)) return current.get(key);
     const stored = loaded.get(key) as VersionedState | undefined;
@@ -95,8 +90,9 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       state = stored.seq >= first ? stored.prev : stored.cur;
     }
     out.saves.set(key, { seq: last, prev: state ?? null, cur: null });
-    current.set(key, state ?? undefined);
-    return state ?? undefined;
+    const working = state === null || state === undefined ? undefined : structuredClone(state);
+    current.set(key, working);
+    return working;
   };
   const set = (key: string, state: unknown) => current.set(key, state);
 
@@ -104,17 +100,14 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     const d = rule.definition;
     if (!d.enabled || !STATEFUL.has(d.kind)) continue;
     const lateness = parseDuration(d.allowedLateness) ?? 60_000;
-    // Hashing and key building once per group per batch, not per event.
-    const groups = new Map<string, { groupKey: Record<string, unknown>; fingerprint: string; key: string }>();
+    const ruleKey = d.kind === 'absence' ? absenceKey(rule) : null;
+    const sequenceConfig: SequenceConfig | null = d.kind === 'sequence' ? { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness } : null;
+    const aggregateConfig: AggregateConfig | null =
+      d.kind === 'aggregate' ? { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 } : null;
     for (const e of events) {
-      const memo = groupMemo(rule, e.payload);
-      let g = groups.get(memo);
-      if (!g) {
-        const gk = groupKeyOf(rule, e.payload);
-        g = { groupKey: gk, fingerprint: alertFingerprint(rule.ruleId, gk), key: d.kind === 'absence' ? absenceKey(rule) : stateKey(rule.ruleId, rule.version, gk) };
-        groups.set(memo, g);
-      }
-      const { groupKey, fingerprint, key } = g;
+      const g = rule.group(e.payload);
+      const { groupKey, fingerprint } = g;
+      const key = ruleKey ?? g.stateKey;
       const state = base(key);
       if (skipped.has(key)) continue;
       const cond = rule.condition ? rule.condition.run(e.payload) : ({ ok: true, value: true } as const);
@@ -122,22 +115,20 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       const holds = cond.ok && cond.value;
       const t = e.eventTime.getTime();
 
-      if (d.kind === 'sequence') {
-        const config: SequenceConfig = { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness };
+      if (sequenceConfig) {
         const severity = holds ? severityOf(rule, e.payload) : undefined;
-        const r = stepSequence(config, state as SequenceState | undefined, { id: e.id, t, values: valuesOf(rule, e.payload), matches: holds, severity });
+        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, { id: e.id, t, values: valuesOf(rule, e.payload), matches: holds, severity });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'episode-end') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: new Date(s.t) });
           else for (const sample of s.samples) out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: sample.id, eventTime: new Date(sample.t), severity: (sample.severity as Severity) ?? d.severity, values: { ...sample.values, run: s.runLength } });
         }
-      } else if (d.kind === 'aggregate') {
-        const config: AggregateConfig = { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 };
+      } else if (aggregateConfig) {
         const field = d.aggregate!.field;
         const raw = field ? e.payload[field] : null;
         const value = typeof raw === 'number' || typeof raw === 'string' ? raw : null;
-        const r = stepAggregate(config, state as AggregateState | undefined, { id: e.id, t, included: holds && (field === undefined || value !== null), value });
+        const r = stepAggregate(aggregateConfig, state as AggregateState | undefined, { id: e.id, t, included: holds && (field === undefined || value !== null), value });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
@@ -209,12 +200,6 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
 /** State key of an absence rule (one per rule version: all its groups). */
 export function absenceKey(rule: Pick<CompiledRule, 'ruleId' | 'version'>): string {
   return `rule:${rule.ruleId}@${rule.version}:absence`;
-}
-
-function groupKeyOf(rule: CompiledRule, payload: Record<string, unknown>): Record<string, unknown> {
-  const k: Record<string, unknown> = {};
-  for (const g of rule.definition.groupBy) k[g] = payload[g] ?? null;
-  return k;
 }
 
 function groupId(rule: CompiledRule, groupKey: Record<string, unknown>): string {

@@ -1,7 +1,7 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import type { InputErrorDetail } from '@anom/contracts';
 import type { FieldDefinition } from '../schema/business-schema';
-import { compileFastPath } from './fast-path';
+import { compileFastPath, FAST_MISSING, FAST_TRUE, type FastCondition } from './fast-path';
 
 /**
  * CEL conditions over a business schema, staged like cel-es:
@@ -26,6 +26,12 @@ export interface CompiledCondition {
   readonly fields: readonly string[];
   /** Runs the condition on a payload (a validated event). Never throws. */
   run(payload: Record<string, unknown>): ConditionResult;
+  /**
+   * The generated fast path (fast-path.ts), when the condition is in its
+   * subset: FAST_TRUE/FAST_FALSE, or FAST_MISSING when `run` must decide.
+   * For hot loops; `run` gives the same answers.
+   */
+  readonly fast: FastCondition | null;
 }
 
 export type CheckResult = { ok: true; condition: CompiledCondition } | { ok: false; errors: InputErrorDetail[] };
@@ -86,16 +92,9 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
   const fast = timestampFields.length === 0 ? compileFastPath(program.ast, new Map(fields.map((f) => [f.name, CEL_TYPE[f.type]]))) : null;
   const run = (payload: Record<string, unknown>): ConditionResult => {
     if (fast) {
-      let present = true;
-      for (let i = 0; i < referenced.length; i++) {
-        const v = payload[referenced[i]];
-        if (v === undefined || v === null) {
-          present = false;
-          break;
-        }
-      }
-      // All referenced fields present: the closures give CEL's answer (see fast-path.ts).
-      if (present) return fast(payload) ? TRUE : FALSE;
+      // Every referenced field present: the generated function gives CEL's answer (see fast-path.ts).
+      const r = fast(payload);
+      if (r !== FAST_MISSING) return r === FAST_TRUE ? TRUE : FALSE;
     }
     // A referenced field that is absent makes the condition false, not an error:
     // optional fields are normal.
@@ -118,7 +117,7 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
       return { ok: false, error: message };
     }
   };
-  return { ok: true, condition: { source, fields: referenced, run } };
+  return { ok: true, condition: { source, fields: referenced, run, fast } };
 }
 
 const TRUE: ConditionResult = Object.freeze({ ok: true, value: true }) as ConditionResult;

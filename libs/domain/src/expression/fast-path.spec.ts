@@ -1,5 +1,5 @@
 import { createConditionEnvironment } from './condition';
-import { compileFastPath } from './fast-path';
+import { compileFastPath, FAST_FALSE, FAST_MISSING, FAST_TRUE } from './fast-path';
 import type { FieldDefinition } from '../schema/business-schema';
 
 const fields: FieldDefinition[] = [
@@ -41,7 +41,22 @@ describe('compileFastPath', () => {
     const fast = compileFastPath(env.parse(source).ast, kinds);
     expect(fast).not.toBeNull();
     const program = env.parse(source);
-    for (const e of events) expect([source, e, fast!(e)]).toEqual([source, e, program(e) === true]);
+    for (const e of events) expect([source, e, fast!(e)]).toEqual([source, e, program(e) === true ? FAST_TRUE : FAST_FALSE]);
+  });
+
+  it('answers FAST_MISSING when a referenced field is absent or null, so the caller asks cel-js', () => {
+    const fast = compileFastPath(env.parse('x > 1 || m == "a"').ast, kinds)!;
+    expect(fast({ x: 2, m: 'b' })).toBe(FAST_TRUE);
+    expect(fast({ x: 2 })).toBe(FAST_MISSING);
+    expect(fast({ x: null, m: 'a' })).toBe(FAST_MISSING);
+  });
+
+  it('keeps field names and strings as data in the generated code', () => {
+    const f = new Map([['a"b', 'string']]);
+    const ast = { op: '==', args: [{ op: 'id', args: 'a"b' }, { op: 'value', args: '"); throw 1; ("' }] } as unknown as Parameters<typeof compileFastPath>[0];
+    const fast = compileFastPath(ast, f)!;
+    expect(fast({ 'a"b': '"); throw 1; ("' })).toBe(FAST_TRUE);
+    expect(fast({ 'a"b': 'x' })).toBe(FAST_FALSE);
   });
 
   it.each([

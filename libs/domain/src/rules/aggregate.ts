@@ -85,42 +85,56 @@ export interface AggregateInput {
 
 const NEEDS_VALUES = new Set<AggregateFn>(['count_distinct', 'p50', 'p90', 'p95', 'p99']);
 
-/** Advances one group's window by one event. Returns a new state; the given one is not changed. */
+/**
+ * Advances one group's window by one event. The state is updated in place
+ * and returned (a busy group steps thousands of times per batch; copying its
+ * buckets each time dominated the cost): pass a state you own, and keep a
+ * copy if you need the one before. A too-late event leaves it untouched.
+ */
 export function stepAggregate(config: AggregateConfig, state: AggregateState | undefined, e: AggregateInput): { state: AggregateState; signals: AggregateSignal[] } {
-  let s: AggregateState = state ?? { buckets: [], points: [], watermark: e.t, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
+  const s: AggregateState = state ?? { buckets: [], points: [], watermark: e.t, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
   if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }] };
   if (config.period) {
     const p = periodStart(e.t, config);
     if (s.periodStart !== null && p < s.periodStart) return { state: s, signals: [{ type: 'late', id: e.id }] };
-    if (s.periodStart === null || p > s.periodStart) s = { ...s, buckets: [], points: [], periodStart: p };
+    if (s.periodStart === null || p > s.periodStart) {
+      s.buckets = [];
+      s.points = [];
+      s.periodStart = p;
+    }
   }
-  const watermark = Math.max(s.watermark, e.t);
-  let buckets = s.buckets;
-  let points = s.points;
+  s.watermark = Math.max(s.watermark, e.t);
+  const { buckets, points } = s;
   if (e.included) {
     const numeric = typeof e.value === 'number' ? e.value : null;
     const start = config.windowMs !== null ? Math.floor(e.t / bucketMs(config.windowMs)) * bucketMs(config.windowMs) : (s.periodStart ?? 0);
-    buckets = addToBucket(buckets, start, numeric);
-    if (NEEDS_VALUES.has(config.fn)) points = insertSorted(points, [e.t, e.value]);
+    addToBucket(buckets, start, numeric);
+    if (NEEDS_VALUES.has(config.fn)) insertSorted(points, [e.t, e.value]);
   }
   if (config.windowMs !== null) {
-    const from = watermark - config.windowMs;
+    const from = s.watermark - config.windowMs;
     let drop = 0;
     while (drop < buckets.length && buckets[drop][0] <= from) drop++;
-    if (drop > 0) buckets = buckets.slice(drop);
+    if (drop > 0) buckets.splice(0, drop);
     let dropPoints = 0;
     while (dropPoints < points.length && points[dropPoints][0] <= from) dropPoints++;
-    if (dropPoints > 0) points = points.slice(dropPoints);
+    if (dropPoints > 0) points.splice(0, dropPoints);
   }
-  if (points.length > config.maxPoints) points = points.slice(points.length - config.maxPoints);
+  if (points.length > config.maxPoints) points.splice(0, points.length - config.maxPoints);
   const value = NEEDS_VALUES.has(config.fn) ? aggregate(config.fn, points) : aggregateBuckets(config.fn, buckets);
   const holds = value !== undefined && compare(value, config.op, config.threshold);
   const signals: AggregateSignal[] = [];
-  const count = buckets.reduce((n, b) => n + b[1], 0);
   // A match is an event that keeps the comparison true: an excluded event only re-checks it.
-  if (holds && (e.included || !s.holding)) signals.push({ type: 'match', value: value!, points: count });
+  if (holds && (e.included || !s.holding)) signals.push({ type: 'match', value: value!, points: countOf(buckets) });
   if (!holds && s.holding) signals.push({ type: 'clear', value });
-  return { state: { buckets, points, watermark, periodStart: s.periodStart, holding: holds }, signals };
+  s.holding = holds;
+  return { state: s, signals };
+}
+
+function countOf(buckets: readonly AggregateBucket[]): number {
+  let n = 0;
+  for (const b of buckets) n += b[1];
+  return n;
 }
 
 /** Bucket width of a sliding window: 1/60 of it (at least 1 ms). */
@@ -128,17 +142,21 @@ export function bucketMs(windowMs: number): number {
   return Math.max(1, Math.floor(windowMs / 60));
 }
 
-function addToBucket(buckets: AggregateBucket[], start: number, v: number | null): AggregateBucket[] {
+/** Adds one value to the bucket starting at `start`, in place (buckets stay in time order). */
+function addToBucket(buckets: AggregateBucket[], start: number, v: number | null): void {
   let i = buckets.length - 1;
   while (i >= 0 && buckets[i][0] > start) i--;
-  const next = buckets.slice();
   if (i >= 0 && buckets[i][0] === start) {
-    const [, count, sum, min, max] = buckets[i];
-    next[i] = [start, count + 1, sum + (v ?? 0), v === null ? min : min === null ? v : Math.min(min, v), v === null ? max : max === null ? v : Math.max(max, v)];
+    const b = buckets[i];
+    b[1] += 1;
+    b[2] += v ?? 0;
+    if (v !== null) {
+      b[3] = b[3] === null ? v : Math.min(b[3], v);
+      b[4] = b[4] === null ? v : Math.max(b[4], v);
+    }
   } else {
-    next.splice(i + 1, 0, [start, 1, v ?? 0, v, v]);
+    buckets.splice(i + 1, 0, [start, 1, v ?? 0, v, v]);
   }
-  return next;
 }
 
 function aggregateBuckets(fn: AggregateFn, buckets: readonly AggregateBucket[]): number | undefined {
@@ -216,10 +234,9 @@ export function periodStart(t: number, config: Pick<AggregateConfig, 'period' | 
   return DateTime.fromMillis(t, { zone: config.timezone }).startOf(config.period as CalendarPeriod).toMillis();
 }
 
-function insertSorted(points: [number, number | string | null][], p: [number, number | string | null]): [number, number | string | null][] {
-  // In-order arrival (the usual case) appends.
-  if (points.length === 0 || points[points.length - 1][0] <= p[0]) return points.concat([p]);
+/** Inserts a point in time order, in place; in-order arrival (the usual case) appends. */
+function insertSorted(points: [number, number | string | null][], p: [number, number | string | null]): void {
   let i = points.length;
   while (i > 0 && points[i - 1][0] > p[0]) i--;
-  return [...points.slice(0, i), p, ...points.slice(i)];
+  points.splice(i, 0, p);
 }

@@ -1,7 +1,22 @@
 import type { Severity } from '@anom/contracts';
+import { alertFingerprint } from '../alerts/fingerprint';
+import { stateKey } from '../state/state-store';
 import { compileCondition, createConditionEnvironment, type CompiledCondition } from '../expression/condition';
 import type { FieldDefinition } from '../schema/business-schema';
 import type { RuleDefinition } from './rule-definition';
+
+/** The group of an event under a rule. Shared between matches: read-only. */
+export interface RuleGroup {
+  /** The event's values of the rule's `groupBy` fields (missing values are null). */
+  readonly groupKey: Readonly<Record<string, unknown>>;
+  /** alertFingerprint(rule, groupKey). */
+  readonly fingerprint: string;
+  /** stateKey(rule, version, groupKey): where a stateful rule keeps this group's state. */
+  readonly stateKey: string;
+}
+
+/** Groups remembered per compiled rule; beyond this the cache starts again (hashing is the cost it saves). */
+export const GROUP_CACHE_MAX = 20_000;
 
 /** A rule version compiled for evaluation. Build once per (rule id, version) and reuse. */
 export interface CompiledRule {
@@ -15,6 +30,11 @@ export interface CompiledRule {
   readonly evidenceFields: readonly string[];
   /** IANA zone of the business, for calendar periods. */
   readonly timezone: string;
+  /**
+   * The group of `payload` under this rule, hashed once per group and
+   * remembered across batches (up to GROUP_CACHE_MAX groups).
+   */
+  group(payload: Record<string, unknown>): RuleGroup;
 }
 
 /**
@@ -33,5 +53,38 @@ export function compileRule(rule: { id: string; version: number; definition: Rul
   });
   const aggregateField = rule.definition.aggregate?.field;
   const evidenceFields = [...new Set([...(condition ? condition.condition.fields : []), ...escalations.flatMap((e) => e.condition.fields), ...(aggregateField ? [aggregateField] : [])])];
-  return { ruleId: rule.id, version: rule.version, definition: rule.definition, condition: condition ? condition.condition : null, escalations, evidenceFields, timezone };
+  const by = rule.definition.groupBy;
+  const cache = new Map<string, RuleGroup>();
+  const group = (payload: Record<string, unknown>): RuleGroup => {
+    const memo = groupMemo(by, payload);
+    let g = cache.get(memo);
+    if (g === undefined) {
+      const groupKey: Record<string, unknown> = {};
+      for (const f of by) groupKey[f] = payload[f] ?? null;
+      g = { groupKey, fingerprint: alertFingerprint(rule.id, groupKey), stateKey: stateKey(rule.id, rule.version, groupKey) };
+      if (cache.size >= GROUP_CACHE_MAX) cache.clear();
+      cache.set(memo, g);
+    }
+    return g;
+  };
+  return { ruleId: rule.id, version: rule.version, definition: rule.definition, condition: condition ? condition.condition : null, escalations, evidenceFields, timezone, group };
+}
+
+/**
+ * A cheap string identifying the group of `payload` under the group-by
+ * fields `by` (type and value of each), the cache key of CompiledRule.group.
+ * Not a stored identifier: the fingerprint is.
+ */
+function groupMemo(by: readonly string[], payload: Record<string, unknown>): string {
+  // One string-valued group-by field (the usual case): the value itself, marked as a string.
+  if (by.length === 1) {
+    const v = payload[by[0]];
+    return typeof v === 'string' ? `s${v}` : `${typeof v}:${String(v ?? null)}`;
+  }
+  let memo = '';
+  for (const g of by) {
+    const v = payload[g] ?? null;
+    memo += `${typeof v}:${String(v)}\u0000`;
+  }
+  return memo;
 }

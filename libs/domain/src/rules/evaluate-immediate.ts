@@ -1,7 +1,7 @@
 import type { Severity } from '@anom/contracts';
-import { alertFingerprint } from '../alerts/fingerprint';
 import { severityRank } from '../alerts/severity';
 import type { CompiledRule } from './compile-rule';
+import { FAST_FALSE, FAST_MISSING } from '../expression/fast-path';
 
 /** An event as the evaluator sees it. */
 export interface EvaluationEvent {
@@ -44,28 +44,25 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
   const failures: EvaluationFailure[] = [];
   for (const rule of rules) {
     if (!rule.definition.enabled || rule.definition.kind !== 'immediate' || !rule.condition) continue;
-    // Hashing is the costly part of a match: one fingerprint per group per batch.
-    const fingerprints = new Map<string, string>();
+    const { run, fast } = rule.condition;
     for (const event of events) {
-      const r = rule.condition.run(event.payload);
-      if (!r.ok) {
-        failures.push({ ruleId: rule.ruleId, eventId: event.id, error: r.error });
-        continue;
+      // The generated fast path decides most events without a result object.
+      const quick = fast === null ? FAST_MISSING : fast(event.payload);
+      if (quick === FAST_FALSE) continue;
+      if (quick === FAST_MISSING) {
+        const r = run(event.payload);
+        if (!r.ok) {
+          failures.push({ ruleId: rule.ruleId, eventId: event.id, error: r.error });
+          continue;
+        }
+        if (!r.value) continue;
       }
-      if (!r.value) continue;
       let severity = rule.definition.severity;
       for (const esc of rule.escalations) {
         const e = esc.condition.run(event.payload);
         if (e.ok && e.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
       }
-      const groupKey: Record<string, unknown> = {};
-      for (const g of rule.definition.groupBy) groupKey[g] = event.payload[g] ?? null;
-      const memo = groupMemo(rule, event.payload);
-      let fingerprint = fingerprints.get(memo);
-      if (fingerprint === undefined) {
-        fingerprint = alertFingerprint(rule.ruleId, groupKey);
-        fingerprints.set(memo, fingerprint);
-      }
+      const { groupKey, fingerprint } = rule.group(event.payload);
       const values: Record<string, unknown> = {};
       for (const f of rule.evidenceFields) values[f] = event.payload[f];
       matches.push({
@@ -81,19 +78,4 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
     }
   }
   return { matches, failures };
-}
-
-/**
- * A cheap string identifying the group of `payload` under `rule`'s group-by
- * fields (type and value of each, NUL-separated), for memoising fingerprints
- * and state keys per group within a batch. Not a stored identifier: the
- * fingerprint (alerts/fingerprint.ts) is.
- */
-export function groupMemo(rule: CompiledRule, payload: Record<string, unknown>): string {
-  let memo = '';
-  for (const g of rule.definition.groupBy) {
-    const v = payload[g] ?? null;
-    memo += `${typeof v}:${String(v)}\u0000`;
-  }
-  return memo;
 }
