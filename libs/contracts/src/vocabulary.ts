@@ -11,7 +11,7 @@ export const RULE_KINDS = ['immediate', 'sequence', 'absence', 'aggregate', 'bas
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** Rule kinds the engine evaluates today; the others are refused with a clear error. */
-export const SUPPORTED_RULE_KINDS: readonly RuleKind[] = ['immediate', 'sequence', 'absence', 'aggregate'];
+export const SUPPORTED_RULE_KINDS: readonly RuleKind[] = ['immediate', 'sequence', 'absence', 'aggregate', 'baseline'];
 
 /** Alert lifecycle: open -> acknowledged -> resolved (resolve is allowed from open too). */
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;

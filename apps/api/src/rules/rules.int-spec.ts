@@ -41,6 +41,9 @@ describe('rules (api + Postgres)', () => {
     ['a bad escalation', { escalations: [{ when: 'pulse > 1', severity: 'critical' }] }, '/escalations/0/when', /unknown field 'pulse'/],
     ['a bad duration', { cooldown: 'ten minutes' }, '/cooldown', /duration/],
     ['an unknown property', { colour: 'red' }, '/colour', /should not exist/],
+    ['a baseline on a string field', { kind: 'baseline', condition: undefined, field: 'user_id' }, '/field', /needs a number field/],
+    ['a baseline without a field', { kind: 'baseline', condition: undefined }, '/field', /needs the number field/],
+    ['a baseline sensitivity out of range', { kind: 'baseline', condition: undefined, field: 'heart_rate', sensitivity: 50 }, '/sensitivity', /from 1 to 20/],
   ])('rejects %s with 400 naming %s', async (_what, patch, pointer, detail) => {
     const before = await stack.count('rule');
     const p = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules`, { body: { ...rule, name: `r-${Math.random()}`, ...patch } }), 400);

@@ -56,6 +56,23 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     expect(resolved.history.at(-1)).toMatchObject({ fromStatus: 'open', toStatus: 'resolved', actor: 'auto' });
   });
 
+  it('raises a baseline alert when a value leaves its group\'s learned band, and clears when it is back', async () => {
+    const id = await business([{ name: 'Pulse off baseline', kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 4, minHistory: 10, severity: 'medium' }]);
+    const usual = Array.from({ length: 20 }, (_, i) => vitals(i, 'dee', 70 + (i % 5)));
+    await stack.request('POST', `/ingest/${id}`, { body: usual });
+    // Another user's different normal is learned separately.
+    await stack.request('POST', `/ingest/${id}`, { body: Array.from({ length: 20 }, (_, i) => vitals(i, 'eve', 120 + (i % 3))) });
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(20, 'dee', 125), vitals(20, 'eve', 121)] });
+    await stack.waitForEvaluation();
+    const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    expect(alerts).toEqual([expect.objectContaining({ status: 'open', count: 1, groupKey: { user_id: 'dee' } })]);
+    expect(alerts[0].summary).toMatch(/^Pulse off baseline: heart_rate=125 outside [\d.]+–[\d.]+ \(usual 72, z [\d.]+\) \(user_id=dee\)$/);
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(21, 'dee', 72)] });
+    await stack.waitForEvaluation();
+    const cleared = await stack.db.pool.query('SELECT cleared_at FROM alert WHERE id = $1', [alerts[0].id]);
+    expect(cleared.rows[0].cleared_at).not.toBeNull();
+  });
+
   it('fires an absence rule on tick, for an expected group that never reported too, and clears when the group reports', async () => {
     const id = await business([{ name: 'No heartbeat', kind: 'absence', window: '2m', groupBy: ['service'], expectedGroups: ['billing'], severity: 'high', resolveAfter: '1s' }]);
     const now = Date.now();

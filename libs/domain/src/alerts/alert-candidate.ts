@@ -52,7 +52,8 @@ export interface SummaryRule {
  * - immediate: `Tachycardia at rest: heart_rate=135, activity_level=3 (user_id=u-1)` (latest match);
  * - sequence: `Hypoxia: 3 consecutive, spo2_percent avg 90.3 min 89.5 (user_id=u-1)`;
  * - aggregate: `Error burst: count = 21 in 3m (service=api)`;
- * - absence: `No heartbeat: no event for 25m (service=api)`.
+ * - absence: `No heartbeat: no event for 25m (service=api)`;
+ * - baseline: `CPU off baseline: cpu_percent=97 outside 12.1–48.3 (usual 30.2, z 8.1) (service=api)`.
  */
 export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCandidate, 'groupKey' | 'samples'>): string {
   const r: SummaryRule = typeof rule === 'string' ? { name: rule, kind: 'immediate' } : rule;
@@ -80,6 +81,10 @@ export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCa
     }
     case 'absence':
       return `${r.name}: no event for ${formatValue(last.values.silent_for)}${tail}`;
+    case 'baseline': {
+      const field = Object.keys(last.values)[0];
+      return `${r.name}: ${field}=${formatValue(last.values[field])} outside ${formatValue(last.values.low)}–${formatValue(last.values.high)} (usual ${formatValue(last.values.expected)}, z ${formatValue(last.values.z)})${tail}`;
+    }
     default: {
       const values = Object.entries(last.values).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ');
       return `${r.name}${values ? `: ${values}` : ''}${tail}`;

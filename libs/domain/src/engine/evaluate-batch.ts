@@ -7,6 +7,7 @@ import type { CompiledRule } from '../rules/compile-rule';
 import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
 import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
+import { stepBaseline, type BaselineConfig, type BaselineState } from '../rules/baseline';
 import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
 
 /**
@@ -48,7 +49,7 @@ export interface BatchEvaluation {
   saves: Map<string, VersionedState>;
 }
 
-const STATEFUL = new Set(['sequence', 'aggregate', 'absence']);
+const STATEFUL = new Set(['sequence', 'aggregate', 'absence', 'baseline']);
 
 /** Keys of the state a batch needs: one per (stateful rule, group), one per absence rule. */
 export function batchStateKeys(rules: readonly CompiledRule[], events: readonly EvaluationEvent[]): string[] {
@@ -104,6 +105,10 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     const sequenceConfig: SequenceConfig | null = d.kind === 'sequence' ? { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness } : null;
     const aggregateConfig: AggregateConfig | null =
       d.kind === 'aggregate' ? { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 } : null;
+    const baselineConfig: BaselineConfig | null =
+      d.kind === 'baseline'
+        ? { sensitivity: d.sensitivity!, direction: d.direction ?? 'both', seasonality: d.seasonality ?? 'none', timezone: rule.timezone, historySize: d.historySize!, minHistory: d.minHistory!, allowedLatenessMs: lateness }
+        : null;
     for (const e of events) {
       const g = rule.group(e.payload);
       const { groupKey, fingerprint } = g;
@@ -134,6 +139,16 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
           else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: { [aggregateLabel(rule)]: round(s.value), events: s.points } });
+        }
+      } else if (baselineConfig) {
+        if (!holds) continue; // the optional condition selects the events that are judged
+        const raw = e.payload[d.field!];
+        const r = stepBaseline(baselineConfig, state as BaselineState | undefined, { id: e.id, t, value: typeof raw === 'number' ? raw : null });
+        set(key, r.state);
+        for (const s of r.signals) {
+          if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
+          else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
+          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: { [d.field!]: s.value, expected: round(s.median), low: round(s.low), high: round(s.high), z: round(s.z) } });
         }
       } else if (holds) {
         const st = ((state as AbsenceRuleState | undefined) ?? { groups: {} }) as AbsenceRuleState;

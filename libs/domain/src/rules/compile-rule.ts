@@ -52,7 +52,7 @@ export function compileRule(rule: { id: string; version: number; definition: Rul
     return { condition: c.condition, severity: e.severity };
   });
   const aggregateField = rule.definition.aggregate?.field;
-  const evidenceFields = [...new Set([...(condition ? condition.condition.fields : []), ...escalations.flatMap((e) => e.condition.fields), ...(aggregateField ? [aggregateField] : [])])];
+  const evidenceFields = [...new Set([...(condition ? condition.condition.fields : []), ...escalations.flatMap((e) => e.condition.fields), ...(aggregateField ? [aggregateField] : []), ...(rule.definition.field ? [rule.definition.field] : [])])];
   const by = rule.definition.groupBy;
   const cache = new Map<string, RuleGroup>();
   const group = (payload: Record<string, unknown>): RuleGroup => {

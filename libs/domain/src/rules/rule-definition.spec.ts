@@ -21,6 +21,8 @@ describe('parseRuleDefinition', () => {
     ['sequence', { kind: 'sequence', minCount: 5, within: '5m' }, { minCount: 5, within: '5m' }],
     ['absence without condition', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: ['u-1'] }, { condition: null, window: '20m', expectedGroups: ['u-1'] }],
     ['aggregate over a window', { kind: 'aggregate', condition: undefined, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', op: '>=', threshold: 80 }, { condition: null, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', period: null, op: '>=', threshold: 80 }],
+    ['baseline with defaults', { kind: 'baseline', condition: undefined, field: 'heart_rate' }, { condition: null, field: 'heart_rate', sensitivity: 3.5, direction: 'both', seasonality: 'none', historySize: 500, minHistory: 30 }],
+    ['seasonal baseline', { kind: 'baseline', field: 'heart_rate', sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }, { sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }],
     ['aggregate over a calendar day', { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 }, { aggregate: { fn: 'count' }, window: null, period: 'day' }],
   ])('accepts a %s rule', (_what, patch, expected) => {
     const r = parseRuleDefinition({ ...valid, ...patch }, fields);
@@ -41,7 +43,16 @@ describe('parseRuleDefinition', () => {
   it.each([
     [{ name: '' }, '/name'],
     [{ kind: 'magic' }, '/kind'],
-    [{ kind: 'baseline' }, '/kind'],
+    [{ kind: 'baseline' }, '/field'],
+    [{ kind: 'baseline', field: 'pulse' }, '/field'],
+    [{ kind: 'baseline', field: 'user_id' }, '/field'],
+    [{ kind: 'baseline', field: 'heart_rate', sensitivity: 0 }, '/sensitivity'],
+    [{ kind: 'baseline', field: 'heart_rate', direction: 'up' }, '/direction'],
+    [{ kind: 'baseline', field: 'heart_rate', seasonality: 'hourly' }, '/seasonality'],
+    [{ kind: 'baseline', field: 'heart_rate', historySize: 10 }, '/historySize'],
+    [{ kind: 'baseline', field: 'heart_rate', historySize: 100, minHistory: 200 }, '/minHistory'],
+    [{ kind: 'baseline', field: 'heart_rate', window: '5m' }, '/window'],
+    [{ field: 'heart_rate' }, '/field'],
     [{ severity: 'urgent' }, '/severity'],
     [{ condition: 'hart_rate > 1' }, '/condition'],
     [{ groupBy: ['user'] }, '/groupBy/0'],

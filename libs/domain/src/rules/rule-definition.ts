@@ -3,6 +3,7 @@ import { parseDuration } from '../duration';
 import { KEY_FIELD_TYPES, type FieldDefinition } from '../schema/business-schema';
 import { compileCondition, createConditionEnvironment } from '../expression/condition';
 import { AGGREGATE_FNS, CALENDAR_PERIODS, COMPARISON_OPS, type AggregateFn, type CalendarPeriod, type ComparisonOp } from './aggregate';
+import { DEFAULT_HISTORY, DEFAULT_MIN_HISTORY, DEFAULT_SENSITIVITY, DIRECTIONS, SEASONALITIES, type Direction, type Seasonality } from './baseline';
 
 /** An escalation: when the CEL condition also holds for the matching event, the alert takes this severity. */
 export interface Escalation {
@@ -49,6 +50,18 @@ export interface RuleDefinition {
   threshold?: number;
   /** absence: group values expected to report (rules with one groupBy field). */
   expectedGroups?: string[];
+  /** baseline: the numeric field whose values are judged against their band. */
+  field?: string;
+  /** baseline: robust z-score beyond which a value is anomalous. */
+  sensitivity?: number;
+  /** baseline: which side of the band counts. */
+  direction?: Direction;
+  /** baseline: separate bands per hour of day or day of week. */
+  seasonality?: Seasonality;
+  /** baseline: values remembered per group (and seasonal bin). */
+  historySize?: number;
+  /** baseline: values a group needs before it is judged. */
+  minHistory?: number;
 }
 
 export const DEFAULT_ALLOWED_LATENESS = '1m';
@@ -84,7 +97,7 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
   if (!SEVERITIES.includes(severity)) errors.push({ pointer: '/severity', detail: `must be one of ${SEVERITIES.join(', ')}` });
 
   const env = createConditionEnvironment(fields);
-  const conditionOptional = kind === 'aggregate' || kind === 'absence';
+  const conditionOptional = kind === 'aggregate' || kind === 'absence' || kind === 'baseline';
   const condition = conditionOptional && (body.condition === undefined || body.condition === null || body.condition === '') ? null : (body.condition as string);
   if (condition !== null) {
     const checked = compileCondition(condition, fields, '/condition', env);
@@ -156,9 +169,9 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
     sequence: ['minCount', 'within'],
     absence: ['window', 'expectedGroups'],
     aggregate: ['aggregate', 'window', 'period', 'op', 'threshold'],
-    baseline: [],
+    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory'],
   };
-  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold'];
+  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory'];
   for (const key of all) {
     if (body[key] !== undefined && body[key] !== null && !(own[kind] ?? []).includes(key)) errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
   }
@@ -202,6 +215,23 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
       if (!COMPARISON_OPS.includes(op)) errors.push({ pointer: '/op', detail: `must be one of ${COMPARISON_OPS.join(' ')}` });
       if (typeof body.threshold !== 'number' || !Number.isFinite(body.threshold)) errors.push({ pointer: '/threshold', detail: 'must be a number' });
       return { aggregate: field ? { fn, field } : { fn }, window, period, op, threshold: body.threshold as number };
+    }
+    case 'baseline': {
+      const f = fields.find((x) => x.name === body.field);
+      if (typeof body.field !== 'string') errors.push({ pointer: '/field', detail: 'a baseline rule needs the number field it watches' });
+      else if (!f) errors.push({ pointer: '/field', detail: `unknown field '${body.field}'` });
+      else if (f.type !== 'number' && f.type !== 'integer') errors.push({ pointer: '/field', detail: `field '${f.name}' is ${f.type}; a baseline needs a number field` });
+      const sensitivity = body.sensitivity ?? DEFAULT_SENSITIVITY;
+      if (typeof sensitivity !== 'number' || !(sensitivity >= 1 && sensitivity <= 20)) errors.push({ pointer: '/sensitivity', detail: 'must be a number from 1 to 20 (a robust z-score; 3.5 is usual)' });
+      const direction = (body.direction ?? 'both') as Direction;
+      if (!DIRECTIONS.includes(direction)) errors.push({ pointer: '/direction', detail: `must be one of ${DIRECTIONS.join(', ')}` });
+      const seasonality = (body.seasonality ?? 'none') as Seasonality;
+      if (!SEASONALITIES.includes(seasonality)) errors.push({ pointer: '/seasonality', detail: `must be one of ${SEASONALITIES.join(', ')}` });
+      const historySize = body.historySize ?? DEFAULT_HISTORY;
+      if (typeof historySize !== 'number' || !Number.isInteger(historySize) || historySize < 20 || historySize > 5000) errors.push({ pointer: '/historySize', detail: 'must be an integer from 20 to 5000' });
+      const minHistory = body.minHistory ?? Math.min(DEFAULT_MIN_HISTORY, typeof historySize === 'number' ? historySize : DEFAULT_MIN_HISTORY);
+      if (typeof minHistory !== 'number' || !Number.isInteger(minHistory) || minHistory < 5 || (typeof historySize === 'number' && minHistory > historySize)) errors.push({ pointer: '/minHistory', detail: 'must be an integer from 5 to historySize' });
+      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number };
     }
     default:
       return {};

@@ -103,6 +103,36 @@ export class RuleBodyDto {
   @IsOptional()
   @IsArray()
   expectedGroups?: string[];
+
+  @ApiPropertyOptional({ example: 'cpu_percent', description: 'baseline: the number field judged against its band' })
+  @IsOptional()
+  @IsString()
+  field?: string;
+
+  @ApiPropertyOptional({ example: 3.5, description: 'baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous' })
+  @IsOptional()
+  @IsNumber()
+  sensitivity?: number;
+
+  @ApiPropertyOptional({ enum: ['both', 'above', 'below'], description: 'baseline: which side of the band counts' })
+  @IsOptional()
+  @IsString()
+  direction?: string;
+
+  @ApiPropertyOptional({ enum: ['none', 'hour_of_day', 'day_of_week'], description: 'baseline: a band per hour of day or day of week' })
+  @IsOptional()
+  @IsString()
+  seasonality?: string;
+
+  @ApiPropertyOptional({ example: 500, description: 'baseline: values remembered per group' })
+  @IsOptional()
+  @IsNumber()
+  historySize?: number;
+
+  @ApiPropertyOptional({ example: 30, description: 'baseline: values a group needs before it is judged' })
+  @IsOptional()
+  @IsNumber()
+  minHistory?: number;
 }
 
 export class BacktestDto {

@@ -1,0 +1,82 @@
+import { binOf, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
+
+const HOUR = 3_600_000;
+const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, allowedLatenessMs: HOUR };
+
+/** Runs values (one per hour unless [t, value]) through one group; returns a summary of the signals per value. */
+function run(cfg: BaselineConfig, values: (number | [number, number | null])[]): string[] {
+  let state: BaselineState | undefined;
+  return values.map((v, i) => {
+    const [t, value] = Array.isArray(v) ? v : [i * HOUR, v];
+    const r = stepBaseline(cfg, state, { id: `e${i}`, t, value });
+    state = r.state;
+    return r.signals.map(summarize).join(',') || '-';
+  });
+}
+
+function summarize(s: BaselineSignal): string {
+  if (s.type === 'match') return `match z=${s.z.toFixed(1)}`;
+  if (s.type === 'clear') return 'clear';
+  return `late ${s.id}`;
+}
+
+/** 10, 11, 9, 10, 11, 9, … : median 10, MAD 1, robust sigma 1.4826. */
+const steady = (n: number) => Array.from({ length: n }, (_, i) => [10, 11, 9][i % 3]);
+
+describe('baseline: the Hampel band, streaming', () => {
+  it.each<[string, BaselineConfig, (number | [number, number | null])[], string[]]>([
+    ['a group is not judged before minHistory values', config, [100, ...steady(9)], Array(10).fill('-')],
+    ['a value far outside the band matches with its robust z', config, [...steady(10), 20], [...Array(10).fill('-'), 'match z=6.7']],
+    ['a value inside the band does not', config, [...steady(10), 14], Array(11).fill('-')],
+    ['back inside after a match clears', config, [...steady(10), 20, 10], [...Array(10).fill('-'), 'match z=6.7', 'clear']],
+    ['below the band, with direction both', config, [...steady(10), 0], [...Array(10).fill('-'), 'match z=-6.7']],
+    ['direction above ignores a drop', { ...config, direction: 'above' }, [...steady(10), 0], Array(11).fill('-')],
+    ['direction below ignores a spike', { ...config, direction: 'below' }, [...steady(10), 20], Array(11).fill('-')],
+    ['a higher sensitivity widens the band', { ...config, sensitivity: 8 }, [...steady(10), 20], Array(11).fill('-')],
+    ['values without a number are ignored', config, [...steady(10), [10 * HOUR, null]], Array(11).fill('-')],
+    ['a too-late value is reported, not learned', config, [...steady(10), [2 * HOUR, 500]], [...Array(10).fill('-'), 'late e10']],
+  ])('%s', (_what, cfg, values, expected) => {
+    expect(run(cfg, values)).toEqual(expected);
+  });
+
+  it('is robust to past anomalies: a few spikes in the history do not widen the band', () => {
+    const history = [...steady(30), 90, 95, 100];
+    const s = scoreValue(history, 20, 3.5);
+    expect(s.median).toBe(10);
+    expect(s.z).toBeGreaterThan(3.5);
+  });
+
+  it('learns a lasting level shift as the new normal once it fills half the history', () => {
+    const out = run(config, [...steady(50), ...Array(40).fill(30)]);
+    expect(out[50]).toMatch(/^match/);
+    expect(out.slice(-5)).toEqual(Array(5).fill('-'));
+  });
+
+  it('compares with the same hour of day under hour_of_day seasonality', () => {
+    // Every day: 100 at 12:00, 10 otherwise. 100 at noon is normal; 100 at 03:00 is not.
+    const cfg: BaselineConfig = { ...config, seasonality: 'hour_of_day', minHistory: 5, historySize: 20 };
+    const values: [number, number][] = [];
+    for (let d = 0; d < 10; d++) for (let h = 0; h < 24; h++) values.push([d * 24 * HOUR + h * HOUR, (h === 12 ? 100 : 10) + ((d + h) % 3) - 1]);
+    values.push([10 * 24 * HOUR + 12 * HOUR, 100], [10 * 24 * HOUR + 15 * HOUR, 100]);
+    const out = run(cfg, values);
+    expect(out.at(-2)).toBe('-');
+    expect(out.at(-1)).toMatch(/^match/);
+    expect(run({ ...cfg, seasonality: 'none', historySize: 500 }, values).at(-2)).toMatch(/^match/);
+  });
+
+  it('bins by hour or ISO weekday in the business time zone', () => {
+    const t = Date.UTC(2025, 0, 5, 23, 30); // Sunday 23:30 UTC = Monday 00:30 in Zurich
+    expect(binOf(t, { seasonality: 'hour_of_day', timezone: 'Europe/Zurich' })).toBe('h0');
+    expect(binOf(t, { seasonality: 'day_of_week', timezone: 'Europe/Zurich' })).toBe('d1');
+    expect(binOf(t, { seasonality: 'day_of_week', timezone: 'UTC' })).toBe('d7');
+    expect(binOf(t, { seasonality: 'none', timezone: 'UTC' })).toBe('all');
+  });
+
+  it('floors the scale when most of the history is one value, so a change off a flat line counts', () => {
+    expect(scoreValue(Array(20).fill(5), 5.1, 3.5).z).toBeGreaterThan(1000);
+    const mostlyFlat = [...Array(15).fill(5), 6, 7, 4, 5, 8];
+    const s = scoreValue(mostlyFlat, 5.5, 3.5);
+    expect(s.scale).toBeGreaterThan(0);
+    expect(s.z).toBeLessThan(3.5);
+  });
+});

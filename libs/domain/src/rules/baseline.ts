@@ -1,0 +1,134 @@
+import { DateTime } from 'luxon';
+
+/**
+ * `baseline` rules: a value is anomalous when it leaves the band learned from
+ * its group's recent history.
+ *
+ * Method (the Hampel identifier, streaming): the band is
+ * `median ± sensitivity × 1.4826 × MAD` of the group's last `historySize`
+ * values — the median absolute deviation scaled to estimate σ for normal
+ * data, so `sensitivity` reads as a robust z-score. Median and MAD ignore up
+ * to half of the history being anomalous, so past anomalies barely move the
+ * band (Hampel 1974, "The influence curve and its role in robust
+ * estimation", JASA 69; Leys et al. 2013, "Detecting outliers: do not use
+ * standard deviation around the mean, use absolute deviation around the
+ * median", JESP 49, who recommend 2.5–3.5). It learns continuously: every
+ * value joins the history after it is scored, so a lasting level shift
+ * becomes the new normal once it fills half the history. No offline
+ * training: a group is scored once it has `minHistory` values.
+ *
+ * Seasonality: with `hour_of_day` or `day_of_week` (in the business's time
+ * zone) each hour or weekday keeps its own history, so a value is compared
+ * with the same time of day or week.
+ *
+ * Scale floor: when more than half the history is one value (MAD = 0) the
+ * mean absolute deviation around the median × 1.2533 (its σ-consistency
+ * factor) is used; for a perfectly flat history, 1e-6 × max(1, |median|), so
+ * any change off a flat line counts.
+ *
+ * Per event (in event-time order per group; values older than the group's
+ * newest by more than `allowedLateness` are too late: reported, not
+ * scored): a `match` while the value is outside the band, a `clear` when it
+ * is back inside after a match. Events without a numeric value are ignored.
+ */
+
+export const SEASONALITIES = ['none', 'hour_of_day', 'day_of_week'] as const;
+export type Seasonality = (typeof SEASONALITIES)[number];
+export const DIRECTIONS = ['both', 'above', 'below'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export interface BaselineConfig {
+  /** Robust z-score beyond which a value is anomalous (default 3.5). */
+  sensitivity: number;
+  direction: Direction;
+  seasonality: Seasonality;
+  /** IANA zone of seasonal bins. */
+  timezone: string;
+  /** Values remembered per group (per seasonal bin). */
+  historySize: number;
+  /** Values a group (bin) needs before it is scored. */
+  minHistory: number;
+  allowedLatenessMs: number;
+}
+
+export interface BaselineState {
+  /** History per seasonal bin (`all` without seasonality), oldest first. */
+  bins: Record<string, number[]>;
+  watermark: number;
+  /** Whether the previous value was outside the band. */
+  holding: boolean;
+}
+
+/** How far a value is from its band. */
+export interface BaselineScore {
+  value: number;
+  median: number;
+  /** Robust σ: 1.4826 × MAD (or the floor above). */
+  scale: number;
+  /** (value − median) / scale. */
+  z: number;
+  low: number;
+  high: number;
+}
+
+export type BaselineSignal = ({ type: 'match' } & BaselineScore) | { type: 'clear'; value: number } | { type: 'late'; id: string };
+
+export const DEFAULT_SENSITIVITY = 3.5;
+export const DEFAULT_HISTORY = 500;
+export const DEFAULT_MIN_HISTORY = 30;
+
+/**
+ * Scores one value against its group's history and then learns it. Updates
+ * `state` in place and returns it (pass a state you own). Also returns the
+ * score, when the bin had enough history, for callers that want it (the NAB
+ * benchmark).
+ */
+export function stepBaseline(config: BaselineConfig, state: BaselineState | undefined, e: { id: string; t: number; value: number | null }): { state: BaselineState; signals: BaselineSignal[]; score: BaselineScore | null } {
+  const s: BaselineState = state ?? { bins: {}, watermark: e.t, holding: false };
+  if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }], score: null };
+  if (e.value === null || !Number.isFinite(e.value)) return { state: s, signals: [], score: null };
+  s.watermark = Math.max(s.watermark, e.t);
+  const bin = binOf(e.t, config);
+  const history = (s.bins[bin] ??= []);
+  const score = history.length >= config.minHistory ? scoreValue(history, e.value, config.sensitivity) : null;
+  history.push(e.value);
+  if (history.length > config.historySize) history.splice(0, history.length - config.historySize);
+  const outside = score !== null && isOutside(score.z, config.sensitivity, config.direction);
+  const signals: BaselineSignal[] = [];
+  if (outside) signals.push({ type: 'match', ...score! });
+  else if (s.holding) signals.push({ type: 'clear', value: e.value });
+  s.holding = outside;
+  return { state: s, signals, score };
+}
+
+/** The band of `history` (not changed) and where `value` falls in it. */
+export function scoreValue(history: readonly number[], value: number, sensitivity: number): BaselineScore {
+  const sorted = [...history].sort((a, b) => a - b);
+  const median = medianOfSorted(sorted);
+  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  let scale = 1.4826 * medianOfSorted(deviations);
+  if (scale === 0) scale = (1.2533 * deviations.reduce((a, b) => a + b, 0)) / deviations.length;
+  if (scale === 0) scale = 1e-6 * Math.max(1, Math.abs(median));
+  const z = (value - median) / scale;
+  return { value, median, scale, z, low: median - sensitivity * scale, high: median + sensitivity * scale };
+}
+
+function isOutside(z: number, sensitivity: number, direction: Direction): boolean {
+  if (direction === 'above') return z > sensitivity;
+  if (direction === 'below') return z < -sensitivity;
+  return Math.abs(z) > sensitivity;
+}
+
+function medianOfSorted(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Seasonal bin of event time `t` (epoch ms): `all`, `h0`…`h23` or `d1`…`d7` (ISO weekday) in the config's zone. */
+export function binOf(t: number, config: Pick<BaselineConfig, 'seasonality' | 'timezone'>): string {
+  if (config.seasonality === 'none') return 'all';
+  const dt = DateTime.fromMillis(t, { zone: config.timezone });
+  return config.seasonality === 'hour_of_day' ? `h${dt.hour}` : `d${dt.weekday}`;
+}
