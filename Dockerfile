@@ -10,6 +10,7 @@ COPY libs/domain/package.json libs/domain/
 COPY libs/db/package.json libs/db/
 COPY libs/queue/package.json libs/queue/
 COPY libs/notify/package.json libs/notify/
+COPY libs/profiler/package.json libs/profiler/
 RUN npm install --no-audit --no-fund
 COPY . .
 RUN npx prisma generate

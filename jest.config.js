@@ -11,7 +11,7 @@ const common = {
   // cel-js and node-pg-migrate ship as ES modules; transform them to CommonJS for Jest.
   transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition)/)'],
   moduleNameMapper: {
-    '^@anom/(domain|db|contracts|queue|notify)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@anom/(domain|db|contracts|queue|notify|profiler)$': '<rootDir>/libs/$1/src/index.ts',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

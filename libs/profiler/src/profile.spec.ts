@@ -1,0 +1,129 @@
+import { parseRuleDefinition, type FieldDefinition } from '@anom/domain';
+import { profileEvents, type ProfiledEvent } from './profile';
+import { niceDuration, roundAway, suggestRules } from './suggest';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const T0 = Date.UTC(2025, 0, 6); // a Monday
+
+/** Deterministic uniform(0,1) and standard normal (Box–Muller). */
+function rng(seed: number) {
+  let x = seed;
+  const u = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) + 1) / 0x80000001;
+  return { u, normal: () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) };
+}
+
+const fields: FieldDefinition[] = [
+  { name: 'timestamp', type: 'timestamp', required: true },
+  { name: 'route', type: 'string', required: true },
+  { name: 'level', type: 'enum', enum: ['INFO', 'WARN', 'ERROR', 'FATAL'] },
+  { name: 'latency_ms', type: 'number' },
+  { name: 'load', type: 'number' },
+];
+
+/** 14 days: two routes filing every 15 and 60 minutes (± 1 min), latency ~ N(200, 20), load following the hour of day. */
+function history(): ProfiledEvent[] {
+  const r = rng(11);
+  const events: ProfiledEvent[] = [];
+  for (const [route, every] of [['SFTP-BANK-A', 15 * MIN], ['SFTP-BANK-B', HOUR]] as const) {
+    for (let t = T0; t < T0 + 14 * DAY; t += every) {
+      const at = t + Math.round((r.u() - 0.5) * 2 * MIN);
+      const hour = new Date(at).getUTCHours();
+      const level = r.u() < 0.002 ? 'FATAL' : r.u() < 0.1 ? 'WARN' : 'INFO';
+      events.push({ eventTime: new Date(at), payload: { route, level, latency_ms: 200 + 20 * r.normal(), load: 50 + 40 * Math.sin((hour / 24) * 2 * Math.PI) + 3 * r.normal() } });
+    }
+  }
+  return events;
+}
+
+describe('profileEvents', () => {
+  const profile = profileEvents({ fields, entityKeyFields: ['route'], timezone: 'UTC', events: history() });
+  const field = (name: string) => profile.fields.find((f) => f.name === name)!;
+
+  it('recovers the quantiles and robust spread of a normal distribution', () => {
+    const n = field('latency_ms').numeric!;
+    expect(n.median).toBeCloseTo(200, 0);
+    // For N(μ, σ): MAD = 0.6745 σ, p99 = μ + 2.326 σ.
+    expect(n.mad).toBeGreaterThan(0.6745 * 20 * 0.9);
+    expect(n.mad).toBeLessThan(0.6745 * 20 * 1.1);
+    expect(n.quantiles.p99).toBeGreaterThan(200 + 2.326 * 20 * 0.9);
+    expect(n.quantiles.p99).toBeLessThan(200 + 2.326 * 20 * 1.1);
+  });
+
+  it('measures how much of a field the hour of day explains', () => {
+    expect(field('load').numeric!.hourOfDayStrength).toBeGreaterThan(0.9);
+    expect(field('latency_ms').numeric!.hourOfDayStrength).toBeLessThan(0.1);
+  });
+
+  it('learns each group\'s inter-arrival times', () => {
+    const [a, b] = profile.arrivals;
+    expect(a).toMatchObject({ group: 'SFTP-BANK-A', groupKey: { route: 'SFTP-BANK-A' } });
+    expect(a.median / MIN).toBeCloseTo(15, 0);
+    expect(a.p95 / MIN).toBeLessThan(17);
+    expect(b.median / MIN).toBeCloseTo(60, 0);
+  });
+
+  it('counts category frequencies, leaving entity keys out', () => {
+    expect(field('level').categories!.top.map((c) => c.value)).toEqual(['INFO', 'WARN', 'FATAL']);
+    expect(field('route').categories).toBeUndefined();
+  });
+});
+
+describe('suggestRules', () => {
+  const profile = profileEvents({ fields, entityKeyFields: ['route'], timezone: 'UTC', events: history() });
+  const suggestions = suggestRules(profile, { entityKeyFields: ['route'] });
+  const of = (kind: string) => suggestions.filter((s) => s.kind === kind);
+
+  it('proposes an absence rule per arrival period, with a rationale a person can check', () => {
+    const absence = of('absence');
+    expect(absence.map((s) => s.rule)).toEqual([
+      expect.objectContaining({ kind: 'absence', window: '20m', groupBy: ['route'], expectedGroups: ['SFTP-BANK-A'] }),
+      expect.objectContaining({ kind: 'absence', window: '2h', groupBy: ['route'], expectedGroups: ['SFTP-BANK-B'] }),
+    ]);
+    expect(absence[0].rationale).toMatch(/^Typical arrival for SFTP-BANK-A is every 15(\.\d)? min \(p95 1[56](\.\d)? min over 14 days\)\. Alert if nothing arrives for 20m\.$/);
+  });
+
+  it('proposes a threshold just beyond the 99.9th percentile, a seasonal baseline, a rare value and an event burst', () => {
+    const latency = of('threshold').find((s) => s.key === 'threshold:latency_ms:>')!;
+    const p999 = profile.fields.find((f) => f.name === 'latency_ms')!.numeric!.quantiles.p999;
+    expect(latency.rule.condition).toBe(`latency_ms > ${roundAway(p999, 'up')}`);
+    expect(of('baseline').map((s) => s.rule)).toEqual([expect.objectContaining({ field: 'load', seasonality: 'hour_of_day' })]);
+    expect(of('rare_category').map((s) => s.rule.condition)).toEqual(['level == "FATAL"']);
+    expect(of('aggregate_spike')).toHaveLength(1);
+  });
+
+  it('proposes only rules the api accepts', () => {
+    for (const s of suggestions) {
+      const parsed = parseRuleDefinition(s.rule, fields);
+      expect([s.key, parsed.ok]).toEqual([s.key, true]);
+    }
+  });
+
+  it('does not propose what an existing rule already does', () => {
+    const again = suggestRules(profile, { entityKeyFields: ['route'], existing: [{ kind: 'absence', condition: null, window: '20m' }, { kind: 'baseline', condition: null, field: 'load' }] });
+    expect(again.map((s) => s.key)).not.toContain('baseline:load');
+    expect(again.filter((s) => s.kind === 'absence').map((s) => s.rule.window)).toEqual(['2h']);
+  });
+
+  it('needs enough history before it trusts a statistic', () => {
+    const short = profileEvents({ fields, entityKeyFields: ['route'], timezone: 'UTC', events: history().slice(0, 50) });
+    expect(suggestRules(short, { entityKeyFields: ['route'] }).filter((s) => s.kind !== 'absence')).toEqual([]);
+  });
+});
+
+describe('rounding', () => {
+  it.each([
+    [131.24, 'up', 132],
+    [131.24, 'down', 131],
+    [0.01234, 'up', 0.0124],
+    [-5.551, 'down', -5.56],
+  ] as const)('rounds %d %s to %d', (x, dir, expected) => {
+    expect(roundAway(x, dir)).toBe(expected);
+  });
+
+  it('picks readable durations', () => {
+    expect(niceDuration(16.2 * MIN * 1.2)).toBe(20 * MIN);
+    expect(niceDuration(14 * MIN)).toBe(15 * MIN);
+  });
+});
