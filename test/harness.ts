@@ -46,6 +46,8 @@ export class TestStack {
       ingestMaxBodyBytes: 1024 * 1024,
       ingestMaxBatch: 1000,
       backtestMaxEvents: 10_000,
+      notifyAttempts: 4,
+      notifyBackoffMs: 100,
       ...this.overrides,
     };
   }

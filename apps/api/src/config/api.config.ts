@@ -1,4 +1,5 @@
 import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS } from '@anom/contracts';
 
 const secret = makeValidator<string>((v) => {
   if (typeof v !== 'string' || v.length < 16) throw new Error('must be at least 16 characters');
@@ -20,6 +21,9 @@ export interface ApiConfig {
   ingestMaxBatch: number;
   /** Most events one backtest may read. */
   backtestMaxEvents: number;
+  /** Delivery attempts and first retry delay (ms) of the notifications a person's acknowledge or resolve queues; as the worker's. */
+  notifyAttempts: number;
+  notifyBackoffMs: number;
 }
 
 /**
@@ -45,6 +49,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       INGEST_MAX_BODY_BYTES: num({ default: 5 * 1024 * 1024 }),
       INGEST_MAX_BATCH: num({ default: 5000 }),
       BACKTEST_MAX_EVENTS: num({ default: 200_000 }),
+      NOTIFY_ATTEMPTS: num({ default: NOTIFY_ATTEMPTS }),
+      NOTIFY_BACKOFF_MS: num({ default: NOTIFY_BACKOFF_MS }),
     },
     { reporter: throwAll },
   );
@@ -61,6 +67,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     ingestMaxBatch: e.INGEST_MAX_BATCH,
     backtestMaxEvents: e.BACKTEST_MAX_EVENTS,
+    notifyAttempts: e.NOTIFY_ATTEMPTS,
+    notifyBackoffMs: e.NOTIFY_BACKOFF_MS,
   };
 }
 

@@ -25,7 +25,7 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: Database, useFactory: () => new Database(config.databaseUrl, 20) },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-api' }) },
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
-        { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix), inject: [REDIS] },
+        { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [REDIS] },
         ...repositories,
       ],
       exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ...repositories],

@@ -13,7 +13,7 @@ async function run(pattern: Pattern, seconds: number, tickAt?: Date): Promise<st
   await stack.start({ worker: true });
   try {
     await seed(stack.db);
-    const sim = new Simulator([PATTERNS[pattern]], seededRandom(3), 86_400_000).only(pattern);
+    const sim = new Simulator([PATTERNS[pattern]], seededRandom(3), 86_400_000).injectOnly(pattern);
     for (let s = 0; s < seconds; s++) {
       const at = new Date(T0 + s * 1000);
       const { events } = sim.tick(at);

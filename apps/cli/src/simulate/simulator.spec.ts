@@ -59,7 +59,7 @@ describe('Simulator', () => {
 
   it.each((Object.keys(PATTERN_ALERTS) as Pattern[]).filter((p) => p !== 'heartbeat-lost').map((p) => [p, PATTERN_ALERTS[p]] as const))('injects %s amid normal traffic, which raises %j', async (pattern, expected) => {
     const sim = new Simulator([PATTERNS[pattern]], seededRandom(3), 86_400_000);
-    sim.only(pattern);
+    sim.injectOnly(pattern);
     const ticks = simulate(sim, 60);
     expect(ticks.some((t) => t.injected === pattern)).toBe(true);
     expect(await matchedRules(ticks)).toEqual(expected);
@@ -67,7 +67,7 @@ describe('Simulator', () => {
 
   it('loses a service heartbeat for longer than the absence window', async () => {
     const sim = new Simulator(['service-metrics'], seededRandom(5), 86_400_000);
-    sim.only('heartbeat-lost');
+    sim.injectOnly('heartbeat-lost');
     const ticks = simulate(sim, 20 + HEARTBEAT_GAP_S);
     expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(PATTERN_ALERTS['heartbeat-lost']);
   });

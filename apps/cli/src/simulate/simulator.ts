@@ -85,7 +85,7 @@ export class Simulator {
   }
 
   /** Restricts injection to one pattern (tests, demos of one rule). */
-  only(pattern: Pattern): this {
+  injectOnly(pattern: Pattern): this {
     this.patterns = [pattern];
     return this;
   }
