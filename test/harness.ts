@@ -72,6 +72,11 @@ export class TestStack {
       notifyTimeoutMs: 3_000,
       notifySweepMinAgeMs: 60_000,
       publicUrl: 'http://anom.test',
+      profileDays: 14,
+      profileMaxEvents: 50_000,
+      // Scheduled profiling off: suites ask for runs when they want them.
+      profileEveryMs: 0,
+      noiseBudgetPerDay: 5,
       ...overrides,
     };
   }

@@ -12,6 +12,7 @@ import { InfraModule } from './infra/infra.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RulesModule } from './rules/rules.module';
+import { SuggestionsModule } from './suggestions/suggestions.module';
 import { SourcesModule } from './sources/sources.module';
 
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         IngestionModule,
         AlertsModule,
         NotificationsModule,
+        SuggestionsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -1,17 +1,19 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { AlertRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository } from '@anom/db';
-import { EvaluateQueues, NotifyQueue, createRedis } from '@anom/queue';
+import { AlertRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SuggestionRepository } from '@anom/db';
+import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { WorkerConfig } from './config/worker.config';
 import { PRODUCER_REDIS, STATE_REDIS, WORKER_CONFIG } from './infra/tokens';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { NotifyProcessor } from './notify/notify.processor';
+import { ProfileProcessor } from './profile/profile.processor';
+import { ProfileService } from './profile/profile.service';
 import { SweepService } from './maintenance/sweep.service';
 import { EvaluateProcessor } from './rule-engine/evaluate.processor';
 import { EvaluateService } from './rule-engine/evaluate.service';
 
-const repositories: Provider[] = [BusinessRepository, RuleRepository, AlertRepository, EventRepository, NotificationRepository].map((R) => ({
+const repositories: Provider[] = [BusinessRepository, RuleRepository, AlertRepository, EventRepository, NotificationRepository, SuggestionRepository].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],
@@ -35,6 +37,7 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: PRODUCER_REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }) },
         { provide: STATE_REDIS, useFactory: () => createRedis(config.redisUrl, { name: 'anom-worker-state' }) },
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [PRODUCER_REDIS] },
+        { provide: ProfileQueue, useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix), inject: [PRODUCER_REDIS] },
         { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [PRODUCER_REDIS] },
         ...repositories,
         EvaluateService,
@@ -42,6 +45,8 @@ export class WorkerModule implements OnApplicationShutdown {
         SweepService,
         MaintenanceProcessor,
         NotifyProcessor,
+        ProfileService,
+        ProfileProcessor,
       ],
     };
   }
@@ -50,6 +55,7 @@ export class WorkerModule implements OnApplicationShutdown {
     private readonly db: Database,
     private readonly queues: EvaluateQueues,
     private readonly notify: NotifyQueue,
+    private readonly profile: ProfileQueue,
     @Inject(PRODUCER_REDIS) private readonly redis: Redis,
     @Inject(STATE_REDIS) private readonly stateRedis: Redis,
   ) {}
@@ -57,6 +63,7 @@ export class WorkerModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
     await this.notify.close().catch(() => undefined);
+    await this.profile.close().catch(() => undefined);
     this.redis.disconnect();
     this.stateRedis.disconnect();
     await this.db.close();

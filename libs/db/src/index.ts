@@ -9,3 +9,4 @@ export * from './audit/audit.repository';
 export * from './seed/seed-businesses';
 export * from './seed/seed';
 export * from './notifications/notification.repository';
+export * from './suggestions/suggestion.repository';

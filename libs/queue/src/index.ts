@@ -1,3 +1,4 @@
 export * from './evaluate-queues';
 export * from './redis-state-store';
 export * from './notify-queue';
+export * from './profile-queue';

@@ -49,6 +49,12 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 409, title: 'Notification channel name taken' };
     case 'CHANNEL_INVALID':
       return { status: 400, title: 'Invalid notification channel' };
+    case 'SUGGESTION_NOT_FOUND':
+      return { status: 404, title: 'Suggestion not found' };
+    case 'SUGGESTION_DECIDED':
+      return { status: 409, title: 'Suggestion already decided' };
+    case 'PROFILE_RUN_NOT_FOUND':
+      return { status: 404, title: 'Profiling run not found' };
     case 'BUSINESS_EXISTS':
       return { status: 409, title: 'Business already exists' };
     case 'BUSINESS_ARCHIVED':

@@ -1,13 +1,13 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SourceRepository } from '@anom/db';
-import { EvaluateQueues, NotifyQueue, createRedis } from '@anom/queue';
+import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SourceRepository, SuggestionRepository } from '@anom/db';
+import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
 
 export const REDIS = Symbol('REDIS');
 
-const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository].map((R) => ({
+const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository, SuggestionRepository].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],
@@ -26,9 +26,10 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-api' }) },
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
         { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [REDIS] },
+        { provide: ProfileQueue, useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix), inject: [REDIS] },
         ...repositories,
       ],
-      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ...repositories],
+      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ProfileQueue, ...repositories],
     };
   }
 
@@ -37,11 +38,13 @@ export class InfraModule implements OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: EvaluateQueues,
     private readonly notify: NotifyQueue,
+    private readonly profile: ProfileQueue,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
     await this.notify.close().catch(() => undefined);
+    await this.profile.close().catch(() => undefined);
     this.redis.disconnect();
     await this.db.close();
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { RuleOrigin } from '@anom/contracts';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from '../infra/tokens';
 import { DomainError, backtest, compileRule, parseRuleDefinition, type BacktestAlert, type RuleDefinition } from '@anom/domain';
@@ -74,11 +75,12 @@ export class RulesService {
     };
   }
 
-  async create(businessId: string, body: RuleBodyDto, actor: string): Promise<RuleView> {
+  /** `origin`: `suggestion` when a person accepts a profiler suggestion. */
+  async create(businessId: string, body: RuleBodyDto | Record<string, unknown>, actor: string, origin: RuleOrigin = 'user'): Promise<RuleView> {
     const business = await this.businesses.getLive(businessId);
     const definition = this.parse(body, business.fields);
     await this.assertNameFree(businessId, definition.name);
-    const rule = await this.rules.create({ id: randomUUID(), businessId, definition, origin: 'user', actor });
+    const rule = await this.rules.create({ id: randomUUID(), businessId, definition, origin, actor });
     await this.audit.record({ actor, action: 'create', entityType: 'rule', entityId: rule.id, after: rule.definition });
     return view(rule);
   }

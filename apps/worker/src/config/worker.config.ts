@@ -1,5 +1,5 @@
 import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
-import { AUTO_RESOLVE_EVERY_MS, NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_SWEEP_MIN_AGE_MS, NOTIFY_TIMEOUT_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
+import { AUTO_RESOLVE_EVERY_MS, NOISE_BUDGET_PER_DAY, PROFILE_DAYS, PROFILE_EVERY_MS, PROFILE_MAX_EVENTS, NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_SWEEP_MIN_AGE_MS, NOTIFY_TIMEOUT_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
 
 /** Validated configuration of the worker process. */
 export interface WorkerConfig {
@@ -31,6 +31,13 @@ export interface WorkerConfig {
   notifySweepMinAgeMs: number;
   /** Base URL of the admin app, for links in notifications (`<url>/alerts/<id>`). */
   publicUrl: string | null;
+  /** Days of history a profiling run reads, and at most how many events. */
+  profileDays: number;
+  profileMaxEvents: number;
+  /** How often every live business is profiled (ms); 0 turns scheduled profiling off (runs only on demand). */
+  profileEveryMs: number;
+  /** Suggestions whose backtest fires more than this per day are not proposed. */
+  noiseBudgetPerDay: number;
 }
 
 /** Empty (unset), or an SMTP URL as nodemailer takes it. */
@@ -64,6 +71,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       NOTIFY_TIMEOUT_MS: num({ default: NOTIFY_TIMEOUT_MS }),
       NOTIFY_SWEEP_MIN_AGE_MS: num({ default: NOTIFY_SWEEP_MIN_AGE_MS }),
       PUBLIC_URL: str({ default: '' }),
+      PROFILE_DAYS: num({ default: PROFILE_DAYS }),
+      PROFILE_MAX_EVENTS: num({ default: PROFILE_MAX_EVENTS }),
+      PROFILE_EVERY_MS: num({ default: PROFILE_EVERY_MS }),
+      NOISE_BUDGET_PER_DAY: num({ default: NOISE_BUDGET_PER_DAY }),
     },
     {
       reporter: ({ errors }) => {
@@ -91,5 +102,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     notifyTimeoutMs: e.NOTIFY_TIMEOUT_MS,
     notifySweepMinAgeMs: e.NOTIFY_SWEEP_MIN_AGE_MS,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, '') : null,
+    profileDays: e.PROFILE_DAYS,
+    profileMaxEvents: e.PROFILE_MAX_EVENTS,
+    profileEveryMs: e.PROFILE_EVERY_MS,
+    noiseBudgetPerDay: e.NOISE_BUDGET_PER_DAY,
   };
 }

@@ -1,0 +1,23 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+
+export class ListSuggestionsQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'accepted', 'rejected'] })
+  @IsOptional()
+  @IsIn(['pending', 'accepted', 'rejected'], { message: 'status must be one of pending, accepted, rejected' })
+  status?: string;
+}
+
+export class AcceptSuggestionDto {
+  @ApiPropertyOptional({ description: 'Edits to the suggested rule body (same keys as POST /rules), applied before it is created', example: { window: '30m', severity: 'critical' } })
+  @IsOptional()
+  @IsObject()
+  rule?: Record<string, unknown>;
+}
+
+export class RejectSuggestionDto {
+  @ApiProperty({ example: 'Bank B files only on weekdays' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
