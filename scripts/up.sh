@@ -23,6 +23,9 @@ npm run -s api >.anom/api.log 2>&1 & pids+=($!)
 npm run -s worker >.anom/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null || { echo "api did not come up; see .anom/api.log" >&2; tail -20 .anom/api.log >&2; exit 1; }
+# A fresh install gets three days of normal history (skipped where a business has one) and a
+# profiling run per business, so suggestions are waiting on first start.
+ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" npm run -s cli -- backfill >.anom/backfill.log 2>&1 || { echo "history backfill failed; see .anom/backfill.log" >&2; tail -5 .anom/backfill.log >&2; }
 ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" npm run -s simulate >.anom/simulator.log 2>&1 & pids+=($!)
 
 cat <<MSG
@@ -31,7 +34,8 @@ cat <<MSG
     API          http://localhost:${API_PORT:-3000}
     OpenAPI docs http://localhost:${API_PORT:-3000}/docs
     Admin token  ${ANOM_ADMIN_TOKEN}
-    Logs         .anom/api.log .anom/worker.log .anom/simulator.log
+    Logs         .anom/api.log .anom/worker.log .anom/backfill.log .anom/simulator.log
+    Suggestions  curl -H "Authorization: Bearer ${ANOM_ADMIN_TOKEN}" localhost:${API_PORT:-3000}/businesses/health-vitals/suggestions?status=pending
 
   The simulator feeds health-vitals, service-logs, service-metrics and
   payment-transactions and injects an anomaly every 2 minutes. Try:

@@ -75,6 +75,17 @@ export class AnomClient {
     return (await this.call<{ items: { id: string; name: string }[] }>('GET', `/businesses/${encodeURIComponent(businessId)}/rules`)).items;
   }
 
+  /** Whether the business has any event older than `before` (an existing history). */
+  async hasEventsBefore(businessId: string, before: Date): Promise<boolean> {
+    const r = await this.call<{ items: unknown[] }>('GET', `/businesses/${encodeURIComponent(businessId)}/events?to=${encodeURIComponent(before.toISOString())}&limit=1`);
+    return r.items.length > 0;
+  }
+
+  /** Queues a profiling run of the business. */
+  async profile(businessId: string): Promise<{ id: string; status: string }> {
+    return this.call('POST', `/businesses/${encodeURIComponent(businessId)}/profile`);
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.baseUrl.replace(/\/$/, '') + path, {
       method,

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { AnomClient } from './api-client';
 import { replay } from './replay';
-import { SIMULATED_BUSINESSES, Simulator, seededRandom } from './simulate/simulator';
+import { SIMULATED_BUSINESSES, Simulator, backfill, seededRandom } from './simulate/simulator';
 
 // The CLI is an entry point: like the api and worker, it reads its environment here only.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -98,6 +98,29 @@ program
       );
       if (sent > 0 && sent % 500 < events.length) process.stdout.write(`${sent} events sent\n`);
       await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tickStart))));
+    }
+  });
+
+program
+  .command('backfill')
+  .description('give the seeded businesses a history of normal traffic (skipped where one exists), then ask the profiler to learn from it')
+  .option('--businesses <ids>', 'comma-separated business ids', SIMULATED_BUSINESSES.join(','))
+  .option('--days <n>', 'days of history', (v) => positiveNumber(v), 3)
+  .option('--step <seconds>', 'one simulated second every this many seconds', (v) => positiveInt(v), 60)
+  .action(async (o: { businesses: string; days: number; step: number }) => {
+    const { url, token } = program.opts<{ url: string; token: string }>();
+    const client = new AnomClient(url, token);
+    const end = new Date();
+    const ids = o.businesses.split(',').map((s) => s.trim());
+    const todo: string[] = [];
+    for (const id of ids) {
+      if (await client.hasEventsBefore(id, new Date(end.getTime() - 86_400_000))) process.stdout.write(`${id}: has history already; skipped\n`);
+      else todo.push(id);
+    }
+    for (const [id, events] of backfill(todo, end, o.days, o.step, 7)) {
+      for (let i = 0; i < events.length; i += 1_000) await client.ingest(id, events.slice(i, i + 1_000));
+      const run = await client.profile(id);
+      process.stdout.write(`${id}: ${events.length} events over ${o.days} days; profiling run ${run.id} queued\n`);
     }
   });
 

@@ -59,7 +59,7 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
         kind: 'threshold',
         key: `threshold:${f.name}:>`,
         rule: { name: `${f.name} unusually high`, kind: 'immediate', condition: `${f.name} > ${high}`, groupBy, severity: 'medium' },
-        rationale: `${f.name} was above ${fmt(q.p999)} in 1 of 1,000 of ${count(f.count)} values ${over} (p99.9; p99 ${fmt(q.p99)}, median ${fmt(q.p50)}). Alert above ${fmt(high)}.`,
+        rationale: `${f.name} was above ${fmt(q.p999)} in 0.1% of ${count(f.count)} values ${over} (p99.9; p99 ${fmt(q.p99)}, median ${fmt(q.p50)}). Alert above ${fmt(high)}.`,
         evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
       });
       if (q.p50 - q.p001 > q.p999 - q.p50) {
@@ -68,7 +68,7 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
           kind: 'threshold',
           key: `threshold:${f.name}:<`,
           rule: { name: `${f.name} unusually low`, kind: 'immediate', condition: `${f.name} < ${low}`, groupBy, severity: 'medium' },
-          rationale: `${f.name} was below ${fmt(q.p001)} in 1 of 1,000 of ${count(f.count)} values ${over} (p0.1; p1 ${fmt(q.p01)}, median ${fmt(q.p50)}). Alert below ${fmt(low)}.`,
+          rationale: `${f.name} was below ${fmt(q.p001)} in 0.1% of ${count(f.count)} values ${over} (p0.1; p1 ${fmt(q.p01)}, median ${fmt(q.p50)}). Alert below ${fmt(low)}.`,
           evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
         });
       }

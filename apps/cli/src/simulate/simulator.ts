@@ -90,6 +90,12 @@ export class Simulator {
     return this;
   }
 
+  /** Normal traffic only, no anomaly patterns (history backfill). */
+  normalOnly(): this {
+    this.patterns = [];
+    return this;
+  }
+
   /** Events for the second ending at `now`; `injected` names a pattern started this tick. */
   tick(now: Date): { events: SimEvent[]; injected: Pattern | null } {
     const events: SimEvent[] = [];
@@ -199,4 +205,19 @@ export class Simulator {
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/**
+ * History for a fresh install: `days` of normal traffic (no patterns) ending
+ * at `end`, sampled one simulator second every `stepSeconds`, per business,
+ * each event with a client event id (`_id`) so a repeated backfill stores
+ * nothing twice. Enough for the profiler to learn each business's normal.
+ */
+export function backfill(businesses: readonly string[], end: Date, days: number, stepSeconds: number, seed: number): Map<string, Record<string, unknown>[]> {
+  const sim = new Simulator(businesses, seededRandom(seed)).normalOnly();
+  const out = new Map<string, Record<string, unknown>[]>(businesses.map((b) => [b, []]));
+  for (let t = end.getTime() - days * 86_400_000; t < end.getTime(); t += stepSeconds * 1000) {
+    sim.tick(new Date(t)).events.forEach((e, i) => out.get(e.businessId)?.push({ ...e.event, _id: `backfill-${t}-${i}` }));
+  }
+  return out;
 }
