@@ -107,7 +107,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       d.kind === 'aggregate' ? { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 } : null;
     const baselineConfig: BaselineConfig | null =
       d.kind === 'baseline'
-        ? { sensitivity: d.sensitivity!, direction: d.direction ?? 'both', seasonality: d.seasonality ?? 'none', timezone: rule.timezone, historySize: d.historySize!, minHistory: d.minHistory!, allowedLatenessMs: lateness }
+        ? { sensitivity: d.sensitivity!, direction: d.direction ?? 'both', seasonality: d.seasonality ?? 'none', timezone: rule.timezone, historySize: d.historySize!, minHistory: d.minHistory!, newExtremesOnly: d.newExtremesOnly ?? false, allowedLatenessMs: lateness }
         : null;
     for (const e of events) {
       const g = rule.group(e.payload);

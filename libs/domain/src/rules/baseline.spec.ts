@@ -1,7 +1,7 @@
 import { binOf, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
 
 const HOUR = 3_600_000;
-const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, allowedLatenessMs: HOUR };
+const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, allowedLatenessMs: HOUR };
 
 /** Runs values (one per hour unless [t, value]) through one group; returns a summary of the signals per value. */
 function run(cfg: BaselineConfig, values: (number | [number, number | null])[]): string[] {
@@ -34,6 +34,7 @@ describe('baseline: the Hampel band, streaming', () => {
     ['direction below ignores a spike', { ...config, direction: 'below' }, [...steady(10), 20], Array(11).fill('-')],
     ['a higher sensitivity widens the band', { ...config, sensitivity: 8 }, [...steady(10), 20], Array(11).fill('-')],
     ['values without a number are ignored', config, [...steady(10), [10 * HOUR, null]], Array(11).fill('-')],
+    ['newExtremesOnly: a spike no larger than an earlier one does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 30, 45], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=23.6']],
     ['a too-late value is reported, not learned', config, [...steady(10), [2 * HOUR, 500]], [...Array(10).fill('-'), 'late e10']],
   ])('%s', (_what, cfg, values, expected) => {
     expect(run(cfg, values)).toEqual(expected);

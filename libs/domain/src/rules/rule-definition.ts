@@ -62,6 +62,8 @@ export interface RuleDefinition {
   historySize?: number;
   /** baseline: values a group needs before it is judged. */
   minHistory?: number;
+  /** baseline: only new highs or lows (beyond the whole history) count. */
+  newExtremesOnly?: boolean;
 }
 
 export const DEFAULT_ALLOWED_LATENESS = '1m';
@@ -169,9 +171,9 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
     sequence: ['minCount', 'within'],
     absence: ['window', 'expectedGroups'],
     aggregate: ['aggregate', 'window', 'period', 'op', 'threshold'],
-    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory'],
+    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly'],
   };
-  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory'];
+  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly'];
   for (const key of all) {
     if (body[key] !== undefined && body[key] !== null && !(own[kind] ?? []).includes(key)) errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
   }
@@ -231,7 +233,8 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
       if (typeof historySize !== 'number' || !Number.isInteger(historySize) || historySize < 20 || historySize > 5000) errors.push({ pointer: '/historySize', detail: 'must be an integer from 20 to 5000' });
       const minHistory = body.minHistory ?? Math.min(DEFAULT_MIN_HISTORY, typeof historySize === 'number' ? historySize : DEFAULT_MIN_HISTORY);
       if (typeof minHistory !== 'number' || !Number.isInteger(minHistory) || minHistory < 5 || (typeof historySize === 'number' && minHistory > historySize)) errors.push({ pointer: '/minHistory', detail: 'must be an integer from 5 to historySize' });
-      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number };
+      if (body.newExtremesOnly !== undefined && typeof body.newExtremesOnly !== 'boolean') errors.push({ pointer: '/newExtremesOnly', detail: 'must be a boolean' });
+      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number, newExtremesOnly: body.newExtremesOnly === true };
     }
     default:
       return {};

@@ -133,6 +133,11 @@ export class RuleBodyDto {
   @IsOptional()
   @IsNumber()
   minHistory?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'baseline: only values beyond every value of the history (new highs or lows) count' })
+  @IsOptional()
+  @IsBoolean()
+  newExtremesOnly?: boolean;
 }
 
 export class BacktestDto {
