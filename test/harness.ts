@@ -160,6 +160,17 @@ export class TestStack {
   }
 }
 
+/** Polls `fn` every `everyMs` until it returns something truthy, which it resolves to; throws after `timeoutMs` naming `what`. */
+export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** A business body with random id; `fields` default to a small vitals schema. */
 export function businessBody(patch: Record<string, unknown> = {}): Record<string, any> {
   return {

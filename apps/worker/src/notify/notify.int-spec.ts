@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { NOTIFY_QUEUE } from '@anom/contracts';
-import { TestStack, businessBody, expectProblem } from '../../../../test/harness';
+import { TestStack, businessBody, expectProblem, waitUntil } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
 import { SweepService } from '../maintenance/sweep.service';
 
@@ -75,16 +75,6 @@ class SmtpSink {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -182,7 +172,7 @@ describe('notifications (api + worker + Postgres + Redis, local HTTP receiver an
     it('announces an opened alert on every channel kind, signed, formatted per kind, with each attempt on the alert', async () => {
       await ingest('ann', 92);
       const alert = await alertOf('ann');
-      const notes = await until('deliveries', async () => {
+      const notes = await waitUntil('deliveries', async () => {
         const n = await notificationsOf(alert.id);
         return n.length === 5 && n.every((x) => x.status === 'delivered') && n;
       });
@@ -221,13 +211,13 @@ describe('notifications (api + worker + Postgres + Redis, local HTTP receiver an
       await ingest('ann', 97);
       const alert = await alertOf('ann');
       expect(alert.severity).toBe('critical');
-      await until('escalation', async () => receiver.on('/critical').length === 1 && receiver.on('/hook').length === 2);
+      await waitUntil('escalation', async () => receiver.on('/critical').length === 1 && receiver.on('/hook').length === 2);
       expect(JSON.parse(receiver.on('/critical')[0].body)).toMatchObject({ type: 'alert.escalated', data: { alert: { severity: 'critical' } } });
       expect(JSON.parse(receiver.on('/slack')[1].body).text).toBe('[CRITICAL] Alert escalated to CRITICAL in Servers: CPU hot: cpu=97 (user_id=ann)');
 
       expect((await stack.request('POST', `/alerts/${alert.id}/acknowledge`, { body: { note: 'looking' } })).status).toBe(200);
       expect((await stack.request('POST', `/alerts/${alert.id}/resolve`, { body: { note: 'killed the runaway job' } })).status).toBe(200);
-      await until('resolve notices', async () => receiver.on('/hook').length === 4 && receiver.on('/slack').length === 3);
+      await waitUntil('resolve notices', async () => receiver.on('/hook').length === 4 && receiver.on('/slack').length === 3);
       expect(receiver.on('/hook').slice(2).map((r) => JSON.parse(r.body).type)).toEqual(['alert.acknowledged', 'alert.resolved']);
       const resolved = JSON.parse(receiver.on('/hook')[3].body);
       expect(resolved.data).toMatchObject({ actor: 'admin', note: 'killed the runaway job', alert: { status: 'resolved' } });
@@ -244,7 +234,7 @@ describe('notifications (api + worker + Postgres + Redis, local HTTP receiver an
       // Evaluation went on while the dead channels were failing.
       await ingest('cy', 94);
       expect(await alertOf('cy')).toBeDefined();
-      const notes = await until('dead channels to fail', async () => {
+      const notes = await waitUntil('dead channels to fail', async () => {
         const n = (await notificationsOf(bob.id)).filter((x) => x.channel.id === gone.id || x.channel.id === down.id);
         return n.length === 2 && n.every((x) => x.status === 'failed') && n;
       });
@@ -274,7 +264,7 @@ describe('notifications (api + worker + Postgres + Redis, local HTTP receiver an
       redis.disconnect();
       await stack.startWorker({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, notifySweepMinAgeMs: 0 });
       expect(await stack.worker!.get(SweepService).sweepNotifications()).toBeGreaterThan(0);
-      await until('the swept notice', async () => receiver.on('/hook').slice(before).some((r) => JSON.parse(r.body).type === 'alert.resolved' && JSON.parse(r.body).data.alert.id === dee.id));
+      await waitUntil('the swept notice', async () => receiver.on('/hook').slice(before).some((r) => JSON.parse(r.body).type === 'alert.resolved' && JSON.parse(r.body).data.alert.id === dee.id));
       expect(receiver.on('/hook').filter((r) => JSON.parse(r.body).type === 'alert.resolved' && JSON.parse(r.body).data.alert.id === dee.id)).toHaveLength(1);
     });
   });

@@ -1,18 +1,8 @@
-import { TestStack, businessBody, expectProblem } from '../../../../test/harness';
+import { TestStack, businessBody, expectProblem, waitUntil } from '../../../../test/harness';
 import { EvaluateService } from '../rule-engine/evaluate.service';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('profiling and suggestions (api + worker + Postgres + Redis)', () => {
   const stack = new TestStack();
@@ -47,7 +37,7 @@ describe('profiling and suggestions (api + worker + Postgres + Redis)', () => {
     const queued = await stack.request('POST', `/businesses/${businessId}/profile`);
     expect(queued.status).toBe(202);
     expect(queued.body).toMatchObject({ status: 'queued', progress: 0, businessId });
-    return until('the profiling run', async () => {
+    return waitUntil('the profiling run', async () => {
       const r = (await stack.request('GET', `/businesses/${businessId}/profile/${queued.body.id}`)).body;
       return r.status === 'done' && r;
     });
