@@ -19,14 +19,17 @@ pids=()
 cleanup() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-npm run -s api >.anom/api.log 2>&1 & pids+=($!)
-npm run -s worker >.anom/worker.log 2>&1 & pids+=($!)
+# The long-running processes are started with node directly (the same commands as `npm run api`,
+# `npm run worker`, `npm run simulate`), so stopping this script stops them: npm does not always
+# pass a signal on to its child.
+node -r @swc-node/register apps/api/src/main.ts >.anom/api.log 2>&1 & pids+=($!)
+node -r @swc-node/register apps/worker/src/main.ts >.anom/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null || { echo "api did not come up; see .anom/api.log" >&2; tail -20 .anom/api.log >&2; exit 1; }
 # A fresh install gets three days of normal history (skipped where a business has one) and a
 # profiling run per business, so suggestions are waiting on first start.
 ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" npm run -s cli -- backfill >.anom/backfill.log 2>&1 || { echo "history backfill failed; see .anom/backfill.log" >&2; tail -5 .anom/backfill.log >&2; }
-ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" npm run -s simulate >.anom/simulator.log 2>&1 & pids+=($!)
+ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" node apps/cli/bin/anom.js simulate >.anom/simulator.log 2>&1 & pids+=($!)
 
 cat <<MSG
 
