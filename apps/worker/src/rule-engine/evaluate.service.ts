@@ -81,7 +81,7 @@ export class EvaluateService {
       while (!reached) {
         const pending = await this.events.pendingOf(business.id, PENDING_PAGE);
         if (!pending.some((b) => b.id === batch.id) && !pending.some((b) => b.seq < batch.seq)) break;
-        const group = groupBatches(pending)[0];
+        const group = firstRun(pending);
         reached = group.some((b) => b.id === batch.id);
         const r = await this.evaluateGroup(group, business, rules, now);
         if (!r) continue;
@@ -206,22 +206,16 @@ const PENDING_PAGE = 200;
 const GROUP_MAX_BATCHES = 50;
 const GROUP_MAX_EVENTS = 20_000;
 
-/** Consecutive pending batches, cut into groups of bounded size. */
-function groupBatches(pending: BatchRecord[]): BatchRecord[][] {
-  const groups: BatchRecord[][] = [];
-  let current: BatchRecord[] = [];
+/** The oldest pending batches that fit in one evaluation (at most GROUP_MAX_BATCHES batches and GROUP_MAX_EVENTS events, and always at least one). */
+function firstRun(pending: readonly BatchRecord[]): BatchRecord[] {
+  const run: BatchRecord[] = [];
   let events = 0;
   for (const b of pending) {
-    if (current.length > 0 && (current.length >= GROUP_MAX_BATCHES || events + b.eventCount > GROUP_MAX_EVENTS)) {
-      groups.push(current);
-      current = [];
-      events = 0;
-    }
-    current.push(b);
+    if (run.length > 0 && (run.length >= GROUP_MAX_BATCHES || events + b.eventCount > GROUP_MAX_EVENTS)) break;
+    run.push(b);
     events += b.eventCount;
   }
-  if (current.length > 0) groups.push(current);
-  return groups;
+  return run;
 }
 
 /** A clear followed, in the same batch, by a later match of the same fingerprint is superseded. */
