@@ -14,6 +14,8 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { RulesModule } from './rules/rules.module';
 import { SuggestionsModule } from './suggestions/suggestions.module';
 import { SourcesModule } from './sources/sources.module';
+import { StreamModule } from './stream/stream.module';
+import { ViewsModule } from './views/views.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +41,8 @@ export class AppModule {
         AlertsModule,
         NotificationsModule,
         SuggestionsModule,
+        ViewsModule,
+        StreamModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -10,3 +10,4 @@ export * from './seed/seed-businesses';
 export * from './seed/seed';
 export * from './notifications/notification.repository';
 export * from './suggestions/suggestion.repository';
+export * from './views/view.repository';

@@ -8,7 +8,7 @@ describe('database schema and seed (Postgres)', () => {
   afterAll(() => stack.stop());
 
   // schema.prisma is kept in step with the SQL migrations by hand: every model must query.
-  it.each(['business', 'field', 'source', 'rule', 'ruleVersion', 'alert', 'alertTransition', 'auditLog', 'notificationChannel', 'notification', 'notificationAttempt', 'profileRun', 'suggestion'] as const)('queries the %s model against the migrated database', async (model) => {
+  it.each(['business', 'field', 'source', 'rule', 'ruleVersion', 'alert', 'alertTransition', 'auditLog', 'notificationChannel', 'notification', 'notificationAttempt', 'profileRun', 'suggestion', 'view'] as const)('queries the %s model against the migrated database', async (model) => {
     const delegate = (stack.db.prisma as unknown as Record<string, { findMany: (a: object) => Promise<unknown[]> }>)[model];
     await expect(delegate.findMany({ take: 1 })).resolves.toEqual(expect.any(Array));
   });
@@ -22,8 +22,8 @@ describe('database schema and seed (Postgres)', () => {
 
   it('seeds the four businesses with their rules, idempotently', async () => {
     const first = await seed(stack.db);
-    expect(first).toEqual({ businessesCreated: 4, rulesCreated: SEED_BUSINESSES.reduce((n, b) => n + b.rules.length, 0) });
-    expect(await seed(stack.db)).toEqual({ businessesCreated: 0, rulesCreated: 0 });
+    expect(first).toEqual({ businessesCreated: 4, rulesCreated: SEED_BUSINESSES.reduce((n, b) => n + b.rules.length, 0), viewsCreated: SEED_BUSINESSES.reduce((n, b) => n + b.views.length, 0) });
+    expect(await seed(stack.db)).toEqual({ businessesCreated: 0, rulesCreated: 0, viewsCreated: 0 });
     const ids = (await stack.db.pool.query('SELECT id FROM business ORDER BY id')).rows.map((r) => r.id);
     expect(ids).toEqual(['health-vitals', 'payment-transactions', 'service-logs', 'service-metrics']);
     const vitals = (await stack.db.pool.query("SELECT name FROM field WHERE business_id = 'health-vitals' ORDER BY position")).rows.map((r) => r.name);

@@ -15,3 +15,4 @@ export * from './rules/aggregate';
 export * from './rules/absence';
 export * from './engine/evaluate-batch';
 export * from './engine/backtest';
+export * from './views/view-panel';

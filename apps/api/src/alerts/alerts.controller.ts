@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
 import { AlertsService } from './alerts.service';
-import { AlertNoteDto, ListAlertsQuery } from './dto/alert.dto';
+import { AlertNoteDto, BulkAcknowledgeDto, ListAlertsQuery } from './dto/alert.dto';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -13,6 +13,13 @@ export class AlertsController {
   @Get()
   list(@Query() q: ListAlertsQuery) {
     return this.alerts.list(q);
+  }
+
+  /** Bulk acknowledge: every open alert of `ids`; the rest are listed in `skipped` with the reason. */
+  @Post('acknowledge')
+  @HttpCode(200)
+  acknowledgeMany(@Body() dto: BulkAcknowledgeDto, @Actor() actor: string) {
+    return this.alerts.acknowledgeMany(dto.ids, actor, dto.note ?? null);
   }
 
   @Get(':alertId')

@@ -25,6 +25,8 @@ export class AlertsService {
       status: q.status as AlertStatus[] | undefined,
       severity: q.severity as Severity[] | undefined,
       ruleId: q.ruleId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
       limit: limit + 1,
       before: before && { firstSeenAt: new Date(before.t), id: before.id },
     });
@@ -45,6 +47,26 @@ export class AlertsService {
   /** open -> acknowledged. Throws ALERT_TRANSITION_INVALID from any other state. */
   async acknowledge(id: string, actor: string, note: string | null): Promise<AlertRecord> {
     return this.move(id, ['open'], 'acknowledged', actor, note);
+  }
+
+  /**
+   * Acknowledges each open alert of `ids` with one note. Alerts that are not
+   * open (already acknowledged or resolved) or do not exist are skipped and
+   * reported with the reason; the others are acknowledged one by one, so one
+   * bad id never blocks the rest.
+   */
+  async acknowledgeMany(ids: string[], actor: string, note: string | null): Promise<{ acknowledged: AlertRecord[]; skipped: { id: string; reason: string }[] }> {
+    const acknowledged: AlertRecord[] = [];
+    const skipped: { id: string; reason: string }[] = [];
+    for (const id of [...new Set(ids)]) {
+      try {
+        acknowledged.push(await this.acknowledge(id, actor, note));
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        skipped.push({ id, reason: err.message });
+      }
+    }
+    return { acknowledged, skipped };
   }
 
   /** open | acknowledged -> resolved (by a person). */

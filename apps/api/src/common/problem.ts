@@ -55,6 +55,10 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 409, title: 'Suggestion already decided' };
     case 'PROFILE_RUN_NOT_FOUND':
       return { status: 404, title: 'Profiling run not found' };
+    case 'VIEW_NOT_FOUND':
+      return { status: 404, title: 'View not found' };
+    case 'VIEW_NAME_TAKEN':
+      return { status: 409, title: 'View name taken' };
     case 'BUSINESS_EXISTS':
       return { status: 409, title: 'Business already exists' };
     case 'BUSINESS_ARCHIVED':

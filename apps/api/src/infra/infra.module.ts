@@ -1,13 +1,13 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SourceRepository, SuggestionRepository } from '@anom/db';
+import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SourceRepository, SuggestionRepository, ViewRepository } from '@anom/db';
 import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
 
 export const REDIS = Symbol('REDIS');
 
-const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository, SuggestionRepository].map((R) => ({
+const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository, SuggestionRepository, ViewRepository].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],

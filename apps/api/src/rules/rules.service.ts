@@ -75,6 +75,12 @@ export class RulesService {
     };
   }
 
+  /** The rule body as it would be saved (defaults filled). Throws RULE_INVALID with a pointer per problem. */
+  async validate(businessId: string, body: RuleBodyDto | Record<string, unknown>): Promise<{ valid: true; rule: RuleDefinition }> {
+    const business = await this.businesses.get(businessId);
+    return { valid: true, rule: this.parse(body, business.fields) };
+  }
+
   /** `origin`: `suggestion` when a person accepts a profiler suggestion. */
   async create(businessId: string, body: RuleBodyDto | Record<string, unknown>, actor: string, origin: RuleOrigin = 'user'): Promise<RuleView> {
     const business = await this.businesses.getLive(businessId);

@@ -48,6 +48,10 @@ export interface AlertFilter {
   status?: AlertStatus[];
   severity?: Severity[];
   ruleId?: string;
+  /** First seen in [from, to). */
+  from?: Date;
+  to?: Date;
+  ids?: string[];
   limit: number;
   /** Keyset cursor: the (firstSeenAt, id) of the last alert of the previous page. */
   before?: { firstSeenAt: Date; id: string };
@@ -249,6 +253,12 @@ export class AlertRepository {
     return r.rows.map((x) => x.event_id);
   }
 
+  /** Alerts of a business whose event-time start lies in [from, to), oldest first (at most `limit`). */
+  async startedIn(businessId: string, from: Date, to: Date, limit: number): Promise<AlertRecord[]> {
+    const rows = await this.db.prisma.alert.findMany({ where: { businessId, startTime: { gte: from, lt: to } }, orderBy: { startTime: 'asc' }, take: limit });
+    return rows.map(toAlertRecord);
+  }
+
   /** Newest first by first-seen time, keyset-paginated. */
   async list(f: AlertFilter): Promise<AlertRecord[]> {
     const where: Prisma.AlertWhereInput = {};
@@ -256,6 +266,8 @@ export class AlertRepository {
     if (f.status?.length) where.status = { in: f.status };
     if (f.severity?.length) where.severity = { in: f.severity };
     if (f.ruleId) where.ruleId = f.ruleId;
+    if (f.from || f.to) where.firstSeenAt = { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) };
+    if (f.ids) where.id = { in: f.ids };
     if (f.before) {
       where.OR = [{ firstSeenAt: { lt: f.before.firstSeenAt } }, { firstSeenAt: f.before.firstSeenAt, id: { lt: f.before.id } }];
     }

@@ -4,7 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entityType: 'business' | 'field' | 'source' | 'rule' | 'alert' | 'channel' | 'suggestion';
+  entityType: 'business' | 'field' | 'source' | 'rule' | 'alert' | 'channel' | 'suggestion' | 'view';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -10,6 +10,8 @@ export interface SeedBusiness {
   entityKeyFields: string[];
   fields: FieldDefinition[];
   rules: Record<string, unknown>[];
+  /** Views (chart panels, as POST /businesses/:id/views takes them) created with the business. */
+  views: { name: string; description?: string; panels: Record<string, unknown>[] }[];
 }
 
 const ts: FieldDefinition = { name: 'timestamp', type: 'timestamp', required: true, description: 'Event time (RFC 3339 or epoch ms)' };
@@ -48,6 +50,18 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'steps_per_minute', type: 'integer', unit: 'steps/min', min: 0 },
       { name: 'posture', type: 'enum', enum: ['lying', 'sitting', 'standing', 'walking', 'running'] },
     ],
+    views: [
+      {
+        name: 'Vitals per user',
+        description: 'Average heart rate, SpO2 and skin temperature of each user.',
+        panels: [
+          { title: 'Heart rate (bpm)', field: 'heart_rate', agg: 'avg', groupBy: 'user_id' },
+          { title: 'SpO2 (%)', field: 'spo2_percent', agg: 'min', groupBy: 'user_id' },
+          { title: 'Skin temperature (°C)', field: 'skin_temp_c', agg: 'max', groupBy: 'user_id' },
+          { title: 'Activity (%)', field: 'activity_level', agg: 'avg', groupBy: 'user_id' },
+        ],
+      },
+    ],
     rules: [
       { name: 'Tachycardia at rest', kind: 'sequence', condition: 'heart_rate > 100 && activity_level < 10', minCount: 5, within: '10m', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }], resolveAfter: '10m' },
       { name: 'Hypoxia', kind: 'sequence', condition: 'spo2_percent < 94', minCount: 3, within: '10m', groupBy: ['user_id'], severity: 'medium', escalations: [{ when: 'spo2_percent < 92', severity: 'high' }, { when: 'spo2_percent < 90', severity: 'critical' }], resolveAfter: '10m' },
@@ -68,6 +82,16 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'message', type: 'string', required: true },
       { name: 'user_id', type: 'string' },
     ],
+    views: [
+      {
+        name: 'Errors',
+        description: 'ERROR and FATAL logs per service, and all logs by level.',
+        panels: [
+          { title: 'Errors per service', agg: 'count', groupBy: 'service', filter: { field: 'level', values: ['ERROR', 'FATAL'] }, chart: 'bar' },
+          { title: 'Logs by level', agg: 'count', groupBy: 'level' },
+        ],
+      },
+    ],
     rules: [
       { name: 'Failure logged', kind: 'immediate', condition: 'message.contains("failed")', groupBy: ['service'], severity: 'medium' },
       { name: 'Fatal error', kind: 'immediate', condition: "level == 'FATAL'", groupBy: ['service'], severity: 'critical' },
@@ -87,6 +111,16 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'service', type: 'string', required: true },
       { name: 'cpu_percent', type: 'number', unit: '%', min: 0, max: 100 },
       { name: 'latency_ms', type: 'number', unit: 'ms', min: 0 },
+    ],
+    views: [
+      {
+        name: 'CPU and latency',
+        description: 'Average CPU and p95 latency per service.',
+        panels: [
+          { title: 'CPU (%)', field: 'cpu_percent', agg: 'avg', groupBy: 'service' },
+          { title: 'Latency p95 (ms)', field: 'latency_ms', agg: 'p95', groupBy: 'service' },
+        ],
+      },
     ],
     rules: [
       { name: 'Slow responses', kind: 'immediate', condition: 'latency_ms > 1000', groupBy: ['service'], severity: 'medium' },
@@ -109,6 +143,17 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
       { name: 'amount', type: 'number', unit: 'currency units', min: 0, required: true },
       { name: 'currency', type: 'enum', enum: ['EUR', 'USD', 'GBP', 'CHF'], required: true },
       { name: 'merchant', type: 'string' },
+    ],
+    views: [
+      {
+        name: 'Transactions',
+        description: 'Transaction amounts and counts.',
+        panels: [
+          { title: 'Amount total', field: 'amount', agg: 'sum', groupBy: 'currency', chart: 'bar' },
+          { title: 'Amount p99', field: 'amount', agg: 'p99' },
+          { title: 'Transactions', agg: 'count', groupBy: 'currency' },
+        ],
+      },
     ],
     rules: [
       { name: 'Large transaction', kind: 'immediate', condition: 'amount > 10000', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'amount > 50000', severity: 'critical' }] },

@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { ALERT_STATUSES, SEVERITIES } from '@anom/contracts';
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
@@ -28,6 +28,16 @@ export class ListAlertsQuery {
   @IsUUID()
   ruleId?: string;
 
+  @ApiPropertyOptional({ description: 'First seen at or after (ISO time)' })
+  @IsOptional()
+  @IsDateString({}, { message: 'from must be an ISO 8601 time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'First seen before (ISO time)' })
+  @IsOptional()
+  @IsDateString({}, { message: 'to must be an ISO 8601 time' })
+  to?: string;
+
   @ApiPropertyOptional({ default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -44,6 +54,21 @@ export class ListAlertsQuery {
 
 export class AlertNoteDto {
   @ApiPropertyOptional({ example: 'Called the patient; sensor was loose.' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
+}
+
+export class BulkAcknowledgeDto {
+  @ApiProperty({ type: [String], description: 'Alert ids (1 to 500)' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true, message: 'each id must be a UUID' })
+  ids!: string[];
+
+  @ApiPropertyOptional({ example: 'Known maintenance window' })
   @IsOptional()
   @IsString()
   @Length(0, 2000)

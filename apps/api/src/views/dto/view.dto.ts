@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { SERIES_AGGREGATIONS } from '@anom/domain';
+
+/** A chart panel; checked against the business's fields by @anom/domain parseViewPanels. */
+export class ViewPanelDto {
+  @ApiPropertyOptional({ example: 'Heart rate per user' })
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'heart_rate', description: 'Numeric field (not needed for count)' })
+  field?: string | null;
+
+  @ApiProperty({ enum: SERIES_AGGREGATIONS, example: 'avg' })
+  agg!: string;
+
+  @ApiPropertyOptional({ example: 'user_id', description: 'One series per value of this field (the 10 busiest)' })
+  groupBy?: string | null;
+
+  @ApiPropertyOptional({ example: '5m', description: 'Bucket width; chosen from the range when absent' })
+  bucket?: string | null;
+
+  @ApiPropertyOptional({ enum: ['line', 'bar'], default: 'line' })
+  chart?: string;
+
+  @ApiPropertyOptional({ example: { field: 'level', values: ['ERROR', 'FATAL'] }, description: 'Only events whose field is one of the values' })
+  filter?: { field: string; values: string[] } | null;
+}
+
+export class CreateViewDto {
+  @ApiProperty({ example: 'Vitals' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string;
+
+  @ApiProperty({ type: [ViewPanelDto] })
+  @IsArray()
+  panels!: unknown[];
+
+  @ApiPropertyOptional({ description: 'Order among the business views (ascending)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  position?: number;
+}
+
+export class UpdateViewDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: [ViewPanelDto] })
+  @IsOptional()
+  @IsArray()
+  panels?: unknown[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  position?: number;
+}
+
+export class SeriesQuery {
+  @ApiProperty({ enum: SERIES_AGGREGATIONS })
+  @IsIn(SERIES_AGGREGATIONS as unknown as string[], { message: `agg must be one of ${SERIES_AGGREGATIONS.join(', ')}` })
+  agg!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  field?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  groupBy?: string;
+
+  @ApiPropertyOptional({ description: 'Only events whose filterField is one of filterValues' })
+  @IsOptional()
+  @IsString()
+  filterField?: string;
+
+  @ApiPropertyOptional({ description: 'Comma-separated values of filterField' })
+  @IsOptional()
+  @IsString()
+  filterValues?: string;
+
+  @ApiPropertyOptional({ example: '5m' })
+  @IsOptional()
+  @Matches(/^\d+(ms|s|m|h|d|w)$/, { message: 'bucket must be a duration such as 1m, 15m, 1h' })
+  bucket?: string;
+
+  @ApiPropertyOptional({ description: 'ISO time; default: 24 h before `to`' })
+  @IsOptional()
+  @IsDateString({}, { message: 'from must be an ISO 8601 time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO time; default: now' })
+  @IsOptional()
+  @IsDateString({}, { message: 'to must be an ISO 8601 time' })
+  to?: string;
+
+  @ApiPropertyOptional({ default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  maxGroups?: number;
+}
