@@ -2,10 +2,10 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/db/src/generated/**', 'bench/out/**', '.nx/**', 'apps/cli/bin/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/db/src/generated/**', 'bench/out/**', '.nx/**', 'apps/cli/bin/**', '**/*.js', '**/*.mjs', 'apps/web/src/api/schema.d.ts', 'test-output/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
@@ -26,6 +26,8 @@ export default [
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:notify', 'scope:domain', 'scope:contracts'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:notify', 'scope:domain', 'scope:profiler', 'scope:contracts'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // The web app reaches the platform only through the HTTP api (its generated client).
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:contracts'] },
           ],
         },
       ],

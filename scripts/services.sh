@@ -35,3 +35,15 @@ ensure_services() {
   redis_up || echo "Redis is not reachable on 127.0.0.1:6379" >&2
   return 1
 }
+
+# The browser tests drive Debian's Chromium through playwright-core (never a
+# downloaded browser). Installs it when missing.
+ensure_chromium() {
+  local bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$bin" ] && return 0
+  if command -v apt-get >/dev/null; then
+    echo "installing chromium…"
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  [ -x "$bin" ] || { echo "Chromium is not at $bin (set CHROMIUM_PATH)" >&2; return 1; }
+}

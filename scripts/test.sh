@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite. Generates the Prisma client, lints (Nx module
-# boundaries included), type-checks, runs unit specs in parallel and the
-# integration specs in band against the local Postgres and Redis.
+# boundaries included), type-checks api and web, runs the unit specs and the
+# web app's component tests, builds the web app, then the integration specs in
+# band against the local Postgres and Redis — the browser journey in Chromium
+# among them (screenshots in test-output/e2e/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false
@@ -9,4 +11,6 @@ npx prisma generate >/dev/null
 npm run -s lint
 npm run -s typecheck
 npx jest --selectProjects unit
+npx vitest run --root apps/web
+npm run -s build:web
 npx jest --selectProjects int --runInBand

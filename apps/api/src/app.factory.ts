@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ProblemFilter } from './common/filters/problem.filter';
@@ -30,14 +30,23 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   app.useGlobalFilters(new ProblemFilter(logger, config.ingestMaxBodyBytes));
   app.useGlobalPipes(createValidationPipe());
 
-  const doc = new DocumentBuilder()
-    .setTitle('Anom')
-    .setDescription('Self-hosted anomaly detection: businesses, sources, rules, ingest, alerts. Errors are RFC 9457 application/problem+json.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.init();
   await fastify.ready();
   return app;
+}
+
+/**
+ * The OpenAPI 3 document of the api (served at /docs/openapi.json). The web
+ * app's client is generated from it (`npm run openapi`), and a test fails when
+ * the committed copy differs, so api and web cannot drift.
+ */
+export function createOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('Anom')
+    .setDescription('Self-hosted anomaly detection: businesses, sources, rules, ingest, alerts, views, suggestions. Errors are RFC 9457 application/problem+json.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, doc);
 }

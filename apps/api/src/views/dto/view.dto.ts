@@ -3,28 +3,36 @@ import { IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Match
 import { Type } from 'class-transformer';
 import { SERIES_AGGREGATIONS } from '@anom/domain';
 
+export class SeriesFilterDto {
+  @ApiProperty({ example: 'level' })
+  field!: string;
+
+  @ApiProperty({ type: [String], example: ['ERROR', 'FATAL'] })
+  values!: string[];
+}
+
 /** A chart panel; checked against the business's fields by @anom/domain parseViewPanels. */
 export class ViewPanelDto {
   @ApiPropertyOptional({ example: 'Heart rate per user' })
   title?: string;
 
-  @ApiPropertyOptional({ example: 'heart_rate', description: 'Numeric field (not needed for count)' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'heart_rate', description: 'Numeric field (not needed for count)' })
   field?: string | null;
 
   @ApiProperty({ enum: SERIES_AGGREGATIONS, example: 'avg' })
-  agg!: string;
+  agg!: (typeof SERIES_AGGREGATIONS)[number];
 
-  @ApiPropertyOptional({ example: 'user_id', description: 'One series per value of this field (the 10 busiest)' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'user_id', description: 'One series per value of this field (the 10 busiest)' })
   groupBy?: string | null;
 
-  @ApiPropertyOptional({ example: '5m', description: 'Bucket width; chosen from the range when absent' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '5m', description: 'Bucket width; chosen from the range when absent' })
   bucket?: string | null;
 
-  @ApiPropertyOptional({ enum: ['line', 'bar'], default: 'line' })
-  chart?: string;
+  @ApiPropertyOptional({ enum: ['line', 'bar'], description: 'default line' })
+  chart?: 'line' | 'bar';
 
-  @ApiPropertyOptional({ example: { field: 'level', values: ['ERROR', 'FATAL'] }, description: 'Only events whose field is one of the values' })
-  filter?: { field: string; values: string[] } | null;
+  @ApiPropertyOptional({ type: SeriesFilterDto, nullable: true, description: 'Only events whose field is one of the values' })
+  filter?: SeriesFilterDto | null;
 }
 
 export class CreateViewDto {

@@ -1,0 +1,185 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_TOKEN, TestStack, waitUntil } from '../../../test/harness';
+import { startWebServer } from '../../../test/web-server';
+
+/** Debian's Chromium (installed by .ci/run when missing); Playwright never downloads a browser here. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(__dirname, '../../../test-output/e2e');
+
+jest.setTimeout(240_000);
+
+describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
+  const stack = new TestStack();
+  let web: Awaited<ReturnType<typeof startWebServer>>;
+  let apiUrl = '';
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await stack.start({ worker: true });
+    await stack.api.listen(0, '127.0.0.1');
+    apiUrl = await stack.api.getUrl();
+    web = await startWebServer(apiUrl);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(20_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await stack.stop();
+  });
+
+  it('signs in with the admin token, refusing a wrong one', async () => {
+    await page.goto(`${web.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel(/Admin token/).fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That token is not the admin token.').waitFor();
+    await shot('sign-in');
+    await page.getByLabel(/Admin token/).fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByText('No businesses yet').first().waitFor();
+  });
+
+  it('defines a business with two fields through the wizard', async () => {
+    await page.getByRole('link', { name: 'Businesses' }).click();
+    await page.getByRole('link', { name: 'New business' }).click();
+    await page.getByRole('textbox', { name: /^Name/ }).fill('E2E Clinic');
+    await page.getByRole('button', { name: 'Next' }).click();
+    // The wizard starts with the timestamp field; add patient (string) and temperature (number).
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('field 2 name').fill('patient');
+    await page.getByRole('combobox').nth(1).click();
+    await page.getByRole('option', { name: 'string' }).click();
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('field 3 name').fill('temperature');
+    await page.getByRole('textbox', { name: 'Unit' }).nth(2).fill('°C');
+    await shot('business-wizard');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('combobox', { name: /Entity keys/ }).click();
+    await page.getByRole('option', { name: 'patient' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Create business' }).click();
+    await page.waitForURL(/\/businesses\/e2e-clinic/);
+    await page.getByRole('heading', { name: 'E2E Clinic' }).waitFor();
+    await page.getByTestId('schema-version').getByText('schema v1').waitFor();
+    const stored = await stack.request('GET', '/businesses/e2e-clinic');
+    expect(stored.body.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['timestamp:timestamp', 'patient:string', 'temperature:number']);
+    expect(stored.body.entityKeyFields).toEqual(['patient']);
+  });
+
+  it('adds an immediate rule in the editor, showing the api’s inline error for a typo', async () => {
+    await page.getByRole('tab', { name: 'rules' }).click();
+    await page.getByRole('link', { name: 'New rule' }).click();
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Fever');
+    const condition = page.getByRole('textbox', { name: 'condition' });
+    await condition.fill('temprature > 38');
+    // The field name and the reason appear under the input.
+    await page.getByText(/unknown field 'temprature'.*did you mean 'temperature'/).waitFor();
+    await shot('rule-editor-inline-error');
+    await expect(page.getByRole('button', { name: 'Create rule' }).isDisabled()).resolves.toBe(true);
+    await condition.fill('temperature > 38');
+    await page.getByTestId('rule-valid').waitFor();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByTestId('preview-result').getByText(/0\s*alerts over 0 events/).waitFor();
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.waitForURL(/tab=rules/);
+    await page.getByRole('table', { name: 'rules' }).getByText('Fever').waitFor();
+    const rules = await stack.request('GET', '/businesses/e2e-clinic/rules');
+    expect(rules.body.items).toEqual([expect.objectContaining({ name: 'Fever', kind: 'immediate', condition: 'temperature > 38', origin: 'user' })]);
+  });
+
+  it('shows an alert live when events arrive, and acknowledges it with a note', async () => {
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByText('No alerts match these filters.').waitFor();
+    const res = await fetch(`${apiUrl}/ingest/e2e-clinic`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { timestamp: new Date(Date.now() - 2000).toISOString(), patient: 'p1', temperature: 37.1 },
+        { timestamp: new Date().toISOString(), patient: 'p1', temperature: 39.4 },
+      ]),
+    });
+    expect(res.status).toBe(202);
+    // No reload: the alert arrives over the live stream.
+    const row = page.getByRole('table', { name: 'alerts' }).getByRole('row').nth(1);
+    await row.waitFor();
+    await expect(row.getByTestId('alert-status').textContent()).resolves.toBe('open');
+    await page.getByTestId('live-alerts').getByText('1').waitFor();
+    await shot('alerts');
+    await row.getByRole('link').click();
+    await page.waitForURL(/\/alerts\/[0-9a-f-]{36}$/);
+    await page.getByRole('table', { name: 'evidence' }).getByText('temperature=39.4').waitFor();
+    await page.getByTestId('series-chart').first().waitFor();
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByRole('dialog').getByLabel('Note').fill('Called the patient');
+    await page.getByRole('dialog').getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByTestId('alert-status').getByText('acknowledged').waitFor();
+    await page.getByRole('table', { name: 'history' }).getByText('Called the patient').waitFor();
+    await shot('alert-detail');
+    const alerts = await stack.request('GET', '/alerts?businessId=e2e-clinic');
+    expect(alerts.body.items).toEqual([expect.objectContaining({ status: 'acknowledged', acknowledgedBy: 'admin', note: 'Called the patient', groupKey: {} })]);
+  });
+
+  it('shows the dashboard, views, events, sources and suggestions pages', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByTestId('business-card-e2e-clinic').getByText(/events\/min/).waitFor();
+    await page.getByTestId('live-feed').waitFor();
+    await shot('dashboard');
+
+    await page.goto(`${web.url}/businesses/e2e-clinic?tab=views`);
+    await page.getByText('No views yet').waitFor();
+    await page.getByRole('button', { name: 'Add view' }).click();
+    await page.getByRole('dialog').getByRole('textbox', { name: /^Name/ }).fill('Temperatures');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save view' }).click();
+    await page.getByTestId('series-chart').first().waitFor();
+    await shot('business-views');
+
+    await page.getByRole('tab', { name: 'events' }).click();
+    await page.getByRole('table', { name: 'events' }).getByText('39.4').waitFor();
+    await shot('business-events');
+
+    await page.getByRole('tab', { name: 'sources' }).click();
+    await page.getByLabel('New source name').fill('ward-3');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    const token = await page.getByRole('dialog').getByLabel('Source token').inputValue();
+    expect(token).toMatch(/^anom_/);
+    await shot('source-token');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('table', { name: 'sources' }).getByText('ward-3').waitFor();
+    // The token works once shown.
+    const ingest = await fetch(`${apiUrl}/ingest/e2e-clinic`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }) });
+    expect(ingest.status).toBe(202);
+
+    await page.getByRole('link', { name: 'Suggestions' }).click();
+    await page.getByText(/No pending suggestions/).waitFor();
+    await shot('suggestions');
+  });
+
+  it('sends a person back to sign-in when the api answers 401', async () => {
+    await page.evaluate("sessionStorage.setItem('anom.token', 'revoked')");
+    await page.goto(`${web.url}/alerts`);
+    await page.waitForURL(/\/sign-in\?expired=1/);
+    await page.getByText('Your session ended; sign in again.').waitFor();
+  });
+
+  it('switches to the dark theme', async () => {
+    await page.getByLabel(/Admin token/).fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'toggle dark theme' }).click();
+    await waitUntil('dark background', async () => (await page.evaluate('getComputedStyle(document.body).backgroundColor')) === 'rgb(18, 18, 18)');
+    await shot('dashboard-dark');
+  });
+});

@@ -1,0 +1,68 @@
+import { AppBar, Badge, Box, Button, Container, IconButton, Stack, Toolbar, Tooltip, Typography } from '@mui/material';
+import DarkModeIcon from '@mui/icons-material/DarkMode';
+import LightModeIcon from '@mui/icons-material/LightMode';
+import LogoutIcon from '@mui/icons-material/Logout';
+import { useState } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { clearToken } from '../api/session';
+import { useAlertStream } from '../hooks/use-alert-stream';
+import { useColorMode } from '../theme';
+
+const NAV = [
+  { to: '/', label: 'Dashboard' },
+  { to: '/businesses', label: 'Businesses' },
+  { to: '/alerts', label: 'Alerts' },
+  { to: '/suggestions', label: 'Suggestions' },
+];
+
+/** The signed-in frame: navigation, live-alert counter, theme switch, sign-out. */
+export function AppLayout() {
+  const { mode, toggle } = useColorMode();
+  const navigate = useNavigate();
+  const [live, setLive] = useState(0);
+  useAlertStream((a) => a.status === 'open' && setLive((n) => n + 1));
+  return (
+    <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
+      <AppBar position="sticky" elevation={1}>
+        <Toolbar component="nav" aria-label="Main">
+          <Typography variant="h6" sx={{ mr: 3, fontWeight: 700 }}>
+            Anom
+          </Typography>
+          <Stack direction="row" spacing={1} sx={{ flexGrow: 1 }}>
+            {NAV.map((n) => (
+              <Button key={n.to} component={NavLink} to={n.to} end={n.to === '/'} color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.16)' } }} onClick={() => n.to === '/alerts' && setLive(0)}>
+                {n.to === '/alerts' ? (
+                  <Badge badgeContent={live} color="error" data-testid="live-alerts">
+                    {n.label}
+                  </Badge>
+                ) : (
+                  n.label
+                )}
+              </Button>
+            ))}
+          </Stack>
+          <Tooltip title={mode === 'light' ? 'Dark theme' : 'Light theme'}>
+            <IconButton color="inherit" onClick={toggle} aria-label="toggle dark theme">
+              {mode === 'light' ? <DarkModeIcon /> : <LightModeIcon />}
+            </IconButton>
+          </Tooltip>
+          <Tooltip title="Sign out">
+            <IconButton
+              color="inherit"
+              aria-label="sign out"
+              onClick={() => {
+                clearToken();
+                navigate('/sign-in');
+              }}
+            >
+              <LogoutIcon />
+            </IconButton>
+          </Tooltip>
+        </Toolbar>
+      </AppBar>
+      <Container maxWidth="xl" sx={{ py: 3 }} component="main">
+        <Outlet />
+      </Container>
+    </Box>
+  );
+}

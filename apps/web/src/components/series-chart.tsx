@@ -1,0 +1,77 @@
+import { Box, Paper, Typography } from '@mui/material';
+import { BarChart } from '@mui/x-charts/BarChart';
+import { ChartsReferenceLine } from '@mui/x-charts/ChartsReferenceLine';
+import { LineChart } from '@mui/x-charts/LineChart';
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../api/client';
+import type { Series, ViewPanel } from '../api/models';
+import { Empty, ErrorState, Loading } from './states';
+
+const SEVERITY_STROKE: Record<string, string> = { info: '#90a4ae', low: '#29b6f6', medium: '#ffa726', high: '#ef5350', critical: '#b71c1c' };
+
+/**
+ * The series of one panel over [from, to): one line (or bar group) per group
+ * value on a time axis, with a vertical marker at each alert's start (snapped to
+ * its bucket on bar charts).
+ */
+export function SeriesChart({ businessId, panel, from, to, height = 260, highlight }: { businessId: string; panel: Omit<ViewPanel, 'title'> & { title?: string }; from: string; to: string; height?: number; highlight?: string }) {
+  const q = useQuery({
+    queryKey: ['series', businessId, panel, from, to],
+    queryFn: () =>
+      call<Series>(
+        api.GET('/businesses/{businessId}/series', {
+          params: {
+            path: { businessId },
+            query: { agg: panel.agg as never, field: panel.field ?? undefined, groupBy: panel.groupBy ?? undefined, bucket: panel.bucket ?? undefined, from, to, filterField: panel.filter?.field, filterValues: panel.filter?.values.join(',') },
+          },
+        }),
+      ),
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 1.5 }} data-testid="series-chart">
+      {panel.title && (
+        <Typography variant="subtitle2" component="h3">
+          {panel.title}
+        </Typography>
+      )}
+      {q.isPending ? <Loading /> : q.error ? <ErrorState error={q.error} /> : <Chart data={q.data} chart={panel.chart} height={height} highlight={highlight} agg={panel.agg} />}
+    </Paper>
+  );
+}
+
+function Chart({ data, chart, height, highlight, agg }: { data: Series; chart: 'line' | 'bar'; height: number; highlight?: string; agg: string }) {
+  if (data.series.length === 0) return <Empty>No events in this range.</Empty>;
+  // Every bucket of the range is on the axis; where a group has no value, counts and
+  // sums are 0 and other aggregations leave a gap.
+  const step = data.bucketMs;
+  const first = Math.floor(Date.parse(data.from) / step) * step;
+  const xs: number[] = [];
+  for (let t = first; t < Date.parse(data.to); t += step) xs.push(t);
+  const missing = agg === 'count' || agg === 'sum' ? 0 : null;
+  const series = data.series.map((s) => {
+    const byT = new Map(s.points.map((p) => [Date.parse(p.t), p.v]));
+    return { label: s.group ?? 'all', data: xs.map((x) => byT.get(x) ?? missing), showMark: s.points.length < 3, connectNulls: false };
+  });
+  const markers = data.alerts.map((a) => ({ ...a, x: Math.floor(Date.parse(a.startTime) / step) * step }));
+  const lines = markers.map((a) => (
+    <ChartsReferenceLine key={a.id} x={chart === 'bar' ? new Date(a.x) : new Date(a.startTime)} lineStyle={{ stroke: SEVERITY_STROKE[a.severity], strokeDasharray: a.id === highlight ? undefined : '4 3', strokeWidth: a.id === highlight ? 2 : 1 }} />
+  ));
+  return (
+    <Box aria-label={`chart with ${data.series.length} series and ${data.alerts.length} alert markers`}>
+      {chart === 'bar' ? (
+        <BarChart height={height} xAxis={[{ scaleType: 'band', data: xs.map((x) => new Date(x)), valueFormatter: (d: Date) => d.toLocaleString() }]} series={series.map(({ label, data }) => ({ label, data, stack: 'total' }))} hideLegend={series.length > 8}>
+          {lines}
+        </BarChart>
+      ) : (
+        <LineChart height={height} xAxis={[{ scaleType: 'time', data: xs.map((x) => new Date(x)) }]} series={series} hideLegend={series.length > 8}>
+          {lines}
+        </LineChart>
+      )}
+      {data.alerts.length > 0 && (
+        <Typography variant="caption" color="text.secondary">
+          Dashed lines: {data.alerts.length} alert{data.alerts.length === 1 ? '' : 's'} started in this range.
+        </Typography>
+      )}
+    </Box>
+  );
+}

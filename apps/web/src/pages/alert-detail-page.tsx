@@ -1,0 +1,191 @@
+import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Grid, Link, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link as RouterLink, useParams } from 'react-router';
+import { api, call } from '../api/client';
+import type { AlertDetail, Business, Rule } from '../api/models';
+import { useNotifier } from '../components/notifier';
+import { SeriesChart } from '../components/series-chart';
+import { SeverityChip, StatusChip } from '../components/severity-chip';
+import { Empty, QueryState } from '../components/states';
+import { formatGroupKey, formatTime } from '../format';
+
+/** One alert: what matched, the events, a chart around it, its history and notifications; acknowledge or resolve. */
+export function AlertDetailPage() {
+  const { alertId = '' } = useParams();
+  const alert = useQuery({ queryKey: ['alerts', 'detail', alertId], queryFn: () => call<AlertDetail>(api.GET('/alerts/{alertId}', { params: { path: { alertId } } })) });
+  return <QueryState query={alert}>{(a) => <AlertView alert={a} />}</QueryState>;
+}
+
+function AlertView({ alert: a }: { alert: AlertDetail }) {
+  const [action, setAction] = useState<'acknowledge' | 'resolve' | null>(null);
+  const [note, setNote] = useState('');
+  const qc = useQueryClient();
+  const notify = useNotifier();
+  const business = useQuery({ queryKey: ['business', a.businessId], queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })) });
+  const rule = useQuery({ queryKey: ['rule', a.ruleId], queryFn: () => call<Rule>(api.GET('/rules/{ruleId}', { params: { path: { ruleId: a.ruleId } } })) });
+  const move = useMutation({
+    mutationFn: (what: 'acknowledge' | 'resolve') =>
+      what === 'acknowledge'
+        ? call<AlertDetail>(api.POST('/alerts/{alertId}/acknowledge', { params: { path: { alertId: a.id } }, body: { note: note || undefined } }))
+        : call<AlertDetail>(api.POST('/alerts/{alertId}/resolve', { params: { path: { alertId: a.id } }, body: { note: note || undefined } })),
+    onSuccess: (r) => {
+      notify.success(`Alert ${r.status}`);
+      setAction(null);
+      setNote('');
+      void qc.invalidateQueries({ queryKey: ['alerts'] });
+      void qc.invalidateQueries({ queryKey: ['overview'] });
+    },
+    onError: notify.error,
+  });
+
+  // The chart: the first numeric field of the evidence, for this alert's group, from 30 min before to 30 min after.
+  const numericFields = new Set(business.data?.fields.filter((f) => f.type === 'number' || f.type === 'integer').map((f) => f.name) ?? []);
+  const chartField = Object.keys(a.evidence.samples[0]?.values ?? {}).find((k) => numericFields.has(k)) ?? null;
+  const [groupField, groupValue] = Object.entries(a.groupKey)[0] ?? [];
+  const from = new Date(Date.parse(a.startTime) - 30 * 60_000).toISOString();
+  const to = new Date(Math.max(Date.parse(a.endTime), Date.parse(a.startTime)) + 30 * 60_000).toISOString();
+
+  return (
+    <Stack spacing={2}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
+        <SeverityChip severity={a.severity} />
+        <StatusChip status={a.status} />
+        <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }}>
+          {a.summary}
+        </Typography>
+        <Button variant="contained" disabled={a.status !== 'open'} onClick={() => setAction('acknowledge')}>
+          Acknowledge
+        </Button>
+        <Button variant="outlined" color="success" disabled={a.status === 'resolved'} onClick={() => setAction('resolve')}>
+          Resolve
+        </Button>
+      </Stack>
+      <Typography color="text.secondary">
+        <Link component={RouterLink} to={`/businesses/${a.businessId}`}>
+          {a.businessId}
+        </Link>{' '}
+        · rule{' '}
+        <Link component={RouterLink} to={`/rules/${a.ruleId}/edit`}>
+          {rule.data?.name ?? a.ruleId} v{a.ruleVersion}
+        </Link> · {formatGroupKey(a.groupKey)} · {a.count} match{a.count === 1 ? '' : 'es'} · event time {formatTime(a.startTime)} – {formatTime(a.endTime)}
+        {a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy}${a.note ? `: “${a.note}”` : ''}`}
+        {a.resolvedBy && ` · resolved by ${a.resolvedBy}${a.resolveNote ? `: “${a.resolveNote}”` : ''}`}
+      </Typography>
+      <Grid container spacing={2}>
+        <Grid size={{ xs: 12, lg: 7 }}>
+          {chartField ? (
+            <SeriesChart businessId={a.businessId} panel={{ title: `${chartField} around the alert${groupField ? ` (${groupField}=${String(groupValue)})` : ''}`, agg: 'avg', field: chartField, groupBy: null, bucket: null, chart: 'line', filter: groupField ? { field: groupField, values: [String(groupValue)] } : null }} from={from} to={to} highlight={a.id} />
+          ) : (
+            <SeriesChart businessId={a.businessId} panel={{ title: 'Events around the alert', agg: 'count', field: null, groupBy: null, bucket: null, chart: 'bar', filter: groupField ? { field: groupField, values: [String(groupValue)] } : null }} from={from} to={to} highlight={a.id} />
+          )}
+        </Grid>
+        <Grid size={{ xs: 12, lg: 5 }}>
+          <Paper sx={{ p: 2 }}>
+            <Typography variant="h6" component="h2">
+              History
+            </Typography>
+            <Table size="small" aria-label="history">
+              <TableBody>
+                {a.history.map((h, i) => (
+                  <TableRow key={i}>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(h.at)}</TableCell>
+                    <TableCell>
+                      {h.fromStatus ?? '—'} → <b>{h.toStatus}</b>
+                      {h.severity && ` (${h.severity})`}
+                    </TableCell>
+                    <TableCell>{h.actor}</TableCell>
+                    <TableCell>{h.note}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Paper>
+        </Grid>
+      </Grid>
+      <Paper sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">
+          Evidence
+        </Typography>
+        {a.evidence.samples.length === 0 ? (
+          <Empty>No matched values recorded (absence alerts fire on silence).</Empty>
+        ) : (
+          <Table size="small" aria-label="evidence">
+            <TableHead>
+              <TableRow>
+                <TableCell>Event time</TableCell>
+                <TableCell>Values that matched</TableCell>
+                <TableCell>Event</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {a.evidence.samples.map((s) => (
+                <TableRow key={s.eventId}>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(s.eventTime)}</TableCell>
+                  <TableCell>
+                    <code>{Object.entries(s.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')}</code>
+                  </TableCell>
+                  <TableCell>
+                    <code>{s.eventId}</code>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+          {a.eventIds.length} event{a.eventIds.length === 1 ? '' : 's'} involved{a.eventIds.length ? `: ${a.eventIds.slice(0, 10).join(', ')}${a.eventIds.length > 10 ? ', …' : ''}` : ''}
+        </Typography>
+      </Paper>
+      <Paper sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">
+          Notifications
+        </Typography>
+        {a.notifications.length === 0 ? (
+          <Empty>No notification channels were due for this alert.</Empty>
+        ) : (
+          <Table size="small" aria-label="notifications">
+            <TableHead>
+              <TableRow>
+                <TableCell>Channel</TableCell>
+                <TableCell>Event</TableCell>
+                <TableCell>Status</TableCell>
+                <TableCell>Attempts</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {a.notifications.map((n) => (
+                <TableRow key={n.id}>
+                  <TableCell>
+                    {n.channel.name} ({n.channel.kind})
+                  </TableCell>
+                  <TableCell>{n.event}</TableCell>
+                  <TableCell>{n.status}</TableCell>
+                  <TableCell>
+                    {n.attempts.map((t, i) => (
+                      <div key={i}>
+                        {formatTime(t.at)} · {t.ok ? 'ok' : 'failed'} {t.statusCode ?? ''} · {t.durationMs} ms {t.error ? `· ${t.error}` : ''}
+                      </div>
+                    ))}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Paper>
+      <Dialog open={action !== null} onClose={() => setAction(null)} fullWidth maxWidth="sm">
+        <DialogTitle>{action === 'acknowledge' ? 'Acknowledge alert' : 'Resolve alert'}</DialogTitle>
+        <DialogContent>
+          <TextField autoFocus fullWidth multiline minRows={2} label="Note" value={note} onChange={(e) => setNote(e.target.value)} sx={{ mt: 1 }} placeholder={action === 'acknowledge' ? 'Who is on it, what you are checking' : 'What it was'} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setAction(null)}>Cancel</Button>
+          <Button variant="contained" onClick={() => action && move.mutate(action)} disabled={move.isPending}>
+            {action === 'acknowledge' ? 'Acknowledge' : 'Resolve'}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Stack>
+  );
+}

@@ -1,0 +1,196 @@
+import { Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, Link, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link as RouterLink, useSearchParams } from 'react-router';
+import { api, call } from '../api/client';
+import { ALERT_STATUSES, SEVERITIES, type Alert, type Business, type Page, type Rule } from '../api/models';
+import { useNotifier } from '../components/notifier';
+import { SeverityChip, StatusChip } from '../components/severity-chip';
+import { Empty, QueryState } from '../components/states';
+import { ago, formatGroupKey, formatTime } from '../format';
+
+/** A local date-time input as ISO time; text that is not a time goes as is, for the api to name. */
+function toIso(s: string): string | undefined {
+  if (!s) return undefined;
+  return Number.isNaN(Date.parse(s)) ? s : new Date(s).toISOString();
+}
+
+const FILTER_KEYS = ['businessId', 'status', 'severity', 'ruleId', 'from', 'to'] as const;
+
+/** Alerts with filters kept in the URL (shareable), bulk acknowledge, newest first. */
+export function AlertsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Record<(typeof FILTER_KEYS)[number], string>;
+  const setFilter = (k: string, v: string) => {
+    const next = new URLSearchParams(params);
+    if (v) next.set(k, v);
+    else next.delete(k);
+    if (k === 'businessId') next.delete('ruleId');
+    setParams(next);
+  };
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [noteOpen, setNoteOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const qc = useQueryClient();
+  const notify = useNotifier();
+  const businesses = useQuery({ queryKey: ['businesses', true], queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: 'true', limit: 200 } } })) });
+  const rules = useQuery({ queryKey: ['rules', filters.businessId], queryFn: () => call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: filters.businessId } } })), enabled: !!filters.businessId });
+  const alerts = useInfiniteQuery({
+    queryKey: ['alerts', 'list', filters],
+    queryFn: ({ pageParam }) =>
+      call<Page<Alert>>(
+        api.GET('/alerts', {
+          params: {
+            query: {
+              businessId: filters.businessId || undefined,
+              status: (filters.status || undefined) as never,
+              severity: (filters.severity || undefined) as never,
+              ruleId: filters.ruleId || undefined,
+              from: toIso(filters.from),
+              to: toIso(filters.to),
+              cursor: pageParam,
+              limit: 50,
+            },
+          },
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const bulk = useMutation({
+    mutationFn: () => call<{ acknowledged: Alert[]; skipped: { id: string; reason: string }[] }>(api.POST('/alerts/acknowledge', { body: { ids: [...selected], note: note || undefined } })),
+    onSuccess: (r) => {
+      notify.success(`Acknowledged ${r.acknowledged.length}${r.skipped.length ? `; skipped ${r.skipped.length} (not open)` : ''}`);
+      setSelected(new Set());
+      setNoteOpen(false);
+      setNote('');
+      void qc.invalidateQueries({ queryKey: ['alerts'] });
+    },
+    onError: notify.error,
+  });
+  const items = alerts.data?.pages.flatMap((p) => p.items) ?? [];
+  const openIds = items.filter((a) => a.status === 'open').map((a) => a.id);
+  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h4" component="h1">
+        Alerts
+      </Typography>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
+        <TextField select size="small" label="Business" value={filters.businessId} onChange={(e) => setFilter('businessId', e.target.value)} sx={{ minWidth: 200 }}>
+          <MenuItem value="">all</MenuItem>
+          {businesses.data?.items.map((b) => (
+            <MenuItem key={b.id} value={b.id}>
+              {b.name}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select size="small" label="Status" value={filters.status} onChange={(e) => setFilter('status', e.target.value)} sx={{ minWidth: 150 }}>
+          <MenuItem value="">any</MenuItem>
+          <MenuItem value="open,acknowledged">unresolved</MenuItem>
+          {ALERT_STATUSES.map((s) => (
+            <MenuItem key={s} value={s}>
+              {s}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select size="small" label="Severity" value={filters.severity} onChange={(e) => setFilter('severity', e.target.value)} sx={{ minWidth: 130 }}>
+          <MenuItem value="">any</MenuItem>
+          {SEVERITIES.map((s) => (
+            <MenuItem key={s} value={s}>
+              {s}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select size="small" label="Rule" value={filters.ruleId} onChange={(e) => setFilter('ruleId', e.target.value)} sx={{ minWidth: 200 }} disabled={!filters.businessId}>
+          <MenuItem value="">any</MenuItem>
+          {rules.data?.items.map((r) => (
+            <MenuItem key={r.id} value={r.id}>
+              {r.name}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField size="small" type="datetime-local" label="First seen from" value={filters.from} onChange={(e) => setFilter('from', e.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
+        <TextField size="small" type="datetime-local" label="to" value={filters.to} onChange={(e) => setFilter('to', e.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
+        <Button variant="contained" disabled={selected.size === 0} onClick={() => setNoteOpen(true)}>
+          Acknowledge {selected.size || ''}
+        </Button>
+      </Stack>
+      <QueryState query={alerts}>
+        {() =>
+          items.length === 0 ? (
+            <Empty>No alerts match these filters.</Empty>
+          ) : (
+            <Paper>
+              <Table size="small" aria-label="alerts">
+                <TableHead>
+                  <TableRow>
+                    <TableCell padding="checkbox">
+                      <Checkbox
+                        indeterminate={selected.size > 0 && selected.size < openIds.length}
+                        checked={openIds.length > 0 && selected.size === openIds.length}
+                        onChange={(e) => setSelected(e.target.checked ? new Set(openIds) : new Set())}
+                        slotProps={{ input: { 'aria-label': 'select all open alerts' } }}
+                      />
+                    </TableCell>
+                    <TableCell>Severity</TableCell>
+                    <TableCell>Status</TableCell>
+                    <TableCell>Summary</TableCell>
+                    <TableCell>Business</TableCell>
+                    <TableCell>Group</TableCell>
+                    <TableCell align="right">Count</TableCell>
+                    <TableCell>First seen</TableCell>
+                    <TableCell>Last seen</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {items.map((a) => (
+                    <TableRow key={a.id} hover selected={selected.has(a.id)}>
+                      <TableCell padding="checkbox">
+                        <Checkbox checked={selected.has(a.id)} disabled={a.status !== 'open'} onChange={() => toggle(a.id)} slotProps={{ input: { 'aria-label': `select alert ${a.summary}` } }} />
+                      </TableCell>
+                      <TableCell>
+                        <SeverityChip severity={a.severity} />
+                      </TableCell>
+                      <TableCell>
+                        <StatusChip status={a.status} />
+                      </TableCell>
+                      <TableCell>
+                        <Link component={RouterLink} to={`/alerts/${a.id}`}>
+                          {a.summary}
+                        </Link>
+                      </TableCell>
+                      <TableCell>{a.businessId}</TableCell>
+                      <TableCell>{formatGroupKey(a.groupKey)}</TableCell>
+                      <TableCell align="right">{a.count}</TableCell>
+                      <TableCell title={formatTime(a.firstSeenAt)}>{ago(a.firstSeenAt)}</TableCell>
+                      <TableCell title={formatTime(a.lastSeenAt)}>{ago(a.lastSeenAt)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+              {alerts.hasNextPage && (
+                <Button sx={{ m: 1 }} onClick={() => void alerts.fetchNextPage()} disabled={alerts.isFetchingNextPage}>
+                  Load more
+                </Button>
+              )}
+            </Paper>
+          )
+        }
+      </QueryState>
+      <Dialog open={noteOpen} onClose={() => setNoteOpen(false)} fullWidth maxWidth="sm">
+        <DialogTitle>Acknowledge {selected.size} alert{selected.size === 1 ? '' : 's'}</DialogTitle>
+        <DialogContent>
+          <TextField autoFocus fullWidth multiline minRows={2} label="Note (optional)" value={note} onChange={(e) => setNote(e.target.value)} sx={{ mt: 1 }} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setNoteOpen(false)}>Cancel</Button>
+          <Button variant="contained" onClick={() => bulk.mutate()} disabled={bulk.isPending}>
+            Acknowledge
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Stack>
+  );
+}

@@ -1,0 +1,51 @@
+import { Box, Chip, Stack, Tab, Tabs, Typography } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
+import { useParams, useSearchParams } from 'react-router';
+import { api, call } from '../api/client';
+import type { Business } from '../api/models';
+import { QueryState } from '../components/states';
+import { EventsTab } from './business/events-tab';
+import { RulesTab } from './business/rules-tab';
+import { SchemaTab } from './business/schema-tab';
+import { SourcesTab } from './business/sources-tab';
+import { ViewsTab } from './business/views-tab';
+
+const TABS = ['views', 'rules', 'events', 'schema', 'sources'] as const;
+type TabName = (typeof TABS)[number];
+
+/** One business: its views, rules, latest events, schema and sources (the tab is in the URL). */
+export function BusinessDetailPage() {
+  const { businessId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const tab = (TABS.includes(params.get('tab') as TabName) ? params.get('tab') : 'views') as TabName;
+  const business = useQuery({ queryKey: ['business', businessId], queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId } } })) });
+  return (
+    <QueryState query={business}>
+      {(b) => (
+        <Stack spacing={2}>
+          <Stack direction="row" spacing={2} sx={{ alignItems: "baseline" }}>
+            <Typography variant="h4" component="h1">
+              {b.name}
+            </Typography>
+            <Chip label={b.id} size="small" />
+            <Chip label={`schema v${b.schemaVersion}`} size="small" color="primary" variant="outlined" data-testid="schema-version" />
+            {b.archivedAt && <Chip label="archived" size="small" color="warning" />}
+          </Stack>
+          {b.description && <Typography color="text.secondary">{b.description}</Typography>}
+          <Tabs value={tab} onChange={(_e, v) => setParams({ tab: v })} aria-label="business sections">
+            {TABS.map((t) => (
+              <Tab key={t} value={t} label={t} />
+            ))}
+          </Tabs>
+          <Box>
+            {tab === 'views' && <ViewsTab business={b} />}
+            {tab === 'rules' && <RulesTab business={b} />}
+            {tab === 'events' && <EventsTab business={b} />}
+            {tab === 'schema' && <SchemaTab business={b} />}
+            {tab === 'sources' && <SourcesTab business={b} />}
+          </Box>
+        </Stack>
+      )}
+    </QueryState>
+  );
+}

@@ -1,0 +1,79 @@
+import { Card, CardActionArea, CardContent, Chip, Grid, List, ListItemButton, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import { SparkLineChart } from '@mui/x-charts/SparkLineChart';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link as RouterLink } from 'react-router';
+import { api, call } from '../api/client';
+import { SEVERITIES, type Alert, type OverviewItem, type Page } from '../api/models';
+import { Empty, QueryState } from '../components/states';
+import { SeverityChip, StatusChip } from '../components/severity-chip';
+import { ago, formatGroupKey } from '../format';
+import { useAlertStream } from '../hooks/use-alert-stream';
+
+/** Every business at a glance, and alerts as they happen. */
+export function DashboardPage() {
+  const overview = useQuery({ queryKey: ['overview'], queryFn: () => call<Page<OverviewItem>>(api.GET('/overview')), refetchInterval: 15_000 });
+  const recent = useQuery({ queryKey: ['alerts', 'recent'], queryFn: () => call<Page<Alert>>(api.GET('/alerts', { params: { query: { limit: 15 } } })) });
+  const [live, setLive] = useState<Alert[]>([]);
+  useAlertStream((a) => setLive((l) => [a, ...l.filter((x) => x.id !== a.id)].slice(0, 15)));
+  const feed = [...live, ...(recent.data?.items ?? []).filter((a) => !live.some((l) => l.id === a.id))].slice(0, 15);
+
+  return (
+    <Stack spacing={3}>
+      <Typography variant="h4" component="h1">
+        Dashboard
+      </Typography>
+      <QueryState query={overview}>
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>No businesses yet. Create one under Businesses.</Empty>
+          ) : (
+            <Grid container spacing={2}>
+              {data.items.map((b) => (
+                <Grid key={b.businessId} size={{ xs: 12, md: 6, lg: 3 }}>
+                  <Card data-testid={`business-card-${b.businessId}`}>
+                    <CardActionArea component={RouterLink} to={`/businesses/${b.businessId}`}>
+                      <CardContent>
+                        <Typography variant="h6">{b.name}</Typography>
+                        <Typography variant="body2" color="text.secondary">
+                          {b.ratePerMinute} events/min · {b.eventsLastHour} in the last hour · last event {ago(b.lastEventAt)}
+                        </Typography>
+                        <SparkLineChart data={b.spark.map((p) => p.n)} height={48} area curve="linear" />
+                        <Stack direction="row" spacing={1} sx={{ flexWrap: "wrap", mt: 1 }}>
+                          {SEVERITIES.filter((s) => b.openAlerts[s]).map((s) => (
+                            <Chip key={s} size="small" label={`${b.openAlerts[s]} ${s}`} color={s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'default'} />
+                          ))}
+                          {Object.keys(b.openAlerts).length === 0 && <Chip size="small" label="no open alerts" color="success" variant="outlined" />}
+                        </Stack>
+                      </CardContent>
+                    </CardActionArea>
+                  </Card>
+                </Grid>
+              ))}
+            </Grid>
+          )
+        }
+      </QueryState>
+      <Paper sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">
+          Live alerts
+        </Typography>
+        {feed.length === 0 ? (
+          <Empty>No alerts yet. New ones appear here as they open.</Empty>
+        ) : (
+          <List dense data-testid="live-feed">
+            {feed.map((a) => (
+              <ListItemButton key={a.id} component={RouterLink} to={`/alerts/${a.id}`}>
+                <Stack direction="row" spacing={1} sx={{ mr: 2 }}>
+                  <SeverityChip severity={a.severity} />
+                  <StatusChip status={a.status} />
+                </Stack>
+                <ListItemText primary={a.summary} secondary={`${a.businessId} · ${formatGroupKey(a.groupKey)} · ${ago(a.lastSeenAt)}`} />
+              </ListItemButton>
+            ))}
+          </List>
+        )}
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { emptyDraft, toRuleBody, type RuleDraft } from './rule-form';
+
+const draft = (patch: Partial<RuleDraft>): RuleDraft => ({ ...emptyDraft(), name: 'r', ...patch });
+
+describe('toRuleBody', () => {
+  it.each([
+    ['immediate', { kind: 'immediate', condition: 'heart_rate > 100' }, { kind: 'immediate', condition: 'heart_rate > 100' }],
+    ['sequence', { kind: 'sequence', condition: 'spo2 < 94', minCount: '3', within: '5m' }, { minCount: 3, within: '5m', condition: 'spo2 < 94' }],
+    ['absence without condition', { kind: 'absence', window: '20m', expectedGroups: 'A, B,' }, { window: '20m', condition: null, expectedGroups: ['A', 'B'] }],
+    ['aggregate over a window', { kind: 'aggregate', condition: "level == 'ERROR'", window: '3m', op: '>=', threshold: '20' }, { aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 20 }],
+    ['aggregate over a day', { kind: 'aggregate', aggFn: 'sum', aggField: 'amount', period: 'day', threshold: '2000' }, { aggregate: { fn: 'sum', field: 'amount' }, period: 'day', threshold: 2000 }],
+    ['baseline', { kind: 'baseline', field: 'cpu', sensitivity: '3', condition: 'ignored' }, { field: 'cpu', sensitivity: 3, condition: null }],
+  ] as const)('builds a %s body', (_what, patch, expected) => {
+    expect(toRuleBody(draft(patch as Partial<RuleDraft>))).toMatchObject(expected);
+  });
+
+  it('leaves out keys of other kinds, and clears them when the kind of a saved rule changes', () => {
+    const seq = draft({ kind: 'sequence', condition: 'x > 1' });
+    expect(toRuleBody(seq)).not.toHaveProperty('window');
+    expect(toRuleBody(seq, true)).toMatchObject({ window: null, field: null, minCount: 3 });
+  });
+
+  it('keeps a threshold that is not a number as text, so the api names it', () => {
+    expect(toRuleBody(draft({ kind: 'aggregate', threshold: 'lots' })).threshold).toBe('lots');
+  });
+});

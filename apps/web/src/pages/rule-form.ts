@@ -1,0 +1,153 @@
+import type { Rule, RuleKind, Severity } from '../api/models';
+
+/** The rule editor's state: every input as the form holds it (numbers as text until sent). */
+export interface RuleDraft {
+  name: string;
+  description: string;
+  kind: RuleKind;
+  condition: string;
+  groupBy: string[];
+  severity: Severity;
+  escalations: { when: string; severity: Severity }[];
+  cooldown: string;
+  resolveAfter: string;
+  enabled: boolean;
+  minCount: string;
+  within: string;
+  window: string;
+  period: '' | 'day' | 'week' | 'month';
+  aggFn: string;
+  aggField: string;
+  op: string;
+  threshold: string;
+  expectedGroups: string;
+  field: string;
+  sensitivity: string;
+  direction: string;
+  seasonality: string;
+}
+
+export const KIND_KEYS: Record<RuleKind, string[]> = {
+  immediate: [],
+  sequence: ['minCount', 'within'],
+  absence: ['window', 'expectedGroups'],
+  aggregate: ['window', 'period', 'aggregate', 'op', 'threshold'],
+  baseline: ['field', 'sensitivity', 'direction', 'seasonality'],
+};
+const ALL_KIND_KEYS = [...new Set(Object.values(KIND_KEYS).flat())];
+
+export const KIND_HELP: Record<RuleKind, string> = {
+  immediate: 'One event satisfies the condition.',
+  sequence: 'N or more consecutive events of a group satisfy the condition, optionally within a time span.',
+  absence: 'No (matching) event of a group for a while — fires on time even when nothing arrives.',
+  aggregate: 'count, sum, avg, … over a sliding window or a calendar period, compared to a threshold.',
+  baseline: 'A value leaves the band learned from its group’s recent history.',
+};
+
+export function emptyDraft(): RuleDraft {
+  return {
+    name: '',
+    description: '',
+    kind: 'immediate',
+    condition: '',
+    groupBy: [],
+    severity: 'medium',
+    escalations: [],
+    cooldown: '',
+    resolveAfter: '',
+    enabled: true,
+    minCount: '3',
+    within: '',
+    window: '5m',
+    period: '',
+    aggFn: 'count',
+    aggField: '',
+    op: '>=',
+    threshold: '10',
+    expectedGroups: '',
+    field: '',
+    sensitivity: '4',
+    direction: 'both',
+    seasonality: 'none',
+  };
+}
+
+export function draftOf(r: Rule): RuleDraft {
+  const d = emptyDraft();
+  return {
+    ...d,
+    name: r.name,
+    description: r.description ?? '',
+    kind: r.kind,
+    condition: r.condition ?? '',
+    groupBy: r.groupBy,
+    severity: r.severity,
+    escalations: r.escalations,
+    cooldown: r.cooldown ?? '',
+    resolveAfter: r.resolveAfter ?? '',
+    enabled: r.enabled,
+    minCount: r.minCount !== undefined ? String(r.minCount) : d.minCount,
+    within: r.within ?? '',
+    window: r.window ?? (r.kind === 'aggregate' && r.period ? '' : d.window),
+    period: r.period ?? '',
+    aggFn: r.aggregate?.fn ?? d.aggFn,
+    aggField: r.aggregate?.field ?? '',
+    op: r.op ?? d.op,
+    threshold: r.threshold !== undefined ? String(r.threshold) : d.threshold,
+    expectedGroups: (r.expectedGroups ?? []).join(', '),
+    field: r.field ?? '',
+    sensitivity: r.sensitivity !== undefined ? String(r.sensitivity) : d.sensitivity,
+    direction: r.direction ?? d.direction,
+    seasonality: r.seasonality ?? d.seasonality,
+  };
+}
+
+const num = (s: string): number | string => (s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : s);
+
+/**
+ * The rule body the api takes (POST /rules, /rules/validate, /rules/backtest).
+ * Keys of other kinds are left out, or sent as null when `clearOthers` (a PATCH
+ * that changes the kind must clear what the old kind had).
+ */
+export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    name: d.name.trim(),
+    kind: d.kind,
+    severity: d.severity,
+    groupBy: d.groupBy,
+    escalations: d.escalations,
+    enabled: d.enabled,
+    cooldown: d.cooldown.trim() || null,
+    resolveAfter: d.resolveAfter.trim() || null,
+  };
+  if (d.description.trim()) body.description = d.description.trim();
+  if (d.kind !== 'baseline') body.condition = d.condition.trim() || (d.kind === 'absence' || d.kind === 'aggregate' ? null : '');
+  else body.condition = null;
+  if (clearOthers) for (const k of ALL_KIND_KEYS) body[k] = null;
+  switch (d.kind) {
+    case 'sequence':
+      body.minCount = num(d.minCount);
+      if (d.within.trim()) body.within = d.within.trim();
+      break;
+    case 'absence':
+      body.window = d.window.trim();
+      if (d.expectedGroups.trim()) body.expectedGroups = d.expectedGroups.split(',').map((g) => g.trim()).filter(Boolean);
+      break;
+    case 'aggregate':
+      if (d.period) body.period = d.period;
+      else body.window = d.window.trim();
+      body.aggregate = d.aggFn === 'count' && !d.aggField ? { fn: 'count' } : { fn: d.aggFn, field: d.aggField };
+      body.op = d.op;
+      body.threshold = num(d.threshold);
+      break;
+    case 'baseline':
+      body.field = d.field;
+      body.sensitivity = num(d.sensitivity);
+      body.direction = d.direction;
+      body.seasonality = d.seasonality;
+      break;
+    case 'immediate':
+      break;
+  }
+  return body;
+}

@@ -1,0 +1,216 @@
+import { Alert, Button, Card, CardActions, CardContent, Chip, Dialog, DialogActions, DialogContent, DialogTitle, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
+import { SparkLineChart } from '@mui/x-charts/SparkLineChart';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { api, call } from '../api/client';
+import type { Business, Page, Rule, Suggestion } from '../api/models';
+import { useNotifier } from '../components/notifier';
+import { Empty, QueryState } from '../components/states';
+import { formatTime } from '../format';
+import { describeRule } from './business/rules-tab';
+
+interface ProfileRun {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  progress: number;
+  events: number | null;
+  suggestions: number | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** What the profiler proposes, per business: rationale, evidence, backtest; accept (optionally edited) or reject with a reason. */
+export function SuggestionsPage() {
+  const [params, setParams] = useSearchParams();
+  const businesses = useQuery({ queryKey: ['businesses', false], queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { limit: 200 } } })) });
+  const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
+  const status = params.get('status') ?? 'pending';
+  const qc = useQueryClient();
+  const notify = useNotifier();
+  const suggestions = useQuery({
+    queryKey: ['suggestions', businessId, status],
+    queryFn: () => call<Page<Suggestion>>(api.GET('/businesses/{businessId}/suggestions', { params: { path: { businessId }, query: { status: status as never } } })),
+    enabled: !!businessId,
+  });
+  const run = useQuery({
+    queryKey: ['profile-run', businessId],
+    queryFn: () => call<ProfileRun | null>(api.GET('/businesses/{businessId}/profile', { params: { path: { businessId } } })).catch(() => null),
+    enabled: !!businessId,
+    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false),
+  });
+  const profile = useMutation({
+    mutationFn: () => call<ProfileRun>(api.POST('/businesses/{businessId}/profile', { params: { path: { businessId } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['profile-run', businessId] }),
+    onError: notify.error,
+  });
+  const running = run.data && (run.data.status === 'queued' || run.data.status === 'running');
+  const [lastDone, setLastDone] = useState<string | null>(null);
+  if (run.data?.status === 'done' && run.data.id !== lastDone) {
+    setLastDone(run.data.id);
+    void qc.invalidateQueries({ queryKey: ['suggestions', businessId] });
+  }
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h4" component="h1">
+        Suggestions
+      </Typography>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
+        <TextField select size="small" label="Business" value={businessId} onChange={(e) => setParams({ businessId: e.target.value, status })} sx={{ minWidth: 220 }}>
+          {businesses.data?.items.map((b) => (
+            <MenuItem key={b.id} value={b.id}>
+              {b.name}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select size="small" label="Status" value={status} onChange={(e) => setParams({ businessId, status: e.target.value })} sx={{ minWidth: 140 }}>
+          {['pending', 'accepted', 'rejected'].map((s) => (
+            <MenuItem key={s} value={s}>
+              {s}
+            </MenuItem>
+          ))}
+        </TextField>
+        <span style={{ flexGrow: 1 }} />
+        {run.data && (
+          <Typography variant="body2" color="text.secondary">
+            Last profiling: {run.data.status} {run.data.finishedAt ? formatTime(run.data.finishedAt) : ''} {run.data.events != null ? `· ${run.data.events} events` : ''} {run.data.error ?? ''}
+          </Typography>
+        )}
+        <Button variant="outlined" disabled={!businessId || running || profile.isPending} onClick={() => profile.mutate()}>
+          Profile now
+        </Button>
+      </Stack>
+      {running && <LinearProgress variant="determinate" value={run.data!.progress} aria-label="profiling progress" />}
+      {businessId && (
+        <QueryState query={suggestions}>
+          {(data) =>
+            data.items.length === 0 ? (
+              <Empty>No {status} suggestions for this business. Profiling runs daily, or now with “Profile now”.</Empty>
+            ) : (
+              <Stack spacing={2}>
+                {data.items.map((s) => (
+                  <SuggestionCard key={s.id} suggestion={s} />
+                ))}
+              </Stack>
+            )
+          }
+        </QueryState>
+      )}
+    </Stack>
+  );
+}
+
+function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
+  const qc = useQueryClient();
+  const notify = useNotifier();
+  const [editing, setEditing] = useState(false);
+  const [ruleText, setRuleText] = useState(JSON.stringify(s.rule, null, 2));
+  const [parseError, setParseError] = useState<string | null>(null);
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  const done = () => void qc.invalidateQueries({ queryKey: ['suggestions', s.businessId] });
+  const accept = useMutation({
+    mutationFn: (rule?: Record<string, unknown>) => call<Rule>(api.POST('/suggestions/{suggestionId}/accept', { params: { path: { suggestionId: s.id } }, body: { rule: rule as never } })),
+    onSuccess: (r) => {
+      notify.success(`Created rule ${r.name}`);
+      setEditing(false);
+      done();
+    },
+    onError: notify.error,
+  });
+  const reject = useMutation({
+    mutationFn: () => call<Suggestion>(api.POST('/suggestions/{suggestionId}/reject', { params: { path: { suggestionId: s.id } }, body: { reason } })),
+    onSuccess: () => {
+      notify.success('Rejected; it will not be proposed again');
+      setRejecting(false);
+      done();
+    },
+    onError: notify.error,
+  });
+  const acceptEdited = () => {
+    try {
+      const edited = JSON.parse(ruleText) as Record<string, unknown>;
+      setParseError(null);
+      accept.mutate(edited);
+    } catch (err) {
+      setParseError((err as Error).message);
+    }
+  };
+  const rule = s.rule as unknown as Rule;
+  return (
+    <Card data-testid="suggestion">
+      <CardContent>
+        <Stack direction="row" spacing={1} sx={{ alignItems: "center", mb: 1 }}>
+          <Chip size="small" label={s.kind} />
+          <Typography variant="h6" component="h2">
+            {String(s.rule.name)}
+          </Typography>
+        </Stack>
+        <Typography sx={{ mb: 1 }}>{s.rationale}</Typography>
+        <Typography variant="body2" sx={{ mb: 1 }}>
+          <code>{rule.kind ? describeRule({ ...rule, groupBy: rule.groupBy ?? [] }) : ''}</code> · severity {String(s.rule.severity ?? 'medium')}
+        </Typography>
+        <Stack direction={{ xs: 'column', md: 'row' }} spacing={3}>
+          <Table size="small" aria-label="evidence" sx={{ maxWidth: 520 }}>
+            <TableBody>
+              {Object.entries(s.evidence).map(([k, v]) => (
+                <TableRow key={k}>
+                  <TableCell>{k}</TableCell>
+                  <TableCell>
+                    <code>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</code>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Stack spacing={0.5} sx={{ minWidth: 260 }}>
+            <Typography variant="subtitle2">Backtest</Typography>
+            <Typography variant="body2">
+              {s.backtest.alerts} alert{s.backtest.alerts === 1 ? '' : 's'} over {s.backtest.events} events ({s.backtest.alertsPerDay.toFixed(2)} per day; {s.backtest.resolved} would have resolved)
+            </Typography>
+            {s.backtest.perDay.length > 1 && <SparkLineChart data={s.backtest.perDay.map((p) => p.alerts)} height={40} plotType="bar" />}
+          </Stack>
+        </Stack>
+        {s.status !== 'pending' && (
+          <Alert severity={s.status === 'accepted' ? 'success' : 'info'} sx={{ mt: 1 }}>
+            {s.status} by {s.decidedBy} {formatTime(s.decidedAt)} {s.reason ? `— ${s.reason}` : ''}
+          </Alert>
+        )}
+        {editing && (
+          <TextField sx={{ mt: 2 }} fullWidth multiline minRows={6} label="Rule (edit before accepting)" value={ruleText} onChange={(e) => setRuleText(e.target.value)} error={parseError !== null} helperText={parseError ?? 'Same keys as a rule body; the api checks it when you accept'} slotProps={{ input: { sx: { fontFamily: 'monospace', fontSize: 13 } } }} />
+        )}
+      </CardContent>
+      {s.status === 'pending' && (
+        <CardActions>
+          {editing ? (
+            <Button variant="contained" onClick={acceptEdited} disabled={accept.isPending}>
+              Accept edited rule
+            </Button>
+          ) : (
+            <Button variant="contained" onClick={() => accept.mutate(undefined)} disabled={accept.isPending}>
+              Accept
+            </Button>
+          )}
+          <Button onClick={() => setEditing(!editing)}>{editing ? 'Cancel edit' : 'Edit first'}</Button>
+          <Button color="error" onClick={() => setRejecting(true)}>
+            Reject
+          </Button>
+        </CardActions>
+      )}
+      <Dialog open={rejecting} onClose={() => setRejecting(false)} fullWidth maxWidth="sm">
+        <DialogTitle>Reject suggestion</DialogTitle>
+        <DialogContent>
+          <TextField autoFocus fullWidth required multiline label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ mt: 1 }} helperText="Remembered with the suggestion; it is not proposed again" />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setRejecting(false)}>Cancel</Button>
+          <Button color="error" variant="contained" disabled={!reason.trim() || reject.isPending} onClick={() => reject.mutate()}>
+            Reject
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Card>
+  );
+}

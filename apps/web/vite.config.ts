@@ -1,0 +1,21 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The app talks to the api under /api on its own origin; the dev and preview
+// servers proxy it to ANOM_API_URL, so no CORS and no api URL baked into the build.
+const apiUrl = process.env.ANOM_API_URL ?? 'http://127.0.0.1:3000';
+const proxy = { '/api': { target: apiUrl, changeOrigin: true, rewrite: (p: string) => p.replace(/^\/api/, '') } };
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  server: { port: 5173, proxy },
+  preview: { port: 5173, proxy },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});
