@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run up`: the whole platform on this machine. Installs dependencies if
 # missing, makes Postgres and Redis reachable, migrates, seeds, then runs the
-# api, the worker and the simulator until Ctrl-C.
+# api, the worker, the web app and the simulator until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false
@@ -13,6 +13,9 @@ npx prisma generate >/dev/null
 ensure_services
 npm run -s db:migrate
 npm run -s db:seed
+
+# The admin web app is built once and served by `vite preview`, which passes /api to the api.
+npm run -s build:web
 
 mkdir -p .anom
 pids=()
@@ -30,21 +33,23 @@ curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null || { echo "api d
 # profiling run per business, so suggestions are waiting on first start.
 ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" npm run -s cli -- backfill >.anom/backfill.log 2>&1 || { echo "history backfill failed; see .anom/backfill.log" >&2; tail -5 .anom/backfill.log >&2; }
 ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" node apps/cli/bin/anom.js simulate >.anom/simulator.log 2>&1 & pids+=($!)
+ANOM_API_URL="http://127.0.0.1:${API_PORT:-3000}" node node_modules/vite/bin/vite.js preview apps/web --host 0.0.0.0 --port "${WEB_PORT:-5173}" --strictPort >.anom/web.log 2>&1 & pids+=($!)
 
 cat <<MSG
 
   Anom is running.
+    Admin app    http://localhost:${WEB_PORT:-5173}   (sign in with the admin token below)
     API          http://localhost:${API_PORT:-3000}
     OpenAPI docs http://localhost:${API_PORT:-3000}/docs
     Admin token  ${ANOM_ADMIN_TOKEN}
-    Logs         .anom/api.log .anom/worker.log .anom/backfill.log .anom/simulator.log
+    Logs         .anom/api.log .anom/worker.log .anom/web.log .anom/backfill.log .anom/simulator.log
     Suggestions  curl -H "Authorization: Bearer ${ANOM_ADMIN_TOKEN}" localhost:${API_PORT:-3000}/businesses/health-vitals/suggestions?status=pending
 
   The simulator feeds health-vitals, service-logs, service-metrics and
   payment-transactions and injects an anomaly every 2 minutes. Try:
     curl -s -H "Authorization: Bearer ${ANOM_ADMIN_TOKEN}" "http://localhost:${API_PORT:-3000}/alerts?status=open"
 
-  Ctrl-C stops api, worker and simulator.
+  Ctrl-C stops api, worker, web app and simulator.
 MSG
 wait -n "${pids[@]}" || true
 echo "a process exited; see .anom/*.log" >&2

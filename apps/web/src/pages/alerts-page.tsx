@@ -80,7 +80,7 @@ export function AlertsPage() {
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
         <TextField select size="small" label="Business" value={filters.businessId} onChange={(e) => setFilter('businessId', e.target.value)} sx={{ minWidth: 200 }}>
           <MenuItem value="">all</MenuItem>
-          {businesses.data?.items.map((b) => (
+          {(businesses.data?.items ?? []).map((b) => (
             <MenuItem key={b.id} value={b.id}>
               {b.name}
             </MenuItem>
@@ -105,7 +105,7 @@ export function AlertsPage() {
         </TextField>
         <TextField select size="small" label="Rule" value={filters.ruleId} onChange={(e) => setFilter('ruleId', e.target.value)} sx={{ minWidth: 200 }} disabled={!filters.businessId}>
           <MenuItem value="">any</MenuItem>
-          {rules.data?.items.map((r) => (
+          {(rules.data?.items ?? []).map((r) => (
             <MenuItem key={r.id} value={r.id}>
               {r.name}
             </MenuItem>

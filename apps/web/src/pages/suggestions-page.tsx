@@ -59,7 +59,7 @@ export function SuggestionsPage() {
       </Typography>
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
         <TextField select size="small" label="Business" value={businessId} onChange={(e) => setParams({ businessId: e.target.value, status })} sx={{ minWidth: 220 }}>
-          {businesses.data?.items.map((b) => (
+          {(businesses.data?.items ?? []).map((b) => (
             <MenuItem key={b.id} value={b.id}>
               {b.name}
             </MenuItem>
@@ -159,7 +159,7 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
                 <TableRow key={k}>
                   <TableCell>{k}</TableCell>
                   <TableCell>
-                    <code>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</code>
+                    <code>{formatEvidence(v)}</code>
                   </TableCell>
                 </TableRow>
               ))}
@@ -213,4 +213,10 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
       </Dialog>
     </Card>
   );
+}
+
+/** Evidence values compactly: numbers to 2 decimals, objects as JSON. */
+function formatEvidence(v: unknown): string {
+  const round = (_k: string, x: unknown) => (typeof x === 'number' && !Number.isInteger(x) ? Math.round(x * 100) / 100 : x);
+  return typeof v === 'object' && v !== null ? JSON.stringify(v, round) : String(round('', v));
 }
