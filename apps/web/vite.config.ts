@@ -17,5 +17,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
+    // userEvent types key by key through MUI; on a loaded 2-core machine that takes seconds.
+    testTimeout: 30_000,
   },
 });

@@ -80,6 +80,19 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     expect(stored.body.entityKeyFields).toEqual(['patient']);
   });
 
+  it('edits the schema and shows the version bump', async () => {
+    await page.getByRole('tab', { name: 'schema' }).click();
+    await page.getByRole('button', { name: 'edit field temperature' }).click();
+    await page.getByRole('dialog').getByText('schema v1 → v2').waitFor();
+    await page.getByRole('dialog').getByRole('spinbutton', { name: 'Max' }).fill('45');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save field' }).click();
+    await page.getByText('Schema v1 → v2').waitFor();
+    await page.getByTestId('schema-version').getByText('schema v2').waitFor();
+    await shot('business-schema');
+    const stored = await stack.request('GET', '/businesses/e2e-clinic');
+    expect(stored.body).toMatchObject({ schemaVersion: 2, fields: expect.arrayContaining([expect.objectContaining({ name: 'temperature', max: 45 })]) });
+  });
+
   it('adds an immediate rule in the editor, showing the api’s inline error for a typo', async () => {
     await page.getByRole('tab', { name: 'rules' }).click();
     await page.getByRole('link', { name: 'New rule' }).click();
@@ -122,6 +135,7 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await row.getByRole('link').click();
     await page.waitForURL(/\/alerts\/[0-9a-f-]{36}$/);
     await page.getByRole('table', { name: 'evidence' }).getByText('temperature=39.4').waitFor();
+    await page.getByRole('table', { name: 'events involved' }).getByText(/"temperature":39.4/).waitFor();
     await page.getByTestId('series-chart').first().waitFor();
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByRole('dialog').getByLabel('Note').fill('Called the patient');

@@ -43,6 +43,9 @@ describe('ingest (api + Postgres, worker not running)', () => {
     expect(next.body.nextCursor).toBeNull();
     const ranged = await stack.request('GET', `/businesses/${business.id}/events?from=${t(1)}&to=${t(3)}`);
     expect(ranged.body.items).toHaveLength(2);
+    const some = page.body.items.map((e: { id: string }) => e.id);
+    const byIds = await stack.request('GET', `/businesses/${business.id}/events?ids=${some.join(',')},00000000-0000-4000-8000-000000000000`);
+    expect(byIds.body.items.map((e: { id: string }) => e.id)).toEqual(some);
   });
 
   it('makes a resend with the same client event ids idempotent', async () => {
@@ -98,6 +101,8 @@ describe('ingest (api + Postgres, worker not running)', () => {
       ['a limit above 1000', '?limit=5000', '/limit'],
       ['from after to', `?from=${t(5)}&to=${t(1)}`, '/from'],
       ['a forged cursor', '?cursor=abc', '/cursor'],
+      ['an id that is not a UUID', '?ids=abc', '/ids'],
+      ['more than 100 ids', `?ids=${Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000').join(',')}`, '/ids'],
     ])('GET events with %s -> 400 at %s', async (_what, query, pointer) => {
       const p = expectProblem(await stack.request('GET', `/businesses/${business.id}/events${query}`), 400);
       expect(p.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);

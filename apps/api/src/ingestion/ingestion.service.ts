@@ -99,7 +99,7 @@ export class IngestionService {
     const to = q.to ? new Date(q.to) : undefined;
     if (from && to && from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', [{ pointer: '/from', detail: 'must be before to' }]);
     const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
-    const rows = await this.events.list({ businessId, from, to, entity: q.entity, limit: limit + 1, before: before && { eventTime: new Date(before.t), id: before.id } });
+    const rows = await this.events.list({ businessId, from, to, entity: q.entity, ids: q.ids, limit: limit + 1, before: before && { eventTime: new Date(before.t), id: before.id } });
     return toPage(rows, limit, (e) => ({ t: e.eventTime.toISOString(), id: e.id }));
   }
 

@@ -1301,6 +1301,8 @@ export interface operations {
                 /** @description Entity key: the entity-key field values joined by | */
                 entity?: string;
                 cursor?: string;
+                /** @description Comma-separated event ids (at most 100), e.g. the events of an alert */
+                ids?: string[];
             };
             header?: never;
             path: {

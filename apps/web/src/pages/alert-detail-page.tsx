@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { api, call } from '../api/client';
-import type { AlertDetail, Business, Rule } from '../api/models';
+import type { AlertDetail, Business, Page, Rule, StoredEvent } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { SeriesChart } from '../components/series-chart';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
@@ -24,6 +24,11 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
   const notify = useNotifier();
   const business = useQuery({ queryKey: ['business', a.businessId], queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })) });
   const rule = useQuery({ queryKey: ['rule', a.ruleId], queryFn: () => call<Rule>(api.GET('/rules/{ruleId}', { params: { path: { ruleId: a.ruleId } } })) });
+  const events = useQuery({
+    queryKey: ['events', a.businessId, 'ids', a.eventIds],
+    queryFn: () => call<Page<StoredEvent>>(api.GET('/businesses/{businessId}/events', { params: { path: { businessId: a.businessId }, query: { ids: a.eventIds as never, limit: 100 } } })),
+    enabled: a.eventIds.length > 0,
+  });
   const move = useMutation({
     mutationFn: (what: 'acknowledge' | 'resolve') =>
       what === 'acknowledge'
@@ -133,9 +138,36 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
             </TableBody>
           </Table>
         )}
-        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-          {a.eventIds.length} event{a.eventIds.length === 1 ? '' : 's'} involved{a.eventIds.length ? `: ${a.eventIds.slice(0, 10).join(', ')}${a.eventIds.length > 10 ? ', …' : ''}` : ''}
+      </Paper>
+      <Paper sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">
+          Events involved ({a.eventIds.length}
+          {a.eventIds.length === 100 ? '+' : ''})
         </Typography>
+        {a.eventIds.length === 0 ? (
+          <Empty>No events are counted into this alert (absence alerts fire on silence).</Empty>
+        ) : events.data ? (
+          <Table size="small" aria-label="events involved">
+            <TableHead>
+              <TableRow>
+                <TableCell>Event time</TableCell>
+                <TableCell>Payload</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {events.data.items.map((e) => (
+                <TableRow key={e.id}>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(e.eventTime)}</TableCell>
+                  <TableCell>
+                    <code>{JSON.stringify(e.payload)}</code>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        ) : (
+          <Empty>Loading the events…</Empty>
+        )}
       </Paper>
       <Paper sx={{ p: 2 }}>
         <Typography variant="h6" component="h2">

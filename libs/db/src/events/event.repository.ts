@@ -163,13 +163,14 @@ export class EventRepository {
     return out;
   }
 
-  /** Events of a business, newest first, in [from, to), optionally of one entity. */
-  async list(q: { businessId: string; from?: Date; to?: Date; entity?: string; limit: number; before?: { eventTime: Date; id: string } }): Promise<StoredEvent[]> {
+  /** Events of a business, newest first, in [from, to), optionally of one entity or among `ids`. */
+  async list(q: { businessId: string; from?: Date; to?: Date; entity?: string; ids?: string[]; limit: number; before?: { eventTime: Date; id: string } }): Promise<StoredEvent[]> {
     const where = ['business_id = $1'];
     const args: unknown[] = [q.businessId];
     if (q.from) where.push(`event_time >= $${args.push(q.from)}`);
     if (q.to) where.push(`event_time < $${args.push(q.to)}`);
     if (q.entity !== undefined) where.push(`entity_key = $${args.push(q.entity)}`);
+    if (q.ids) where.push(`id = ANY($${args.push(q.ids)}::uuid[])`);
     if (q.before) where.push(`(event_time, id) < ($${args.push(q.before.eventTime)}, $${args.push(q.before.id)}::uuid)`);
     const r = await this.db.pool.query(`SELECT ${EVENT_COLUMNS} FROM event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, id DESC LIMIT $${args.push(q.limit)}`, args);
     return r.rows.map(toEvent);

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export class ListEventsQuery {
   @ApiPropertyOptional({ description: 'Event time from (inclusive), RFC 3339' })
@@ -30,4 +30,11 @@ export class ListEventsQuery {
   @IsOptional()
   @IsString()
   cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Comma-separated event ids (at most 100), e.g. the events of an alert' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
+  @ArrayMaxSize(100, { message: 'ids may list at most 100 events' })
+  @IsUUID('all', { each: true, message: 'each id must be a UUID' })
+  ids?: string[];
 }

@@ -1,12 +1,13 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import { Autocomplete, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
+import EditIcon from '@mui/icons-material/Edit';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import type { Business } from '../../api/models';
+import type { Business, Field } from '../../api/models';
 import { ProblemError } from '../../api/problem';
 import { useConfirm } from '../../components/confirm-dialog';
-import { FieldRow, emptyField, toFieldBody } from '../../components/field-editor';
+import { FieldRow, emptyField, toFieldBody, type FieldDraft } from '../../components/field-editor';
 import { useNotifier } from '../../components/notifier';
 
 /** The schema: fields, event-time field and entity keys; adding or removing a field bumps the schema version. */
@@ -17,8 +18,10 @@ export function SchemaTab({ business }: { business: Business }) {
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState(emptyField());
   const [problem, setProblem] = useState<ProblemError | null>(null);
+  const [editingField, setEditingField] = useState<FieldDraft | null>(null);
+  const [editingDetails, setEditingDetails] = useState(false);
   const bumped = (after: Business) => {
-    notify.success(`Schema v${business.schemaVersion} → v${after.schemaVersion}`);
+    notify.success(after.schemaVersion !== business.schemaVersion ? `Schema v${business.schemaVersion} → v${after.schemaVersion}` : `Saved ${after.name}`);
     qc.setQueryData(['business', business.id], after);
     void qc.invalidateQueries({ queryKey: ['businesses'] });
   };
@@ -35,6 +38,21 @@ export function SchemaTab({ business }: { business: Business }) {
       if (err instanceof ProblemError) setProblem(err);
     },
   });
+  const update = useMutation({
+    mutationFn: (f: FieldDraft) => {
+      const { name, ...patch } = toFieldBody(f);
+      return call<Business>(api.PATCH('/businesses/{businessId}/fields/{name}', { params: { path: { businessId: business.id, name } }, body: patch as never }));
+    },
+    onSuccess: (after) => {
+      bumped(after);
+      setEditingField(null);
+      setProblem(null);
+    },
+    onError: (err) => {
+      notify.error(err);
+      if (err instanceof ProblemError) setProblem(err);
+    },
+  });
   const remove = useMutation({
     mutationFn: (name: string) => call<Business>(api.DELETE('/businesses/{businessId}/fields/{name}', { params: { path: { businessId: business.id, name } } })),
     onSuccess: bumped,
@@ -43,9 +61,12 @@ export function SchemaTab({ business }: { business: Business }) {
   const live = !business.archivedAt;
   return (
     <Stack spacing={2}>
-      <Typography color="text.secondary">
-        Event time: <b>{business.timestampField ?? 'receive time'}</b> · Entity keys: <b>{business.entityKeyFields.join(', ') || 'none'}</b> · Time zone: <b>{business.timezone}</b> · Retention: <b>{business.retentionDays} days</b>
-      </Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <Typography color="text.secondary" sx={{ flexGrow: 1 }}>
+          Event time: <b>{business.timestampField ?? 'receive time'}</b> · Entity keys: <b>{business.entityKeyFields.join(', ') || 'none'}</b> · Time zone: <b>{business.timezone}</b> · Retention: <b>{business.retentionDays} days</b>
+        </Typography>
+        {live && <Button onClick={() => setEditingDetails(true)}>Edit details</Button>}
+      </Stack>
       <Paper>
         <Table size="small" aria-label="fields">
           <TableHead>
@@ -71,6 +92,13 @@ export function SchemaTab({ business }: { business: Business }) {
                 <TableCell>{f.enum ? f.enum.join(', ') : f.min != null || f.max != null ? `${f.min ?? '−∞'} … ${f.max ?? '∞'}` : ''}</TableCell>
                 <TableCell>{f.description ?? ''}</TableCell>
                 <TableCell align="right">
+                  {live && (
+                    <Tooltip title="Edit field">
+                      <IconButton size="small" aria-label={`edit field ${f.name}`} onClick={() => setEditingField(draftOfField(f))}>
+                        <EditIcon fontSize="small" />
+                      </IconButton>
+                    </Tooltip>
+                  )}
                   {live && (
                     <Tooltip title="Remove field">
                       <IconButton
@@ -107,6 +135,89 @@ export function SchemaTab({ business }: { business: Business }) {
           </Button>
         </DialogActions>
       </Dialog>
+      {editingField && (
+        <Dialog open onClose={() => setEditingField(null)} maxWidth="md" fullWidth>
+          <DialogTitle>
+            Edit field {editingField.name} (schema v{business.schemaVersion} → v{business.schemaVersion + 1})
+          </DialogTitle>
+          <DialogContent>
+            <FieldRow index={0} value={editingField} onChange={(f) => setEditingField({ ...f, name: editingField.name })} errorAt={(k) => problem?.fieldError(`/${k}`)} />
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setEditingField(null)}>Cancel</Button>
+            <Button variant="contained" disabled={update.isPending} onClick={() => update.mutate(editingField)}>
+              Save field
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+      {editingDetails && <DetailsDialog business={business} onClose={() => setEditingDetails(false)} onSaved={bumped} />}
     </Stack>
+  );
+}
+
+function draftOfField(f: Field): FieldDraft {
+  return { name: f.name, type: f.type, required: !!f.required, unit: f.unit ?? '', enumValues: (f.enum ?? []).join(', '), min: f.min != null ? String(f.min) : '', max: f.max != null ? String(f.max) : '', description: f.description ?? '' };
+}
+
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+
+/** Name, description, time zone, event-time field and entity keys (the last two change the schema version). */
+function DetailsDialog({ business, onClose, onSaved }: { business: Business; onClose: () => void; onSaved: (b: Business) => void }) {
+  const [name, setName] = useState(business.name);
+  const [description, setDescription] = useState(business.description);
+  const [timezone, setTimezone] = useState(business.timezone);
+  const [timestampField, setTimestampField] = useState(business.timestampField ?? '');
+  const [entityKeys, setEntityKeys] = useState(business.entityKeyFields);
+  const [problem, setProblem] = useState<ProblemError | null>(null);
+  const notify = useNotifier();
+  const save = useMutation({
+    mutationFn: () =>
+      call<Business>(
+        api.PATCH('/businesses/{businessId}', {
+          params: { path: { businessId: business.id } },
+          body: { name, description, timezone, timestampField: (timestampField || null) as never, entityKeyFields: entityKeys },
+        }),
+      ),
+    onSuccess: (b) => {
+      onSaved(b);
+      onClose();
+    },
+    onError: (err) => {
+      notify.error(err);
+      if (err instanceof ProblemError) setProblem(err);
+    },
+  });
+  const err = (p: string) => problem?.fieldError(p);
+  return (
+    <Dialog open onClose={onClose} maxWidth="sm" fullWidth>
+      <DialogTitle>Edit {business.name}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2} sx={{ pt: 1 }}>
+          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={!!err('/name')} helperText={err('/name')} />
+          <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline />
+          <Autocomplete options={TIME_ZONES} value={timezone} onChange={(_e, v) => setTimezone(v ?? 'UTC')} renderInput={(p) => <TextField {...p} label="Time zone" error={!!err('/timezone')} helperText={err('/timezone')} />} />
+          <TextField select label="Event-time field" value={timestampField} onChange={(e) => setTimestampField(e.target.value)} error={!!err('/timestampField')} helperText={err('/timestampField') ?? 'changing it bumps the schema version'}>
+            <MenuItem value="">
+              <em>none (receive time)</em>
+            </MenuItem>
+            {business.fields
+              .filter((f) => f.type === 'timestamp')
+              .map((f) => (
+                <MenuItem key={f.name} value={f.name}>
+                  {f.name}
+                </MenuItem>
+              ))}
+          </TextField>
+          <Autocomplete multiple options={business.fields.filter((f) => ['string', 'integer', 'enum', 'boolean', 'number'].includes(f.type)).map((f) => f.name)} value={entityKeys} onChange={(_e, v) => setEntityKeys(v)} renderInput={(p) => <TextField {...p} label="Entity keys" error={!!err('/entityKeyFields')} helperText={err('/entityKeyFields')} />} />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button variant="contained" disabled={!name.trim() || save.isPending} onClick={() => save.mutate()}>
+          Save
+        </Button>
+      </DialogActions>
+    </Dialog>
   );
 }
