@@ -10,6 +10,8 @@ const proxy = { '/api': { target: apiUrl, changeOrigin: true, rewrite: (p: strin
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  // Only the pure vocabulary and answer types of @anom/contracts reach the browser bundle.
+  resolve: { alias: { '@anom/contracts': `${import.meta.dirname}/../../libs/contracts/src/index.ts` } },
   server: { port: 5173, proxy },
   preview: { port: 5173, proxy },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },

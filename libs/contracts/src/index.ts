@@ -3,3 +3,4 @@ export * from './jobs/evaluate.job';
 export * from './jobs/maintenance.job';
 export * from './jobs/notify.job';
 export * from './jobs/profile.job';
+export * from './api/responses';

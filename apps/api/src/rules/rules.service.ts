@@ -9,7 +9,7 @@ import { BusinessesService } from '../business-def/businesses.service';
 import type { BacktestDto, RuleBodyDto } from './dto/rule.dto';
 
 /** A rule as the api answers it: head fields and the current version's definition, flat. */
-export type RuleView = RuleDefinition & { id: string; businessId: string; version: number; origin: string; createdAt: Date; updatedAt: Date };
+export type RuleView = RuleDefinition & { id: string; businessId: string; version: number; origin: RuleOrigin; createdAt: Date; updatedAt: Date };
 
 /** Most alerts listed in a backtest answer (all are counted). */
 const BACKTEST_MAX_ALERTS = 200;

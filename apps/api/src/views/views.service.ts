@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, checkSeriesSpec, chooseBucketMs, parseDuration, parseViewPanels, type FieldDefinition, type SeriesAggregation } from '@anom/domain';
 import { AlertRepository, AuditRepository, BusinessRepository, RuleRepository, ViewRepository, type BusinessActivity, type SeriesGroup, type ViewRecord } from '@anom/db';
+import type { AlertStatus, Severity } from '@anom/contracts';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { CreateViewDto, SeriesQuery, UpdateViewDto } from './dto/view.dto';
 
@@ -19,7 +20,7 @@ export interface SeriesView {
   groupBy: string | null;
   series: SeriesGroup[];
   /** Alerts of the business that started in the range, for markers on the time axis. */
-  alerts: { id: string; ruleId: string; ruleName: string; severity: string; status: string; startTime: Date; summary: string }[];
+  alerts: { id: string; ruleId: string; ruleName: string; severity: Severity; status: AlertStatus; startTime: Date; summary: string }[];
 }
 
 export type OverviewItem = BusinessActivity & { name: string; description: string; ratePerMinute: number };

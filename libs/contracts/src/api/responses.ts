@@ -1,0 +1,195 @@
+import type { AlertStatus, FieldType, RuleKind, RuleOrigin, Severity } from '../vocabulary';
+
+// The api's answers as they travel (JSON: times are ISO strings), shared by the
+// web app. The OpenAPI document types the requests; these the answers, and
+// apps/api/src/common/response-contracts.ts fails the type check when what a
+// service returns no longer fits them, so api and web cannot drift.
+
+/**
+ * `T` as JSON carries it: Dates become ISO strings, recursively. The web sees
+ * `Jsonify<X>` of every X the api returns.
+ */
+export type Jsonify<T> = T extends Date ? string : T extends (infer U)[] ? Jsonify<U>[] : T extends readonly (infer U)[] ? readonly Jsonify<U>[] : T extends object ? { [K in keyof T]: Jsonify<T[K]> } : T;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Field {
+  name: string;
+  type: FieldType;
+  required?: boolean;
+  unit?: string | null;
+  enum?: string[];
+  min?: number | null;
+  max?: number | null;
+  description?: string | null;
+}
+
+export interface Business {
+  id: string;
+  name: string;
+  description: string;
+  timezone: string;
+  timestampField: string | null;
+  entityKeyFields: string[];
+  retentionDays: number;
+  schemaVersion: number;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  fields: Field[];
+}
+
+export interface Rule {
+  id: string;
+  businessId: string;
+  version: number;
+  origin: RuleOrigin;
+  name: string;
+  description?: string;
+  kind: RuleKind;
+  condition: string | null;
+  groupBy: string[];
+  severity: Severity;
+  escalations: { when: string; severity: Severity }[];
+  cooldown: string | null;
+  resolveAfter: string | null;
+  enabled: boolean;
+  allowedLateness: string;
+  minCount?: number;
+  within?: string | null;
+  window?: string | null;
+  period?: 'day' | 'week' | 'month' | null;
+  aggregate?: { fn: string; field?: string };
+  op?: string;
+  threshold?: number;
+  expectedGroups?: string[];
+  field?: string;
+  sensitivity?: number;
+  direction?: string;
+  seasonality?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Alert {
+  id: string;
+  businessId: string;
+  ruleId: string;
+  ruleVersion: number;
+  fingerprint: string;
+  groupKey: Record<string, unknown>;
+  status: AlertStatus;
+  severity: Severity;
+  count: number;
+  startTime: string;
+  endTime: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  summary: string;
+  evidence: { samples: { eventId: string; eventTime: string; values: Record<string, unknown> }[] };
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  note: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolveNote: string | null;
+}
+
+export interface AlertDetail extends Alert {
+  history: { at: string; fromStatus: AlertStatus | null; toStatus: AlertStatus; severity: Severity | null; actor: string; note: string | null }[];
+  eventIds: string[];
+  notifications: {
+    id: string;
+    event: string;
+    status: string;
+    channel: { id: string; name: string; kind: string };
+    attempts: { at: string; ok: boolean; statusCode: number | null; error: string | null; durationMs: number }[];
+    deliveredAt: string | null;
+    lastError: string | null;
+  }[];
+}
+
+export interface StoredEvent {
+  id: string;
+  eventTime: string;
+  receivedAt: string;
+  entityKey: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface Source {
+  id: string;
+  name: string;
+  tokenPrefix: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+  token?: string;
+}
+
+export interface ViewPanel {
+  title: string;
+  field: string | null;
+  agg: string;
+  groupBy: string | null;
+  bucket: string | null;
+  chart: 'line' | 'bar';
+  filter: { field: string; values: string[] } | null;
+}
+
+export interface View {
+  id: string;
+  businessId: string;
+  name: string;
+  description: string;
+  panels: ViewPanel[];
+  position: number;
+}
+
+export interface Series {
+  from: string;
+  to: string;
+  bucketMs: number;
+  series: { group: string | null; points: { t: string; v: number | null }[] }[];
+  alerts: { id: string; ruleName: string; severity: Severity; status: AlertStatus; startTime: string; summary: string }[];
+}
+
+export interface OverviewItem {
+  businessId: string;
+  name: string;
+  description: string;
+  eventsLastHour: number;
+  ratePerMinute: number;
+  lastEventAt: string | null;
+  openAlerts: Partial<Record<Severity, number>>;
+  spark: { t: string; n: number }[];
+}
+
+export interface Suggestion {
+  id: string;
+  businessId: string;
+  kind: string;
+  rule: Record<string, unknown>;
+  rationale: string;
+  evidence: Record<string, unknown>;
+  backtest: { from: string | null; to: string | null; events: number; alerts: number; alertsPerDay: number; perDay: { day: string; alerts: number }[]; resolved: number };
+  status: 'pending' | 'accepted' | 'rejected';
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  reason: string | null;
+  ruleId: string | null;
+}
+
+export interface BacktestSummary {
+  events: number;
+  matches: number;
+  alertsTotal: number;
+  perDay: { day: string; alerts: number }[];
+  resolved: number;
+  open: number;
+  ms: number;
+}
