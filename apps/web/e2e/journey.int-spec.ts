@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import { SuggestionRepository } from '@anom/db';
 import { ADMIN_TOKEN, TestStack, waitUntil } from '../../../test/harness';
 import { startWebServer } from '../../../test/web-server';
 
@@ -56,7 +58,8 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByRole('link', { name: 'Businesses' }).click();
     await page.getByRole('link', { name: 'New business' }).click();
     await page.getByRole('textbox', { name: /^Name/ }).fill('E2E Clinic');
-    await page.getByRole('button', { name: 'Next' }).click();
+    // Keyboard: Enter moves to the next step.
+    await page.getByRole('textbox', { name: /^Name/ }).press('Enter');
     // The wizard starts with the timestamp field; add patient (string) and temperature (number).
     await page.getByRole('button', { name: 'Add field' }).click();
     await page.getByLabel('field 2 name').fill('patient');
@@ -179,7 +182,36 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
 
     await page.getByRole('link', { name: 'Suggestions' }).click();
     await page.getByText(/No pending suggestions/).waitFor();
+  });
+
+  it('accepts a suggestion after editing it, and rejects another with a reason', async () => {
+    // Two suggestions as a profiling run leaves them (written through the real repository).
+    const backtest = { from: null, to: null, events: 3, alerts: 1, alertsPerDay: 1, perDay: [{ day: '2026-11-22', alerts: 1 }], resolved: 0 };
+    await new SuggestionRepository(stack.db).insertMany([
+      { id: randomUUID(), businessId: 'e2e-clinic', key: 'threshold:temperature:high', kind: 'threshold', rule: { name: 'temperature unusually high', kind: 'immediate', condition: 'temperature > 39', groupBy: ['patient'], severity: 'medium' }, rationale: 'temperature was above 39 in 0.1% of 3 values over 1 day (p99.9). Alert above 39.', evidence: { p999: 39, values: 3 }, backtest, runId: null },
+      { id: randomUUID(), businessId: 'e2e-clinic', key: 'absence:patient', kind: 'absence', rule: { name: 'No reading', kind: 'absence', window: '20m', groupBy: ['patient'], severity: 'high' }, rationale: 'Typical reading for p1 is every 10 min (p95 12 min over 1 day). Alert if nothing arrives for 20m.', evidence: { p95GapMs: 720000 }, backtest, runId: null },
+    ]);
+    await page.reload();
+    const threshold = page.getByTestId('suggestion').filter({ hasText: 'temperature unusually high' });
+    await threshold.getByText(/above 39 in 0.1%/).waitFor();
     await shot('suggestions');
+    await threshold.getByRole('button', { name: 'Edit first' }).click();
+    const editor = threshold.getByLabel(/Rule \(edit before accepting\)/);
+    await editor.fill((await editor.inputValue()).replace('"medium"', '"high"'));
+    await threshold.getByRole('button', { name: 'Accept edited rule' }).click();
+    await page.getByText('Created rule temperature unusually high').waitFor();
+    await threshold.waitFor({ state: 'detached' });
+
+    const absence = page.getByTestId('suggestion').filter({ hasText: 'No reading' });
+    await absence.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('dialog').getByLabel(/Reason/).fill('Patients take the sensor off at night');
+    await page.getByRole('dialog').getByRole('button', { name: 'Reject' }).click();
+    await page.getByText(/No pending suggestions/).waitFor();
+
+    const rules = await stack.request('GET', '/businesses/e2e-clinic/rules');
+    expect(rules.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'temperature unusually high', origin: 'suggestion', severity: 'high', condition: 'temperature > 39' })]));
+    const rejected = await stack.request('GET', '/businesses/e2e-clinic/suggestions?status=rejected');
+    expect(rejected.body.items).toEqual([expect.objectContaining({ key: 'absence:patient', reason: 'Patients take the sensor off at night', decidedBy: 'admin' })]);
   });
 
   it('sends a person back to sign-in when the api answers 401', async () => {

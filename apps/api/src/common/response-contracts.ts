@@ -31,4 +31,6 @@ export type ResponseContracts = [
   Check<Fits<Returned<ViewsService['series']>, wire.Series>>,
   Check<Fits<Returned<ViewsService['overview']>, wire.Page<wire.OverviewItem>>>,
   Check<Fits<Returned<SuggestionsService['list']>, wire.Page<wire.Suggestion>>>,
+  Check<Fits<Returned<SuggestionsService['accept']>, wire.AcceptedSuggestion>>,
+  Check<Fits<Returned<SuggestionsService['reject']>, wire.Suggestion>>,
 ];

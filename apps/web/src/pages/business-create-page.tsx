@@ -75,7 +75,18 @@ export function BusinessCreatePage() {
   const canNext = [name.trim() !== '' && slug !== '', named.length > 0 && named.length === fields.length, true, true][step];
 
   return (
-    <Stack spacing={3} component="form" onSubmit={(e) => e.preventDefault()}>
+    <Stack
+      spacing={3}
+      component="form"
+      noValidate
+      onSubmit={(e) => {
+        // Enter moves on a step (keyboard use); on the last step it creates.
+        e.preventDefault();
+        if (step < STEPS.length - 1) {
+          if (canNext) setStep(step + 1);
+        } else if (!create.isPending) create.mutate();
+      }}
+    >
       <Typography variant="h4" component="h1">
         New business
       </Typography>
@@ -141,11 +152,11 @@ export function BusinessCreatePage() {
           Back
         </Button>
         {step < STEPS.length - 1 ? (
-          <Button variant="contained" disabled={!canNext} onClick={() => setStep(step + 1)}>
+          <Button type="submit" variant="contained" disabled={!canNext}>
             Next
           </Button>
         ) : (
-          <Button variant="contained" disabled={create.isPending} onClick={() => create.mutate()}>
+          <Button type="submit" variant="contained" disabled={create.isPending}>
             Create business
           </Button>
         )}

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
-import type { Business, Page, Rule, Suggestion } from '../api/models';
+import type { AcceptedSuggestion, Business, Page, Rule, Suggestion } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { Empty, QueryState } from '../components/states';
 import { formatTime } from '../format';
@@ -112,9 +112,9 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   const [reason, setReason] = useState('');
   const done = () => void qc.invalidateQueries({ queryKey: ['suggestions', s.businessId] });
   const accept = useMutation({
-    mutationFn: (rule?: Record<string, unknown>) => call<Rule>(api.POST('/suggestions/{suggestionId}/accept', { params: { path: { suggestionId: s.id } }, body: { rule: rule as never } })),
-    onSuccess: (r) => {
-      notify.success(`Created rule ${r.name}`);
+    mutationFn: (rule?: Record<string, unknown>) => call<AcceptedSuggestion>(api.POST('/suggestions/{suggestionId}/accept', { params: { path: { suggestionId: s.id } }, body: { rule: rule as never } })),
+    onSuccess: ({ rule }) => {
+      notify.success(`Created rule ${rule.name}`);
       setEditing(false);
       done();
     },

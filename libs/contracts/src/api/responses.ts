@@ -193,3 +193,9 @@ export interface BacktestSummary {
   open: number;
   ms: number;
 }
+
+/** `POST /suggestions/:id/accept`: the decided suggestion and the rule it created. */
+export interface AcceptedSuggestion {
+  suggestion: Suggestion;
+  rule: Rule;
+}
