@@ -122,7 +122,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
 
       if (sequenceConfig) {
         const severity = holds ? severityOf(rule, e.payload) : undefined;
-        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, { id: e.id, t, values: valuesOf(rule, e.payload), matches: holds, severity });
+        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, { id: e.id, t, values: rule.values(e.payload), matches: holds, severity });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
@@ -229,12 +229,6 @@ function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Sever
     if (r.ok && r.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
   }
   return severity;
-}
-
-function valuesOf(rule: CompiledRule, payload: Record<string, unknown>): Record<string, unknown> {
-  const v: Record<string, unknown> = {};
-  for (const f of rule.evidenceFields) v[f] = payload[f];
-  return v;
 }
 
 /** `count`, `avg(cpu_percent)`: how an aggregate value is labelled in evidence. */

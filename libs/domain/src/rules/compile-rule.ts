@@ -35,6 +35,8 @@ export interface CompiledRule {
    * remembered across batches (up to GROUP_CACHE_MAX groups).
    */
   group(payload: Record<string, unknown>): RuleGroup;
+  /** The evidence fields' values of `payload` (a fresh object; absent fields are undefined). */
+  values(payload: Record<string, unknown>): Record<string, unknown>;
 }
 
 /**
@@ -55,19 +57,36 @@ export function compileRule(rule: { id: string; version: number; definition: Rul
   const evidenceFields = [...new Set([...(condition ? condition.condition.fields : []), ...escalations.flatMap((e) => e.condition.fields), ...(aggregateField ? [aggregateField] : []), ...(rule.definition.field ? [rule.definition.field] : [])])];
   const by = rule.definition.groupBy;
   const cache = new Map<string, RuleGroup>();
-  const group = (payload: Record<string, unknown>): RuleGroup => {
-    const memo = groupMemo(by, payload);
-    let g = cache.get(memo);
-    if (g === undefined) {
-      const groupKey: Record<string, unknown> = {};
-      for (const f of by) groupKey[f] = payload[f] ?? null;
-      g = { groupKey, fingerprint: alertFingerprint(rule.id, groupKey), stateKey: stateKey(rule.id, rule.version, groupKey) };
-      if (cache.size >= GROUP_CACHE_MAX) cache.clear();
-      cache.set(memo, g);
-    }
+  const make = (memo: string, payload: Record<string, unknown>): RuleGroup => {
+    const groupKey: Record<string, unknown> = {};
+    for (const f of by) groupKey[f] = payload[f] ?? null;
+    const g = { groupKey, fingerprint: alertFingerprint(rule.id, groupKey), stateKey: stateKey(rule.id, rule.version, groupKey) };
+    if (cache.size >= GROUP_CACHE_MAX) cache.clear();
+    cache.set(memo, g);
     return g;
   };
-  return { ruleId: rule.id, version: rule.version, definition: rule.definition, condition: condition ? condition.condition : null, escalations, evidenceFields, timezone, group };
+  // One group-by field holding a string (the usual case): its values key a cache of their own,
+  // so the lookup builds no string. Anything else goes through a memo of type and value.
+  const byString = new Map<string, RuleGroup>();
+  const only = by.length === 1 ? by[0] : null;
+  const group = (payload: Record<string, unknown>): RuleGroup => {
+    if (only !== null) {
+      const v = payload[only];
+      if (typeof v === 'string') {
+        let g = byString.get(v);
+        if (g === undefined) {
+          g = make(`s${v}`, payload);
+          if (byString.size >= GROUP_CACHE_MAX) byString.clear();
+          byString.set(v, g);
+        }
+        return g;
+      }
+    }
+    const memo = groupMemo(by, payload);
+    return cache.get(memo) ?? make(memo, payload);
+  };
+  const values = compileValues(evidenceFields);
+  return { ruleId: rule.id, version: rule.version, definition: rule.definition, condition: condition ? condition.condition : null, escalations, evidenceFields, timezone, group, values };
 }
 
 /**
@@ -87,4 +106,15 @@ function groupMemo(by: readonly string[], payload: Record<string, unknown>): str
     memo += `${typeof v}:${String(v)}\u0000`;
   }
   return memo;
+}
+
+/**
+ * A function building `{ [field]: payload[field] }` for the evidence fields as
+ * one object literal (generated source, as the fast path is): one allocation
+ * of a fixed shape per match instead of a property added at a time. Field
+ * names enter the source only as JSON string literals.
+ */
+function compileValues(fields: readonly string[]): (payload: Record<string, unknown>) => Record<string, unknown> {
+  const props = fields.map((f) => `${JSON.stringify(f)}: p[${JSON.stringify(f)}]`).join(', ');
+  return new Function(`"use strict"; return function values(p) { return { ${props} }; };`)() as (payload: Record<string, unknown>) => Record<string, unknown>;
 }

@@ -44,37 +44,34 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
   const failures: EvaluationFailure[] = [];
   for (const rule of rules) {
     if (!rule.definition.enabled || rule.definition.kind !== 'immediate' || !rule.condition) continue;
+    // Per rule, the loop below reads only locals: it runs once per event and rule.
     const { run, fast } = rule.condition;
-    for (const event of events) {
+    const { ruleId, version, escalations, group, values } = rule;
+    const baseSeverity = rule.definition.severity;
+    const escalate = escalations.length > 0;
+    for (let i = 0, n = events.length; i < n; i++) {
+      const event = events[i];
+      const payload = event.payload;
       // The generated fast path decides most events without a result object.
-      const quick = fast === null ? FAST_MISSING : fast(event.payload);
+      const quick = fast === null ? FAST_MISSING : fast(payload);
       if (quick === FAST_FALSE) continue;
       if (quick === FAST_MISSING) {
-        const r = run(event.payload);
+        const r = run(payload);
         if (!r.ok) {
-          failures.push({ ruleId: rule.ruleId, eventId: event.id, error: r.error });
+          failures.push({ ruleId, eventId: event.id, error: r.error });
           continue;
         }
         if (!r.value) continue;
       }
-      let severity = rule.definition.severity;
-      for (const esc of rule.escalations) {
-        const e = esc.condition.run(event.payload);
-        if (e.ok && e.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
+      let severity = baseSeverity;
+      if (escalate) {
+        for (const esc of escalations) {
+          const e = esc.condition.run(payload);
+          if (e.ok && e.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
+        }
       }
-      const { groupKey, fingerprint } = rule.group(event.payload);
-      const values: Record<string, unknown> = {};
-      for (const f of rule.evidenceFields) values[f] = event.payload[f];
-      matches.push({
-        ruleId: rule.ruleId,
-        ruleVersion: rule.version,
-        fingerprint,
-        groupKey,
-        eventId: event.id,
-        eventTime: event.eventTime,
-        severity,
-        values,
-      });
+      const g = group(payload);
+      matches.push({ ruleId, ruleVersion: version, fingerprint: g.fingerprint, groupKey: g.groupKey, eventId: event.id, eventTime: event.eventTime, severity, values: values(payload) });
     }
   }
   return { matches, failures };
