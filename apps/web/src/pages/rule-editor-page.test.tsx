@@ -43,4 +43,20 @@ describe('RuleEditorPage', () => {
     expect(result).toHaveTextContent('3 alerts over 1200 events (9 matches); 2 would have resolved, 1 still open.');
     expect(screen.getByRole('table', { name: 'alerts per day' })).toHaveTextContent('2026-11-21');
   });
+
+  it.each([
+    ['sequence', ['Consecutive events (N)', 'Within'], { kind: 'sequence', minCount: 3 }],
+    ['absence', ['Window', 'Expected groups'], { kind: 'absence', window: '5m', condition: null }],
+    ['aggregate', ['Threshold', 'Window'], { kind: 'aggregate', aggregate: { fn: 'count' }, op: '>=', threshold: 10, window: '5m' }],
+    ['baseline', ['Sensitivity'], { kind: 'baseline', sensitivity: 4, direction: 'both', seasonality: 'none', condition: null }],
+  ])('shows the %s form and checks its body with the api', async (kind, labels, body) => {
+    const calls = fakeApi({ 'GET /businesses/vitals': { body: business }, 'POST /businesses/vitals/rules/validate': { body: { valid: true } } });
+    renderAt(<RuleEditorPage />, { path: '/businesses/vitals/rules/new', pattern: '/businesses/:businessId/rules/new' });
+    await userEvent.type(await screen.findByRole('textbox', { name: /^Name/ }), 'r');
+    await userEvent.click(screen.getByRole('combobox', { name: 'Kind' }));
+    await userEvent.click(screen.getByRole('option', { name: kind }));
+    for (const label of labels) expect(screen.getAllByLabelText(label).length).toBeGreaterThan(0);
+    await waitFor(() => expect(calls.filter((c) => c.url.endsWith('/validate')).at(-1)?.body).toMatchObject(body));
+  });
 });
+

@@ -40,7 +40,8 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
   const navigate = useNavigate();
   const notify = useNotifier();
   const qc = useQueryClient();
-  const body = toRuleBody(d, rule !== null && rule.kind !== d.kind);
+  // An edit sends null for every kind option left empty, so emptying one clears it (PATCH keeps absent keys).
+  const body = toRuleBody(d, rule !== null);
   const debounced = useDebounced(JSON.stringify(toRuleBody(d)), 400);
 
   // Inline validation: the api checks the whole body against the schema as the person types.

@@ -106,8 +106,9 @@ const num = (s: string): number | string => (s.trim() !== '' && !Number.isNaN(Nu
 
 /**
  * The rule body the api takes (POST /rules, /rules/validate, /rules/backtest).
- * Keys of other kinds are left out, or sent as null when `clearOthers` (a PATCH
- * that changes the kind must clear what the old kind had).
+ * Kind options not given are left out, or sent as null when `clearOthers`: a
+ * PATCH keeps the keys it is not sent, so an edit must clear what was emptied
+ * and what an old kind had.
  */
 export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -120,7 +121,7 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
     cooldown: d.cooldown.trim() || null,
     resolveAfter: d.resolveAfter.trim() || null,
   };
-  if (d.description.trim()) body.description = d.description.trim();
+  body.description = d.description.trim();
   if (d.kind !== 'baseline') body.condition = d.condition.trim() || (d.kind === 'absence' || d.kind === 'aggregate' ? null : '');
   else body.condition = null;
   if (clearOthers) for (const k of ALL_KIND_KEYS) body[k] = null;

@@ -24,6 +24,7 @@ describe('parseRuleDefinition', () => {
     ['baseline with defaults', { kind: 'baseline', condition: undefined, field: 'heart_rate' }, { condition: null, field: 'heart_rate', sensitivity: 3.5, direction: 'both', seasonality: 'none', historySize: 500, minHistory: 30 }],
     ['seasonal baseline', { kind: 'baseline', field: 'heart_rate', sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }, { sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }],
     ['aggregate over a calendar day', { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 }, { aggregate: { fn: 'count' }, window: null, period: 'day' }],
+    ['absence with no expected groups (null, as an edit sends it)', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: null, minCount: null }, { window: '20m' }],
   ])('accepts a %s rule', (_what, patch, expected) => {
     const r = parseRuleDefinition({ ...valid, ...patch }, fields);
     expect(r.ok && r.definition).toMatchObject(expected);
@@ -67,6 +68,8 @@ describe('parseRuleDefinition', () => {
     [{ kind: 'sequence', minCount: 1 }, '/minCount'],
     [{ kind: 'sequence', minCount: 5, within: 'soon' }, '/within'],
     [{ kind: 'absence', condition: undefined }, '/window'],
+    [{ kind: 'absence', condition: undefined, window: null }, '/window'],
+    [{ kind: 'aggregate', aggregate: { fn: 'count' }, window: null, period: null, op: '>', threshold: 1 }, '/window'],
     [{ kind: 'absence', window: '20m', expectedGroups: ['a'], groupBy: [] }, '/expectedGroups'],
     [{ kind: 'aggregate', aggregate: { fn: 'median' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/fn'],
     [{ kind: 'aggregate', aggregate: { fn: 'avg' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/field'],

@@ -186,9 +186,10 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
     }
     case 'absence': {
       const window = optionalDuration(body.window, '/window', errors);
-      if (window === null && body.window === undefined) errors.push({ pointer: '/window', detail: 'an absence rule needs a window such as 20m' });
+      if (window === null && (body.window === undefined || body.window === null)) errors.push({ pointer: '/window', detail: 'an absence rule needs a window such as 20m' });
       let expectedGroups: string[] | undefined;
-      if (body.expectedGroups !== undefined) {
+      // null, like absent, means none (an edit that empties the list sends null).
+      if (body.expectedGroups !== undefined && body.expectedGroups !== null) {
         if (!Array.isArray(body.expectedGroups) || body.expectedGroups.some((g) => typeof g !== 'string' || g === '')) errors.push({ pointer: '/expectedGroups', detail: 'must be an array of non-empty strings' });
         else if (groupBy.length !== 1) errors.push({ pointer: '/expectedGroups', detail: 'needs exactly one groupBy field, whose values these are' });
         else expectedGroups = [...new Set(body.expectedGroups as string[])];
@@ -211,7 +212,7 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
       const window = optionalDuration(body.window, '/window', errors);
       const period = (body.period ?? null) as CalendarPeriod | null;
       if (period !== null && !CALENDAR_PERIODS.includes(period)) errors.push({ pointer: '/period', detail: `must be one of ${CALENDAR_PERIODS.join(', ')}` });
-      if (window === null && period === null && body.window === undefined) errors.push({ pointer: '/window', detail: 'give either a sliding window (3m) or a calendar period (day, week, month)' });
+      if (window === null && period === null && (body.window === undefined || body.window === null)) errors.push({ pointer: '/window', detail: 'give either a sliding window (3m) or a calendar period (day, week, month)' });
       if (window !== null && period !== null) errors.push({ pointer: '/period', detail: 'give a window or a period, not both' });
       const op = body.op as ComparisonOp;
       if (!COMPARISON_OPS.includes(op)) errors.push({ pointer: '/op', detail: `must be one of ${COMPARISON_OPS.join(' ')}` });
