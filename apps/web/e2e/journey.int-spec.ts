@@ -179,6 +179,13 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     // The token works once shown.
     const ingest = await fetch(`${apiUrl}/ingest/e2e-clinic`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }) });
     expect(ingest.status).toBe(202);
+    // Revoking asks first; then the token stops working.
+    await page.getByRole('table', { name: 'sources' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByText(/Its token stops working/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('table', { name: 'sources' }).getByText(/^revoked/).waitFor();
+    const refused = await fetch(`${apiUrl}/ingest/e2e-clinic`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }) });
+    expect(refused.status).toBe(401);
 
     await page.getByRole('link', { name: 'Suggestions' }).click();
     await page.getByText(/No pending suggestions/).waitFor();

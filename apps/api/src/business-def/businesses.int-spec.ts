@@ -77,6 +77,16 @@ describe('businesses, fields and sources (api + Postgres)', () => {
     expect((await stack.request('GET', `/businesses/${body.id}/sources`)).body.items[0].lastSeenAt).not.toBeNull();
   });
 
+  it('refuses a revoked source token at once, although its lookup was cached', async () => {
+    const body = businessBody();
+    await stack.request('POST', '/businesses', { body });
+    const src = await stack.request('POST', `/businesses/${body.id}/sources`, { body: { name: 'gateway' } });
+    const event = { timestamp: new Date().toISOString(), user_id: 'u' };
+    expect((await stack.request('POST', `/ingest/${body.id}`, { body: event, token: src.body.token })).status).toBe(202);
+    expect((await stack.request('DELETE', `/businesses/${body.id}/sources/${src.body.id}`)).status).toBe(200);
+    expectProblem(await stack.request('POST', `/ingest/${body.id}`, { body: event, token: src.body.token }), 401);
+  });
+
   describe('bad input answers problem+json and stores nothing', () => {
     const existing = businessBody();
     beforeAll(async () => {

@@ -4,6 +4,7 @@ import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRe
 import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
+import { SourceTokenCache } from '../common/guards/source-token.cache';
 
 export const REDIS = Symbol('REDIS');
 
@@ -27,9 +28,10 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
         { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [REDIS] },
         { provide: ProfileQueue, useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix), inject: [REDIS] },
+        SourceTokenCache,
         ...repositories,
       ],
-      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ProfileQueue, ...repositories],
+      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ProfileQueue, SourceTokenCache, ...repositories],
     };
   }
 

@@ -4,14 +4,20 @@ import { DomainError } from '@anom/domain';
 import { AuditRepository, SourceRepository, type SourceRecord } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
 import { hashToken } from '../common/guards/auth.guard';
+import { SourceTokenCache } from '../common/guards/source-token.cache';
 
-/** Ingest credentials: the token is returned once, at creation, and stored only as a hash. */
+/**
+ * Ingest credentials: the token is returned once, at creation, and stored only
+ * as a hash. A revoked token is refused at once by this api process and within
+ * 10 s by other replicas (SourceTokenCache).
+ */
 @Injectable()
 export class SourcesService {
   constructor(
     private readonly sources: SourceRepository,
     private readonly businesses: BusinessesService,
     private readonly audit: AuditRepository,
+    private readonly tokenCache: SourceTokenCache,
   ) {}
 
   async create(businessId: string, name: string, actor: string): Promise<SourceRecord & { token: string }> {
@@ -31,6 +37,7 @@ export class SourcesService {
   async revoke(businessId: string, sourceId: string, actor: string): Promise<SourceRecord> {
     const revoked = await this.sources.revoke(businessId, sourceId, new Date());
     if (!revoked) throw new DomainError('SOURCE_NOT_FOUND', `business '${businessId}' has no live source '${sourceId}'`);
+    this.tokenCache.evictSource(sourceId);
     await this.audit.record({ actor, action: 'revoke', entityType: 'source', entityId: sourceId, after: revoked });
     return revoked;
   }

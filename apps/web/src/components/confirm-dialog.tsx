@@ -1,4 +1,5 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
+import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, IconButton, Tooltip } from '@mui/material';
+import DeleteIcon from '@mui/icons-material/Delete';
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 
 interface ConfirmOptions {
@@ -38,4 +39,29 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
 
 export function useConfirm() {
   return useContext(ConfirmContext);
+}
+
+/**
+ * A destructive action behind a confirmation: a red text button, or a
+ * delete icon with a tooltip when `icon` (then `label` is its accessible name).
+ */
+export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, icon = false, size = 'small' }: ConfirmOptions & { label: string; onConfirm: () => void; icon?: boolean; size?: 'small' | 'medium' }) {
+  const confirm = useConfirm();
+  const onClick = async () => {
+    if (await confirm({ title, body, confirmLabel })) onConfirm();
+  };
+  if (icon) {
+    return (
+      <Tooltip title={label}>
+        <IconButton size={size} aria-label={label} onClick={onClick}>
+          <DeleteIcon fontSize="small" />
+        </IconButton>
+      </Tooltip>
+    );
+  }
+  return (
+    <Button color="error" size={size} onClick={onClick}>
+      {label}
+    </Button>
+  );
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { Business, Page } from '../api/models';
-import { useConfirm } from '../components/confirm-dialog';
+import { ConfirmButton } from '../components/confirm-dialog';
 import { useNotifier } from '../components/notifier';
 import { Empty, QueryState } from '../components/states';
 import { formatTime } from '../format';
@@ -14,7 +14,6 @@ export function BusinessesPage() {
   const includeArchived = params.get('archived') === '1';
   const qc = useQueryClient();
   const notify = useNotifier();
-  const confirm = useConfirm();
   const list = useQuery({
     queryKey: ['businesses', includeArchived],
     queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: includeArchived ? 'true' : 'false', limit: 200 } } })),
@@ -74,15 +73,7 @@ export function BusinessesPage() {
                       <TableCell>{formatTime(b.createdAt)}</TableCell>
                       <TableCell align="right">
                         {!b.archivedAt && (
-                          <Button
-                            color="error"
-                            size="small"
-                            onClick={async () => {
-                              if (await confirm({ title: `Archive ${b.name}?`, body: 'Its rules stop evaluating and its sources stop ingesting. Events and alerts stay readable; the id is never reused.', confirmLabel: 'Archive' })) archive.mutate(b.id);
-                            }}
-                          >
-                            Archive
-                          </Button>
+                          <ConfirmButton label="Archive" title={`Archive ${b.name}?`} body="Its rules stop evaluating and its sources stop ingesting. Events and alerts stay readable; the id is never reused." confirmLabel="Archive" onConfirm={() => archive.mutate(b.id)} />
                         )}
                       </TableCell>
                     </TableRow>

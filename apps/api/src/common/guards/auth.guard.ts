@@ -7,6 +7,7 @@ import { SourceRepository, type SourceRecord } from '@anom/db';
 import { API_CONFIG } from '../../infra/tokens';
 import { Inject } from '@nestjs/common';
 import type { ApiConfig } from '../../config/api.config';
+import { SourceTokenCache } from './source-token.cache';
 
 /** Who is calling: the admin, or a source (ingest credential) of one business. */
 export type Principal = { kind: 'admin'; actor: string } | { kind: 'source'; actor: string; source: SourceRecord };
@@ -29,25 +30,25 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const CACHE_MS = 10_000;
 const TOUCH_EVERY_MS = 10_000;
 
 /**
  * Bearer-token authentication for every route. Admin routes need
  * ANOM_ADMIN_TOKEN; ingest routes also take a source token of their own
  * business. Missing or unknown token -> 401; a valid token used outside its
- * reach -> 403. Source lookups are cached for 10 s, and last-seen is written
- * at most every 10 s per source, to keep the ingest path to one query.
+ * reach -> 403. Source lookups are cached (SourceTokenCache, 10 s), and
+ * last-seen is written at most every 10 s per source, to keep the ingest path
+ * to one query.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly adminDigest: Buffer;
-  private readonly cache = new Map<string, { source: SourceRecord | null; until: number }>();
   private readonly touched = new Map<string, number>();
 
   constructor(
     private readonly reflector: Reflector,
     private readonly sources: SourceRepository,
+    private readonly cache: SourceTokenCache,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
     this.adminDigest = createHash('sha256').update(config.adminToken).digest();
@@ -78,11 +79,10 @@ export class AuthGuard implements CanActivate {
   private async lookup(token: string): Promise<SourceRecord | null> {
     const hash = hashToken(token);
     const now = Date.now();
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > now) return hit.source;
+    const hit = this.cache.get(hash, now);
+    if (hit !== undefined) return hit;
     const source = await this.sources.findByTokenHash(hash);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { source, until: now + CACHE_MS });
+    this.cache.set(hash, source, now);
     return source;
   }
 

@@ -1,11 +1,10 @@
 import { Button, Chip, IconButton, Link, Paper, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow, Tooltip } from '@mui/material';
-import DeleteIcon from '@mui/icons-material/Delete';
 import EditIcon from '@mui/icons-material/Edit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
 import { api, call } from '../../api/client';
 import type { Business, Page, Rule } from '../../api/models';
-import { useConfirm } from '../../components/confirm-dialog';
+import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SeverityChip } from '../../components/severity-chip';
 import { Empty, QueryState } from '../../components/states';
@@ -31,7 +30,6 @@ export function describeRule(r: Pick<Rule, 'kind' | 'condition' | 'minCount' | '
 export function RulesTab({ business }: { business: Business }) {
   const qc = useQueryClient();
   const notify = useNotifier();
-  const confirm = useConfirm();
   const rules = useQuery({ queryKey: ['rules', business.id], queryFn: () => call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['rules', business.id] });
   const toggle = useMutation({
@@ -101,17 +99,7 @@ export function RulesTab({ business }: { business: Business }) {
                             <EditIcon fontSize="small" />
                           </IconButton>
                         </Tooltip>
-                        <Tooltip title="Delete">
-                          <IconButton
-                            size="small"
-                            aria-label={`delete ${r.name}`}
-                            onClick={async () => {
-                              if (await confirm({ title: `Delete rule ${r.name}?`, body: 'It stops evaluating. Its alerts and versions stay for the record.', confirmLabel: 'Delete' })) remove.mutate(r);
-                            }}
-                          >
-                            <DeleteIcon fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
+                        <ConfirmButton icon label={`delete ${r.name}`} title={`Delete rule ${r.name}?`} body="It stops evaluating. Its alerts and versions stay for the record." confirmLabel="Delete" onConfirm={() => remove.mutate(r)} />
                       </TableCell>
                     </TableRow>
                   ))}

@@ -1,12 +1,11 @@
 import { Autocomplete, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import EditIcon from '@mui/icons-material/Edit';
-import DeleteIcon from '@mui/icons-material/Delete';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { Business, Field } from '../../api/models';
 import { ProblemError } from '../../api/problem';
-import { useConfirm } from '../../components/confirm-dialog';
+import { ConfirmButton } from '../../components/confirm-dialog';
 import { FieldRow, emptyField, toFieldBody, type FieldDraft } from '../../components/field-editor';
 import { useNotifier } from '../../components/notifier';
 
@@ -14,7 +13,6 @@ import { useNotifier } from '../../components/notifier';
 export function SchemaTab({ business }: { business: Business }) {
   const qc = useQueryClient();
   const notify = useNotifier();
-  const confirm = useConfirm();
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState(emptyField());
   const [problem, setProblem] = useState<ProblemError | null>(null);
@@ -100,17 +98,7 @@ export function SchemaTab({ business }: { business: Business }) {
                     </Tooltip>
                   )}
                   {live && (
-                    <Tooltip title="Remove field">
-                      <IconButton
-                        size="small"
-                        aria-label={`remove field ${f.name}`}
-                        onClick={async () => {
-                          if (await confirm({ title: `Remove field ${f.name}?`, body: 'Stored events keep their values; new events may no longer carry it. Refused while a live rule uses it.', confirmLabel: 'Remove' })) remove.mutate(f.name);
-                        }}
-                      >
-                        <DeleteIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
+                    <ConfirmButton icon label={`remove field ${f.name}`} title={`Remove field ${f.name}?`} body="Stored events keep their values; new events may no longer carry it. Refused while a live rule uses it." confirmLabel="Remove" onConfirm={() => remove.mutate(f.name)} />
                   )}
                 </TableCell>
               </TableRow>

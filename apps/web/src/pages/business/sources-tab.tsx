@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { Business, Page, Source } from '../../api/models';
-import { useConfirm } from '../../components/confirm-dialog';
+import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { Empty, QueryState } from '../../components/states';
 import { ago, formatTime } from '../../format';
@@ -13,7 +13,6 @@ import { ago, formatTime } from '../../format';
 export function SourcesTab({ business }: { business: Business }) {
   const qc = useQueryClient();
   const notify = useNotifier();
-  const confirm = useConfirm();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<Source | null>(null);
   const sources = useQuery({ queryKey: ['sources', business.id], queryFn: () => call<Page<Source>>(api.GET('/businesses/{businessId}/sources', { params: { path: { businessId: business.id } } })) });
@@ -79,15 +78,7 @@ export function SourcesTab({ business }: { business: Business }) {
                       <TableCell title={formatTime(s.lastSeenAt)}>{s.revokedAt ? `revoked ${ago(s.revokedAt)}` : ago(s.lastSeenAt)}</TableCell>
                       <TableCell align="right">
                         {!s.revokedAt && (
-                          <Button
-                            size="small"
-                            color="error"
-                            onClick={async () => {
-                              if (await confirm({ title: `Revoke ${s.name}?`, body: 'Its token stops working at once; events it sent stay.', confirmLabel: 'Revoke' })) revoke.mutate(s.id);
-                            }}
-                          >
-                            Revoke
-                          </Button>
+                          <ConfirmButton label="Revoke" title={`Revoke ${s.name}?`} body="Its token stops working (within 10 s on every api replica); events it sent stay." confirmLabel="Revoke" onConfirm={() => revoke.mutate(s.id)} />
                         )}
                       </TableCell>
                     </TableRow>

@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router';
 import { api, call } from '../../api/client';
 import type { Business, Page, View, ViewPanel } from '../../api/models';
 import { ProblemError } from '../../api/problem';
-import { useConfirm } from '../../components/confirm-dialog';
+import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SeriesChart } from '../../components/series-chart';
 import { Empty, QueryState } from '../../components/states';
@@ -20,7 +20,6 @@ export function ViewsTab({ business }: { business: Business }) {
   const range = RANGES[params.get('range') ?? ''] ? (params.get('range') as string) : '6h';
   const views = useQuery({ queryKey: ['views', business.id], queryFn: () => call<Page<View>>(api.GET('/businesses/{businessId}/views', { params: { path: { businessId: business.id } } })) });
   const [editing, setEditing] = useState<View | 'new' | null>(null);
-  const confirm = useConfirm();
   const notify = useNotifier();
   const qc = useQueryClient();
   // The range ends now, rounded to the minute so the charts' queries stay cached for a minute.
@@ -64,14 +63,7 @@ export function ViewsTab({ business }: { business: Business }) {
               <span style={{ flexGrow: 1 }} />
               {current && <Button onClick={() => setEditing(current)}>Edit view</Button>}
               {current && (
-                <Button
-                  color="error"
-                  onClick={async () => {
-                    if (await confirm({ title: `Remove view ${current.name}?`, body: 'Only the charts go; no data is deleted.', confirmLabel: 'Remove' })) remove.mutate(current);
-                  }}
-                >
-                  Remove view
-                </Button>
+                <ConfirmButton label="Remove view" size="medium" title={`Remove view ${current.name}?`} body="Only the charts go; no data is deleted." confirmLabel="Remove" onConfirm={() => remove.mutate(current)} />
               )}
               <Button variant="outlined" onClick={() => setEditing('new')}>
                 Add view
