@@ -26,6 +26,7 @@ const RECONNECT_MS = 2_000;
 export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
   private readonly subject = new Subject<AlertStreamMessage>();
   private client: Client | null = null;
+  private current: Client | null = null;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
 
@@ -49,12 +50,14 @@ export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.subject.complete();
-    await this.client?.end().catch(() => undefined);
+    await this.current?.end().catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
     if (this.closed) return;
     const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'anom-alert-stream' });
+    // Only the newest connection may schedule a reconnect: a late 'end' of an old one must not open a second listener.
+    this.current = client;
     client.on('notification', (msg) => void this.onNotification(msg.payload));
     client.on('error', (err) => {
       this.logger.warn({ err }, 'alert stream connection lost');
@@ -72,9 +75,9 @@ export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private retry(client: Client): void {
-    if (this.closed || this.timer) return;
-    if (this.client === client) this.client = null;
     client.end().catch(() => undefined);
+    if (this.closed || this.timer || client !== this.current) return;
+    this.client = null;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.connect();

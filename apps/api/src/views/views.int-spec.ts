@@ -155,6 +155,32 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
     await pump;
   });
 
+  it('listens again after its Postgres connection is cut, and streams the next alert', async () => {
+    const listener = "SELECT pid FROM pg_stat_activity WHERE application_name = 'anom-alert-stream' AND datname = current_database()";
+    const before = (await stack.db.pool.query(listener)).rows.map((r) => r.pid);
+    expect(before).toHaveLength(1);
+    await stack.db.pool.query('SELECT pg_terminate_backend($1)', [before[0]]);
+    await waitUntil('a new listener', async () => {
+      const now = (await stack.db.pool.query(listener)).rows.map((r) => r.pid);
+      return now.length === 1 && now[0] !== before[0];
+    });
+    const ctrl = new AbortController();
+    const res = await fetch(`${base}/stream/alerts?businessId=${business.id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: ctrl.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const got = (async () => {
+      while (!text.includes('"user_id":"u2"')) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += value;
+      }
+    })();
+    await stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: new Date().toISOString(), user_id: 'u2', heart_rate: 171 } });
+    await Promise.race([got, new Promise((_r, reject) => setTimeout(() => reject(new Error(`no alert streamed; got ${text}`)), 15_000))]);
+    expect(text).toMatch(/event: alert/);
+    ctrl.abort();
+  });
+
   it('refuses the stream without a token', async () => {
     const res = await fetch(`${base}/stream/alerts`);
     expect(res.status).toBe(401);
