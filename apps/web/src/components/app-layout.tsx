@@ -5,7 +5,7 @@ import LogoutIcon from '@mui/icons-material/Logout';
 import { useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { clearToken } from '../api/session';
-import { useAlertStream } from '../hooks/use-alert-stream';
+import { AlertStreamProvider, useAlertStream } from '../hooks/use-alert-stream';
 import { useColorMode } from '../theme';
 
 const NAV = [
@@ -15,12 +15,21 @@ const NAV = [
   { to: '/suggestions', label: 'Suggestions' },
 ];
 
-/** The signed-in frame: navigation, live-alert counter, theme switch, sign-out. */
+/** The signed-in frame: navigation, live-alert counter, theme switch, sign-out; one live alert stream for every page. */
 export function AppLayout() {
+  return (
+    <AlertStreamProvider>
+      <Frame />
+    </AlertStreamProvider>
+  );
+}
+
+function Frame() {
   const { mode, toggle } = useColorMode();
   const navigate = useNavigate();
-  const [live, setLive] = useState(0);
-  useAlertStream((a) => a.status === 'open' && setLive((n) => n + 1));
+  // Alerts that opened (or grew) since the person last looked at the list, counted once each.
+  const [live, setLive] = useState<ReadonlySet<string>>(new Set());
+  useAlertStream((a) => a.status === 'open' && setLive((ids) => (ids.has(a.id) ? ids : new Set(ids).add(a.id))));
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
       <AppBar position="sticky" elevation={1}>
@@ -30,9 +39,9 @@ export function AppLayout() {
           </Typography>
           <Stack direction="row" spacing={1} sx={{ flexGrow: 1 }}>
             {NAV.map((n) => (
-              <Button key={n.to} component={NavLink} to={n.to} end={n.to === '/'} color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.16)' } }} onClick={() => n.to === '/alerts' && setLive(0)}>
+              <Button key={n.to} component={NavLink} to={n.to} end={n.to === '/'} color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.16)' } }} onClick={() => n.to === '/alerts' && setLive(new Set())}>
                 {n.to === '/alerts' ? (
-                  <Badge badgeContent={live} color="error" data-testid="live-alerts">
+                  <Badge badgeContent={live.size} color="error" data-testid="live-alerts">
                     {n.label}
                   </Badge>
                 ) : (
