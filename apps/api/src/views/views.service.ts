@@ -116,8 +116,8 @@ export class ViewsService {
   }
 
   /**
-   * Every live business with its dashboard figures: events in the last hour
-   * (event time) and per minute, last event time, unresolved alerts by
+   * Every live business with its dashboard figures: events received in the
+   * last hour and per minute, last event time, unresolved alerts by
    * severity, and a 6-hour sparkline of events per 10 minutes.
    */
   async overview(now = new Date()): Promise<{ items: OverviewItem[]; nextCursor: null }> {
