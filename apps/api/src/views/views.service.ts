@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, checkSeriesSpec, chooseBucketMs, parseDuration, parseViewPanels, type FieldDefinition, type SeriesAggregation } from '@anom/domain';
-import { AlertRepository, AuditRepository, BusinessRepository, RuleRepository, ViewRepository, type BusinessActivity, type SeriesGroup, type ViewRecord } from '@anom/db';
+import { AlertRepository, AuditRepository, BusinessRepository, ViewRepository, type BusinessActivity, type SeriesGroup, type ViewRecord } from '@anom/db';
 import type { AlertStatus, Severity } from '@anom/contracts';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { CreateViewDto, SeriesQuery, UpdateViewDto } from './dto/view.dto';
@@ -33,7 +33,6 @@ export class ViewsService {
     private readonly businesses: BusinessesService,
     private readonly businessRepo: BusinessRepository,
     private readonly alerts: AlertRepository,
-    private readonly rules: RuleRepository,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -82,7 +81,7 @@ export class ViewsService {
    */
   async series(businessId: string, q: SeriesQuery): Promise<SeriesView> {
     const b = await this.businesses.get(businessId);
-    const filter = q.filterField ? { field: q.filterField, values: (q.filterValues ?? '').split(',').map((v) => v.trim()).filter(Boolean) } : null;
+    const filter = q.filterField ? { field: q.filterField, values: q.filterValues ?? [] } : null;
     const problems = checkSeriesSpec({ agg: q.agg, field: q.field ?? null, groupBy: q.groupBy ?? null, bucket: q.bucket ?? null, filter }, b.fields);
     if (problems.length > 0) {
       // Pointers name the query parameters.
@@ -97,12 +96,10 @@ export class ViewsService {
       throw new DomainError('VALIDATION_FAILED', `the range holds more than ${MAX_SERIES_BUCKETS} buckets of ${q.bucket}; choose a wider bucket or a shorter range`, [{ pointer: '/bucket', detail: `at most ${MAX_SERIES_BUCKETS} buckets per series` }]);
     }
     const agg = q.agg as SeriesAggregation;
-    const [series, alerts, rules] = await Promise.all([
+    const [series, alerts] = await Promise.all([
       this.views.series({ businessId, field: q.field ?? null, agg, groupBy: q.groupBy ?? null, filter, bucketMs, from, to, maxGroups: q.maxGroups ?? 10 }),
       this.alerts.startedIn(businessId, from, to, MAX_MARKERS),
-      this.rules.listByBusiness(businessId),
     ]);
-    const ruleName = new Map(rules.map((r) => [r.id, r.name]));
     return {
       from,
       to,
@@ -111,7 +108,7 @@ export class ViewsService {
       field: q.field ?? null,
       groupBy: q.groupBy ?? null,
       series,
-      alerts: alerts.map((a) => ({ id: a.id, ruleId: a.ruleId, ruleName: ruleName.get(a.ruleId) ?? a.ruleId, severity: a.severity, status: a.status, startTime: a.startTime, summary: a.summary })),
+      alerts: alerts.map((a) => ({ id: a.id, ruleId: a.ruleId, ruleName: a.ruleName, severity: a.severity, status: a.status, startTime: a.startTime, summary: a.summary })),
     };
   }
 

@@ -253,10 +253,10 @@ export class AlertRepository {
     return r.rows.map((x) => x.event_id);
   }
 
-  /** Alerts of a business whose event-time start lies in [from, to), oldest first (at most `limit`). */
-  async startedIn(businessId: string, from: Date, to: Date, limit: number): Promise<AlertRecord[]> {
-    const rows = await this.db.prisma.alert.findMany({ where: { businessId, startTime: { gte: from, lt: to } }, orderBy: { startTime: 'asc' }, take: limit });
-    return rows.map(toAlertRecord);
+  /** Alerts of a business whose event-time start lies in [from, to), oldest first (at most `limit`), with their rule's name (deleted rules included). */
+  async startedIn(businessId: string, from: Date, to: Date, limit: number): Promise<(AlertRecord & { ruleName: string })[]> {
+    const rows = await this.db.prisma.alert.findMany({ where: { businessId, startTime: { gte: from, lt: to } }, orderBy: { startTime: 'asc' }, take: limit, include: { rule: { select: { name: true } } } });
+    return rows.map((r) => ({ ...toAlertRecord(r), ruleName: r.rule.name }));
   }
 
   /** Newest first by first-seen time, keyset-paginated. */

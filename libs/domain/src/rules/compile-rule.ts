@@ -56,34 +56,27 @@ export function compileRule(rule: { id: string; version: number; definition: Rul
   const aggregateField = rule.definition.aggregate?.field;
   const evidenceFields = [...new Set([...(condition ? condition.condition.fields : []), ...escalations.flatMap((e) => e.condition.fields), ...(aggregateField ? [aggregateField] : []), ...(rule.definition.field ? [rule.definition.field] : [])])];
   const by = rule.definition.groupBy;
-  const cache = new Map<string, RuleGroup>();
-  const make = (memo: string, payload: Record<string, unknown>): RuleGroup => {
+  const build = (payload: Record<string, unknown>): RuleGroup => {
     const groupKey: Record<string, unknown> = {};
     for (const f of by) groupKey[f] = payload[f] ?? null;
-    const g = { groupKey, fingerprint: alertFingerprint(rule.id, groupKey), stateKey: stateKey(rule.id, rule.version, groupKey) };
-    if (cache.size >= GROUP_CACHE_MAX) cache.clear();
-    cache.set(memo, g);
-    return g;
+    return { groupKey, fingerprint: alertFingerprint(rule.id, groupKey), stateKey: stateKey(rule.id, rule.version, groupKey) };
   };
   // One group-by field holding a string (the usual case): its values key a cache of their own,
   // so the lookup builds no string. Anything else goes through a memo of type and value.
   const byString = new Map<string, RuleGroup>();
+  const byMemo = new Map<string, RuleGroup>();
   const only = by.length === 1 ? by[0] : null;
+  const remember = (cache: Map<string, RuleGroup>, key: string, payload: Record<string, unknown>): RuleGroup => {
+    const g = build(payload);
+    if (cache.size >= GROUP_CACHE_MAX) cache.clear();
+    cache.set(key, g);
+    return g;
+  };
   const group = (payload: Record<string, unknown>): RuleGroup => {
-    if (only !== null) {
-      const v = payload[only];
-      if (typeof v === 'string') {
-        let g = byString.get(v);
-        if (g === undefined) {
-          g = make(`s${v}`, payload);
-          if (byString.size >= GROUP_CACHE_MAX) byString.clear();
-          byString.set(v, g);
-        }
-        return g;
-      }
-    }
+    const v = only === null ? undefined : payload[only];
+    if (typeof v === 'string') return byString.get(v) ?? remember(byString, v, payload);
     const memo = groupMemo(by, payload);
-    return cache.get(memo) ?? make(memo, payload);
+    return byMemo.get(memo) ?? remember(byMemo, memo, payload);
   };
   const values = compileValues(evidenceFields);
   return { ruleId: rule.id, version: rule.version, definition: rule.definition, condition: condition ? condition.condition : null, escalations, evidenceFields, timezone, group, values };
@@ -95,11 +88,6 @@ export function compileRule(rule: { id: string; version: number; definition: Rul
  * Not a stored identifier: the fingerprint is.
  */
 function groupMemo(by: readonly string[], payload: Record<string, unknown>): string {
-  // One string-valued group-by field (the usual case): the value itself, marked as a string.
-  if (by.length === 1) {
-    const v = payload[by[0]];
-    return typeof v === 'string' ? `s${v}` : `${typeof v}:${String(v ?? null)}`;
-  }
   let memo = '';
   for (const g of by) {
     const v = payload[g] ?? null;

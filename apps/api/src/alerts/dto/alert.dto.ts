@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { ALERT_STATUSES, SEVERITIES } from '@anom/contracts';
 
-const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+import { commaList } from '../../common/query-list';
 
 export class ListAlertsQuery {
   @ApiPropertyOptional()
@@ -13,13 +13,13 @@ export class ListAlertsQuery {
 
   @ApiPropertyOptional({ description: 'Comma-separated: open,acknowledged,resolved' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(ALERT_STATUSES as unknown as string[], { each: true, message: `each status must be one of ${ALERT_STATUSES.join(', ')}` })
   status?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated severities' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(SEVERITIES as unknown as string[], { each: true, message: `each severity must be one of ${SEVERITIES.join(', ')}` })
   severity?: string[];
 

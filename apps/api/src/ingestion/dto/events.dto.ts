@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { commaList } from '../../common/query-list';
 import { ArrayMaxSize, IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export class ListEventsQuery {
@@ -33,7 +34,7 @@ export class ListEventsQuery {
 
   @ApiPropertyOptional({ description: 'Comma-separated event ids (at most 100), e.g. the events of an alert' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
+  @Transform(commaList)
   @ArrayMaxSize(100, { message: 'ids may list at most 100 events' })
   @IsUUID('all', { each: true, message: 'each id must be a UUID' })
   ids?: string[];

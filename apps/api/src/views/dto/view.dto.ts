@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import { commaList } from '../../common/query-list';
 import { SERIES_AGGREGATIONS } from '@anom/domain';
 
 export class SeriesFilterDto {
@@ -105,10 +106,11 @@ export class SeriesQuery {
   @IsString()
   filterField?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated values of filterField' })
+  @ApiPropertyOptional({ type: String, description: 'Comma-separated values of filterField' })
   @IsOptional()
-  @IsString()
-  filterValues?: string;
+  @Transform(commaList)
+  @IsString({ each: true, message: 'each filter value must be text' })
+  filterValues?: string[];
 
   @ApiPropertyOptional({ example: '5m' })
   @IsOptional()
