@@ -6,6 +6,9 @@ export type Severity = (typeof SEVERITIES)[number];
 export const FIELD_TYPES = ['number', 'integer', 'string', 'boolean', 'timestamp', 'enum', 'object'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/** Field types usable as group keys and entity keys (scalar). */
+export const KEY_FIELD_TYPES: readonly FieldType[] = ['string', 'integer', 'enum', 'boolean', 'number'];
+
 /** Rule kinds of the rule model (DESIGN.md "Rules are data"). */
 export const RULE_KINDS = ['immediate', 'sequence', 'absence', 'aggregate', 'baseline'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];

@@ -1,7 +1,8 @@
 import { Chip } from '@mui/material';
 import type { AlertStatus, Severity } from '../api/models';
 
-const SEVERITY_COLOR: Record<Severity, 'default' | 'info' | 'success' | 'warning' | 'error'> = { info: 'default', low: 'info', medium: 'warning', high: 'error', critical: 'error' };
+/** MUI colour of each severity, shared by every chip that shows one. */
+export const SEVERITY_COLOR: Record<Severity, 'default' | 'info' | 'success' | 'warning' | 'error'> = { info: 'default', low: 'info', medium: 'warning', high: 'error', critical: 'error' };
 
 export function SeverityChip({ severity }: { severity: Severity }) {
   return <Chip size="small" label={severity} color={SEVERITY_COLOR[severity]} variant={severity === 'critical' ? 'filled' : 'outlined'} />;

@@ -8,6 +8,7 @@ import { useNotifier } from '../components/notifier';
 import { SeriesChart } from '../components/series-chart';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
+import { numericFieldNames } from '../fields';
 import { formatGroupKey, formatTime } from '../format';
 
 /** One alert: what matched, the events, a chart around it, its history and notifications; acknowledge or resolve. */
@@ -45,7 +46,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
   });
 
   // The chart: the first numeric field of the evidence, for this alert's group, from 30 min before to 30 min after.
-  const numericFields = new Set(business.data?.fields.filter((f) => f.type === 'number' || f.type === 'integer').map((f) => f.name) ?? []);
+  const numericFields = new Set(numericFieldNames(business.data?.fields ?? []));
   const chartField = Object.keys(a.evidence.samples[0]?.values ?? {}).find((k) => numericFields.has(k)) ?? null;
   const [groupField, groupValue] = Object.entries(a.groupKey)[0] ?? [];
   const from = new Date(Date.parse(a.startTime) - 30 * 60_000).toISOString();

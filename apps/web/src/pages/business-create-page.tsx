@@ -7,6 +7,7 @@ import type { Business } from '../api/models';
 import { ProblemError } from '../api/problem';
 import { AddFieldButton, FieldRow, emptyField, toFieldBody, type FieldDraft } from '../components/field-editor';
 import { useNotifier } from '../components/notifier';
+import { TIME_ZONES, keyFieldNames } from '../fields';
 
 const STEPS = ['Basics', 'Fields', 'Event time and entities', 'Review'];
 
@@ -19,8 +20,6 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
 }
-
-const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
 /** Which wizard step holds the part of the body a pointer names. */
 function stepOf(pointer: string): number {
@@ -47,7 +46,7 @@ export function BusinessCreatePage() {
   const slug = idTouched ? id : slugify(name);
   const named = fields.map((f) => f.name.trim()).filter(Boolean);
   const timestampCandidates = useMemo(() => fields.filter((f) => f.type === 'timestamp' && f.name.trim()).map((f) => f.name.trim()), [fields]);
-  const keyCandidates = fields.filter((f) => ['string', 'integer', 'enum', 'boolean', 'number'].includes(f.type) && f.name.trim()).map((f) => f.name.trim());
+  const keyCandidates = keyFieldNames(fields.map((f) => ({ name: f.name.trim(), type: f.type }))).filter(Boolean);
 
   const create = useMutation({
     mutationFn: () =>

@@ -6,7 +6,7 @@ import { Link as RouterLink } from 'react-router';
 import { api, call } from '../api/client';
 import { SEVERITIES, type Alert, type OverviewItem, type Page } from '../api/models';
 import { Empty, QueryState } from '../components/states';
-import { SeverityChip, StatusChip } from '../components/severity-chip';
+import { SEVERITY_COLOR, SeverityChip, StatusChip } from '../components/severity-chip';
 import { ago, formatGroupKey } from '../format';
 import { useAlertStream } from '../hooks/use-alert-stream';
 
@@ -41,7 +41,7 @@ export function DashboardPage() {
                         <SparkLineChart data={b.spark.map((p) => p.n)} height={48} area curve="linear" />
                         <Stack direction="row" spacing={1} sx={{ flexWrap: "wrap", mt: 1 }}>
                           {SEVERITIES.filter((s) => b.openAlerts[s]).map((s) => (
-                            <Chip key={s} size="small" label={`${b.openAlerts[s]} ${s}`} color={s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'default'} />
+                            <Chip key={s} size="small" label={`${b.openAlerts[s]} ${s}`} color={SEVERITY_COLOR[s]} />
                           ))}
                           {Object.keys(b.openAlerts).length === 0 && <Chip size="small" label="no open alerts" color="success" variant="outlined" />}
                         </Stack>

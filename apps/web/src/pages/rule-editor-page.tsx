@@ -9,6 +9,7 @@ import { RULE_KINDS, SEVERITIES, type BacktestResult, type Business, type Rule, 
 import { ProblemError } from '../api/problem';
 import { useNotifier } from '../components/notifier';
 import { Loading, QueryState } from '../components/states';
+import { keyFieldNames, numericFieldNames } from '../fields';
 import { KIND_HELP, draftOf, emptyDraft, toRuleBody, type RuleDraft } from './rule-form';
 
 const AGG_FNS = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'p50', 'p90', 'p95', 'p99'];
@@ -73,8 +74,8 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
   });
 
   const fields = business.fields.map((f) => f.name);
-  const numeric = business.fields.filter((f) => f.type === 'number' || f.type === 'integer').map((f) => f.name);
-  const keyFields = business.fields.filter((f) => ['string', 'integer', 'enum', 'boolean', 'number'].includes(f.type)).map((f) => f.name);
+  const numeric = numericFieldNames(business.fields);
+  const keyFields = keyFieldNames(business.fields);
   const conditionLabel = d.kind === 'absence' ? 'Condition (optional: which events count as a sign of life)' : d.kind === 'aggregate' ? 'Filter (optional: which events are aggregated)' : 'Condition';
 
   return (

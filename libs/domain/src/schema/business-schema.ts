@@ -1,4 +1,4 @@
-import { FIELD_TYPES, type FieldType, type InputErrorDetail } from '@anom/contracts';
+import { FIELD_TYPES, KEY_FIELD_TYPES, type FieldType, type InputErrorDetail } from '@anom/contracts';
 
 /** One field of a business schema, as stored and as the API takes it. */
 export interface FieldDefinition {
@@ -35,8 +35,8 @@ export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 /** The envelope key carrying the client event id; never a field. */
 export const CLIENT_EVENT_ID_KEY = '_id';
-/** Field types usable as group keys and entity keys (scalar). */
-export const KEY_FIELD_TYPES: readonly FieldType[] = ['string', 'integer', 'enum', 'boolean', 'number'];
+/** Field types usable as group keys and entity keys (scalar); defined in @anom/contracts so the web app uses the same list. */
+export { KEY_FIELD_TYPES };
 
 /** Checks one field definition; pointers are relative to the field (`/type`). */
 export function checkField(field: FieldDefinition): InputErrorDetail[] {

@@ -8,6 +8,7 @@ import { ProblemError } from '../../api/problem';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { FieldRow, emptyField, toFieldBody, type FieldDraft } from '../../components/field-editor';
 import { useNotifier } from '../../components/notifier';
+import { TIME_ZONES, keyFieldNames } from '../../fields';
 
 /** The schema: fields, event-time field and entity keys; adding or removing a field bumps the schema version. */
 export function SchemaTab({ business }: { business: Business }) {
@@ -148,8 +149,6 @@ function draftOfField(f: Field): FieldDraft {
   return { name: f.name, type: f.type, required: !!f.required, unit: f.unit ?? '', enumValues: (f.enum ?? []).join(', '), min: f.min != null ? String(f.min) : '', max: f.max != null ? String(f.max) : '', description: f.description ?? '' };
 }
 
-const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
-
 /** Name, description, time zone, event-time field and entity keys (the last two change the schema version). */
 function DetailsDialog({ business, onClose, onSaved }: { business: Business; onClose: () => void; onSaved: (b: Business) => void }) {
   const [name, setName] = useState(business.name);
@@ -197,7 +196,7 @@ function DetailsDialog({ business, onClose, onSaved }: { business: Business; onC
                 </MenuItem>
               ))}
           </TextField>
-          <Autocomplete multiple options={business.fields.filter((f) => ['string', 'integer', 'enum', 'boolean', 'number'].includes(f.type)).map((f) => f.name)} value={entityKeys} onChange={(_e, v) => setEntityKeys(v)} renderInput={(p) => <TextField {...p} label="Entity keys" error={!!err('/entityKeyFields')} helperText={err('/entityKeyFields')} />} />
+          <Autocomplete multiple options={keyFieldNames(business.fields)} value={entityKeys} onChange={(_e, v) => setEntityKeys(v)} renderInput={(p) => <TextField {...p} label="Entity keys" error={!!err('/entityKeyFields')} helperText={err('/entityKeyFields')} />} />
         </Stack>
       </DialogContent>
       <DialogActions>

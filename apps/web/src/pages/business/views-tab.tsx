@@ -10,6 +10,7 @@ import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SeriesChart } from '../../components/series-chart';
 import { Empty, QueryState } from '../../components/states';
+import { numericFieldNames, panelGroupFieldNames } from '../../fields';
 
 export const RANGES: Record<string, number> = { '1h': 3_600_000, '6h': 21_600_000, '24h': 86_400_000, '3d': 3 * 86_400_000, '7d': 7 * 86_400_000 };
 const AGGS = ['count', 'avg', 'min', 'max', 'sum', 'p50', 'p90', 'p95', 'p99'];
@@ -101,8 +102,8 @@ function ViewDialog({ business, view, onClose, onSaved }: { business: Business; 
   const [problem, setProblem] = useState<ProblemError | null>(null);
   const notify = useNotifier();
   const qc = useQueryClient();
-  const numeric = business.fields.filter((f) => f.type === 'number' || f.type === 'integer').map((f) => f.name);
-  const groupable = business.fields.filter((f) => ['string', 'enum', 'integer', 'boolean'].includes(f.type)).map((f) => f.name);
+  const numeric = numericFieldNames(business.fields);
+  const groupable = panelGroupFieldNames(business.fields);
   const save = useMutation({
     mutationFn: () => {
       const body = { name: name.trim(), description, panels: panels.map((p) => ({ ...p, title: p.title || undefined })) } as never;
