@@ -85,6 +85,8 @@ export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async onNotification(payload: string | undefined): Promise<void> {
+    // Nobody is streaming from this replica: no alert rows to load.
+    if (!this.subject.observed) return;
     try {
       const body = JSON.parse(payload ?? '{}') as { ids?: string[]; more?: boolean };
       if (body.more || !body.ids) {
