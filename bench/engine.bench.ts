@@ -7,7 +7,8 @@
  * Figures are evaluations (event x rule) per second, measured in one run:
  * engine and closures take turns for three rounds after a warm-up, medians
  * reported. `npm run bench` runs it with the worker's V8 flags
- * (`--max-semi-space-size=32`, as `npm run worker` runs).
+ * (`--max-semi-space-size=32 --no-allocation-site-pretenuring`, as
+ * `npm run worker` runs; see WORKER_NODE_FLAGS in ingest.bench.ts).
  */
 import { Engine } from 'json-rules-engine';
 import { batchStateKeys, compileRule, evaluateBatch, MemoryStateStore, parseRuleDefinition, type CompiledRule, type EvaluationEvent, type FieldDefinition } from '@anom/domain';

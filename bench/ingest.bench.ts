@@ -81,11 +81,16 @@ async function http(method: string, url: string, body?: unknown): Promise<any> {
 
 /**
  * V8 flags of the worker process (package.json `worker`, scripts/up.sh): evaluation allocates
- * per batch (matches, evidence, states) and dies young; a 32 MB semi-space keeps that in the
- * scavenger instead of promoting it (measured: the engine bench ran bimodal at 25 or 50M
- * evaluations/s with the 16 MB default, steadily 53-60M with 32 MB).
+ * per batch (matches, evidence, states) and dies young.
+ * - a 32 MB semi-space keeps that in the scavenger instead of promoting it (measured: the
+ *   engine bench ran bimodal at 25 or 50M evaluations/s with the 16 MB default);
+ * - no allocation-site pretenuring: V8 decides, from the survival rate at one scavenge, to
+ *   allocate a site's objects straight in old space from then on. A scavenge that lands while
+ *   a large batch's matches are alive makes that decision for objects that die with the batch;
+ *   the engine bench then ran at 19-30M instead of ~50M evaluations/s in about half the runs
+ *   (0 of 8 runs with the flag; --trace-pretenuring-statistics shows the decisions).
  */
-const WORKER_NODE_FLAGS = ['--max-semi-space-size=32'];
+const WORKER_NODE_FLAGS = ['--max-semi-space-size=32', '--no-allocation-site-pretenuring'];
 
 function start(script: string, env: Record<string, string>): ChildProcess {
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of each process there (open in Chrome DevTools).

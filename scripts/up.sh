@@ -26,7 +26,7 @@ trap cleanup EXIT INT TERM
 # `npm run worker`, `npm run simulate`), so stopping this script stops them: npm does not always
 # pass a signal on to its child.
 node -r @swc-node/register apps/api/src/main.ts >.anom/api.log 2>&1 & pids+=($!)
-node --max-semi-space-size=32 -r @swc-node/register apps/worker/src/main.ts >.anom/worker.log 2>&1 & pids+=($!)
+node --max-semi-space-size=32 --no-allocation-site-pretenuring -r @swc-node/register apps/worker/src/main.ts >.anom/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null || { echo "api did not come up; see .anom/api.log" >&2; tail -20 .anom/api.log >&2; exit 1; }
 # A fresh install gets three days of normal history (skipped where a business has one) and a
