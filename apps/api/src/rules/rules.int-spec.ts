@@ -44,6 +44,8 @@ describe('rules (api + Postgres)', () => {
     ['a baseline on a string field', { kind: 'baseline', condition: undefined, field: 'user_id' }, '/field', /needs a number field/],
     ['a baseline without a field', { kind: 'baseline', condition: undefined }, '/field', /needs the number field/],
     ['a baseline sensitivity out of range', { kind: 'baseline', condition: undefined, field: 'heart_rate', sensitivity: 50 }, '/sensitivity', /from 1 to 20/],
+    ['a baseline meanWindow that is not an integer', { kind: 'baseline', condition: undefined, field: 'heart_rate', meanWindow: 2.5 }, '/meanWindow', /integer from 2 to 100/],
+    ['a baseline meanWindow over half the history', { kind: 'baseline', condition: undefined, field: 'heart_rate', historySize: 40, meanWindow: 30 }, '/meanWindow', /half of historySize/],
   ])('rejects %s with 400 naming %s', async (_what, patch, pointer, detail) => {
     const before = await stack.count('rule');
     const p = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules`, { body: { ...rule, name: `r-${Math.random()}`, ...patch } }), 400);

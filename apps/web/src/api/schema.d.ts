@@ -701,6 +701,11 @@ export interface components {
              * @default false
              */
             newExtremesOnly?: boolean;
+            /**
+             * @description baseline: also judge the mean of the last this many values against the history of such means (a level shift inside the range of single values); 2-100, at most half of historySize
+             * @example 12
+             */
+            meanWindow?: number;
         };
         BacktestDto: {
             /** @description The rule body, as POST /businesses/:businessId/rules takes it (need not be saved) */

@@ -11,6 +11,7 @@ describe('toRuleBody', () => {
     ['aggregate over a window', { kind: 'aggregate', condition: "level == 'ERROR'", window: '3m', op: '>=', threshold: '20' }, { aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 20 }],
     ['aggregate over a day', { kind: 'aggregate', aggFn: 'sum', aggField: 'amount', period: 'day', threshold: '2000' }, { aggregate: { fn: 'sum', field: 'amount' }, period: 'day', threshold: 2000 }],
     ['baseline', { kind: 'baseline', field: 'cpu', sensitivity: '3', condition: 'ignored' }, { field: 'cpu', sensitivity: 3, condition: null }],
+    ['baseline judging means too', { kind: 'baseline', field: 'cpu', meanWindow: '12' }, { field: 'cpu', meanWindow: 12 }],
   ] as const)('builds a %s body', (_what, patch, expected) => {
     expect(toRuleBody(draft(patch as Partial<RuleDraft>))).toMatchObject(expected);
   });
@@ -18,7 +19,8 @@ describe('toRuleBody', () => {
   it('leaves out keys of other kinds, and clears them when the kind of a saved rule changes', () => {
     const seq = draft({ kind: 'sequence', condition: 'x > 1' });
     expect(toRuleBody(seq)).not.toHaveProperty('window');
-    expect(toRuleBody(seq, true)).toMatchObject({ window: null, field: null, minCount: 3 });
+    expect(toRuleBody(seq, true)).toMatchObject({ window: null, field: null, meanWindow: null, minCount: 3 });
+    expect(toRuleBody(draft({ kind: 'baseline', field: 'cpu' }))).not.toHaveProperty('meanWindow');
   });
 
   it('keeps a threshold that is not a number as text, so the api names it', () => {

@@ -25,6 +25,8 @@ export interface RuleDraft {
   sensitivity: string;
   direction: string;
   seasonality: string;
+  /** Values whose mean is judged too ('' for values only). */
+  meanWindow: string;
 }
 
 export const KIND_KEYS: Record<RuleKind, string[]> = {
@@ -32,7 +34,7 @@ export const KIND_KEYS: Record<RuleKind, string[]> = {
   sequence: ['minCount', 'within'],
   absence: ['window', 'expectedGroups'],
   aggregate: ['window', 'period', 'aggregate', 'op', 'threshold'],
-  baseline: ['field', 'sensitivity', 'direction', 'seasonality'],
+  baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'meanWindow'],
 };
 const ALL_KIND_KEYS = [...new Set(Object.values(KIND_KEYS).flat())];
 
@@ -69,6 +71,7 @@ export function emptyDraft(): RuleDraft {
     sensitivity: '4',
     direction: 'both',
     seasonality: 'none',
+    meanWindow: '',
   };
 }
 
@@ -99,6 +102,7 @@ export function draftOf(r: Rule): RuleDraft {
     sensitivity: r.sensitivity !== undefined ? String(r.sensitivity) : d.sensitivity,
     direction: r.direction ?? d.direction,
     seasonality: r.seasonality ?? d.seasonality,
+    meanWindow: r.meanWindow !== undefined ? String(r.meanWindow) : '',
   };
 }
 
@@ -146,6 +150,7 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
       body.sensitivity = num(d.sensitivity);
       body.direction = d.direction;
       body.seasonality = d.seasonality;
+      if (d.meanWindow.trim()) body.meanWindow = num(d.meanWindow);
       break;
     case 'immediate':
       break;

@@ -70,6 +70,10 @@ export interface Rule {
   sensitivity?: number;
   direction?: string;
   seasonality?: string;
+  historySize?: number;
+  minHistory?: number;
+  newExtremesOnly?: boolean;
+  meanWindow?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -42,6 +42,14 @@ async function runBatches(rules: CompiledRule[], batches: EvaluationEvent[][], s
 }
 
 describe('evaluateBatch', () => {
+  it('a baseline match on the mean of the last values carries the event value and the mean as evidence', async () => {
+    const level = rule({ kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 3.5, minHistory: 10, historySize: 100, meanWindow: 4 }, 'level');
+    const history = Array.from({ length: 40 }, (_, i) => vitals(i, i % 2 === 0 ? 60 : 64, 'cy'));
+    const shifted = Array.from({ length: 6 }, (_, i) => vitals(40 + i, i % 2 === 0 ? 63 : 64, 'cy'));
+    const [, r] = await runBatches([level], [history, shifted]);
+    expect(r.matches[0].values).toEqual({ heart_rate: 63, 'mean of last 4': 62.75, expected: 62, low: 62, high: 62, z: expect.any(Number) });
+  });
+
   it('carries a sequence run across batches and fires on the 5th consecutive match with all five events', async () => {
     const [a, b] = await runBatches([tachycardia], [[vitals(0, 110), vitals(1, 112), vitals(2, 115)], [vitals(3, 120), vitals(4, 135), vitals(5, 125)]]);
     expect(a.matches).toEqual([]);

@@ -1,7 +1,7 @@
 import { binOf, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
 
 const HOUR = 3_600_000;
-const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, allowedLatenessMs: HOUR };
+const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, meanWindow: null, allowedLatenessMs: HOUR };
 
 /** Runs values (one per hour unless [t, value]) through one group; returns a summary of the signals per value. */
 function run(cfg: BaselineConfig, values: (number | [number, number | null])[]): string[] {
@@ -51,6 +51,28 @@ describe('baseline: the Hampel band, streaming', () => {
     const out = run(config, [...steady(50), ...Array(40).fill(30)]);
     expect(out[50]).toMatch(/^match/);
     expect(out.slice(-5)).toEqual(Array(5).fill('-'));
+  });
+
+  it('meanWindow: a level shift inside the range of single values moves the mean out of its band', () => {
+    // 8, 12, 8, 12, …: every single value 8 or 12 (median 10, MAD 2). Then a run of 11, 12, 11, 12:
+    // each value is inside the band, but the mean of 4 moves from 10 to 11.5, far off the means' band.
+    const alternating = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 8 : 12));
+    const shifted = [...alternating(40), ...Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? 11 : 12))];
+    const cfg: BaselineConfig = { ...config, meanWindow: 4 };
+    expect(run(config, shifted).filter((s) => s !== '-')).toEqual([]);
+    const out = run(cfg, shifted);
+    expect(out.slice(0, 40).filter((s) => s !== '-')).toEqual([]);
+    expect(out.slice(40).some((s) => s.startsWith('match'))).toBe(true);
+    // The match reports the mean it judged: the first window with two shifted values, (8 + 12 + 11 + 12) / 4,
+    // already leaves the band of means that were all 10.
+    let state: BaselineState | undefined;
+    const matches = shifted.flatMap((v, i) => {
+      const r = stepBaseline(cfg, state, { id: `e${i}`, t: i * HOUR, value: v });
+      state = r.state;
+      return r.signals.filter((x) => x.type === 'match');
+    });
+    expect(matches[0]).toMatchObject({ of: 'mean', median: 10 });
+    expect(matches[0].type === 'match' && matches[0].value).toBe(10.75);
   });
 
   it('compares with the same hour of day under hour_of_day seasonality', () => {

@@ -31,6 +31,16 @@ import { DateTime } from 'luxon';
  * matter of course then alert only on a spike larger than any before. On the
  * NAB corpus this halves false alarms (`npm run bench:nab`).
  *
+ * With `meanWindow` = k, the mean of the last k values (this one included)
+ * is also judged, by the same rule, against the history of such means that
+ * do not overlap it: a level shift or a slow drift that stays inside the
+ * range of single values moves the mean out of its band (the averaging
+ * divides the noise by about √k). This is the windowed-mean statistic of
+ * change-point monitoring (Basseville & Nikiforov 1993, "Detection of
+ * Abrupt Changes", ch. 2), judged with the robust band above. On the NAB
+ * corpus, k = 12 with sensitivity 6 scores 61.1 (standard profile) where
+ * values alone scored 57.0 at their best sensitivity, 4 (`npm run bench:nab`).
+ *
  * Per event (in event-time order per group; values older than the group's
  * newest by more than `allowedLateness` are too late: reported, not
  * scored): a `match` while the value is outside the band, a `clear` when it
@@ -55,19 +65,25 @@ export interface BaselineConfig {
   minHistory: number;
   /** Only values beyond every value of the history count (see above). */
   newExtremesOnly: boolean;
+  /** Also judge the mean of the last `meanWindow` values (null: values only). */
+  meanWindow: number | null;
   allowedLatenessMs: number;
 }
 
 export interface BaselineState {
   /** History per seasonal bin (`all` without seasonality), oldest first. */
   bins: Record<string, number[]>;
+  /** With meanWindow: per bin, the means of the last meanWindow values after each value, oldest first. */
+  means?: Record<string, number[]>;
   watermark: number;
   /** Whether the previous value was outside the band. */
   holding: boolean;
 }
 
-/** How far a value is from its band. */
+/** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
 export interface BaselineScore {
+  /** What was judged: the value, or the mean of the last `meanWindow` values. */
+  of: 'value' | 'mean';
   value: number;
   median: number;
   /** Robust σ: 1.4826 × MAD (or the floor above). */
@@ -101,14 +117,38 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   const bin = binOf(e.t, config);
   const history = (s.bins[bin] ??= []);
   const score = history.length >= config.minHistory ? scoreValue(history, e.value, config.sensitivity) : null;
+  let outside = score !== null && isOff(score, config);
+  let judged = score;
+  const k = config.meanWindow;
+  if (k !== null && history.length >= k - 1) {
+    const means = ((s.means ??= {})[bin] ??= []);
+    let sum = e.value;
+    for (let i = history.length - k + 1; i < history.length; i++) sum += history[i];
+    const mean = sum / k;
+    // Only means of windows that end before this one begins: the overlapping ones share its values.
+    const earlier = means.slice(0, Math.max(0, means.length - (k - 1)));
+    if (earlier.length >= config.minHistory) {
+      const m = { ...scoreValue(earlier, mean, config.sensitivity), of: 'mean' as const };
+      if (!outside && isOff(m, config)) {
+        outside = true;
+        judged = m;
+      }
+    }
+    means.push(mean);
+    if (means.length > config.historySize) means.splice(0, means.length - config.historySize);
+  }
   history.push(e.value);
   if (history.length > config.historySize) history.splice(0, history.length - config.historySize);
-  const outside = score !== null && isOutside(score.z, config.sensitivity, config.direction) && (!config.newExtremesOnly || e.value > score.historyMax || e.value < score.historyMin);
   const signals: BaselineSignal[] = [];
-  if (outside) signals.push({ type: 'match', ...score! });
+  if (outside) signals.push({ type: 'match', ...judged! });
   else if (s.holding) signals.push({ type: 'clear', value: e.value });
   s.holding = outside;
   return { state: s, signals, score };
+}
+
+/** Whether a score is off its band under the config (direction, and new extremes when asked). */
+function isOff(score: BaselineScore, config: BaselineConfig): boolean {
+  return isOutside(score.z, config.sensitivity, config.direction) && (!config.newExtremesOnly || score.value > score.historyMax || score.value < score.historyMin);
 }
 
 /** The band of `history` (not changed) and where `value` falls in it. */
@@ -120,7 +160,7 @@ export function scoreValue(history: readonly number[], value: number, sensitivit
   if (scale === 0) scale = (1.2533 * deviations.reduce((a, b) => a + b, 0)) / deviations.length;
   if (scale === 0) scale = 1e-6 * Math.max(1, Math.abs(median));
   const z = (value - median) / scale;
-  return { value, median, scale, z, low: median - sensitivity * scale, high: median + sensitivity * scale, historyMin: sorted[0], historyMax: sorted[sorted.length - 1] };
+  return { of: 'value', value, median, scale, z, low: median - sensitivity * scale, high: median + sensitivity * scale, historyMin: sorted[0], historyMax: sorted[sorted.length - 1] };
 }
 
 function isOutside(z: number, sensitivity: number, direction: Direction): boolean {

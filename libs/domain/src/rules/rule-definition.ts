@@ -64,6 +64,8 @@ export interface RuleDefinition {
   minHistory?: number;
   /** baseline: only new highs or lows (beyond the whole history) count. */
   newExtremesOnly?: boolean;
+  /** baseline: also judge the mean of the last this many values (catches level shifts). */
+  meanWindow?: number;
 }
 
 export const DEFAULT_ALLOWED_LATENESS = '1m';
@@ -171,9 +173,9 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
     sequence: ['minCount', 'within'],
     absence: ['window', 'expectedGroups'],
     aggregate: ['aggregate', 'window', 'period', 'op', 'threshold'],
-    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly'],
+    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly', 'meanWindow'],
   };
-  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly'];
+  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly', 'meanWindow'];
   for (const key of all) {
     if (body[key] !== undefined && body[key] !== null && !(own[kind] ?? []).includes(key)) errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
   }
@@ -235,7 +237,9 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
       const minHistory = body.minHistory ?? Math.min(DEFAULT_MIN_HISTORY, typeof historySize === 'number' ? historySize : DEFAULT_MIN_HISTORY);
       if (typeof minHistory !== 'number' || !Number.isInteger(minHistory) || minHistory < 5 || (typeof historySize === 'number' && minHistory > historySize)) errors.push({ pointer: '/minHistory', detail: 'must be an integer from 5 to historySize' });
       if (body.newExtremesOnly !== undefined && typeof body.newExtremesOnly !== 'boolean') errors.push({ pointer: '/newExtremesOnly', detail: 'must be a boolean' });
-      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number, newExtremesOnly: body.newExtremesOnly === true };
+      const meanWindow = body.meanWindow ?? undefined;
+      if (meanWindow !== undefined && (typeof meanWindow !== 'number' || !Number.isInteger(meanWindow) || meanWindow < 2 || meanWindow > 100 || (typeof historySize === 'number' && meanWindow * 2 > historySize))) errors.push({ pointer: '/meanWindow', detail: 'must be an integer from 2 to 100, at most half of historySize' });
+      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number, newExtremesOnly: body.newExtremesOnly === true, ...(typeof meanWindow === 'number' ? { meanWindow } : {}) };
     }
     default:
       return {};

@@ -138,6 +138,11 @@ export class RuleBodyDto {
   @IsOptional()
   @IsBoolean()
   newExtremesOnly?: boolean;
+
+  @ApiPropertyOptional({ example: 12, description: 'baseline: also judge the mean of the last this many values against the history of such means (a level shift inside the range of single values); 2-100, at most half of historySize' })
+  @IsOptional()
+  @IsNumber()
+  meanWindow?: number;
 }
 
 export class BacktestDto {
