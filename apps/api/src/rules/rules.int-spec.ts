@@ -45,6 +45,7 @@ describe('rules (api + Postgres)', () => {
     ['a baseline without a field', { kind: 'baseline', condition: undefined }, '/field', /needs the number field/],
     ['a baseline sensitivity out of range', { kind: 'baseline', condition: undefined, field: 'heart_rate', sensitivity: 50 }, '/sensitivity', /from 1 to 20/],
     ['a baseline meanWindow that is not an integer', { kind: 'baseline', condition: undefined, field: 'heart_rate', meanWindow: 2.5 }, '/meanWindow', /integer from 2 to 100/],
+    ['a baseline volatilityWindow below 2', { kind: 'baseline', condition: undefined, field: 'heart_rate', volatilityWindow: 1 }, '/volatilityWindow', /integer from 2 to 100/],
     ['a baseline meanWindow over half the history', { kind: 'baseline', condition: undefined, field: 'heart_rate', historySize: 40, meanWindow: 30 }, '/meanWindow', /half of historySize/],
   ])('rejects %s with 400 naming %s', async (_what, patch, pointer, detail) => {
     const before = await stack.count('rule');

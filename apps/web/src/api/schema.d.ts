@@ -706,6 +706,11 @@ export interface components {
              * @example 12
              */
             meanWindow?: number;
+            /**
+             * @description baseline: also judge the mean absolute change between consecutive values over the last this many values (noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize
+             * @example 24
+             */
+            volatilityWindow?: number;
         };
         BacktestDto: {
             /** @description The rule body, as POST /businesses/:businessId/rules takes it (need not be saved) */

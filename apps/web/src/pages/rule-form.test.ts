@@ -11,7 +11,7 @@ describe('toRuleBody', () => {
     ['aggregate over a window', { kind: 'aggregate', condition: "level == 'ERROR'", window: '3m', op: '>=', threshold: '20' }, { aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 20 }],
     ['aggregate over a day', { kind: 'aggregate', aggFn: 'sum', aggField: 'amount', period: 'day', threshold: '2000' }, { aggregate: { fn: 'sum', field: 'amount' }, period: 'day', threshold: 2000 }],
     ['baseline', { kind: 'baseline', field: 'cpu', sensitivity: '3', condition: 'ignored' }, { field: 'cpu', sensitivity: 3, condition: null }],
-    ['baseline judging means too', { kind: 'baseline', field: 'cpu', meanWindow: '12' }, { field: 'cpu', meanWindow: 12 }],
+    ['baseline judging means and volatility too', { kind: 'baseline', field: 'cpu', meanWindow: '12', volatilityWindow: '24' }, { field: 'cpu', meanWindow: 12, volatilityWindow: 24 }],
   ] as const)('builds a %s body', (_what, patch, expected) => {
     expect(toRuleBody(draft(patch as Partial<RuleDraft>))).toMatchObject(expected);
   });

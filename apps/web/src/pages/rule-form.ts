@@ -27,6 +27,8 @@ export interface RuleDraft {
   seasonality: string;
   /** Values whose mean is judged too ('' for values only). */
   meanWindow: string;
+  /** Values whose mean absolute change is judged too ('' for none). */
+  volatilityWindow: string;
 }
 
 export const KIND_KEYS: Record<RuleKind, string[]> = {
@@ -34,7 +36,7 @@ export const KIND_KEYS: Record<RuleKind, string[]> = {
   sequence: ['minCount', 'within'],
   absence: ['window', 'expectedGroups'],
   aggregate: ['window', 'period', 'aggregate', 'op', 'threshold'],
-  baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'meanWindow'],
+  baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'meanWindow', 'volatilityWindow'],
 };
 const ALL_KIND_KEYS = [...new Set(Object.values(KIND_KEYS).flat())];
 
@@ -72,6 +74,7 @@ export function emptyDraft(): RuleDraft {
     direction: 'both',
     seasonality: 'none',
     meanWindow: '',
+    volatilityWindow: '',
   };
 }
 
@@ -103,6 +106,7 @@ export function draftOf(r: Rule): RuleDraft {
     direction: r.direction ?? d.direction,
     seasonality: r.seasonality ?? d.seasonality,
     meanWindow: r.meanWindow !== undefined ? String(r.meanWindow) : '',
+    volatilityWindow: r.volatilityWindow !== undefined ? String(r.volatilityWindow) : '',
   };
 }
 
@@ -151,6 +155,7 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
       body.direction = d.direction;
       body.seasonality = d.seasonality;
       if (d.meanWindow.trim()) body.meanWindow = num(d.meanWindow);
+      if (d.volatilityWindow.trim()) body.volatilityWindow = num(d.volatilityWindow);
       break;
     case 'immediate':
       break;

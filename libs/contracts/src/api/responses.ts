@@ -74,6 +74,7 @@ export interface Rule {
   minHistory?: number;
   newExtremesOnly?: boolean;
   meanWindow?: number;
+  volatilityWindow?: number;
   createdAt: string;
   updatedAt: string;
 }

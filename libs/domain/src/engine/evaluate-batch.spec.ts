@@ -50,6 +50,14 @@ describe('evaluateBatch', () => {
     expect(r.matches[0].values).toEqual({ heart_rate: 63, 'mean of last 4': 62.75, expected: 62, low: 62, high: 62, z: expect.any(Number) });
   });
 
+  it('a baseline match on volatility names the mean change it judged', async () => {
+    const jitter = rule({ kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 3.5, minHistory: 10, historySize: 100, volatilityWindow: 4 }, 'jitter');
+    const calm = Array.from({ length: 60 }, (_, i) => vitals(i, i % 4 < 2 ? 60 : 64, 'di'));
+    const jittery = Array.from({ length: 4 }, (_, i) => vitals(60 + i, i % 2 === 0 ? 60 : 64, 'di'));
+    const [, r] = await runBatches([jitter], [calm, jittery]);
+    expect(r.matches[0].values).toMatchObject({ heart_rate: 64, 'mean change over last 4': 3, expected: 2 });
+  });
+
   it('carries a sequence run across batches and fires on the 5th consecutive match with all five events', async () => {
     const [a, b] = await runBatches([tachycardia], [[vitals(0, 110), vitals(1, 112), vitals(2, 115)], [vitals(3, 120), vitals(4, 135), vitals(5, 125)]]);
     expect(a.matches).toEqual([]);

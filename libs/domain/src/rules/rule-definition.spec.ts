@@ -54,6 +54,7 @@ describe('parseRuleDefinition', () => {
     [{ kind: 'baseline', field: 'heart_rate', historySize: 10 }, '/historySize'],
     [{ kind: 'baseline', field: 'heart_rate', historySize: 100, minHistory: 200 }, '/minHistory'],
     [{ kind: 'baseline', field: 'heart_rate', meanWindow: 1 }, '/meanWindow'],
+    [{ kind: 'baseline', field: 'heart_rate', volatilityWindow: 'lots' }, '/volatilityWindow'],
     [{ kind: 'baseline', field: 'heart_rate', historySize: 40, meanWindow: 21 }, '/meanWindow'],
     [{ kind: 'baseline', field: 'heart_rate', window: '5m' }, '/window'],
     [{ field: 'heart_rate' }, '/field'],

@@ -66,6 +66,8 @@ export interface RuleDefinition {
   newExtremesOnly?: boolean;
   /** baseline: also judge the mean of the last this many values (catches level shifts). */
   meanWindow?: number;
+  /** baseline: also judge the mean absolute change over the last this many values (catches variance changes). */
+  volatilityWindow?: number;
 }
 
 export const DEFAULT_ALLOWED_LATENESS = '1m';
@@ -173,9 +175,9 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
     sequence: ['minCount', 'within'],
     absence: ['window', 'expectedGroups'],
     aggregate: ['aggregate', 'window', 'period', 'op', 'threshold'],
-    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly', 'meanWindow'],
+    baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly', 'meanWindow', 'volatilityWindow'],
   };
-  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly', 'meanWindow'];
+  const all = ['minCount', 'within', 'window', 'expectedGroups', 'aggregate', 'period', 'op', 'threshold', 'field', 'sensitivity', 'direction', 'seasonality', 'historySize', 'minHistory', 'newExtremesOnly', 'meanWindow', 'volatilityWindow'];
   for (const key of all) {
     if (body[key] !== undefined && body[key] !== null && !(own[kind] ?? []).includes(key)) errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
   }
@@ -237,9 +239,14 @@ function parseKindParts(kind: RuleKind, body: Record<string, unknown>, fields: r
       const minHistory = body.minHistory ?? Math.min(DEFAULT_MIN_HISTORY, typeof historySize === 'number' ? historySize : DEFAULT_MIN_HISTORY);
       if (typeof minHistory !== 'number' || !Number.isInteger(minHistory) || minHistory < 5 || (typeof historySize === 'number' && minHistory > historySize)) errors.push({ pointer: '/minHistory', detail: 'must be an integer from 5 to historySize' });
       if (body.newExtremesOnly !== undefined && typeof body.newExtremesOnly !== 'boolean') errors.push({ pointer: '/newExtremesOnly', detail: 'must be a boolean' });
-      const meanWindow = body.meanWindow ?? undefined;
-      if (meanWindow !== undefined && (typeof meanWindow !== 'number' || !Number.isInteger(meanWindow) || meanWindow < 2 || meanWindow > 100 || (typeof historySize === 'number' && meanWindow * 2 > historySize))) errors.push({ pointer: '/meanWindow', detail: 'must be an integer from 2 to 100, at most half of historySize' });
-      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number, newExtremesOnly: body.newExtremesOnly === true, ...(typeof meanWindow === 'number' ? { meanWindow } : {}) };
+      const windows: { meanWindow?: number; volatilityWindow?: number } = {};
+      for (const key of ['meanWindow', 'volatilityWindow'] as const) {
+        const k = body[key] ?? undefined;
+        if (k === undefined) continue;
+        if (typeof k !== 'number' || !Number.isInteger(k) || k < 2 || k > 100 || (typeof historySize === 'number' && k * 2 > historySize)) errors.push({ pointer: `/${key}`, detail: 'must be an integer from 2 to 100, at most half of historySize' });
+        else windows[key] = k;
+      }
+      return { field: f?.name, sensitivity: sensitivity as number, direction, seasonality, historySize: historySize as number, minHistory: minHistory as number, newExtremesOnly: body.newExtremesOnly === true, ...windows };
     }
     default:
       return {};

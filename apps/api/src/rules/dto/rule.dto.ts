@@ -143,6 +143,11 @@ export class RuleBodyDto {
   @IsOptional()
   @IsNumber()
   meanWindow?: number;
+
+  @ApiPropertyOptional({ example: 24, description: 'baseline: also judge the mean absolute change between consecutive values over the last this many values (noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize' })
+  @IsOptional()
+  @IsNumber()
+  volatilityWindow?: number;
 }
 
 export class BacktestDto {
