@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { TICK_JOB, evaluateQueueName, type EvaluateJobData, type TickJobData } from '@anom/contracts';
+import { TICK_JOB, evaluateJobId, evaluateQueueName, type EvaluateJobData, type TickJobData } from '@anom/contracts';
 import { createRedis } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -17,6 +17,8 @@ import { EvaluateService, type EvaluateOutcome } from './evaluate.service';
 @Injectable()
 export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker<EvaluateJobData | TickJobData, unknown>[] = [];
+  /** Per partition, to remove the jobs of batches another job already evaluated. */
+  private readonly queues: Queue[] = [];
   private readonly connections: Redis[] = [];
 
   constructor(
@@ -34,10 +36,10 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
       const name = evaluateQueueName(p);
       const queue = new Queue(name, { connection: admin, prefix: this.config.queuePrefix });
       await queue.setGlobalConcurrency(1);
-      await queue.close();
+      this.queues.push(queue);
       const connection = createRedis(this.config.redisUrl, { name: `anom-worker-${name}` });
       this.connections.push(connection);
-      const worker = new Worker<EvaluateJobData | TickJobData, unknown>(name, (job) => this.process(job), {
+      const worker = new Worker<EvaluateJobData | TickJobData, unknown>(name, (job) => this.process(job, queue), {
         connection,
         prefix: this.config.queuePrefix,
         concurrency: 1,
@@ -52,23 +54,40 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async process(job: Job<EvaluateJobData | TickJobData>): Promise<unknown> {
+  private async process(job: Job<EvaluateJobData | TickJobData>, queue: Queue): Promise<unknown> {
     if (job.name === TICK_JOB) {
       const data = job.data as TickJobData;
       return { opened: await this.evaluate.tick(data.businessId, new Date(data.at)) };
     }
-    return this.processBatch(job as Job<EvaluateJobData>);
+    return this.processBatch(job as Job<EvaluateJobData>, queue);
   }
 
-  private async processBatch(job: Job<EvaluateJobData>): Promise<EvaluateOutcome> {
+  /**
+   * Evaluates the job's batch (and the pending ones before it, and maybe
+   * after). The later batches' own jobs would each only find their batch
+   * done; they are removed instead, after the commit, which spares a job
+   * round trip per batch under load (at 100 batches/s, three jobs in four
+   * were such no-ops). A job that cannot be removed (not added yet, or being
+   * taken) still finds its batch done: removal is only a saving.
+   */
+  private async processBatch(job: Job<EvaluateJobData>, queue: Queue): Promise<Omit<EvaluateOutcome & { status: 'done' }, 'batchIds'> | EvaluateOutcome> {
     const outcome = await this.evaluate.evaluateBatch(job.data.batchId);
-    this.logger.debug({ batchId: job.data.batchId, businessId: job.data.businessId, requestId: job.data.requestId, ...outcome }, 'batch evaluated');
-    return outcome;
+    const context = { batchId: job.data.batchId, businessId: job.data.businessId, requestId: job.data.requestId };
+    if (outcome.status !== 'done') {
+      this.logger.debug({ ...context, ...outcome }, 'batch skipped');
+      return outcome;
+    }
+    const { batchIds, ...summary } = outcome;
+    const others = batchIds.filter((id) => id !== job.data.batchId);
+    if (others.length > 0) await Promise.all(others.map((id) => queue.remove(evaluateJobId(id)).catch(() => 0)));
+    this.logger.debug({ ...context, ...summary }, 'batch evaluated');
+    return summary;
   }
 
   async onApplicationShutdown(): Promise<void> {
     // Finish the jobs in hand, then stop taking new ones.
     await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.queues.map((q) => q.close()));
     for (const c of this.connections) c.disconnect();
   }
 }

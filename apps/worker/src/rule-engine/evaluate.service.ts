@@ -22,7 +22,7 @@ import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
 
 export type EvaluateOutcome =
   | { status: 'skipped'; reason: 'batch-missing' | 'already-done' | 'business-missing' }
-  | ({ status: 'done'; batches: number; events: number; matches: number; failures: number; late: number; ms: number } & ApplyOutcome);
+  | ({ status: 'done'; batches: number; events: number; matches: number; failures: number; late: number; ms: number; /** Ids of every batch this job evaluated (its own among them). */ batchIds: string[] } & ApplyOutcome);
 
 
 const MAX_COMPILED = 5_000;
@@ -70,7 +70,7 @@ export class EvaluateService {
     if (!business) return { status: 'skipped', reason: 'business-missing' };
 
     return this.withBusinessLock(business.id, async () => {
-      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
+      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, batchIds: [], opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
       const rules = await this.activeRules(business);
       // Pending batches are evaluated oldest first, in runs of consecutive
       // batches (one state round trip and one transaction per run), until
@@ -86,6 +86,7 @@ export class EvaluateService {
         const r = await this.evaluateGroup(group, business, rules, now);
         if (!r) continue;
         total.batches += group.length;
+        total.batchIds.push(...group.map((b) => b.id));
         total.events += r.events;
         total.matches += r.matches;
         total.failures += r.failures;

@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { evaluateJobId, evaluatePartition, evaluateQueueName } from '@anom/contracts';
 import { seed } from '@anom/db';
 import { TestStack, businessBody, expectProblem, ADMIN_TOKEN } from '../../../../test/harness';
+import { REDIS_URL } from '../../../../test/env';
 import { EvaluateService } from './evaluate.service';
 import { SweepService } from '../maintenance/sweep.service';
 import { AnomClient } from '../../../cli/src/api-client';
@@ -129,6 +132,29 @@ describe('pipeline: ingest -> evaluate -> alert (api + worker + Postgres + Redis
     await stack.startWorker();
     await stack.waitForEvaluation();
     expect(await stack.count('alert', 'business_id = $1', [b.id])).toBe(1);
+  });
+
+  it('evaluates a backlog in one run and removes the jobs of the batches it covered', async () => {
+    await stack.stopWorker();
+    const b = businessBody();
+    await stack.request('POST', '/businesses', { body: b });
+    await stack.request('POST', `/businesses/${b.id}/rules`, { body: tachycardia });
+    const ids: string[] = [];
+    for (const m of [0, 1, 2]) ids.push((await stack.request('POST', `/ingest/${b.id}`, { body: { timestamp: t(m), user_id: 'eve', heart_rate: 120 + m, activity_level: 0 } })).body.batchId);
+    const queue = new Queue(evaluateQueueName(evaluatePartition(b.id, 2)), { connection: { url: REDIS_URL }, prefix: stack.prefix });
+    try {
+      expect(await Promise.all(ids.map(async (id) => (await queue.getJob(evaluateJobId(id)))?.id))).toEqual(ids.map(evaluateJobId));
+      await stack.startWorker();
+      await stack.waitForEvaluation();
+      // The first job evaluated all three batches; the other two jobs were removed, not run as no-ops.
+      const first = await queue.getJob(evaluateJobId(ids[0]));
+      expect(first?.returnvalue).toMatchObject({ status: 'done', batches: 3, events: 3 });
+      expect(await queue.getJob(evaluateJobId(ids[1]))).toBeUndefined();
+      expect(await queue.getJob(evaluateJobId(ids[2]))).toBeUndefined();
+      expect((await stack.request('GET', `/alerts?businessId=${b.id}`)).body.items).toEqual([expect.objectContaining({ count: 3 })]);
+    } finally {
+      await queue.close();
+    }
   });
 });
 
