@@ -682,10 +682,10 @@ export interface components {
              */
             direction?: "both" | "above" | "below";
             /**
-             * @description baseline: a band per hour of day or day of week
+             * @description baseline: a band per hour of day or day of week, or auto: a learnt daily profile, used for groups whose daily shape explains most of their variation
              * @enum {string}
              */
-            seasonality?: "none" | "hour_of_day" | "day_of_week";
+            seasonality?: "none" | "hour_of_day" | "day_of_week" | "auto";
             /**
              * @description baseline: values remembered per group
              * @example 500

@@ -179,7 +179,7 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
                 ))}
               </TextField>
               <TextField select label="Seasonality" value={d.seasonality} onChange={(e) => set({ seasonality: e.target.value })} sx={{ width: 160 }}>
-                {['none', 'hour_of_day', 'day_of_week'].map((x) => (
+                {['none', 'hour_of_day', 'day_of_week', 'auto'].map((x) => (
                   <MenuItem key={x} value={x}>
                     {x}
                   </MenuItem>

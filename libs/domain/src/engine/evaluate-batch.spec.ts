@@ -50,6 +50,22 @@ describe('evaluateBatch', () => {
     expect(r.matches[0].values).toEqual({ heart_rate: 63, 'mean of last 4': 62.75, expected: 62, low: 62, high: 62, z: expect.any(Number) });
   });
 
+  it('a baseline match against the daily profile shows the profile and a band around it', async () => {
+    const shape = rule({ kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 5, historySize: 1000, seasonality: 'auto' }, 'shape');
+    // Five-minute readings: 80 from 08:00 to 17:00, 60 otherwise; on day 4 the 12:00 reading is 60.
+    const readings = Array.from({ length: 4 * 288 + 12 * 12 + 1 }, (_, i) => {
+      const hour = Math.floor((i % 288) / 12);
+      const hr = hour >= 8 && hour < 17 && i !== 4 * 288 + 12 * 12 ? 80 : 60;
+      return { id: `s${i}`, eventTime: new Date(i * 5 * MIN), payload: { user_id: 'fay', heart_rate: hr + ((i * 7) % 5 - 2) * 0.25, activity_level: 1 } };
+    });
+    const [r] = await runBatches([shape], [readings]);
+    // From day 3 on (two earlier days in the profile, a day of residuals), only the broken reading matches.
+    const late = r.matches.filter((m) => Number(m.eventId.slice(1)) >= 3 * 288);
+    expect(late.map((m) => m.eventId)).toEqual([`s${4 * 288 + 12 * 12}`]);
+    expect(late[0].values).toMatchObject({ heart_rate: 60, profile: 80, expected: expect.closeTo(80, 0) });
+    expect(late[0].values.low as number).toBeGreaterThan(70);
+  });
+
   it('a baseline match on volatility names the mean change it judged', async () => {
     const jitter = rule({ kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 3.5, minHistory: 10, historySize: 100, volatilityWindow: 4 }, 'jitter');
     const calm = Array.from({ length: 60 }, (_, i) => vitals(i, i % 4 < 2 ? 60 : 64, 'di'));

@@ -7,7 +7,7 @@ import type { CompiledRule } from '../rules/compile-rule';
 import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
 import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
-import { stepBaseline, type BaselineConfig, type BaselineState } from '../rules/baseline';
+import { stepBaseline, type BaselineConfig, type BaselineScore, type BaselineState } from '../rules/baseline';
 import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
 
 /**
@@ -148,7 +148,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: { [d.field!]: raw, ...(s.of === 'mean' ? { [`mean of last ${d.meanWindow}`]: round(s.value) } : s.of === 'volatility' ? { [`mean change over last ${d.volatilityWindow}`]: round(s.value) } : {}), expected: round(s.median), low: round(s.low), high: round(s.high), z: round(s.z) } });
+          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: baselineEvidence(d, raw, s) });
         }
       } else if (holds) {
         const st = ((state as AbsenceRuleState | undefined) ?? { groups: {} }) as AbsenceRuleState;
@@ -229,6 +229,20 @@ function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Sever
     if (r.ok && r.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
   }
   return severity;
+}
+
+/**
+ * Evidence of a baseline match: the event's value, what was judged (the
+ * value, or the window's mean or volatility), the band's centre and edges and
+ * the robust z. Judged against the daily profile (seasonality auto), the
+ * value's band is shifted by the profile's expectation, which is also shown;
+ * a window's statistic stays in residual units and says so.
+ */
+function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: BaselineScore): Record<string, unknown> {
+  const shift = s.seasonal && s.of === 'value' ? s.seasonal.expected : 0;
+  const suffix = s.seasonal ? ' off the daily profile' : '';
+  const judged = s.of === 'mean' ? { [`mean of last ${d.meanWindow}${suffix}`]: round(s.value) } : s.of === 'volatility' ? { [`mean change over last ${d.volatilityWindow}${suffix}`]: round(s.value) } : {};
+  return { [d.field!]: raw, ...judged, ...(s.seasonal ? { profile: round(s.seasonal.expected) } : {}), expected: round(shift + s.median), low: round(shift + s.low), high: round(shift + s.high), z: round(s.z) };
 }
 
 /** `count`, `avg(cpu_percent)`: how an aggregate value is labelled in evidence. */

@@ -92,6 +92,34 @@ describe('baseline: the Hampel band, streaming', () => {
     expect(matches[0].value).toBeGreaterThan(2);
   });
 
+  it('seasonality auto: learns the daily shape and flags a day that breaks it inside the usual range', () => {
+    // Five-minute values: 20 from 08:00 to 17:00, 10 otherwise, with a little noise. On day 6, 12:00-13:00 reads 10.
+    const MIN5 = 5 * 60_000;
+    const day = (d: number, broken: boolean) =>
+      Array.from({ length: 288 }, (_, k): [number, number] => {
+        const hour = Math.floor(k / 12);
+        const level = hour >= 8 && hour < 17 && !(broken && hour === 12) ? 20 : 10;
+        return [(d * 288 + k) * MIN5, level + (((d * 288 + k) * 7) % 5 - 2) * 0.25];
+      });
+    const values = [...[0, 1, 2, 3, 4].flatMap((d) => day(d, false)), ...day(5, true)];
+    const cfg: BaselineConfig = { ...config, historySize: 1000, minHistory: 30, sensitivity: 5 };
+    const matchesAt = (c: BaselineConfig) => {
+      let state: BaselineState | undefined;
+      return values.flatMap(([t, v], i) => {
+        const r = stepBaseline(c, state, { id: `e${i}`, t, value: v });
+        state = r.state;
+        return r.signals.flatMap((x) => (x.type === 'match' ? [{ i, seasonal: x.seasonal }] : []));
+      });
+    };
+    const auto = matchesAt({ ...cfg, seasonality: 'auto' });
+    const brokenFrom = 5 * 288 + 12 * 12;
+    // Once the profile has two earlier days and a day of residuals, ordinary days raise nothing.
+    expect(auto.filter((m) => m.i >= 3 * 288 && m.i < brokenFrom)).toEqual([]);
+    expect(auto.find((m) => m.i >= brokenFrom)).toMatchObject({ i: brokenFrom, seasonal: { expected: expect.closeTo(20, 0) } });
+    // Without seasonality, 10 at noon is an ordinary value (the night's level).
+    expect(matchesAt({ ...cfg, seasonality: 'none' }).filter((m) => m.i >= brokenFrom && m.i < brokenFrom + 12)).toEqual([]);
+  });
+
   it('compares with the same hour of day under hour_of_day seasonality', () => {
     // Every day: 100 at 12:00, 10 otherwise. 100 at noon is normal; 100 at 03:00 is not.
     const cfg: BaselineConfig = { ...config, seasonality: 'hour_of_day', minHistory: 5, historySize: 20 };

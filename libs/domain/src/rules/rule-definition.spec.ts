@@ -23,6 +23,7 @@ describe('parseRuleDefinition', () => {
     ['aggregate over a window', { kind: 'aggregate', condition: undefined, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', op: '>=', threshold: 80 }, { condition: null, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', period: null, op: '>=', threshold: 80 }],
     ['baseline with defaults', { kind: 'baseline', condition: undefined, field: 'heart_rate' }, { condition: null, field: 'heart_rate', sensitivity: 3.5, direction: 'both', seasonality: 'none', historySize: 500, minHistory: 30 }],
     ['seasonal baseline', { kind: 'baseline', field: 'heart_rate', sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }, { sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }],
+    ['baseline with a learnt daily profile', { kind: 'baseline', field: 'heart_rate', seasonality: 'auto' }, { seasonality: 'auto' }],
     ['baseline judging 12-value means too', { kind: 'baseline', field: 'heart_rate', meanWindow: 12 }, { meanWindow: 12, newExtremesOnly: false }],
     ['aggregate over a calendar day', { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 }, { aggregate: { fn: 'count' }, window: null, period: 'day' }],
     ['absence with no expected groups (null, as an edit sends it)', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: null, minCount: null }, { window: '20m' }],

@@ -119,7 +119,7 @@ export class RuleBodyDto {
   @IsString()
   direction?: string;
 
-  @ApiPropertyOptional({ enum: ['none', 'hour_of_day', 'day_of_week'], description: 'baseline: a band per hour of day or day of week' })
+  @ApiPropertyOptional({ enum: ['none', 'hour_of_day', 'day_of_week', 'auto'], description: 'baseline: a band per hour of day or day of week, or auto: a learnt daily profile, used for groups whose daily shape explains most of their variation' })
   @IsOptional()
   @IsString()
   seasonality?: string;
