@@ -155,7 +155,7 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
     learnProfile(s, slot, e.value);
     if (expected !== null) {
       const residual = judgeSeries(s, RESIDUAL_BIN, e.value - expected, config);
-      if (explainsShape(s.bins[RESIDUAL_BIN], s.bins[bin], config.minHistory)) {
+      if (residual.score && plain.score && explainsShape(s.bins[RESIDUAL_BIN], residual.score.median, s.bins[bin], plain.score.median)) {
         outside = residual.outside;
         judged = residual.judged && { ...residual.judged, seasonal: { expected } };
       }
@@ -229,16 +229,18 @@ function profileExpectation(s: BaselineState, [day, slot]: [number, number]): nu
   return medianOfSorted(means.sort((a, b) => a - b));
 }
 
+/** Adds a value to its day's mean of its slot; days stay in order (a late value joins its own day), the oldest beyond PROFILE_DAYS go. */
 function learnProfile(s: BaselineState, [day, slot]: [number, number], value: number): void {
   const days = ((s.profile ??= {})[slot] ??= []);
-  const last = days[days.length - 1];
-  if (last && last[0] === day) {
-    last[1] += value;
-    last[2] += 1;
-  } else {
-    days.push([day, value, 1]);
-    if (days.length > PROFILE_DAYS) days.splice(0, days.length - PROFILE_DAYS);
+  let i = days.length - 1;
+  while (i >= 0 && days[i][0] > day) i--;
+  if (i >= 0 && days[i][0] === day) {
+    days[i][1] += value;
+    days[i][2] += 1;
+    return;
   }
+  days.splice(i + 1, 0, [day, value, 1]);
+  if (days.length > PROFILE_DAYS) days.splice(0, days.length - PROFILE_DAYS);
 }
 
 /**
@@ -246,15 +248,16 @@ function learnProfile(s: BaselineState, [day, slot]: [number, number], value: nu
  * explains most of the variation. Spread here is the mean absolute deviation
  * around the median, not the MAD: a daily shape often makes the values
  * bimodal (day and night levels), where the MAD only sees the larger mode.
- * Judged once there is a day's worth of residuals (PROFILE_SLOTS).
+ * Judged once there is a day's worth of residuals (PROFILE_SLOTS). The
+ * medians are the ones the two bands were just scored with (one value
+ * earlier than the histories): no sorting per event for this.
  */
-function explainsShape(residuals: readonly number[] | undefined, values: readonly number[] | undefined, minHistory: number): boolean {
-  if (!residuals || !values || residuals.length < Math.max(minHistory, PROFILE_SLOTS) || values.length < minHistory) return false;
-  return meanAbsoluteDeviation(residuals) < 0.5 * meanAbsoluteDeviation(values);
+function explainsShape(residuals: readonly number[], residualMedian: number, values: readonly number[], valueMedian: number): boolean {
+  if (residuals.length < PROFILE_SLOTS) return false;
+  return meanAbsoluteDeviation(residuals, residualMedian) < 0.5 * meanAbsoluteDeviation(values, valueMedian);
 }
 
-function meanAbsoluteDeviation(xs: readonly number[]): number {
-  const median = medianOfSorted([...xs].sort((a, b) => a - b));
+function meanAbsoluteDeviation(xs: readonly number[], median: number): number {
   let sum = 0;
   for (const x of xs) sum += Math.abs(x - median);
   return sum / xs.length;
