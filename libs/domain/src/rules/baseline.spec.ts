@@ -140,6 +140,25 @@ describe('baseline: the Hampel band, streaming', () => {
     expect(binOf(t, { seasonality: 'none', timezone: 'UTC' })).toBe('all');
   });
 
+  it('finds median and MAD by selection exactly as sorting does, for odd and even lengths, ties and negatives', () => {
+    let x = 7;
+    const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const sortedMedian = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+    };
+    for (const n of [1, 2, 3, 10, 11, 500, 1001]) {
+      const h = Array.from({ length: n }, () => Math.round((rnd() - 0.3) * 40) / 4);
+      const median = sortedMedian(h);
+      const mad = sortedMedian(h.map((v) => Math.abs(v - median)));
+      const got = scoreValue(h, 0, 3.5);
+      expect(got.median).toBe(median);
+      if (mad > 0) expect(got.scale).toBeCloseTo(1.4826 * mad, 12);
+      expect([got.historyMin, got.historyMax]).toEqual([Math.min(...h), Math.max(...h)]);
+    }
+  });
+
   it('floors the scale when most of the history is one value, so a change off a flat line counts', () => {
     expect(scoreValue(Array(20).fill(5), 5.1, 3.5).z).toBeGreaterThan(1000);
     const mostlyFlat = [...Array(15).fill(5), 6, 7, 4, 5, 8];

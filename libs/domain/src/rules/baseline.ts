@@ -284,14 +284,70 @@ function judgeWindow(s: BaselineState, series: 'means' | 'volatility', bin: stri
 
 /** The band of `history` (not changed) and where `value` falls in it. */
 export function scoreValue(history: readonly number[], value: number, sensitivity: number): BaselineScore {
-  const sorted = [...history].sort((a, b) => a - b);
-  const median = medianOfSorted(sorted);
-  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
-  let scale = 1.4826 * medianOfSorted(deviations);
-  if (scale === 0) scale = (1.2533 * deviations.reduce((a, b) => a + b, 0)) / deviations.length;
+  // Medians by selection (O(n)) on one scratch copy, not by sorting: this runs per event and band.
+  const n = history.length;
+  const buf = new Float64Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = history[i];
+    buf[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const median = medianInPlace(buf);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    buf[i] = Math.abs(history[i] - median);
+    sum += buf[i];
+  }
+  let scale = 1.4826 * medianInPlace(buf);
+  if (scale === 0) scale = (1.2533 * sum) / n;
   if (scale === 0) scale = 1e-6 * Math.max(1, Math.abs(median));
   const z = (value - median) / scale;
-  return { of: 'value', value, median, scale, z, low: median - sensitivity * scale, high: median + sensitivity * scale, historyMin: sorted[0], historyMax: sorted[sorted.length - 1] };
+  return { of: 'value', value, median, scale, z, low: median - sensitivity * scale, high: median + sensitivity * scale, historyMin: min, historyMax: max };
+}
+
+/**
+ * Median of `a` (reordered in place) by Hoare's selection (Hoare 1961,
+ * "Algorithm 65: Find", CACM 4): the mean of the two middle values for an
+ * even length, as medianOfSorted. NaN when empty.
+ */
+function medianInPlace(a: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const k = n >> 1;
+  select(a, k);
+  if (n % 2 === 1) return a[k];
+  // After selecting k, a[0..k) holds the k smallest: the other middle value is their largest.
+  let lower = -Infinity;
+  for (let i = 0; i < k; i++) if (a[i] > lower) lower = a[i];
+  return (lower + a[k]) / 2;
+}
+
+/** Reorders `a` so that a[k] is its k-th smallest, smaller-or-equal values before it and larger-or-equal after. */
+function select(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 function isOutside(z: number, sensitivity: number, direction: Direction): boolean {
