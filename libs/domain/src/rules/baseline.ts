@@ -275,17 +275,17 @@ function isOff(score: BaselineScore, config: BaselineConfig, direction: Directio
  */
 function judgeWindow(s: BaselineState, series: 'means' | 'volatility', bin: string, k: number, x: number, config: BaselineConfig): BaselineScore | null {
   const past = ((s[series] ??= {})[bin] ??= []);
-  const earlier = past.slice(0, Math.max(0, past.length - (k - 1)));
-  const score = earlier.length >= config.minHistory ? { ...scoreValue(earlier, x, config.sensitivity), of: series === 'means' ? ('mean' as const) : ('volatility' as const) } : null;
+  const earlier = Math.max(0, past.length - (k - 1));
+  const score = earlier >= config.minHistory ? { ...scoreValue(past, x, config.sensitivity, earlier), of: series === 'means' ? ('mean' as const) : ('volatility' as const) } : null;
   past.push(x);
   if (past.length > config.historySize) past.splice(0, past.length - config.historySize);
   return score;
 }
 
-/** The band of `history` (not changed) and where `value` falls in it. */
-export function scoreValue(history: readonly number[], value: number, sensitivity: number): BaselineScore {
+/** The band of the first `count` values of `history` (all by default; not changed) and where `value` falls in it. */
+export function scoreValue(history: readonly number[], value: number, sensitivity: number, count = history.length): BaselineScore {
   // Medians by selection (O(n)) on one scratch copy, not by sorting: this runs per event and band.
-  const n = history.length;
+  const n = count;
   const buf = new Float64Array(n);
   let min = Infinity;
   let max = -Infinity;
