@@ -85,7 +85,6 @@ export class EvaluateService {
         reached = group.some((b) => b.id === batch.id);
         const r = await this.evaluateGroup(group, business, rules, now);
         if (!r) continue;
-        total.batches += group.length;
         total.batchIds.push(...group.map((b) => b.id));
         total.events += r.events;
         total.matches += r.matches;
@@ -98,6 +97,7 @@ export class EvaluateService {
         total.suppressed += r.suppressed;
         total.notifications.push(...r.notifications);
       }
+      total.batches = total.batchIds.length;
       total.ms = Math.round(performance.now() - started);
       if (total.opened.length || total.escalated.length) {
         this.logger.info({ businessId: business.id, batchId, opened: total.opened.length, escalated: total.escalated.length }, 'alerts raised');
