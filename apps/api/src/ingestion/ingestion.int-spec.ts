@@ -48,6 +48,28 @@ describe('ingest (api + Postgres, worker not running)', () => {
     expect(byIds.body.items.map((e: { id: string }) => e.id)).toEqual(some);
   });
 
+  it('gives a batch its seq only under the business ingest lock, so seq order is commit order', async () => {
+    // A transaction that holds the lock stands for an ingest in flight between its seq and its commit.
+    const holder = await stack.db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query("SELECT pg_advisory_xact_lock(hashtext('anom:ingest-seq:' || $1))", [business.id]);
+      const { seq: before } = (await stack.db.pool.query("SELECT last_value AS seq FROM ingest_batch_seq_seq")).rows[0];
+      const waiting = stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: t(30), user_id: 'u-lock' }, token });
+      await new Promise((r) => setTimeout(r, 300));
+      // Blocked at the lock: no seq taken, nothing committed.
+      expect((await stack.db.pool.query("SELECT last_value AS seq FROM ingest_batch_seq_seq")).rows[0].seq).toBe(before);
+      expect(await stack.count('event', "payload->>'user_id' = 'u-lock'")).toBe(0);
+      await holder.query('COMMIT');
+      const res = await waiting;
+      expect(res.status).toBe(202);
+      const { seq } = (await stack.db.pool.query('SELECT seq FROM ingest_batch WHERE id = $1', [res.body.batchId])).rows[0];
+      expect(BigInt(seq)).toBeGreaterThan(BigInt(before));
+    } finally {
+      holder.release();
+    }
+  });
+
   it('makes a resend with the same client event ids idempotent', async () => {
     const events = [
       { _id: 'dev-1', timestamp: t(10), user_id: 'u9' },

@@ -126,10 +126,14 @@ export class EventRepository {
       // The batch takes its evaluation order (seq) under a per-business lock
       // held until commit, so seq order is commit order: a worker that sees
       // batch n committed never later sees a batch n-1 appear. Only this last
-      // statement and the commit are serialised; the COPY above is not.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('anom:ingest-seq:' || $1))", [input.businessId]);
+      // statement and the commit are serialised; the COPY above is not. The
+      // lock is taken in the same statement (one round trip): the subquery
+      // behind OFFSET 0 runs before the outer row, whose seq default
+      // (nextval) is evaluated after it.
       await client.query(
-        'INSERT INTO ingest_batch (id, business_id, event_count, min_time, max_time, request_id) VALUES ($1, $2, $3, $4, $5, $6)',
+        `INSERT INTO ingest_batch (id, business_id, event_count, min_time, max_time, request_id)
+         SELECT $1::uuid, $2::text, $3::int, $4::timestamptz, $5::timestamptz, $6::text
+         FROM (SELECT pg_advisory_xact_lock(hashtext('anom:ingest-seq:' || $2::text)) OFFSET 0) AS locked`,
         [input.batchId, input.businessId, fresh.length, new Date(min), new Date(max), input.requestId],
       );
       return { ids, inserted: fresh.length, duplicates, batchId: input.batchId };
