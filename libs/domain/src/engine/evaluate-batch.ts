@@ -235,14 +235,23 @@ function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Sever
  * Evidence of a baseline match: the event's value, what was judged (the
  * value, or the window's mean or volatility), the band's centre and edges and
  * the robust z. Judged against the daily profile (seasonality auto), the
- * value's band is shifted by the profile's expectation, which is also shown;
- * a window's statistic stays in residual units and says so.
+ * value's band is brought back to value units (profile + unit × band), and
+ * the profile is also shown; a window's statistic stays in residual units
+ * (the slot's usual spread) and says so.
  */
 function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: BaselineScore): Record<string, unknown> {
-  const shift = s.seasonal && s.of === 'value' ? s.seasonal.expected : 0;
-  const suffix = s.seasonal ? ' off the daily profile' : '';
+  const [shift, unit] = s.seasonal && s.of === 'value' ? [s.seasonal.expected, s.seasonal.unit] : [0, 1];
+  const suffix = s.seasonal ? ' off the daily profile, in usual deviations' : '';
   const judged = s.of === 'mean' ? { [`mean of last ${d.meanWindow}${suffix}`]: round(s.value) } : s.of === 'volatility' ? { [`mean change over last ${d.volatilityWindow}${suffix}`]: round(s.value) } : {};
-  return { [d.field!]: raw, ...judged, ...(s.seasonal ? { profile: round(s.seasonal.expected) } : {}), expected: round(shift + s.median), low: round(shift + s.low), high: round(shift + s.high), z: round(s.z) };
+  return {
+    [d.field!]: raw,
+    ...judged,
+    ...(s.seasonal ? { profile: round(s.seasonal.expected) } : {}),
+    expected: round(shift + unit * s.median),
+    low: round(shift + unit * s.low),
+    high: round(shift + unit * s.high),
+    z: round(s.z),
+  };
 }
 
 /** `count`, `avg(cpu_percent)`: how an aggregate value is labelled in evidence. */

