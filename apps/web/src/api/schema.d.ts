@@ -697,7 +697,7 @@ export interface components {
              */
             minHistory?: number;
             /**
-             * @description baseline: only values beyond every value of the history (new highs or lows) count
+             * @description baseline: only values beyond every value of the history (new highs or lows, by a tenth of the old extreme's distance from the median) count
              * @default false
              */
             newExtremesOnly?: boolean;

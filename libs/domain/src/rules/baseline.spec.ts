@@ -35,6 +35,7 @@ describe('baseline: the Hampel band, streaming', () => {
     ['a higher sensitivity widens the band', { ...config, sensitivity: 8 }, [...steady(10), 20], Array(11).fill('-')],
     ['values without a number are ignored', config, [...steady(10), [10 * HOUR, null]], Array(11).fill('-')],
     ['newExtremesOnly: a spike no larger than an earlier one does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 30, 45], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=23.6']],
+    ['newExtremesOnly: a new high by less than a tenth of the old high\'s distance from the median does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 42, 47], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=25.0']],
     ['a too-late value is reported, not learned', config, [...steady(10), [2 * HOUR, 500]], [...Array(10).fill('-'), 'late e10']],
   ])('%s', (_what, cfg, values, expected) => {
     expect(run(cfg, values)).toEqual(expected);

@@ -134,7 +134,7 @@ export class RuleBodyDto {
   @IsNumber()
   minHistory?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'baseline: only values beyond every value of the history (new highs or lows) count' })
+  @ApiPropertyOptional({ default: false, description: 'baseline: only values beyond every value of the history (new highs or lows, by a tenth of the old extreme\'s distance from the median) count' })
   @IsOptional()
   @IsBoolean()
   newExtremesOnly?: boolean;
