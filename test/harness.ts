@@ -64,6 +64,7 @@ export class TestStack {
       sweepMinAgeMs: 0,
       tickEveryMs: 60_000,
       autoResolveEveryMs: 60_000,
+      retentionEveryMs: 3_600_000,
       lockDurationMs: 4_000,
       smtpUrl: null,
       smtpFrom: 'Anom <anom@test.local>',

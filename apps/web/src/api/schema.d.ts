@@ -543,7 +543,7 @@ export interface components {
              */
             entityKeyFields?: string[];
             /**
-             * @description Days events are kept
+             * @description Days events are kept after they were received (then deleted by the worker, once evaluated; alerts are kept)
              * @default 30
              */
             retentionDays?: number;
@@ -570,7 +570,7 @@ export interface components {
              */
             entityKeyFields?: string[];
             /**
-             * @description Days events are kept
+             * @description Days events are kept after they were received (then deleted by the worker, once evaluated; alerts are kept)
              * @default 30
              */
             retentionDays?: number;

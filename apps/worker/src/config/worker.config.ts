@@ -1,5 +1,5 @@
 import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
-import { AUTO_RESOLVE_EVERY_MS, NOISE_BUDGET_PER_DAY, PROFILE_DAYS, PROFILE_EVERY_MS, PROFILE_MAX_EVENTS, NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_SWEEP_MIN_AGE_MS, NOTIFY_TIMEOUT_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
+import { AUTO_RESOLVE_EVERY_MS, NOISE_BUDGET_PER_DAY, PROFILE_DAYS, PROFILE_EVERY_MS, PROFILE_MAX_EVENTS, NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_SWEEP_MIN_AGE_MS, NOTIFY_TIMEOUT_MS, RETENTION_EVERY_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
 
 /** Validated configuration of the worker process. */
 export interface WorkerConfig {
@@ -17,6 +17,8 @@ export interface WorkerConfig {
   tickEveryMs: number;
   /** How often alerts are checked for auto-resolve (ms). */
   autoResolveEveryMs: number;
+  /** How often expired events are deleted (each business's retentionDays after receipt; ms). */
+  retentionEveryMs: number;
   /** BullMQ job lock (ms): how soon a dead worker's job is taken over. */
   lockDurationMs: number;
   /** SMTP server of email channels (`smtp://user:pass@host:587`); email channels fail their attempts without it. */
@@ -63,6 +65,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       SWEEP_MIN_AGE_MS: num({ default: SWEEP_MIN_AGE_MS }),
       TICK_EVERY_MS: num({ default: TICK_EVERY_MS }),
       AUTO_RESOLVE_EVERY_MS: num({ default: AUTO_RESOLVE_EVERY_MS }),
+      RETENTION_EVERY_MS: num({ default: RETENTION_EVERY_MS }),
       JOB_LOCK_MS: num({ default: 10_000 }),
       SMTP_URL: smtpUrl({ default: '' }),
       SMTP_FROM: str({ default: 'Anom <anom@localhost>' }),
@@ -94,6 +97,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     sweepMinAgeMs: e.SWEEP_MIN_AGE_MS,
     tickEveryMs: e.TICK_EVERY_MS,
     autoResolveEveryMs: e.AUTO_RESOLVE_EVERY_MS,
+    retentionEveryMs: e.RETENTION_EVERY_MS,
     lockDurationMs: e.JOB_LOCK_MS,
     smtpUrl: e.SMTP_URL || null,
     smtpFrom: e.SMTP_FROM,

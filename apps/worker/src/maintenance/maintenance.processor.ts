@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { AUTO_RESOLVE_JOB, AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, PROFILE_ALL_JOB, PROFILE_SCHEDULER_ID, SWEEP_BATCHES_JOB, SWEEP_SCHEDULER_ID, TICK_ABSENCE_JOB, TICK_SCHEDULER_ID } from '@anom/contracts';
+import { AUTO_RESOLVE_JOB, AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, PROFILE_ALL_JOB, PROFILE_SCHEDULER_ID, RETENTION_JOB, RETENTION_SCHEDULER_ID, SWEEP_BATCHES_JOB, SWEEP_SCHEDULER_ID, TICK_ABSENCE_JOB, TICK_SCHEDULER_ID } from '@anom/contracts';
 import { createRedis } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -36,6 +36,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.sweepEveryMs }, { name: SWEEP_BATCHES_JOB, opts });
     await this.queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: this.config.tickEveryMs }, { name: TICK_ABSENCE_JOB, opts });
     await this.queue.upsertJobScheduler(AUTO_RESOLVE_SCHEDULER_ID, { every: this.config.autoResolveEveryMs }, { name: AUTO_RESOLVE_JOB, opts });
+    await this.queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: this.config.retentionEveryMs }, { name: RETENTION_JOB, opts });
     // Daily profiling, and once at start-up so a fresh install shows suggestions soon (one job per
     // hour slot, so several workers starting together queue it once).
     if (this.config.profileEveryMs > 0) {
@@ -51,6 +52,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
         if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep(), notifications: await this.sweeper.sweepNotifications() };
         if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.sweeper.enqueueTicks() };
         if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.sweeper.autoResolve()).length };
+        if (job.name === RETENTION_JOB) return { deleted: await this.sweeper.applyRetention() };
         if (job.name === PROFILE_ALL_JOB) return { queued: await this.profiles.scheduleAll() };
         return null;
       },

@@ -6,6 +6,10 @@ import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
 
 const SWEEP_LIMIT = 1_000;
+/** Batches deleted per retention transaction, and at most this many transactions per business per run (the next run goes on). */
+const RETENTION_CHUNK = 200;
+const RETENTION_MAX_CHUNKS = 250;
+const DAY_MS = 86_400_000;
 
 /**
  * The outbox sweeper: enqueues every batch still pending after
@@ -56,6 +60,35 @@ export class SweepService {
     );
     for (const { business_id } of r.rows) await this.queues.enqueueTick(business_id, now.getTime(), this.config.tickEveryMs);
     return r.rows.length;
+  }
+
+  /**
+   * Retention: every business keeps its events `retentionDays` after they
+   * were received (receipt, not event time, so a replay of old history is not
+   * dropped on arrival). Deletes evaluated batches received before that with
+   * their events, in chunks, and forgets client event ids as old; pending
+   * batches stay until evaluated. Alerts and their evidence are kept.
+   * Returns what was deleted, per business that lost anything.
+   */
+  async applyRetention(now: Date = new Date()): Promise<{ businessId: string; batches: number; events: number; clientIds: number }[]> {
+    const r = await this.db.pool.query<{ id: string; retention_days: number }>('SELECT id, retention_days FROM business ORDER BY id');
+    const out: { businessId: string; batches: number; events: number; clientIds: number }[] = [];
+    for (const { id, retention_days } of r.rows) {
+      const cutoff = new Date(now.getTime() - retention_days * DAY_MS);
+      const total = { businessId: id, batches: 0, events: 0, clientIds: 0 };
+      for (let i = 0; i < RETENTION_MAX_CHUNKS; i++) {
+        const d = await this.events.deleteExpired(id, cutoff, RETENTION_CHUNK);
+        total.batches += d.batches;
+        total.events += d.events;
+        if (d.batches < RETENTION_CHUNK) break;
+      }
+      total.clientIds = await this.events.deleteExpiredClientIds(id, cutoff);
+      if (total.batches > 0 || total.clientIds > 0) {
+        this.logger.info(total, 'retention: expired events deleted');
+        out.push(total);
+      }
+    }
+    return out;
   }
 
   /** Resolves alerts whose condition has been clear for their rule's resolveAfter. */

@@ -17,3 +17,7 @@ export const TICK_EVERY_MS = 15_000;
 export const AUTO_RESOLVE_JOB = 'auto-resolve';
 export const AUTO_RESOLVE_SCHEDULER_ID = 'auto-resolve-every-10s';
 export const AUTO_RESOLVE_EVERY_MS = 10_000;
+/** Delete what a business's retention (retentionDays after receipt) lets go: evaluated batches and their events. */
+export const RETENTION_JOB = 'apply-retention';
+export const RETENTION_SCHEDULER_ID = 'apply-retention-hourly';
+export const RETENTION_EVERY_MS = 3_600_000;

@@ -221,6 +221,33 @@ export class EventRepository {
   }
 
 
+  /**
+   * Retention: deletes up to `limit` evaluated batches of a business received
+   * before `cutoff`, with their events, in one transaction; returns how many
+   * of each. Pending batches are never deleted, however old: an accepted
+   * event is evaluated before it may expire. Batches another transaction
+   * holds (a worker marking them done) are skipped for the next run.
+   */
+  async deleteExpired(businessId: string, cutoff: Date, limit: number): Promise<{ batches: number; events: number }> {
+    return this.db.transaction(async (client) => {
+      const r = await client.query<{ id: string }>(
+        "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+        [businessId, cutoff, limit],
+      );
+      if (r.rows.length === 0) return { batches: 0, events: 0 };
+      const ids = r.rows.map((row) => row.id);
+      const events = await client.query('DELETE FROM event WHERE batch_id = ANY($1::uuid[])', [ids]);
+      await client.query('DELETE FROM ingest_batch WHERE id = ANY($1::uuid[])', [ids]);
+      return { batches: ids.length, events: events.rowCount ?? 0 };
+    });
+  }
+
+  /** Retention of client event ids (`_id`): a resend after `cutoff` is stored as new. Returns how many were forgotten. */
+  async deleteExpiredClientIds(businessId: string, cutoff: Date): Promise<number> {
+    const r = await this.db.pool.query('DELETE FROM event_idempotency WHERE business_id = $1 AND created_at < $2', [businessId, cutoff]);
+    return r.rowCount ?? 0;
+  }
+
   /** Marks batches evaluated with their late-event counts, on the caller's transaction so it commits with the alerts they raised. */
   async markBatchesDone(client: PoolClient, done: readonly { id: string; lateEvents: number }[], at: Date): Promise<void> {
     await client.query(

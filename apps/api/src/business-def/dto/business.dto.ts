@@ -87,7 +87,7 @@ export class CreateBusinessDto {
   @IsString({ each: true })
   entityKeyFields?: string[];
 
-  @ApiPropertyOptional({ default: 30, description: 'Days events are kept' })
+  @ApiPropertyOptional({ default: 30, description: 'Days events are kept after they were received (then deleted by the worker, once evaluated; alerts are kept)' })
   @IsOptional()
   @IsInt()
   @Min(1)
