@@ -106,15 +106,26 @@ export class EvaluateService {
     });
   }
 
-  /** Absence tick of one business at wall-clock `at`. Returns the alerts opened. */
+  /**
+   * Absence tick of one business at wall-clock `at`. Returns the alerts opened.
+   *
+   * Silence is judged as of `at`, or as of the receipt of the business's
+   * oldest batch still pending evaluation when there is one: the events that
+   * end a silence may sit in that backlog (a worker was down, or their jobs
+   * were lost and wait for the sweeper), and a group is not silent because
+   * its events have not been evaluated yet. Under normal load the oldest
+   * pending batch is milliseconds old.
+   */
   async tick(businessId: string, at: Date): Promise<string[]> {
     const business = await this.businesses.findById(businessId);
     if (!business) return [];
     return this.withBusinessLock(businessId, async () => {
       const rules = (await this.activeRules(business)).filter((r) => r.definition.kind === 'absence');
       if (rules.length === 0) return [];
+      const backlog = await this.events.oldestPendingReceipt(businessId);
+      const asOf = backlog && backlog < at ? backlog : at;
       const loaded = await this.state.load(rules.map(absenceKey));
-      const { matches, saves } = tickAbsenceRules(rules, loaded, at);
+      const { matches, saves } = tickAbsenceRules(rules, loaded, asOf);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
       const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { evaluatePartition, evaluateQueueName } from '@anom/contracts';
 import { TestStack, businessBody, ADMIN_TOKEN } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
 import { EvaluateService } from './evaluate.service';
@@ -94,6 +96,33 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     await stack.waitForEvaluation();
     const resolved = await stack.worker!.get(SweepService).autoResolve(new Date(Date.now() + 2_000));
     expect(resolved).toEqual([alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').id]);
+  });
+
+  it('does not count as silence the events still waiting for evaluation', async () => {
+    const id = await business([{ name: 'No heartbeat', kind: 'absence', window: '1m', groupBy: ['service'], severity: 'high' }]);
+    const now = Date.now();
+    const beat = (service: string, ms: number) => ({ timestamp: new Date(ms).toISOString(), user_id: 'x', service });
+    await stack.request('POST', `/ingest/${id}`, { body: [beat('api', now - 50_000), beat('db', now - 5 * MIN)] });
+    await stack.waitForEvaluation();
+    // api's next heartbeat is accepted but not evaluated (its queue is paused, as if no worker were up).
+    const queue = new Queue(evaluateQueueName(evaluatePartition(id, 2)), { connection: { url: REDIS_URL }, prefix: stack.prefix });
+    try {
+      await queue.pause();
+      expect((await stack.request('POST', `/ingest/${id}`, { body: beat('api', now) })).status).toBe(202);
+      const evaluate = stack.worker!.get(EvaluateService);
+      // 30 s later by the clock api looks silent for 80 s; as of its pending batch, for 50 s. db is silent either way.
+      const opened = await evaluate.tick(id, new Date(now + 30_000));
+      const groups = async () => (await stack.request('GET', `/alerts?businessId=${id}`)).body.items.map((a: { groupKey: { service: string } }) => a.groupKey.service);
+      expect(opened).toHaveLength(1);
+      expect(await groups()).toEqual(['db']);
+      await queue.resume();
+      await stack.waitForEvaluation();
+      expect(await evaluate.tick(id, new Date(now + 30_000))).toEqual([]);
+      expect(await groups()).toEqual(['db']);
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
   });
 
   it('keeps a resolved fingerprint quiet for the cooldown', async () => {

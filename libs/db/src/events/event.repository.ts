@@ -214,6 +214,12 @@ export class EventRepository {
     return r.rows.map(toBatch);
   }
 
+  /** When the oldest batch of a business still pending evaluation was received, or null when none is. */
+  async oldestPendingReceipt(businessId: string): Promise<Date | null> {
+    const r = await this.db.pool.query<{ at: Date | null }>("SELECT min(created_at) AS at FROM ingest_batch WHERE business_id = $1 AND status = 'pending'", [businessId]);
+    return r.rows[0]?.at ?? null;
+  }
+
   /** Whether all these batches are still pending, locking their rows on the caller's transaction. */
   async lockAllPending(client: PoolClient, ids: readonly string[]): Promise<boolean> {
     const r = await client.query("SELECT id FROM ingest_batch WHERE id = ANY($1::uuid[]) AND status = 'pending' ORDER BY seq FOR UPDATE", [ids]);
