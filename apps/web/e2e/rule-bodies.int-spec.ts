@@ -22,6 +22,7 @@ describe('rule editor bodies against the api (api + Postgres)', () => {
     ['aggregate over a window', { kind: 'aggregate', condition: 'heart_rate > 100', window: '3m', op: '>=', threshold: '20' }],
     ['aggregate over a day', { kind: 'aggregate', aggFn: 'avg', aggField: 'heart_rate', period: 'day', op: '>', threshold: '90' }],
     ['baseline', { kind: 'baseline', field: 'heart_rate', sensitivity: '4', seasonality: 'hour_of_day', meanWindow: '12', volatilityWindow: '24' }],
+    ['baseline with history and new extremes', { kind: 'baseline', field: 'heart_rate', sensitivity: '6', seasonality: 'auto', historySize: '1000', newExtremesOnly: true, meanWindow: '12', volatilityWindow: '24' }],
   ] as const)('the %s form builds a body the api takes', async (_what, patch) => {
     const res = await stack.request('POST', `/businesses/${business.id}/rules/validate`, { body: toRuleBody(draft(patch as Partial<RuleDraft>)) });
     expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { valid: true } });

@@ -48,7 +48,7 @@ describe('RuleEditorPage', () => {
     ['sequence', ['Consecutive events (N)', 'Within'], { kind: 'sequence', minCount: 3 }],
     ['absence', ['Window', 'Expected groups'], { kind: 'absence', window: '5m', condition: null }],
     ['aggregate', ['Threshold', 'Window'], { kind: 'aggregate', aggregate: { fn: 'count' }, op: '>=', threshold: 10, window: '5m' }],
-    ['baseline', ['Sensitivity', 'Mean of last', 'Volatility of last'], { kind: 'baseline', sensitivity: 4, direction: 'both', seasonality: 'none', condition: null }],
+    ['baseline', ['Sensitivity', 'Mean of last', 'Volatility of last', 'History', 'New extremes only'], { kind: 'baseline', sensitivity: 4, direction: 'both', seasonality: 'none', newExtremesOnly: false, condition: null }],
   ])('shows the %s form and checks its body with the api', async (kind, labels, body) => {
     const calls = fakeApi({ 'GET /businesses/vitals': { body: business }, 'POST /businesses/vitals/rules/validate': { body: { valid: true } } });
     renderAt(<RuleEditorPage />, { path: '/businesses/vitals/rules/new', pattern: '/businesses/:businessId/rules/new' });

@@ -187,6 +187,8 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
               </TextField>
               <TextField label="Mean of last" type="number" placeholder="off" value={d.meanWindow} onChange={(e) => set({ meanWindow: e.target.value })} error={!!err('/meanWindow')} helperText={err('/meanWindow') ?? 'values: also judge their mean (level shifts)'} sx={{ width: 200 }} />
               <TextField label="Volatility of last" type="number" placeholder="off" value={d.volatilityWindow} onChange={(e) => set({ volatilityWindow: e.target.value })} error={!!err('/volatilityWindow')} helperText={err('/volatilityWindow') ?? 'values: also judge how much they change'} sx={{ width: 200 }} />
+              <TextField label="History" type="number" placeholder="500" value={d.historySize} onChange={(e) => set({ historySize: e.target.value })} error={!!err('/historySize')} helperText={err('/historySize') ?? 'values remembered per group'} sx={{ width: 180 }} />
+              <FormControlLabel control={<Switch checked={d.newExtremesOnly} onChange={(e) => set({ newExtremesOnly: e.target.checked })} />} label="New extremes only" title="Only a value beyond every one in the history (by a margin) counts: spiky series alert only on a spike larger than any before" />
             </Stack>
           )}
           <Autocomplete multiple options={keyFields} value={d.groupBy} onChange={(_e, v) => set({ groupBy: v })} renderInput={(p) => <TextField {...p} label="Group by" error={!!err('/groupBy')} helperText={err('/groupBy') ?? 'one alert per value (e.g. per user_id)'} />} />

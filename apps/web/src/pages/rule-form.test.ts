@@ -12,6 +12,7 @@ describe('toRuleBody', () => {
     ['aggregate over a day', { kind: 'aggregate', aggFn: 'sum', aggField: 'amount', period: 'day', threshold: '2000' }, { aggregate: { fn: 'sum', field: 'amount' }, period: 'day', threshold: 2000 }],
     ['baseline', { kind: 'baseline', field: 'cpu', sensitivity: '3', condition: 'ignored' }, { field: 'cpu', sensitivity: 3, condition: null }],
     ['baseline judging means and volatility too', { kind: 'baseline', field: 'cpu', meanWindow: '12', volatilityWindow: '24' }, { field: 'cpu', meanWindow: 12, volatilityWindow: 24 }],
+    ['baseline with a longer history, new extremes only', { kind: 'baseline', field: 'cpu', historySize: '1000', newExtremesOnly: true }, { field: 'cpu', historySize: 1000, newExtremesOnly: true }],
   ] as const)('builds a %s body', (_what, patch, expected) => {
     expect(toRuleBody(draft(patch as Partial<RuleDraft>))).toMatchObject(expected);
   });

@@ -29,6 +29,10 @@ export interface RuleDraft {
   meanWindow: string;
   /** Values whose mean absolute change is judged too ('' for none). */
   volatilityWindow: string;
+  /** Values remembered per group ('' for the api's default, 500). */
+  historySize: string;
+  /** Only new highs or lows count. */
+  newExtremesOnly: boolean;
 }
 
 export const KIND_KEYS: Record<RuleKind, string[]> = {
@@ -36,7 +40,7 @@ export const KIND_KEYS: Record<RuleKind, string[]> = {
   sequence: ['minCount', 'within'],
   absence: ['window', 'expectedGroups'],
   aggregate: ['window', 'period', 'aggregate', 'op', 'threshold'],
-  baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'meanWindow', 'volatilityWindow'],
+  baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'meanWindow', 'volatilityWindow', 'historySize', 'newExtremesOnly'],
 };
 const ALL_KIND_KEYS = [...new Set(Object.values(KIND_KEYS).flat())];
 
@@ -75,6 +79,8 @@ export function emptyDraft(): RuleDraft {
     seasonality: 'none',
     meanWindow: '',
     volatilityWindow: '',
+    historySize: '',
+    newExtremesOnly: false,
   };
 }
 
@@ -107,6 +113,8 @@ export function draftOf(r: Rule): RuleDraft {
     seasonality: r.seasonality ?? d.seasonality,
     meanWindow: r.meanWindow !== undefined ? String(r.meanWindow) : '',
     volatilityWindow: r.volatilityWindow !== undefined ? String(r.volatilityWindow) : '',
+    historySize: r.historySize !== undefined ? String(r.historySize) : '',
+    newExtremesOnly: r.newExtremesOnly ?? false,
   };
 }
 
@@ -156,6 +164,8 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
       body.seasonality = d.seasonality;
       if (d.meanWindow.trim()) body.meanWindow = num(d.meanWindow);
       if (d.volatilityWindow.trim()) body.volatilityWindow = num(d.volatilityWindow);
+      if (d.historySize.trim()) body.historySize = num(d.historySize);
+      body.newExtremesOnly = d.newExtremesOnly;
       break;
     case 'immediate':
       break;
