@@ -158,8 +158,10 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   if (e.value === null || !Number.isFinite(e.value)) return { state: s, signals: [], score: null };
   s.watermark = Math.max(s.watermark, e.t);
   const bin = binOf(e.t, config);
-  const plain = judgeSeries(s, bin, e.value, config);
-  let { outside, judged } = plain;
+  const values = (s.bins[bin] ??= []);
+  // The value band: judged without a daily shape, and its centre is what the shape is compared with.
+  const valueScore = values.length >= config.minHistory ? scoreValue(values, e.value, config.sensitivity) : null;
+  let seasonal: { outside: boolean; judged: BaselineScore | null } | null = null;
   if (config.seasonality === 'auto') {
     const slot = daySlot(e.t, config.timezone);
     const profile = profileExpectation(s, slot);
@@ -167,22 +169,23 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
     if (profile !== null) {
       const residual = e.value - profile.expected;
       const spread = learnResidual(s, residual, config);
-      if (spread && plain.score) {
+      if (spread && valueScore) {
         // In units of the slot's own spread (never under a fraction of the residuals' overall one).
         const unit = Math.max(profile.spread, RESIDUAL_UNIT_FLOOR * spread.scale);
-        const standardized = judgeSeries(s, STANDARDIZED_BIN, residual / unit, config);
-        if (explainsShape(s.bins[RESIDUAL_BIN], spread.median, s.bins[bin], plain.score.median)) {
-          outside = standardized.outside;
-          judged = standardized.judged && { ...standardized.judged, seasonal: { expected: profile.expected, unit } };
-        }
+        const explained = explainsShape(s.bins[RESIDUAL_BIN], spread.median, values, e.value, config.historySize, valueScore.median);
+        // Only the series that is judged is scored; the other one just learns.
+        const standardized = judgeSeries(s, STANDARDIZED_BIN, residual / unit, config, explained);
+        if (explained) seasonal = { outside: standardized.outside, judged: standardized.judged && { ...standardized.judged, seasonal: { expected: profile.expected, unit } } };
       }
     }
   }
+  const plain = judgeSeries(s, bin, e.value, config, seasonal === null, valueScore);
+  const { outside, judged } = seasonal ?? plain;
   const signals: BaselineSignal[] = [];
   if (outside) signals.push({ type: 'match', ...judged! });
   else if (s.holding) signals.push({ type: 'clear', value: e.value });
   s.holding = outside;
-  return { state: s, signals, score: plain.score };
+  return { state: s, signals, score: valueScore };
 }
 
 /** Seasonality auto keeps its residuals (value units) and standardized residuals in these bins (no binOf name collides with them). */
@@ -209,26 +212,28 @@ const PROFILE_NEIGHBOURS = 2;
 /**
  * Judges `x` on one series (a seasonal bin of values, or the residuals):
  * the value band, then the mean and volatility windows when configured, and
- * learns it. `score` is the value band's score when the series had enough history.
+ * learns it. `score` is the value band's score when the series had enough
+ * history (`valueScore` when the caller already has it). With `judge` false
+ * nothing is scored (the bands cost O(history) each), only learnt.
  */
-function judgeSeries(s: BaselineState, bin: string, x: number, config: BaselineConfig): { outside: boolean; judged: BaselineScore | null; score: BaselineScore | null } {
+function judgeSeries(s: BaselineState, bin: string, x: number, config: BaselineConfig, judge = true, valueScore?: BaselineScore | null): { outside: boolean; judged: BaselineScore | null; score: BaselineScore | null } {
   const history = (s.bins[bin] ??= []);
-  const score = history.length >= config.minHistory ? scoreValue(history, x, config.sensitivity) : null;
-  let outside = score !== null && isOff(score, config, config.direction);
-  let judged = score;
+  const score = valueScore !== undefined ? valueScore : judge && history.length >= config.minHistory ? scoreValue(history, x, config.sensitivity) : null;
+  let outside = judge && score !== null && isOff(score, config, config.direction);
+  let judged = judge ? score : null;
   // Derived series, each judged like values against its own earlier, non-overlapping windows.
   const k = config.meanWindow;
   if (k !== null && history.length >= k - 1) {
     let sum = x;
     for (let i = history.length - k + 1; i < history.length; i++) sum += history[i];
-    const m = judgeWindow(s, 'means', bin, k, sum / k, config);
+    const m = judgeWindow(s, 'means', bin, k, sum / k, config, judge);
     if (!outside && m && isOff(m, config, config.direction)) [outside, judged] = [true, m];
   }
   const v = config.volatilityWindow;
   if (v !== null && history.length >= v) {
     let sum = Math.abs(x - history[history.length - 1]);
     for (let i = history.length - v + 1; i < history.length; i++) sum += Math.abs(history[i] - history[i - 1]);
-    const m = judgeWindow(s, 'volatility', bin, v, sum / v, config);
+    const m = judgeWindow(s, 'volatility', bin, v, sum / v, config, judge);
     if (!outside && m && isOff(m, config, 'both')) [outside, judged] = [true, m];
   }
   history.push(x);
@@ -299,11 +304,18 @@ function learnProfile(s: BaselineState, [day, slot]: [number, number], value: nu
  * bimodal (day and night levels), where the MAD only sees the larger mode.
  * Judged once there is a day's worth of residuals (PROFILE_SLOTS). The
  * medians are the ones the two bands were just scored with (one value
- * earlier than the histories): no sorting per event for this.
+ * earlier than the histories): no sorting per event for this. `residuals`
+ * already holds the new residual; the values' spread is taken as if `value`
+ * had joined `values` (a history of `historySize` at most), before it does:
+ * whether the shape explains the group decides which series is scored.
  */
-function explainsShape(residuals: readonly number[], residualMedian: number, values: readonly number[], valueMedian: number): boolean {
+function explainsShape(residuals: readonly number[], residualMedian: number, values: readonly number[], value: number, historySize: number, valueMedian: number): boolean {
   if (residuals.length < PROFILE_SLOTS) return false;
-  return meanAbsoluteDeviation(residuals, residualMedian) < 0.5 * meanAbsoluteDeviation(values, valueMedian);
+  const start = Math.max(0, values.length + 1 - historySize);
+  let sum = 0;
+  for (let i = start; i < values.length; i++) sum += Math.abs(values[i] - valueMedian);
+  sum += Math.abs(value - valueMedian);
+  return meanAbsoluteDeviation(residuals, residualMedian) < 0.5 * (sum / (values.length - start + 1));
 }
 
 function meanAbsoluteDeviation(xs: readonly number[], median: number): number {
@@ -325,10 +337,10 @@ function isOff(score: BaselineScore, config: BaselineConfig, direction: Directio
  * earlier windows' statistics that do not overlap it (the overlapping ones
  * share its values), then remembers it. Null until minHistory such windows.
  */
-function judgeWindow(s: BaselineState, series: 'means' | 'volatility', bin: string, k: number, x: number, config: BaselineConfig): BaselineScore | null {
+function judgeWindow(s: BaselineState, series: 'means' | 'volatility', bin: string, k: number, x: number, config: BaselineConfig, judge: boolean): BaselineScore | null {
   const past = ((s[series] ??= {})[bin] ??= []);
   const earlier = Math.max(0, past.length - (k - 1));
-  const score = earlier >= config.minHistory ? { ...scoreValue(past, x, config.sensitivity, earlier), of: series === 'means' ? ('mean' as const) : ('volatility' as const) } : null;
+  const score = judge && earlier >= config.minHistory ? { ...scoreValue(past, x, config.sensitivity, earlier), of: series === 'means' ? ('mean' as const) : ('volatility' as const) } : null;
   past.push(x);
   if (past.length > config.historySize) past.splice(0, past.length - config.historySize);
   return score;
