@@ -22,7 +22,7 @@ import { backtest, compileRule, parseRuleDefinition, type EvaluationEvent, type 
 const NAB = path.resolve(process.env.NAB_DIR ?? path.join(__dirname, '../../shared/data/nab'));
 const OUT = path.resolve(process.env.NAB_OUT ?? path.join(os.tmpdir(), 'anom-nab'));
 
-/** The rule: against a learnt daily profile where it explains the series (seasonality auto; residuals in units of their time of day's spread), new highs or lows (by a 10% margin) beyond 6 robust σ of the last 1000 values, or of the mean of the last 12 values among such means, or of the mean change over the last 24 among such; an alert stays open while anomalies go on, and a resolved one stays quiet for 12 h. */
+/** The rule: against a learnt daily profile where it explains the series (seasonality auto; residuals in units of their time of day's spread), new highs or lows (by more than a chance record's mean excess) beyond 6 robust σ of the last 1000 values, or of the mean of the last 12 values among such means, or of the mean change over the last 24 among such; an alert stays open while anomalies go on, and a resolved one stays quiet for 12 h. */
 export const NAB_RULE = { name: 'Off baseline', kind: 'baseline', field: 'value', seasonality: 'auto', sensitivity: 6, historySize: 1000, minHistory: 30, newExtremesOnly: true, meanWindow: 12, volatilityWindow: 24, resolveAfter: '1h', cooldown: '12h', allowedLateness: '0s', severity: 'medium' };
 
 const fields: FieldDefinition[] = [

@@ -1,4 +1,4 @@
-import { binOf, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
+import { binOf, recordMargin, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
 
 const HOUR = 3_600_000;
 const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, meanWindow: null, volatilityWindow: null, allowedLatenessMs: HOUR };
@@ -34,8 +34,9 @@ describe('baseline: the Hampel band, streaming', () => {
     ['direction below ignores a spike', { ...config, direction: 'below' }, [...steady(10), 20], Array(11).fill('-')],
     ['a higher sensitivity widens the band', { ...config, sensitivity: 8 }, [...steady(10), 20], Array(11).fill('-')],
     ['values without a number are ignored', config, [...steady(10), [10 * HOUR, null]], Array(11).fill('-')],
-    ['newExtremesOnly: a spike no larger than an earlier one does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 30, 45], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=23.6']],
-    ['newExtremesOnly: a new high by less than a tenth of the old high\'s distance from the median does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 42, 47], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=25.0']],
+    ['newExtremesOnly: a spike no larger than an earlier one does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 30, 50], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=27.0']],
+    // 36 values: the margin is 1 / (H_36 − ln 2) = 0.29 of the old high's distance (30) from the median: 48.6 and up (a fixed tenth would take 46); then 0.285 of 46's distance (36): 56.3 and up.
+    ['newExtremesOnly: a new high by less than a chance record\'s mean excess does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 46, 60], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=33.7']],
     ['a too-late value is reported, not learned', config, [...steady(10), [2 * HOUR, 500]], [...Array(10).fill('-'), 'late e10']],
   ])('%s', (_what, cfg, values, expected) => {
     expect(run(cfg, values)).toEqual(expected);
@@ -188,6 +189,29 @@ describe('baseline: the Hampel band, streaming', () => {
       if (mad > 0) expect(got.scale).toBeCloseTo(1.4826 * mad, 12);
       expect([got.historyMin, got.historyMax]).toEqual([Math.min(...h), Math.max(...h)]);
     }
+  });
+
+  it('recordMargin sets aside about 1 − 1/e of chance records in exponential noise, for short and long histories', () => {
+    // Given a new record, its excess over the old one is Exp(1) (memoryless): sample it beside each history.
+    let seed = 42;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return (seed + 0.5) / 2147483648;
+    };
+    const exp = () => -Math.log(rnd());
+    for (const n of [36, 1000]) {
+      let kept = 0;
+      const trials = 4000;
+      for (let i = 0; i < trials; i++) {
+        const h = Array.from({ length: n }, exp);
+        const { median, historyMax } = scoreValue(h, 0, 3.5);
+        if (exp() > recordMargin(n) * (historyMax - median)) kept++;
+      }
+      expect(kept / trials).toBeGreaterThan(0.33);
+      expect(kept / trials).toBeLessThan(0.42);
+    }
+    expect(recordMargin(1000)).toBeCloseTo(0.147, 3);
+    expect(recordMargin(2)).toBe(1);
   });
 
   it('floors the scale when most of the history is one value, so a change off a flat line counts', () => {

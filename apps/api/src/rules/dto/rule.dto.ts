@@ -134,7 +134,7 @@ export class RuleBodyDto {
   @IsNumber()
   minHistory?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'baseline: only values beyond every value of the history (new highs or lows, by a tenth of the old extreme\'s distance from the median) count' })
+  @ApiPropertyOptional({ default: false, description: 'baseline: only values beyond every value of the history (new highs or lows, by more than a chance record would: 1 / (H_n − ln 2) of the old extreme\'s distance from the median for n values, 0.15 for 1000) count' })
   @IsOptional()
   @IsBoolean()
   newExtremesOnly?: boolean;
