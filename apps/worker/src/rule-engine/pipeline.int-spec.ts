@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { evaluateJobId, evaluatePartition, evaluateQueueName } from '@anom/contracts';
 import { seed } from '@anom/db';
-import { TestStack, businessBody, expectProblem, ADMIN_TOKEN } from '../../../../test/harness';
+import { TestStack, businessBody, expectProblem, waitUntil, ADMIN_TOKEN } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
 import { EvaluateService } from './evaluate.service';
 import { SweepService } from '../maintenance/sweep.service';
@@ -147,8 +147,9 @@ describe('pipeline: ingest -> evaluate -> alert (api + worker + Postgres + Redis
       await stack.startWorker();
       await stack.waitForEvaluation();
       // The first job evaluated all three batches; the other two jobs were removed, not run as no-ops.
-      const first = await queue.getJob(evaluateJobId(ids[0]));
-      expect(first?.returnvalue).toMatchObject({ status: 'done', batches: 3, events: 3 });
+      // (Its batches commit before BullMQ records the job's return value: wait for that.)
+      const first = await waitUntil('the first job completed', async () => (await queue.getJob(evaluateJobId(ids[0])))?.returnvalue ?? undefined);
+      expect(first).toMatchObject({ status: 'done', batches: 3, events: 3 });
       expect(await queue.getJob(evaluateJobId(ids[1]))).toBeUndefined();
       expect(await queue.getJob(evaluateJobId(ids[2]))).toBeUndefined();
       expect((await stack.request('GET', `/alerts?businessId=${b.id}`)).body.items).toEqual([expect.objectContaining({ count: 3 })]);
