@@ -13,6 +13,8 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
     await stack.start({ worker: true });
     await stack.request('POST', '/businesses', { body: business });
     await stack.request('POST', '/businesses', { body: other });
+    const rule = { name: 'u1 seen', kind: 'immediate', condition: 'user_id == "u1"', severity: 'low' };
+    expect((await stack.request('POST', `/businesses/${business.id}/rules`, { body: rule })).status).toBe(201);
   });
   afterAll(() => stack.stop());
 
@@ -42,10 +44,15 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
 
     const deleted = await stack.worker!.get(SweepService).applyRetention();
 
-    expect(deleted).toEqual([{ businessId: business.id, batches: 1, events: 2, clientIds: 1 }]);
+    expect(deleted).toEqual([{ businessId: business.id, batches: 1, events: 2, matches: 2, clientIds: 1 }]);
     expect(await stack.count('ingest_batch', 'id = $1', [old])).toBe(0);
     expect(await stack.count('event', 'batch_id = $1', [old])).toBe(0);
     expect(await stack.count('event', 'batch_id = ANY($1::uuid[])', [[recent, otherOld]])).toBe(2);
+    // The rule counted all three u1 events into one alert: the alert stays, only the recent event's match row does.
+    const alert = await stack.db.pool.query("SELECT id, count FROM alert WHERE business_id = $1", [business.id]);
+    expect(alert.rows).toEqual([{ id: expect.any(String), count: 3 }]);
+    expect(await stack.count('rule_match', 'alert_id = $1', [alert.rows[0].id])).toBe(1);
+    expect(await stack.count('rule_match', 'event_id IN (SELECT id FROM event WHERE batch_id = $1)', [recent])).toBe(1);
     // The forgotten client id is stored as new when sent again.
     const again = await stack.request('POST', `/ingest/${business.id}`, { body: [{ _id: 'dev-1', timestamp: t(0), user_id: 'u1' }] });
     expect(again.body.duplicates).toBe(0);

@@ -66,20 +66,22 @@ export class SweepService {
    * Retention: every business keeps its events `retentionDays` after they
    * were received (receipt, not event time, so a replay of old history is not
    * dropped on arrival). Deletes evaluated batches received before that with
-   * their events, in chunks, and forgets client event ids as old; pending
-   * batches stay until evaluated. Alerts and their evidence are kept.
+   * their events (and the events' rule_match rows), in chunks, and forgets
+   * client event ids as old; pending batches stay until evaluated. Alerts
+   * and their evidence are kept.
    * Returns what was deleted, per business that lost anything.
    */
-  async applyRetention(now: Date = new Date()): Promise<{ businessId: string; batches: number; events: number; clientIds: number }[]> {
+  async applyRetention(now: Date = new Date()): Promise<{ businessId: string; batches: number; events: number; matches: number; clientIds: number }[]> {
     const r = await this.db.pool.query<{ id: string; retention_days: number }>('SELECT id, retention_days FROM business ORDER BY id');
-    const out: { businessId: string; batches: number; events: number; clientIds: number }[] = [];
+    const out: { businessId: string; batches: number; events: number; matches: number; clientIds: number }[] = [];
     for (const { id, retention_days } of r.rows) {
       const cutoff = new Date(now.getTime() - retention_days * DAY_MS);
-      const total = { businessId: id, batches: 0, events: 0, clientIds: 0 };
+      const total = { businessId: id, batches: 0, events: 0, matches: 0, clientIds: 0 };
       for (let i = 0; i < RETENTION_MAX_CHUNKS; i++) {
         const d = await this.events.deleteExpired(id, cutoff, RETENTION_CHUNK);
         total.batches += d.batches;
         total.events += d.events;
+        total.matches += d.matches;
         if (d.batches < RETENTION_CHUNK) break;
       }
       total.clientIds = await this.events.deleteExpiredClientIds(id, cutoff);

@@ -229,22 +229,28 @@ export class EventRepository {
 
   /**
    * Retention: deletes up to `limit` evaluated batches of a business received
-   * before `cutoff`, with their events, in one transaction; returns how many
-   * of each. Pending batches are never deleted, however old: an accepted
+   * before `cutoff`, with their events and those events' rule_match rows, in
+   * one transaction; returns how many of each. Pending batches are never deleted, however old: an accepted
    * event is evaluated before it may expire. Batches another transaction
    * holds (a worker marking them done) are skipped for the next run.
    */
-  async deleteExpired(businessId: string, cutoff: Date, limit: number): Promise<{ batches: number; events: number }> {
+  async deleteExpired(businessId: string, cutoff: Date, limit: number): Promise<{ batches: number; events: number; matches: number }> {
     return this.db.transaction(async (client) => {
       const r = await client.query<{ id: string }>(
         "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED",
         [businessId, cutoff, limit],
       );
-      if (r.rows.length === 0) return { batches: 0, events: 0 };
+      if (r.rows.length === 0) return { batches: 0, events: 0, matches: 0 };
       const ids = r.rows.map((row) => row.id);
-      const events = await client.query('DELETE FROM event WHERE batch_id = ANY($1::uuid[])', [ids]);
+      // The batches were evaluated: no re-evaluation needs their events' rule_match rows to count them once.
+      const deleted = await client.query<{ events: number; matches: number }>(
+        `WITH gone AS (DELETE FROM event WHERE batch_id = ANY($1::uuid[]) RETURNING id),
+              matched AS (DELETE FROM rule_match WHERE event_id IN (SELECT id FROM gone) RETURNING 1)
+         SELECT (SELECT count(*) FROM gone)::int AS events, (SELECT count(*) FROM matched)::int AS matches`,
+        [ids],
+      );
       await client.query('DELETE FROM ingest_batch WHERE id = ANY($1::uuid[])', [ids]);
-      return { batches: ids.length, events: events.rowCount ?? 0 };
+      return { batches: ids.length, ...deleted.rows[0] };
     });
   }
 
