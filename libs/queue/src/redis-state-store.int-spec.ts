@@ -1,4 +1,5 @@
 import IORedis from 'ioredis';
+import { StoredJson } from '@anom/domain';
 import { REDIS_URL } from '../../../test/env';
 import { RedisStateStore, STATE_TTL_MS } from './redis-state-store';
 
@@ -22,6 +23,34 @@ describe('RedisStateStore (real Redis)', () => {
 
     await store.save(new Map<string, unknown>([['r1:v1:a', undefined], ['r1:v1:b', 'y']]));
     expect(await store.load(['r1:v1:a', 'r1:v1:b', 'r1:v1:c'])).toEqual(new Map<string, unknown>([['r1:v1:b', 'y'], ['r1:v1:c', 0]]));
+  });
+
+  it('loads a versioned state\'s prev and cur as text parsed on demand, and writes loaded text back as it was', async () => {
+    // Multi-byte and astral characters, and a string that looks like the layout's own separator.
+    const prev = { values: [1.5, -0, 1e-7], note: 'é ☃ 𝄞 ,"cur":{}', nested: { a: null } };
+    await store.save(new Map([['r3:v1:a', { seq: 7, prev, cur: null }]]));
+    const first = (await store.load(['r3:v1:a'])).get('r3:v1:a') as { seq: number; prev: StoredJson; cur: unknown };
+    expect(first.seq).toBe(7);
+    expect(first.cur).toBeNull();
+    expect(first.prev).toBeInstanceOf(StoredJson);
+    expect(first.prev.parse()).toEqual(JSON.parse(JSON.stringify(prev)));
+
+    await store.save(new Map([['r3:v1:a', { seq: 8, prev: first.prev, cur: { n: 1 } }]]));
+    const raw = (await redis.get(`${prefix}:state:r3:v1:a`))!;
+    expect(raw).toBe(`{"seq":8,"prevLength":${first.prev.text.length},"prev":${first.prev.text},"cur":{"n":1}}`);
+    // Still JSON: any reader gets the state whole.
+    expect(JSON.parse(raw)).toEqual({ seq: 8, prevLength: first.prev.text.length, prev: JSON.parse(JSON.stringify(prev)), cur: { n: 1 } });
+    const second = (await store.load(['r3:v1:a'])).get('r3:v1:a') as { prev: StoredJson; cur: StoredJson };
+    expect(second.prev.text).toBe(first.prev.text);
+    expect(second.cur.parse()).toEqual({ n: 1 });
+  });
+
+  it('parses whole a state written before that layout, or one whose layout does not hold', async () => {
+    await redis.set(`${prefix}:state:r4:v1:old`, JSON.stringify({ seq: 2, prev: null, cur: { n: 1 } }));
+    await redis.set(`${prefix}:state:r4:v1:bad`, '{"seq":1,"prevLength":3,"prev":{"a":1},"cur":null}');
+    const loaded = await store.load(['r4:v1:old', 'r4:v1:bad']);
+    expect(loaded.get('r4:v1:old')).toEqual({ seq: 2, prev: null, cur: { n: 1 } });
+    expect(loaded.get('r4:v1:bad')).toEqual({ seq: 1, prevLength: 3, prev: { a: 1 }, cur: null });
   });
 
   it('saves more keys than one script call takes', async () => {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StateStore } from '@anom/domain';
+import { StoredJson, type StateStore } from '@anom/domain';
 
 /** Idle rule state expires after this long (ms): a group silent for 30 days starts afresh. */
 export const STATE_TTL_MS = 30 * 86_400_000;
@@ -35,6 +35,13 @@ const SAVE_CHUNK = 5_000;
  * one MGET and saved with one script call (atomic) per batch. Keys carry the
  * rule version, so a rule edit starts with fresh state and old versions
  * simply expire.
+ *
+ * A VersionedState ({seq, prev, cur}) is written as
+ * `{"seq":S,"prevLength":N,"prev":P,"cur":C}` — JSON still, N the length of
+ * P's text — and loaded with `prev` and `cur` as StoredJson, cut out of the
+ * text without parsing: an evaluation parses only the one it starts from and
+ * writes `prev` back as the text it loaded (see StoredJson). Any other value,
+ * or a state written before this layout, is parsed whole.
  */
 export class RedisStateStore implements StateStore {
   private readonly redis: WithSave;
@@ -53,7 +60,7 @@ export class RedisStateStore implements StateStore {
     if (keys.length === 0) return out;
     const values = await this.redis.mget(keys.map((k) => this.key(k)));
     values.forEach((v, i) => {
-      if (v !== null) out.set(keys[i], JSON.parse(v));
+      if (v !== null) out.set(keys[i], readVersioned(v) ?? JSON.parse(v));
     });
     return out;
   }
@@ -67,7 +74,7 @@ export class RedisStateStore implements StateStore {
         chunk.length,
         chunk.map(([k]) => this.key(k)),
         STATE_TTL_MS,
-        chunk.map(([, v]) => (v === undefined ? '' : JSON.stringify(v))),
+        chunk.map(([, v]) => (v === undefined ? '' : writeValue(v))),
       );
     }
   }
@@ -75,4 +82,29 @@ export class RedisStateStore implements StateStore {
   private key(k: string): string {
     return `${this.prefix}:state:${k}`;
   }
+}
+
+const VERSIONED_HEAD = /^\{"seq":(-?\d+),"prevLength":(\d+),"prev":/;
+const CUR_KEY = ',"cur":';
+
+/** A value's text: a VersionedState in the layout above (StoredJson written back as its text), anything else as JSON. */
+function writeValue(v: unknown): string {
+  if (v === null || typeof v !== 'object' || !('seq' in v) || !('prev' in v) || !('cur' in v) || !Number.isInteger(v.seq)) return JSON.stringify(v);
+  const prev = textOf(v.prev);
+  return `{"seq":${v.seq},"prevLength":${prev.length},"prev":${prev}${CUR_KEY}${textOf(v.cur)}}`;
+}
+
+function textOf(state: unknown): string {
+  return state instanceof StoredJson ? state.text : (JSON.stringify(state) ?? 'null');
+}
+
+/** {seq, prev, cur} with StoredJson parts (null stays null) from text in the layout above, or null for any other text. */
+function readVersioned(text: string): { seq: number; prev: StoredJson | null; cur: StoredJson | null } | null {
+  const head = VERSIONED_HEAD.exec(text);
+  if (!head) return null;
+  const start = head[0].length;
+  const end = start + Number(head[2]);
+  if (!text.startsWith(CUR_KEY, end) || !text.endsWith('}')) return null;
+  const part = (t: string) => (t === 'null' ? null : new StoredJson(t));
+  return { seq: Number(head[1]), prev: part(text.slice(start, end)), cur: part(text.slice(end + CUR_KEY.length, -1)) };
 }

@@ -2,7 +2,7 @@ import { parseRuleDefinition } from '../rules/rule-definition';
 import { compileRule, type CompiledRule } from '../rules/compile-rule';
 import type { EvaluationEvent } from '../rules/evaluate-immediate';
 import type { FieldDefinition } from '../schema/business-schema';
-import { MemoryStateStore } from '../state/state-store';
+import { MemoryStateStore, StoredJson } from '../state/state-store';
 import { batchStateKeys, evaluateBatch, tickAbsenceRules, type BatchEvaluation } from './evaluate-batch';
 
 const fields: FieldDefinition[] = [
@@ -117,6 +117,29 @@ describe('evaluateBatch', () => {
     const retry = evaluateBatch([tachycardia], [...b1, ...b2, ...b3], await store.load(batchStateKeys([tachycardia], b1)), { first: s1, last: s3 });
     expect(retry.matches.map((m) => m.values.heart_rate)).toEqual([110, 111, 112, 113, 114, 115]);
     expect([...retry.saves.values()][0]).toMatchObject({ seq: s3, cur: { runLength: 6 } });
+  });
+
+  it('starts from stored text as from the parsed state, and saves that text back as prev untouched', async () => {
+    const store = new MemoryStateStore();
+    await runBatches([tachycardia, errorBurst], [[vitals(0, 110, 'gil'), vitals(1, 111, 'gil'), log(0, 'api'), log(1, 'api')]], store);
+    const next = [vitals(2, 112, 'gil'), vitals(3, 113, 'gil'), vitals(4, 114, 'gil'), log(2, 'api')];
+    const loaded = await store.load(batchStateKeys([tachycardia, errorBurst], next));
+    // As a text store hands them out: prev and cur as StoredJson.
+    const asText = new Map([...loaded].map(([k, v]) => {
+      const { seq: at, prev, cur } = v as { seq: number; prev: unknown; cur: unknown };
+      return [k, { seq: at, prev: prev === null ? null : new StoredJson(JSON.stringify(prev)), cur: new StoredJson(JSON.stringify(cur)) }];
+    }));
+    const s = ++seq;
+    const fromObjects = evaluateBatch([tachycardia, errorBurst], next, loaded, s);
+    const fromText = evaluateBatch([tachycardia, errorBurst], next, asText, s);
+    expect(fromText.matches).toEqual(fromObjects.matches);
+    expect(fromText.matches.length).toBeGreaterThan(0);
+    for (const [k, saved] of fromText.saves) {
+      const stored = asText.get(k)!;
+      expect(saved.prev).toBe(stored.cur); // the very text it started from
+      expect(saved.cur).toEqual(fromObjects.saves.get(k)!.cur);
+      expect(JSON.parse(JSON.stringify(saved))).toEqual(JSON.parse(JSON.stringify(fromObjects.saves.get(k))));
+    }
   });
 
   it('leaves state that a later batch already advanced alone', async () => {

@@ -9,6 +9,7 @@ import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
 import { stepBaseline, type BaselineConfig, type BaselineScore, type BaselineState } from '../rules/baseline';
 import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
+import { StoredJson, storedValue } from '../state/state-store';
 
 /**
  * State as stored for exactly-once effect under at-least-once delivery: the
@@ -20,6 +21,7 @@ import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupStat
  * again from `prev` (the state before `first`) and gives the same result.
  * Otherwise it starts from `cur`. Pending batches always start at the same
  * `first` after a crash, because batches are marked done in order.
+ * A store may give `prev` and `cur` as StoredJson (text parsed on demand).
  */
 export interface VersionedState {
   seq: number;
@@ -91,7 +93,8 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       state = stored.seq >= first ? stored.prev : stored.cur;
     }
     out.saves.set(key, { seq: last, prev: state ?? null, cur: null });
-    const working = state === null || state === undefined ? undefined : structuredClone(state);
+    // Stored text parses to a fresh object (and is saved back as prev unparsed); an object is copied.
+    const working = state === null || state === undefined ? undefined : state instanceof StoredJson ? state.parse() : structuredClone(state);
     current.set(key, working);
     return working;
   };
@@ -180,7 +183,7 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
     if (!d.enabled || d.kind !== 'absence') continue;
     const key = absenceKey(rule);
     const stored = (loaded.get(key) as VersionedState | undefined) ?? { seq: 0, prev: null, cur: null };
-    const cur = ((stored.cur as AbsenceRuleState | null) ?? { groups: {} }) as AbsenceRuleState;
+    const cur = ((storedValue(stored.cur) as AbsenceRuleState | null) ?? { groups: {} }) as AbsenceRuleState;
     const groups = new Map(Object.entries(cur.groups));
     const expected = expectAbsenceGroups(d.expectedGroups ?? [], now.getTime(), groups);
     for (const [id, s] of expected) groups.set(id, { ...s, key: { [d.groupBy[0]]: id } });
@@ -192,7 +195,8 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
       for (const id of r.changed.keys()) if (next.groups[id]) next.groups[id] = { ...next.groups[id], alerted: true };
       return next;
     };
-    saves.set(key, { seq: stored.seq, prev: stored.prev === null ? null : apply(stored.prev as AbsenceRuleState), cur: apply(cur) });
+    const prev = storedValue(stored.prev) as AbsenceRuleState | null;
+    saves.set(key, { seq: stored.seq, prev: prev === null ? null : apply(prev), cur: apply(cur) });
     for (const s of r.signals) {
       if (s.type !== 'match') continue;
       const groupKey = groups.get(s.group)!.key;

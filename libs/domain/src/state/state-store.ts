@@ -12,6 +12,33 @@ export interface StateStore {
   save(changes: ReadonlyMap<string, unknown>): Promise<void>;
 }
 
+/**
+ * A state a store loaded as JSON text, parsed only when asked. A store may
+ * hand out a VersionedState's `prev` and `cur` this way: an evaluation parses
+ * the one it starts from (a fresh object it may change, no copy needed) and
+ * saves it back as `prev` as the same text, never serialising it again. For
+ * a large state (a baseline group with a daily profile: tens of KB) parsing,
+ * copying and serialising were most of a batch's cost. Serialises as its
+ * parsed value (toJSON), so any store can save it.
+ */
+export class StoredJson {
+  constructor(readonly text: string) {}
+
+  /** A fresh object each call. Throws SyntaxError when the text is not JSON. */
+  parse(): unknown {
+    return JSON.parse(this.text);
+  }
+
+  toJSON(): unknown {
+    return this.parse();
+  }
+}
+
+/** `value` itself, or its parsed value when it is StoredJson. */
+export function storedValue(value: unknown): unknown {
+  return value instanceof StoredJson ? value.parse() : value;
+}
+
 /** StateStore in a Map. Values are deep-copied in and out, as a serialising store would. */
 export class MemoryStateStore implements StateStore {
   private readonly data = new Map<string, string>();
