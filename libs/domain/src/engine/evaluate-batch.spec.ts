@@ -74,6 +74,14 @@ describe('evaluateBatch', () => {
     expect(r.matches[0].values).toMatchObject({ heart_rate: 64, 'mean change over last 4': 3, expected: 2 });
   });
 
+  it('a baseline match with newExtremesOnly shows the high it broke', async () => {
+    const record = rule({ kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 3.5, minHistory: 10, historySize: 100, newExtremesOnly: true }, 'record');
+    const history = Array.from({ length: 40 }, (_, i) => vitals(i, [60, 61, 59][i % 3], 'eli'));
+    const [, r] = await runBatches([record], [[...history, vitals(40, 90, 'eli'), vitals(41, 60, 'eli')], [vitals(42, 120, 'eli')]]);
+    expect(r.matches).toHaveLength(1);
+    expect(r.matches[0].values).toMatchObject({ heart_rate: 120, expected: 60, 'previous high': 90 });
+  });
+
   it('carries a sequence run across batches and fires on the 5th consecutive match with all five events', async () => {
     const [a, b] = await runBatches([tachycardia], [[vitals(0, 110), vitals(1, 112), vitals(2, 115)], [vitals(3, 120), vitals(4, 135), vitals(5, 125)]]);
     expect(a.matches).toEqual([]);

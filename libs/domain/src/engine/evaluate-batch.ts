@@ -238,7 +238,7 @@ function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Sever
 /**
  * Evidence of a baseline match: the event's value, what was judged (the
  * value, or the window's mean or volatility), the band's centre and edges and
- * the robust z. Judged against the daily profile (seasonality auto), the
+ * the robust z, and with newExtremesOnly the high or low it broke. Judged against the daily profile (seasonality auto), the
  * value's band is brought back to value units (profile + unit × band), and
  * the profile is also shown; a window's statistic stays in residual units
  * (the slot's usual spread) and says so.
@@ -255,6 +255,8 @@ function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: Baseli
     low: round(shift + unit * s.low),
     high: round(shift + unit * s.high),
     z: round(s.z),
+    // newExtremesOnly: the record it broke, in the same units.
+    ...(d.newExtremesOnly ? (s.z > 0 ? { 'previous high': round(shift + unit * s.historyMax) } : { 'previous low': round(shift + unit * s.historyMin) }) : {}),
   };
 }
 
