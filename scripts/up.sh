@@ -29,8 +29,9 @@ node -r @swc-node/register apps/api/src/main.ts >.anom/api.log 2>&1 & pids+=($!)
 node --max-semi-space-size=32 --no-allocation-site-pretenuring -r @swc-node/register apps/worker/src/main.ts >.anom/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null || { echo "api did not come up; see .anom/api.log" >&2; tail -20 .anom/api.log >&2; exit 1; }
-# A fresh install gets three days of normal history (skipped where a business has one) and a
-# profiling run per business, so suggestions are waiting on first start.
+# A fresh install gets four days of normal history (skipped where a business has one) and a
+# profiling run per business, so suggestions are waiting on first start (hour-of-day
+# seasonality needs three full days).
 ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" npm run -s cli -- backfill >.anom/backfill.log 2>&1 || { echo "history backfill failed; see .anom/backfill.log" >&2; tail -5 .anom/backfill.log >&2; }
 ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" node apps/cli/bin/anom.js simulate >.anom/simulator.log 2>&1 & pids+=($!)
 ANOM_API_URL="http://127.0.0.1:${API_PORT:-3000}" node node_modules/vite/bin/vite.js preview apps/web --host 0.0.0.0 --port "${WEB_PORT:-5173}" --strictPort >.anom/web.log 2>&1 & pids+=($!)

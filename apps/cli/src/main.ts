@@ -105,7 +105,7 @@ program
   .command('backfill')
   .description('give the seeded businesses a history of normal traffic (skipped where one exists), then ask the profiler to learn from it')
   .option('--businesses <ids>', 'comma-separated business ids', SIMULATED_BUSINESSES.join(','))
-  .option('--days <n>', 'days of history', (v) => positiveNumber(v), 3)
+  .option('--days <n>', 'days of history', (v) => positiveNumber(v), 4)
   .option('--step <seconds>', 'one simulated second every this many seconds', (v) => positiveInt(v), 60)
   .action(async (o: { businesses: string; days: number; step: number }) => {
     const { url, token } = program.opts<{ url: string; token: string }>();

@@ -19,7 +19,8 @@ describe('first start: seeded history gives every seeded business suggestions', 
     const server = stack.api.getHttpServer();
     const client = new AnomClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, ADMIN_TOKEN);
     const end = new Date();
-    const history = backfill([...SIMULATED_BUSINESSES], end, 2, 120, 7);
+    // Four days, as `npm run up`: hour-of-day seasonality is judged on three days or more.
+    const history = backfill([...SIMULATED_BUSINESSES], end, 4, 120, 7);
     const runs: Record<string, string> = {};
     for (const [id, events] of history) {
       for (let i = 0; i < events.length; i += 1_000) await client.ingest(id, events.slice(i, i + 1_000));
@@ -43,6 +44,8 @@ describe('first start: seeded history gives every seeded business suggestions', 
       const pending = (await stack.request('GET', `/businesses/${id}/suggestions?status=pending`)).body.items;
       expect([id, pending.length > 0]).toEqual([id, true]);
       for (const s of pending) expect(s).toMatchObject({ rationale: expect.stringMatching(/\.$/), backtest: { alertsPerDay: expect.any(Number) } });
+      // Service metrics follow a daily load curve: a seasonal baseline is among the suggestions.
+      if (id === 'service-metrics') expect(pending.filter((s: { kind: string }) => s.kind === 'baseline').map((s: { rule: { field: string } }) => s.rule.field).sort()).toEqual(['cpu_percent', 'latency_ms']);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { batchStateKeys, compileRule, evaluateBatch, MemoryStateStore, parseRuleDefinition, tickAbsenceRules, type CompiledRule, type EvaluationEvent } from '@anom/domain';
 import { SEED_BUSINESSES } from '@anom/db';
-import { HEARTBEAT_GAP_S, PATTERN_ALERTS, PATTERNS, SIMULATED_BUSINESSES, Simulator, seededRandom, type Pattern, type SimEvent } from './simulator';
+import { HEARTBEAT_GAP_S, PATTERN_ALERTS, PATTERNS, SIMULATED_BUSINESSES, Simulator, backfill, seededRandom, type Pattern, type SimEvent } from './simulator';
 
 // Each injected pattern must raise its seeded rules, and normal traffic none,
 // or `npm run up` would show a platform that cries wolf or stays silent.
@@ -70,6 +70,22 @@ describe('Simulator', () => {
     sim.injectOnly('heartbeat-lost');
     const ticks = simulate(sim, 20 + HEARTBEAT_GAP_S);
     expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(PATTERN_ALERTS['heartbeat-lost']);
+  });
+
+  it('gives service metrics a daily load curve, busiest in the afternoon, inside their normal range', () => {
+    const metrics = backfill(['service-metrics'], new Date(Date.UTC(2026, 0, 4)), 3, 60, 7).get('service-metrics')!;
+    const byHour = (h: number, field: string) => {
+      const xs = metrics.filter((e) => new Date(e.timestamp as string).getUTCHours() === h).map((e) => e[field] as number);
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
+    expect(byHour(15, 'cpu_percent') - byHour(3, 'cpu_percent')).toBeGreaterThan(20);
+    expect(byHour(15, 'latency_ms') - byHour(3, 'latency_ms')).toBeGreaterThan(100);
+    const cpu = metrics.map((e) => e.cpu_percent as number);
+    const latency = metrics.map((e) => e.latency_ms as number);
+    expect(Math.min(...cpu)).toBeGreaterThanOrEqual(20);
+    expect(Math.max(...cpu)).toBeLessThanOrEqual(60);
+    expect(Math.min(...latency)).toBeGreaterThanOrEqual(80);
+    expect(Math.max(...latency)).toBeLessThanOrEqual(300);
   });
 
   it('injects the patterns of the chosen businesses in turn', () => {

@@ -109,7 +109,9 @@ export class Simulator {
       for (let i = 0; i < 3; i++) events.push({ businessId: 'service-logs', event: this.log(ts) });
     }
     if (this.businesses.has('service-metrics') && this.tickCount % 5 === 0) {
-      for (const service of SERVICES) if (idle(service)) events.push({ businessId: 'service-metrics', event: { timestamp: ts, service, cpu_percent: round(25 + this.rng() * 35), latency_ms: round(80 + this.rng() * 220) } });
+      // A daily load curve under the noise: the profiler finds the hour-of-day seasonality a real service has.
+      const load = dailyLoad(now);
+      for (const service of SERVICES) if (idle(service)) events.push({ businessId: 'service-metrics', event: { timestamp: ts, service, cpu_percent: round(20 + 25 * load + this.rng() * 15), latency_ms: round(80 + 120 * load + this.rng() * 100) } });
     }
     if (this.businesses.has('payment-transactions') && this.rng() < 0.5) {
       events.push({ businessId: 'payment-transactions', event: { timestamp: ts, user_id: this.pick(PAYERS), amount: round(Math.exp(2 + this.rng() * 4)), currency: this.pick(CURRENCIES), merchant: this.pick(MERCHANTS) } });
@@ -201,6 +203,16 @@ export class Simulator {
   private pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.rng() * items.length)];
   }
+}
+
+/**
+ * A service's load through the day, 0 (03:00 UTC) to 1 (15:00 UTC), a
+ * raised cosine: normal CPU then spans 20–60 % and latency 80–300 ms, as
+ * before the curve, below every seeded threshold.
+ */
+export function dailyLoad(t: Date): number {
+  const hours = (t.getTime() / 3_600_000) % 24;
+  return (1 - Math.cos((2 * Math.PI * (hours - 3)) / 24)) / 2;
 }
 
 function round(n: number): number {
