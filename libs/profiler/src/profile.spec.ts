@@ -20,18 +20,21 @@ const fields: FieldDefinition[] = [
   { name: 'level', type: 'enum', enum: ['INFO', 'WARN', 'ERROR', 'FATAL'] },
   { name: 'latency_ms', type: 'number' },
   { name: 'load', type: 'number' },
+  { name: 'orders', type: 'number' },
 ];
 
-/** 14 days: two routes filing every 15 and 60 minutes (± 1 min), latency ~ N(200, 20), load following the hour of day. */
+/** 14 days: two routes filing every 15 and 60 minutes (± 1 min), latency ~ N(200, 20), load following the hour of day, orders the day of the week (fewer at weekends). */
 function history(): ProfiledEvent[] {
   const r = rng(11);
+  const w = rng(23); // orders' own noise, so the other fields' draws stay as they were
   const events: ProfiledEvent[] = [];
   for (const [route, every] of [['SFTP-BANK-A', 15 * MIN], ['SFTP-BANK-B', HOUR]] as const) {
     for (let t = T0; t < T0 + 14 * DAY; t += every) {
       const at = t + Math.round((r.u() - 0.5) * 2 * MIN);
       const hour = new Date(at).getUTCHours();
       const level = r.u() < 0.002 ? 'FATAL' : r.u() < 0.1 ? 'WARN' : 'INFO';
-      events.push({ eventTime: new Date(at), payload: { route, level, latency_ms: 200 + 20 * r.normal(), load: 50 + 40 * Math.sin((hour / 24) * 2 * Math.PI) + 3 * r.normal() } });
+      const weekend = [0, 6].includes(new Date(at).getUTCDay());
+      events.push({ eventTime: new Date(at), payload: { route, level, latency_ms: 200 + 20 * r.normal(), load: 50 + 40 * Math.sin((hour / 24) * 2 * Math.PI) + 3 * r.normal(), orders: (weekend ? 40 : 100) + 10 * w.normal() } });
     }
   }
   return events;
@@ -54,6 +57,17 @@ describe('profileEvents', () => {
   it('measures how much of a field the hour of day explains', () => {
     expect(field('load').numeric!.hourOfDayStrength).toBeGreaterThan(0.9);
     expect(field('latency_ms').numeric!.hourOfDayStrength).toBeLessThan(0.1);
+    expect(field('orders').numeric!.hourOfDayStrength).toBeLessThan(0.1);
+  });
+
+  it('measures how much of a field the day of the week explains, once every weekday was seen on two dates', () => {
+    // Weekdays 100, weekends 40, noise σ 10: the weekday explains 1 − 100 / (100 + (60² · 5/7 · 2/7)) ≈ 0.88.
+    const orders = field('orders').numeric!;
+    expect(orders.dayOfWeekStrength).toBeGreaterThan(0.8);
+    expect(orders.weekdayMedians.map((m) => Math.round(m! / 10) * 10)).toEqual([100, 100, 100, 100, 100, 40, 40]);
+    expect(field('load').numeric!.dayOfWeekStrength).toBeLessThan(0.05);
+    const tenDays = profileEvents({ fields, entityKeyFields: ['route'], timezone: 'UTC', events: history().filter((e) => e.eventTime.getTime() < T0 + 10 * DAY) });
+    expect(tenDays.fields.find((f) => f.name === 'orders')!.numeric!.dayOfWeekStrength).toBeNull();
   });
 
   it('learns each group\'s inter-arrival times', () => {
@@ -88,7 +102,8 @@ describe('suggestRules', () => {
     const latency = of('threshold').find((s) => s.key === 'threshold:latency_ms:>')!;
     const p999 = profile.fields.find((f) => f.name === 'latency_ms')!.numeric!.quantiles.p999;
     expect(latency.rule.condition).toBe(`latency_ms > ${roundAway(p999, 'up')}`);
-    expect(of('baseline').map((s) => s.rule)).toEqual([expect.objectContaining({ field: 'load', seasonality: 'hour_of_day' })]);
+    expect(of('baseline').map((s) => s.rule)).toEqual([expect.objectContaining({ field: 'load', seasonality: 'hour_of_day' }), expect.objectContaining({ field: 'orders', seasonality: 'day_of_week' })]);
+    expect(of('baseline')[1].rationale).toMatch(/^The day of week explains 8\d% of orders's variance over 14 days \(median \d+(\.\d)? on (Saturday|Sunday), \d+(\.\d)? on (Mon|Tues|Wednes|Thurs|Fri)day\)\. Alert when it leaves its usual band for the weekday\.$/);
     expect(of('rare_category').map((s) => s.rule.condition)).toEqual(['level == "FATAL"']);
     expect(of('aggregate_spike')).toHaveLength(1);
   });

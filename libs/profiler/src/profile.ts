@@ -34,6 +34,14 @@ export interface NumericProfile {
   hourOfDayStrength: number | null;
   /** Median per hour of day (0–23) in the business's zone; null where an hour has no value. */
   hourlyMedians: (number | null)[];
+  /**
+   * Share of the variance explained by the day of the week (0–1), as hourOfDayStrength with the
+   * weekday's median as the seasonal component. Null until every weekday has values on at least two
+   * dates (two weeks), so one unusual day cannot pass for its weekday's habit.
+   */
+  dayOfWeekStrength: number | null;
+  /** Median per ISO weekday in the business's zone, Monday first (index 0 = Monday, 6 = Sunday); null where a weekday has no value. */
+  weekdayMedians: (number | null)[];
 }
 
 export interface CategoryProfile {
@@ -82,7 +90,7 @@ const DAY = 24 * HOUR;
 
 /**
  * Profiles a business's history. `events` in any order; timestamps in the
- * business's IANA `timezone` decide the hour-of-day bins. Numeric fields
+ * business's IANA `timezone` decide the hour-of-day and weekday bins. Numeric fields
  * (number, integer) get quantiles, median/MAD and seasonal strength; string
  * and enum fields category frequencies; every event group of the entity-key
  * fields its inter-arrival times. Pure; O(n log n).
@@ -92,7 +100,8 @@ export function profileEvents(input: { fields: readonly FieldDefinition[]; entit
   const from = events[0]?.eventTime ?? null;
   const to = events.at(-1)?.eventTime ?? null;
   const days = from && to ? (to.getTime() - from.getTime()) / DAY : 0;
-  const hours = events.map((e) => DateTime.fromMillis(e.eventTime.getTime(), { zone: input.timezone }).hour);
+  const local = events.map((e) => DateTime.fromMillis(e.eventTime.getTime(), { zone: input.timezone }));
+  const calendar: Calendar = { hours: local.map((d) => d.hour), weekdays: local.map((d) => d.weekday - 1), dates: local.map((d) => d.ordinal + 1000 * d.year), days };
 
   const fields: FieldProfile[] = [];
   for (const f of input.fields) {
@@ -100,7 +109,7 @@ export function profileEvents(input: { fields: readonly FieldDefinition[]; entit
     const present = values.filter((v) => v !== undefined && v !== null);
     const profile: FieldProfile = { name: f.name, type: f.type, count: present.length, missing: values.length - present.length };
     if ((f.type === 'number' || f.type === 'integer') && present.length > 0) {
-      profile.numeric = numericProfile(values, hours, days);
+      profile.numeric = numericProfile(values, calendar);
     } else if ((f.type === 'string' || f.type === 'enum') && present.length > 0 && !input.entityKeyFields.includes(f.name)) {
       profile.categories = categoryProfile(present.map(String));
     }
@@ -110,27 +119,34 @@ export function profileEvents(input: { fields: readonly FieldDefinition[]; entit
   return { events: events.length, from, to, days, fields, arrivals: arrivals(events, input.entityKeyFields), rate: rate(events) };
 }
 
-function numericProfile(values: readonly unknown[], hours: readonly number[], days: number): NumericProfile {
+/** Where each event (in time order) falls in the business's zone: hour 0–23, weekday 0–6 (Monday first), a date number; and the history's span in days. */
+interface Calendar {
+  hours: readonly number[];
+  weekdays: readonly number[];
+  dates: readonly number[];
+  days: number;
+}
+
+function numericProfile(values: readonly unknown[], calendar: Calendar): NumericProfile {
+  const { hours, weekdays, dates, days } = calendar;
   const nums: number[] = [];
   const byHour: number[][] = Array.from({ length: 24 }, () => []);
+  const byWeekday: number[][] = Array.from({ length: 7 }, () => []);
+  const weekdayDates: Set<number>[] = Array.from({ length: 7 }, () => new Set());
   values.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) return;
     nums.push(v);
     byHour[hours[i]].push(v);
+    byWeekday[weekdays[i]].push(v);
+    weekdayDates[weekdays[i]].add(dates[i]);
   });
   const sorted = [...nums].sort((a, b) => a - b);
   const q = (p: number) => quantileSorted(sorted, p);
   const median = q(0.5);
-  const hourlyMedians = byHour.map((h) => (h.length ? quantileSorted([...h].sort((a, b) => a - b), 0.5) : null));
-  let hourOfDayStrength: number | null = null;
-  if (days >= 3 && nums.length >= 48) {
-    const residuals: number[] = [];
-    values.forEach((v, i) => {
-      if (typeof v === 'number' && Number.isFinite(v)) residuals.push(v - (hourlyMedians[hours[i]] as number));
-    });
-    const total = variance(nums);
-    hourOfDayStrength = total === 0 ? 0 : Math.max(0, 1 - variance(residuals) / total);
-  }
+  const hourlyMedians = medians(byHour);
+  const weekdayMedians = medians(byWeekday);
+  const hourOfDayStrength = days >= 3 && nums.length >= 48 ? seasonalStrength(values, hours, hourlyMedians, nums) : null;
+  const dayOfWeekStrength = weekdayDates.every((d) => d.size >= 2) && nums.length >= 48 ? seasonalStrength(values, weekdays, weekdayMedians, nums) : null;
   return {
     min: sorted[0],
     max: sorted[sorted.length - 1],
@@ -139,7 +155,23 @@ function numericProfile(values: readonly unknown[], hours: readonly number[], da
     mad: medianAbsoluteDeviation(nums),
     hourOfDayStrength,
     hourlyMedians,
+    dayOfWeekStrength,
+    weekdayMedians,
   };
+}
+
+function medians(bins: readonly number[][]): (number | null)[] {
+  return bins.map((b) => (b.length ? quantileSorted([...b].sort((x, y) => x - y), 0.5) : null));
+}
+
+/** 1 − Var(x − its bin's median) / Var(x) over the numeric values (Wang, Smith & Hyndman 2006), never below 0. */
+function seasonalStrength(values: readonly unknown[], bins: readonly number[], binMedians: readonly (number | null)[], nums: readonly number[]): number {
+  const residuals: number[] = [];
+  values.forEach((v, i) => {
+    if (typeof v === 'number' && Number.isFinite(v)) residuals.push(v - (binMedians[bins[i]] as number));
+  });
+  const total = variance(nums);
+  return total === 0 ? 0 : Math.max(0, 1 - variance(residuals) / total);
 }
 
 function categoryProfile(values: readonly string[]): CategoryProfile {

@@ -1,5 +1,5 @@
 import type { RuleDefinition } from '@anom/domain';
-import type { BusinessProfile, FieldProfile } from './profile';
+import type { BusinessProfile, FieldProfile, NumericProfile } from './profile';
 
 export const SUGGESTION_KINDS = ['threshold', 'absence', 'aggregate_spike', 'rare_category', 'baseline'] as const;
 export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
@@ -26,7 +26,7 @@ export interface SuggestOptions {
 
 /** A value's share below which it counts as rare (0.5 %). */
 export const RARE_SHARE = 0.005;
-/** Hour-of-day seasonal strength from which a seasonal baseline is proposed. */
+/** Hour-of-day or day-of-week seasonal strength from which a seasonal baseline is proposed. */
 export const SEASONAL_STRENGTH = 0.3;
 /** Groups arriving this regularly (p95 gap ≤ 3 × median gap) get an absence rule. */
 export const REGULARITY = 3;
@@ -40,8 +40,9 @@ export const REGULARITY = 3;
  * - aggregate_spike: more events in 5 minutes than twice the 99th
  *   percentile of 5-minute counts (and more than the most ever seen);
  * - rare_category: values of a category field seen in under 0.5 % of events;
- * - baseline: a seasonal baseline for numeric fields whose hour of day
- *   explains at least 30 % of their variance.
+ * - baseline: a seasonal baseline for numeric fields whose hour of day or
+ *   day of week explains at least 30 % of their variance (the stronger of
+ *   the two).
  * Thresholds are rounded to 3 significant digits, away from the data.
  */
 export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Suggestion[] {
@@ -72,18 +73,8 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
           evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
         });
       }
-      if (n.hourOfDayStrength !== null && n.hourOfDayStrength >= SEASONAL_STRENGTH) {
-        const hours = n.hourlyMedians.map((m, h) => [h, m] as const).filter((x): x is readonly [number, number] => x[1] !== null);
-        const lo = hours.reduce((a, b) => (b[1] < a[1] ? b : a));
-        const hi = hours.reduce((a, b) => (b[1] > a[1] ? b : a));
-        out.push({
-          kind: 'baseline',
-          key: `baseline:${f.name}`,
-          rule: { name: `${f.name} off its usual for the hour`, kind: 'baseline', field: f.name, groupBy, seasonality: 'hour_of_day', sensitivity: 3.5, severity: 'medium' },
-          rationale: `The hour of day explains ${Math.round(n.hourOfDayStrength * 100)}% of ${f.name}'s variance ${over} (median ${fmt(lo[1])} at ${hh(lo[0])}, ${fmt(hi[1])} at ${hh(hi[0])}). Alert when it leaves its usual band for the hour.`,
-          evidence: { field: f.name, hourOfDayStrength: n.hourOfDayStrength, hourlyMedians: n.hourlyMedians },
-        });
-      }
+      const seasonal = seasonalBaseline(f.name, n, over, groupBy);
+      if (seasonal) out.push(seasonal);
     }
     if (f.categories && f.count >= min) out.push(...rareValues(f, over, groupBy));
   }
@@ -179,6 +170,33 @@ function durationText(ms: number, prose = false): string {
 
 function formatDays(days: number): string {
   return days >= 2 ? `${Math.round(days)} days` : days >= 1 / 24 ? `${fmt(days * 24)} hours` : 'under an hour';
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * A baseline per hour of day or per weekday, whichever explains more of the
+ * field's variance, when that is at least SEASONAL_STRENGTH; null otherwise.
+ * The rationale names the lowest and highest bin's median.
+ */
+function seasonalBaseline(field: string, n: NumericProfile, over: string, groupBy: string[]): Suggestion | null {
+  const hourly = n.hourOfDayStrength ?? -1;
+  const weekly = n.dayOfWeekStrength ?? -1;
+  if (Math.max(hourly, weekly) < SEASONAL_STRENGTH) return null;
+  const byWeekday = weekly > hourly;
+  const binMedians = byWeekday ? n.weekdayMedians : n.hourlyMedians;
+  const bins = binMedians.map((m, i) => [i, m] as const).filter((x): x is readonly [number, number] => x[1] !== null);
+  const lo = bins.reduce((a, b) => (b[1] < a[1] ? b : a));
+  const hi = bins.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const [what, unit, name] = byWeekday ? ['day of week', 'weekday', (i: number) => `on ${WEEKDAYS[i]}`] : ['hour of day', 'hour', (i: number) => `at ${hh(i)}`];
+  const strength = byWeekday ? weekly : hourly;
+  return {
+    kind: 'baseline',
+    key: `baseline:${field}`,
+    rule: { name: `${field} off its usual for the ${unit}`, kind: 'baseline', field, groupBy, seasonality: byWeekday ? 'day_of_week' : 'hour_of_day', sensitivity: 3.5, severity: 'medium' },
+    rationale: `The ${what} explains ${Math.round(strength * 100)}% of ${field}'s variance ${over} (median ${fmt(lo[1])} ${name(lo[0])}, ${fmt(hi[1])} ${name(hi[0])}). Alert when it leaves its usual band for the ${unit}.`,
+    evidence: byWeekday ? { field, dayOfWeekStrength: weekly, weekdayMedians: n.weekdayMedians } : { field, hourOfDayStrength: hourly, hourlyMedians: n.hourlyMedians },
+  };
 }
 
 function fmt(x: number): string {
