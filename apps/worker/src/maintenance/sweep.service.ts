@@ -11,6 +11,15 @@ const RETENTION_CHUNK = 200;
 const RETENTION_MAX_CHUNKS = 250;
 const DAY_MS = 86_400_000;
 
+/** What one retention run deleted for one business. */
+export interface RetentionOutcome {
+  businessId: string;
+  batches: number;
+  events: number;
+  matches: number;
+  clientIds: number;
+}
+
 /**
  * The outbox sweeper: enqueues every batch still pending after
  * `sweepMinAgeMs` (Redis was down at ingest, or a job was lost). Enqueueing is
@@ -71,12 +80,12 @@ export class SweepService {
    * and their evidence are kept.
    * Returns what was deleted, per business that lost anything.
    */
-  async applyRetention(now: Date = new Date()): Promise<{ businessId: string; batches: number; events: number; matches: number; clientIds: number }[]> {
+  async applyRetention(now: Date = new Date()): Promise<RetentionOutcome[]> {
     const r = await this.db.pool.query<{ id: string; retention_days: number }>('SELECT id, retention_days FROM business ORDER BY id');
-    const out: { businessId: string; batches: number; events: number; matches: number; clientIds: number }[] = [];
+    const out: RetentionOutcome[] = [];
     for (const { id, retention_days } of r.rows) {
       const cutoff = new Date(now.getTime() - retention_days * DAY_MS);
-      const total = { businessId: id, batches: 0, events: 0, matches: 0, clientIds: 0 };
+      const total: RetentionOutcome = { businessId: id, batches: 0, events: 0, matches: 0, clientIds: 0 };
       for (let i = 0; i < RETENTION_MAX_CHUNKS; i++) {
         const d = await this.events.deleteExpired(id, cutoff, RETENTION_CHUNK);
         total.batches += d.batches;

@@ -230,9 +230,10 @@ export class EventRepository {
   /**
    * Retention: deletes up to `limit` evaluated batches of a business received
    * before `cutoff`, with their events and those events' rule_match rows, in
-   * one transaction; returns how many of each. Pending batches are never deleted, however old: an accepted
-   * event is evaluated before it may expire. Batches another transaction
-   * holds (a worker marking them done) are skipped for the next run.
+   * one transaction; returns how many of each. Pending batches are never
+   * deleted, however old: an accepted event is evaluated before it may
+   * expire. Batches another transaction holds (a worker marking them done)
+   * are skipped for the next run.
    */
   async deleteExpired(businessId: string, cutoff: Date, limit: number): Promise<{ batches: number; events: number; matches: number }> {
     return this.db.transaction(async (client) => {

@@ -238,10 +238,11 @@ function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Sever
 /**
  * Evidence of a baseline match: the event's value, what was judged (the
  * value, or the window's mean or volatility), the band's centre and edges and
- * the robust z, and with newExtremesOnly the high or low it broke. Judged against the daily profile (seasonality auto), the
- * value's band is brought back to value units (profile + unit × band), and
- * the profile is also shown; a window's statistic stays in residual units
- * (the slot's usual spread) and says so.
+ * the robust z, and with newExtremesOnly the high or low it broke. Judged
+ * against the daily profile (seasonality auto), the value's band is brought
+ * back to value units (profile + unit × band), and the profile is also shown;
+ * a window's statistic stays in residual units (the slot's usual spread) and
+ * says so.
  */
 function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: BaselineScore): Record<string, unknown> {
   const [shift, unit] = s.seasonal && s.of === 'value' ? [s.seasonal.expected, s.seasonal.unit] : [0, 1];
