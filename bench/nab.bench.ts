@@ -63,4 +63,4 @@ function main(): void {
   process.stdout.write(`  ${files} series, ${detections} detections in ${seconds.toFixed(1)} s; detections in ${OUT}\n\n${score.stdout}`);
 }
 
-main();
+if (require.main === module) main();
