@@ -697,7 +697,7 @@ export interface components {
              */
             minHistory?: number;
             /**
-             * @description baseline: only values beyond every value of the history (new highs or lows, by more than a chance record would: 1 / (H_n − ln 2) of the old extreme's distance from the median for n values, 0.15 for 1000) count
+             * @description baseline: only values beyond every value of the history (new highs or lows, by more than a chance record would: 1 / H_m of the old extreme's distance from the median, m the values beyond the median on its side; 0.15 for 1000 continuous values) count
              * @default false
              */
             newExtremesOnly?: boolean;

@@ -240,7 +240,7 @@ describe('baseline: the Hampel band, streaming', () => {
     }
   });
 
-  it('recordMargin sets aside about 1 − 1/e of chance records in exponential noise, for short and long histories', () => {
+  it('recordMargin sets aside about 1 − 1/e of chance records in exponential noise, for short and long histories and for a mostly-zero counter', () => {
     // Given a new record, its excess over the old one is Exp(1) (memoryless): sample it beside each history.
     let seed = 42;
     const rnd = () => {
@@ -248,19 +248,28 @@ describe('baseline: the Hampel band, streaming', () => {
       return (seed + 0.5) / 2147483648;
     };
     const exp = () => -Math.log(rnd());
-    for (const n of [36, 1000]) {
+    // 95% zeros: the median is 0 and the tail is a twentieth of the history (half the history as the tail keeps ~52%).
+    const zeroInflated = () => (rnd() < 0.95 ? 0 : exp());
+    for (const [n, sample] of [[36, exp], [1000, exp], [1000, zeroInflated]] as const) {
       let kept = 0;
       const trials = 2000;
       for (let i = 0; i < trials; i++) {
-        const h = Array.from({ length: n }, exp);
-        const { median, historyMax } = scoreValue(h, 0, 3.5);
-        if (exp() > recordMargin(n) * (historyMax - median)) kept++;
+        const h = Array.from({ length: n }, sample);
+        const { median, historyMax, above } = scoreValue(h, 0, 3.5);
+        if (exp() > recordMargin(above) * (historyMax - median)) kept++;
       }
       expect(kept / trials).toBeGreaterThan(0.33);
       expect(kept / trials).toBeLessThan(0.42);
     }
-    expect(recordMargin(1000)).toBeCloseTo(0.147, 3);
-    expect(recordMargin(2)).toBe(1);
+    expect(recordMargin(500)).toBeCloseTo(0.147, 3);
+    expect(recordMargin(1)).toBe(1);
+    expect(recordMargin(0)).toBe(1);
+  });
+
+  it('counts the values above and below the median, the tails a record margin is learnt from', () => {
+    const s = scoreValue([0, 0, 0, 0, 0, 0, 3, 5, 9, 0, 0], 1, 3.5);
+    expect([s.median, s.above, s.below]).toEqual([0, 3, 0]);
+    expect(scoreValue([1, 2, 3, 4, 5], 1, 3.5)).toMatchObject({ median: 3, above: 2, below: 2 });
   });
 
   it('floors the scale when most of the history is one value, so a change off a flat line counts', () => {
