@@ -48,6 +48,8 @@ export class TestStack {
       backtestMaxEvents: 10_000,
       notifyAttempts: 4,
       notifyBackoffMs: 100,
+      // Tests simulate event and tick times far from the wall clock, where wall-clock beats mean nothing; ingest-availability tests turn it on.
+      ingestHeartbeat: false,
       ...this.overrides,
     };
   }

@@ -2,3 +2,4 @@ export * from './evaluate-queues';
 export * from './redis-state-store';
 export * from './notify-queue';
 export * from './profile-queue';
+export * from './ingest-availability';

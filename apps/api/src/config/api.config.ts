@@ -24,6 +24,8 @@ export interface ApiConfig {
   /** Delivery attempts and first retry delay (ms) of the notifications a person's acknowledge or resolve queues; as the worker's. */
   notifyAttempts: number;
   notifyBackoffMs: number;
+  /** Record that ingest is up (IngestHeartbeat) for the worker's absence ticks; off only where time is simulated, as in tests. */
+  ingestHeartbeat: boolean;
 }
 
 /**
@@ -51,6 +53,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       BACKTEST_MAX_EVENTS: num({ default: 200_000 }),
       NOTIFY_ATTEMPTS: num({ default: NOTIFY_ATTEMPTS }),
       NOTIFY_BACKOFF_MS: num({ default: NOTIFY_BACKOFF_MS }),
+      INGEST_HEARTBEAT: bool({ default: true }),
     },
     { reporter: throwAll },
   );
@@ -69,6 +72,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     backtestMaxEvents: e.BACKTEST_MAX_EVENTS,
     notifyAttempts: e.NOTIFY_ATTEMPTS,
     notifyBackoffMs: e.NOTIFY_BACKOFF_MS,
+    ingestHeartbeat: e.INGEST_HEARTBEAT,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   compileRule,
   evaluateBatch,
   foldMatches,
+  judgeAbsenceAsOf,
   parseDuration,
   tickAbsenceRules,
   type CompiledRule,
@@ -16,7 +17,7 @@ import {
   type StateStore,
 } from '@anom/domain';
 import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BatchRecord, type BusinessRecord, type CandidateWithSummary, type PoolClient } from '@anom/db';
-import { NotifyQueue, RedisStateStore } from '@anom/queue';
+import { IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
 
@@ -45,6 +46,7 @@ const MAX_COMPILED = 5_000;
 export class EvaluateService {
   private readonly compiled = new Map<string, CompiledRule | Error>();
   private readonly state: StateStore;
+  private readonly ingest: IngestAvailability;
 
   constructor(
     private readonly db: Database,
@@ -59,6 +61,7 @@ export class EvaluateService {
   ) {
     logger.setContext('EvaluateService');
     this.state = new RedisStateStore(redis, config.queuePrefix);
+    this.ingest = new IngestAvailability(redis, config.queuePrefix);
   }
 
   async evaluateBatch(batchId: string, now: () => Date = () => new Date()): Promise<EvaluateOutcome> {
@@ -114,7 +117,10 @@ export class EvaluateService {
    * end a silence may sit in that backlog (a worker was down, or their jobs
    * were lost and wait for the sweeper), and a group is not silent because
    * its events have not been evaluated yet. Under normal load the oldest
-   * pending batch is milliseconds old.
+   * pending batch is milliseconds old. Likewise for the api: while no api
+   * instance is up silence is judged as of the last one's beat, and after
+   * such a downtime a group's silence counts from when ingest resumed
+   * (IngestAvailability, judgeAbsenceAsOf).
    */
   async tick(businessId: string, at: Date): Promise<string[]> {
     const business = await this.businesses.findById(businessId);
@@ -123,9 +129,10 @@ export class EvaluateService {
       const rules = (await this.activeRules(business)).filter((r) => r.definition.kind === 'absence');
       if (rules.length === 0) return [];
       const backlog = await this.events.oldestPendingReceipt(businessId);
-      const asOf = backlog && backlog < at ? backlog : at;
+      const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
+      const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
       const loaded = await this.state.load(rules.map(absenceKey));
-      const { matches, saves } = tickAbsenceRules(rules, loaded, asOf);
+      const { matches, saves } = tickAbsenceRules(rules, loaded, asOf, Number.isFinite(ingest.countFrom) ? new Date(ingest.countFrom) : undefined);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
       const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));

@@ -182,4 +182,17 @@ describe('evaluateBatch', () => {
     const [back] = await runBatches([heartbeat], [[log(10, 'api', 'INFO')]], store);
     expect(back.clears.map((c) => c.fingerprint)).toEqual([tick2.matches[0].fingerprint]);
   });
+
+  it('after ingest resumed, fires a group silent through the outage only a window later, and says when ingest resumed', async () => {
+    const store = new MemoryStateStore();
+    await runBatches([heartbeat], [[log(0, 'api', 'INFO')]], store);
+    const keys = batchStateKeys([heartbeat], []);
+    const resumed = new Date(30 * MIN);
+    const early = tickAbsenceRules([heartbeat], await store.load(keys), new Date(33 * MIN), resumed);
+    await store.save(early.saves);
+    expect(early.matches).toEqual([]);
+    const r = tickAbsenceRules([heartbeat], await store.load(keys), new Date(35 * MIN), resumed);
+    // billing, expected but never seen, is watched from the first tick (minute 33).
+    expect(r.matches.map((m) => [m.groupKey.service, m.values])).toEqual([['api', { silent_for: '35m', last_seen: new Date(0).toISOString(), ingest_resumed: resumed.toISOString() }]]);
+  });
 });
