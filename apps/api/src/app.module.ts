@@ -16,6 +16,7 @@ import { SuggestionsModule } from './suggestions/suggestions.module';
 import { SourcesModule } from './sources/sources.module';
 import { StreamModule } from './stream/stream.module';
 import { ViewsModule } from './views/views.module';
+import { SilencesModule } from './silences/silences.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         NotificationsModule,
         SuggestionsModule,
         ViewsModule,
+        SilencesModule,
         StreamModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

@@ -39,5 +39,5 @@ export const CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** Delivery state of one notification. */
-export const NOTIFICATION_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'delivered', 'failed', 'silenced'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];

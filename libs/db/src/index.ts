@@ -11,3 +11,4 @@ export * from './seed/seed';
 export * from './notifications/notification.repository';
 export * from './suggestions/suggestion.repository';
 export * from './views/view.repository';
+export * from './silences/silence.repository';

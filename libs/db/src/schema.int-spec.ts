@@ -8,7 +8,7 @@ describe('database schema and seed (Postgres)', () => {
   afterAll(() => stack.stop());
 
   // schema.prisma is kept in step with the SQL migrations by hand: every model must query.
-  it.each(['business', 'field', 'source', 'rule', 'ruleVersion', 'alert', 'alertTransition', 'auditLog', 'notificationChannel', 'notification', 'notificationAttempt', 'profileRun', 'suggestion', 'view'] as const)('queries the %s model against the migrated database', async (model) => {
+  it.each(['business', 'field', 'source', 'rule', 'ruleVersion', 'alert', 'alertTransition', 'auditLog', 'notificationChannel', 'notification', 'notificationAttempt', 'profileRun', 'suggestion', 'view', 'silence'] as const)('queries the %s model against the migrated database', async (model) => {
     const delegate = (stack.db.prisma as unknown as Record<string, { findMany: (a: object) => Promise<unknown[]> }>)[model];
     await expect(delegate.findMany({ take: 1 })).resolves.toEqual(expect.any(Array));
   });

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
-import { AlertRepository, NotificationRepository, type AlertRecord, type AlertTransitionRecord, type NotificationRecord } from '@anom/db';
+import { AlertRepository, NotificationRepository, SilenceRepository, type AlertRecord, type AlertTransitionRecord, type NotificationRecord, type SilenceRecord } from '@anom/db';
 import { NotifyQueue } from '@anom/queue';
 import type { AlertStatus, Severity } from '@anom/contracts';
 import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ListAlertsQuery } from './dto/alert.dto';
 
-export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[]; notifications: NotificationRecord[] };
+/** `silences`: those in force now that match the alert (its notifications are muted while any is). */
+export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[]; notifications: NotificationRecord[]; silences: SilenceRecord[] };
 
 /** Alert queries and the human side of the lifecycle: acknowledge, resolve. */
 @Injectable()
@@ -15,6 +16,7 @@ export class AlertsService {
     private readonly alerts: AlertRepository,
     private readonly notifications: NotificationRepository,
     private readonly notify: NotifyQueue,
+    private readonly silences: SilenceRepository,
   ) {}
 
   async list(q: ListAlertsQuery): Promise<Page<AlertRecord>> {
@@ -35,13 +37,14 @@ export class AlertsService {
 
   /**
    * The alert with its history (state changes, escalations), the ids of up
-   * to 100 events involved, and its notifications with every delivery attempt.
+   * to 100 events involved, its notifications with every delivery attempt,
+   * and the silences in force now that match it.
    */
   async get(id: string): Promise<AlertDetail> {
     const alert = await this.alerts.findById(id);
     if (!alert) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
-    const [history, eventIds, notifications] = await Promise.all([this.alerts.history(id), this.alerts.eventIds(id, 100), this.notifications.listForAlert(id)]);
-    return { ...alert, history, eventIds, notifications };
+    const [history, eventIds, notifications, silences] = await Promise.all([this.alerts.history(id), this.alerts.eventIds(id, 100), this.notifications.listForAlert(id), this.silences.matching(id, new Date())]);
+    return { ...alert, history, eventIds, notifications, silences };
   }
 
   /** open -> acknowledged. Throws ALERT_TRANSITION_INVALID from any other state. */

@@ -59,6 +59,10 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 404, title: 'View not found' };
     case 'VIEW_NAME_TAKEN':
       return { status: 409, title: 'View name taken' };
+    case 'SILENCE_NOT_FOUND':
+      return { status: 404, title: 'Silence not found' };
+    case 'SILENCE_INVALID':
+      return { status: 400, title: 'Invalid silence' };
     case 'BUSINESS_EXISTS':
       return { status: 409, title: 'Business already exists' };
     case 'BUSINESS_ARCHIVED':

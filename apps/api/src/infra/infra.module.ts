@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SourceRepository, SuggestionRepository, ViewRepository } from '@anom/db';
+import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SilenceRepository, SourceRepository, SuggestionRepository, ViewRepository } from '@anom/db';
 import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
@@ -8,7 +8,7 @@ import { SourceTokenCache } from '../common/guards/source-token.cache';
 
 export const REDIS = Symbol('REDIS');
 
-const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository, SuggestionRepository, ViewRepository].map((R) => ({
+const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository, SuggestionRepository, ViewRepository, SilenceRepository].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],

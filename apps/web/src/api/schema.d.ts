@@ -484,6 +484,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/businesses/{businessId}/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SilencesController_list"];
+        put?: never;
+        post: operations["SilencesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/silences/{silenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SilencesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/silences/{silenceId}/expire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SilencesController_expire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stream/alerts": {
         parameters: {
             query?: never;
@@ -847,6 +895,42 @@ export interface components {
             description?: string;
             panels?: components["schemas"]["ViewPanelDto"][];
             position?: number;
+        };
+        CreateSilenceDto: {
+            /**
+             * @description Why the alerts are muted, for whoever sees the silence
+             * @example Nightly database maintenance
+             */
+            comment: string;
+            /**
+             * Format: uuid
+             * @description Only this rule’s alerts (omit for every rule of the business)
+             */
+            ruleId?: string;
+            /**
+             * @description Only alerts whose group key has these fields with these values (omit for every group)
+             * @example {
+             *       "service": "billing"
+             *     }
+             */
+            groupKey?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description ISO 8601 start (default: now)
+             * @example 2026-11-23T22:00:00Z
+             */
+            startsAt?: string;
+            /**
+             * @description ISO 8601 end; give this or duration
+             * @example 2026-11-24T02:00:00Z
+             */
+            endsAt?: string;
+            /**
+             * @description How long from the start (30s, 15m, 2h, 1d, 1w); give this or endsAt
+             * @example 2h
+             */
+            duration?: string;
         };
     };
     responses: never;
@@ -1815,6 +1899,89 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SilencesController_list: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated states (default active,pending) */
+                state?: string;
+            };
+            header?: never;
+            path: {
+                businessId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SilencesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                businessId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSilenceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SilencesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                silenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SilencesController_expire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                silenceId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;

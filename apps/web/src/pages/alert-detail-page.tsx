@@ -1,10 +1,11 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Grid, Link, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { Alert as Banner, Button, Dialog, DialogActions, DialogContent, DialogTitle, Grid, Link, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { AlertDetail, Business, Page, Rule, StoredEvent } from '../api/models';
 import { useNotifier } from '../components/notifier';
+import { SilenceDialog } from '../components/silence-dialog';
 import { SeriesChart } from '../components/series-chart';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
@@ -21,6 +22,7 @@ export function AlertDetailPage() {
 function AlertView({ alert: a }: { alert: AlertDetail }) {
   const [action, setAction] = useState<'acknowledge' | 'resolve' | null>(null);
   const [note, setNote] = useState('');
+  const [silencing, setSilencing] = useState(false);
   const qc = useQueryClient();
   const notify = useNotifier();
   const business = useQuery({ queryKey: ['business', a.businessId], queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })) });
@@ -66,7 +68,15 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
         <Button variant="outlined" color="success" disabled={a.status === 'resolved'} onClick={() => setAction('resolve')}>
           Resolve
         </Button>
+        <Button variant="outlined" color="inherit" onClick={() => setSilencing(true)}>
+          Silence
+        </Button>
       </Stack>
+      {a.silences.map((s) => (
+        <Banner key={s.id} severity="info">
+          Notifications muted until {formatTime(s.endsAt)} by {s.createdBy}: “{s.comment}”
+        </Banner>
+      ))}
       <Typography color="text.secondary">
         <Link component={RouterLink} to={`/businesses/${a.businessId}`}>
           {a.businessId}
@@ -193,7 +203,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
                     {n.channel.name} ({n.channel.kind})
                   </TableCell>
                   <TableCell>{n.event}</TableCell>
-                  <TableCell>{n.status}</TableCell>
+                  <TableCell>{n.status === 'silenced' ? 'silenced (not sent)' : n.status}</TableCell>
                   <TableCell>
                     {n.attempts.map((t, i) => (
                       <div key={i}>
@@ -207,6 +217,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
           </Table>
         )}
       </Paper>
+      <SilenceDialog open={silencing} onClose={() => setSilencing(false)} businessId={a.businessId} ruleId={a.ruleId} ruleName={rule.data?.name} groupKey={a.groupKey} />
       <Dialog open={action !== null} onClose={() => setAction(null)} fullWidth maxWidth="sm">
         <DialogTitle>{action === 'acknowledge' ? 'Acknowledge alert' : 'Resolve alert'}</DialogTitle>
         <DialogContent>

@@ -7,13 +7,14 @@ import { QueryState } from '../components/states';
 import { EventsTab } from './business/events-tab';
 import { RulesTab } from './business/rules-tab';
 import { SchemaTab } from './business/schema-tab';
+import { SilencesTab } from './business/silences-tab';
 import { SourcesTab } from './business/sources-tab';
 import { ViewsTab } from './business/views-tab';
 
-const TABS = ['views', 'rules', 'events', 'schema', 'sources'] as const;
+const TABS = ['views', 'rules', 'events', 'schema', 'sources', 'silences'] as const;
 type TabName = (typeof TABS)[number];
 
-/** One business: its views, rules, latest events, schema and sources (the tab is in the URL). */
+/** One business: its views, rules, latest events, schema, sources and silences (the tab is in the URL). */
 export function BusinessDetailPage() {
   const { businessId = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -43,6 +44,7 @@ export function BusinessDetailPage() {
             {tab === 'events' && <EventsTab business={b} />}
             {tab === 'schema' && <SchemaTab business={b} />}
             {tab === 'sources' && <SourcesTab business={b} />}
+            {tab === 'silences' && <SilencesTab business={b} />}
           </Box>
         </Stack>
       )}

@@ -114,7 +114,27 @@ export interface AlertDetail extends Alert {
     attempts: { at: string; ok: boolean; statusCode: number | null; error: string | null; durationMs: number }[];
     deliveredAt: string | null;
     lastError: string | null;
+    /** The silence that muted it (status `silenced`). */
+    silenceId: string | null;
   }[];
+  /** Silences in force now that match the alert: its notifications are muted. */
+  silences: Silence[];
+}
+
+/** Mutes the notifications of the alerts it matches from startsAt until endsAt. */
+export interface Silence {
+  id: string;
+  businessId: string;
+  /** Only this rule's alerts; null for every rule of the business. */
+  ruleId: string | null;
+  /** Fields the alert's group key must have with these values; {} for every group. */
+  groupKey: Record<string, string | number | boolean>;
+  startsAt: string;
+  endsAt: string;
+  comment: string;
+  createdBy: string;
+  createdAt: string;
+  state: 'pending' | 'active' | 'expired';
 }
 
 export interface StoredEvent {

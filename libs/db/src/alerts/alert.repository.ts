@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertCandidate } from '@anom/domain';
 import { EVIDENCE_SAMPLES, maxSeverity, severityRank } from '@anom/domain';
 import { SEVERITIES, type AlertEvent, type AlertStatus, type Severity } from '@anom/contracts';
+import { SILENCE_MATCH } from '../silences/silence.repository';
 import type { Database, PoolClient } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
@@ -316,26 +317,29 @@ const ALERT_RECORD = 'id uuid, rule_version int, count int, start_time timestamp
  * enabled channel of the alert's business that subscribes to the transition's
  * event and whose minimum severity the alert meets (the outbox of the notify
  * queue: a transition and its notifications commit together or not at all).
- * Returns the ids of the notifications queued, for the caller to enqueue
- * after commit; the notification sweeper enqueues any it did not.
+ * A notification whose alert a silence in force at `at` matches (see
+ * SilenceRepository) is recorded as `silenced`, with that silence, and not
+ * queued. Returns the ids of the notifications queued, for the caller to
+ * enqueue after commit; the notification sweeper enqueues any it did not.
  */
 async function insertTransitions(client: PoolClient, rows: readonly TransitionRow[], at: Date): Promise<string[]> {
   if (rows.length === 0) return [];
-  const r = await client.query<{ id: string }>(
+  const r = await client.query<{ id: string; status: string }>(
     `WITH t AS (
        INSERT INTO alert_transition (alert_id, at, from_status, to_status, severity, actor, note, event)
        SELECT x.alert_id, $2, x.from_status, x.to_status, x.severity, x.actor, x.note, x.event
          FROM jsonb_to_recordset($1::jsonb) AS x(alert_id uuid, from_status text, to_status text, severity text, actor text, note text, event text)
        RETURNING id, alert_id, event)
-     INSERT INTO notification (id, alert_id, channel_id, transition_id, event, created_at)
-     SELECT gen_random_uuid(), t.alert_id, c.id, t.id, t.event, $2
+     INSERT INTO notification (id, alert_id, channel_id, transition_id, event, created_at, status, silence_id)
+     SELECT gen_random_uuid(), t.alert_id, c.id, t.id, t.event, $2, CASE WHEN s.id IS NULL THEN 'pending' ELSE 'silenced' END, s.id
        FROM t JOIN alert a ON a.id = t.alert_id
        JOIN notification_channel c ON c.business_id = a.business_id AND c.enabled AND t.event = ANY(c.events)
+       LEFT JOIN LATERAL (${SILENCE_MATCH('a', '$2')} LIMIT 1) s ON true
       WHERE array_position($3::text[], a.severity) >= array_position($3::text[], c.min_severity)
-     RETURNING id`,
+     RETURNING id, status`,
     [JSON.stringify(rows.map((x) => ({ alert_id: x.alertId, from_status: x.from, to_status: x.to, severity: x.severity, actor: x.actor, note: x.note, event: x.event }))), at, SEVERITIES],
   );
-  return r.rows.map((x) => x.id);
+  return r.rows.filter((x) => x.status === 'pending').map((x) => x.id);
 }
 /** An alert row as Prisma returns it, in the API's shape. */
 export function toAlertRecord(r: AlertRow): AlertRecord {

@@ -4,7 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entityType: 'business' | 'field' | 'source' | 'rule' | 'alert' | 'channel' | 'suggestion' | 'view';
+  entityType: 'business' | 'field' | 'source' | 'rule' | 'alert' | 'channel' | 'suggestion' | 'view' | 'silence';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -47,6 +47,8 @@ export interface NotificationRecord {
   createdAt: Date;
   deliveredAt: Date | null;
   lastError: string | null;
+  /** The silence that muted it (status `silenced`), while that silence exists. */
+  silenceId: string | null;
 }
 
 /** Everything one delivery needs. */
@@ -117,6 +119,7 @@ export class NotificationRepository {
       createdAt: r.createdAt,
       deliveredAt: r.deliveredAt,
       lastError: r.lastError,
+      silenceId: r.silenceId,
     }));
   }
 
