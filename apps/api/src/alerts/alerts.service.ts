@@ -19,7 +19,8 @@ export class AlertsService {
     private readonly silences: SilenceRepository,
   ) {}
 
-  async list(q: ListAlertsQuery): Promise<Page<AlertRecord>> {
+  /** A page of alerts, newest first; `silenced`: a silence in force now mutes its notifications. */
+  async list(q: ListAlertsQuery): Promise<Page<AlertRecord & { silenced: boolean }>> {
     const limit = q.limit ?? 50;
     const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
     const rows = await this.alerts.list({
@@ -32,7 +33,9 @@ export class AlertsService {
       limit: limit + 1,
       before: before && { firstSeenAt: new Date(before.t), id: before.id },
     });
-    return toPage(rows, limit, (a) => ({ t: a.firstSeenAt.toISOString(), id: a.id }));
+    const page = toPage(rows, limit, (a) => ({ t: a.firstSeenAt.toISOString(), id: a.id }));
+    const silenced = await this.silences.silencedAmong(page.items.map((a) => a.id), new Date());
+    return { ...page, items: page.items.map((a) => ({ ...a, silenced: silenced.has(a.id) })) };
   }
 
   /**

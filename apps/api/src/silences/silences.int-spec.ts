@@ -114,10 +114,13 @@ describe('silences (api + worker + Postgres + Redis, local webhook receiver)', (
     expect(detail.notifications).toEqual([expect.objectContaining({ event: 'opened', status: 'silenced', silenceId: muted.id, attempts: [] })]);
     expect(detail.silences.map((s: { id: string }) => s.id)).toEqual([muted.id]);
     expect((await stack.request('GET', `/alerts/${bob.id}`)).body.silences).toEqual([]);
+    const listed = (await stack.request('GET', `/alerts?businessId=${businessId}`)).body.items;
+    expect(Object.fromEntries(listed.map((a: any) => [a.groupKey.user_id, a.silenced]))).toEqual({ ann: true, bob: false });
     expect(received.some((r) => r.body.data?.alert?.id === ann.id)).toBe(false);
 
     // Once the silence ends, ann's next change is announced.
     await stack.request('POST', `/silences/${muted.id}/expire`);
+    expect((await alertOf('ann')).silenced).toBe(false);
     expect((await stack.request('POST', `/alerts/${ann.id}/resolve`, { body: { note: 'load test over' } })).status).toBe(200);
     await waitUntil('ann’s resolve notification', async () => received.find((r) => r.body.data?.alert?.id === ann.id));
     expect(received.filter((r) => r.body.data?.alert?.id === ann.id).map((r) => r.body.type)).toEqual(['alert.resolved']);

@@ -21,6 +21,16 @@ describe('AlertsPage', () => {
     expect(list?.url).toContain('severity=high');
   });
 
+  it('marks the alerts a silence mutes', async () => {
+    fakeApi({
+      'GET /alerts': { body: { items: [{ ...alert, silenced: true }, { ...alert, id: 'a2', summary: 'Second', silenced: false }], nextCursor: null } },
+      'GET /businesses': { body: { items: [], nextCursor: null } },
+    });
+    renderAt(<AlertsPage />, { path: '/alerts' });
+    expect(await screen.findByText('Tachycardia at rest')).toBeInTheDocument();
+    expect(screen.getAllByText('muted')).toHaveLength(1);
+  });
+
   it('shows an empty state and an error from the api', async () => {
     fakeApi({ 'GET /alerts': { status: 400, body: { title: 'Bad request', status: 400, detail: 'from must be an ISO 8601 time' } }, 'GET /businesses': { body: { items: [], nextCursor: null } } });
     renderAt(<AlertsPage />, { path: '/alerts?from=soon' });

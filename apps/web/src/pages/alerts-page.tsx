@@ -1,4 +1,4 @@
-import { Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, Link, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { Button, Checkbox, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Link, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
@@ -160,6 +160,7 @@ export function AlertsPage() {
                         <Link component={RouterLink} to={`/alerts/${a.id}`}>
                           {a.summary}
                         </Link>
+                        {a.silenced && <Chip size="small" variant="outlined" label="muted" title="A silence mutes its notifications" sx={{ ml: 1 }} />}
                       </TableCell>
                       <TableCell>{a.businessId}</TableCell>
                       <TableCell>{formatGroupKey(a.groupKey)}</TableCell>

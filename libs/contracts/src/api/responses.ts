@@ -101,6 +101,8 @@ export interface Alert {
   resolvedAt: string | null;
   resolvedBy: string | null;
   resolveNote: string | null;
+  /** In lists: a silence in force now mutes its notifications. */
+  silenced?: boolean;
 }
 
 export interface AlertDetail extends Alert {

@@ -70,6 +70,13 @@ export class SilenceRepository {
     return this.find(id, at);
   }
 
+  /** Which of `alertIds` a silence in force at `at` matches. */
+  async silencedAmong(alertIds: readonly string[], at: Date): Promise<Set<string>> {
+    if (alertIds.length === 0) return new Set();
+    const r = await this.db.pool.query<{ id: string }>(`SELECT a.id FROM alert a WHERE a.id = ANY($1::uuid[]) AND EXISTS (${SILENCE_MATCH('a', '$2')})`, [alertIds, at]);
+    return new Set(r.rows.map((x) => x.id));
+  }
+
   /** The silences in force at `at` that match alert `alertId`. */
   async matching(alertId: string, at: Date): Promise<SilenceRecord[]> {
     const r = await this.db.pool.query<{ id: string }>(`SELECT m.id FROM alert a, LATERAL (${SILENCE_MATCH('a', '$2')}) m WHERE a.id = $1`, [alertId, at]);
