@@ -150,6 +150,26 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     expect(alerts.body.items).toEqual([expect.objectContaining({ status: 'acknowledged', acknowledgedBy: 'admin', note: 'Called the patient', groupKey: {} })]);
   });
 
+  it('silences the alert from its page, shows it muted, and expires the silence from the business', async () => {
+    await page.getByRole('button', { name: 'Silence' }).click();
+    await page.getByRole('dialog').getByLabel(/Reason/).fill('Thermometer being replaced');
+    await page.getByRole('dialog').getByRole('button', { name: 'Silence' }).click();
+    await page.getByText(/Notifications muted until .* by admin: “Thermometer being replaced”/).waitFor();
+    const [silence] = (await stack.request('GET', '/businesses/e2e-clinic/silences')).body.items;
+    expect(silence).toMatchObject({ comment: 'Thermometer being replaced', state: 'active', groupKey: {} });
+    expect(Date.parse(silence.endsAt) - Date.parse(silence.startsAt)).toBe(2 * 3_600_000);
+
+    await page.goto(`${web.url}/businesses/e2e-clinic?tab=silences`);
+    const silences = page.getByRole('table', { name: 'silences' });
+    await silences.getByText('Thermometer being replaced').waitFor();
+    await silences.getByText('Fever').waitFor();
+    await shot('silences');
+    await silences.getByRole('button', { name: 'Expire' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Expire' }).click();
+    await page.getByText('No silences.', { exact: false }).waitFor();
+    expect((await stack.request('GET', `/silences/${silence.id}`)).body.state).toBe('expired');
+  });
+
   it('shows the dashboard, views, events, sources and suggestions pages', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('business-card-e2e-clinic').getByText(/events\/min/).waitFor();

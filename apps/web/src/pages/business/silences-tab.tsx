@@ -2,7 +2,7 @@ import { Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, Tab
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import type { Business, Page, Silence } from '../../api/models';
+import type { Business, Page, Rule, Silence } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SilenceDialog } from '../../components/silence-dialog';
@@ -14,6 +14,8 @@ export function SilencesTab({ business }: { business: Business }) {
   const qc = useQueryClient();
   const notify = useNotifier();
   const [creating, setCreating] = useState(false);
+  const rules = useQuery({ queryKey: ['rules', business.id], queryFn: () => call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })) });
+  const ruleName = (id: string) => rules.data?.items.find((r) => r.id === id)?.name ?? 'one rule';
   const silences = useQuery({ queryKey: ['silences', business.id], queryFn: () => call<Page<Silence>>(api.GET('/businesses/{businessId}/silences', { params: { path: { businessId: business.id } } })) });
   const expire = useMutation({
     mutationFn: (id: string) => call<Silence>(api.POST('/silences/{silenceId}/expire', { params: { path: { silenceId: id } } })),
@@ -58,7 +60,7 @@ export function SilencesTab({ business }: { business: Business }) {
                         <Chip size="small" label={s.state} color={s.state === 'active' ? 'info' : 'default'} />
                       </TableCell>
                       <TableCell>{s.comment}</TableCell>
-                      <TableCell>{s.ruleId ? `one rule${Object.keys(s.groupKey).length ? `, ${formatGroupKey(s.groupKey)}` : ''}` : Object.keys(s.groupKey).length ? formatGroupKey(s.groupKey) : 'every alert'}</TableCell>
+                      <TableCell>{s.ruleId ? `${ruleName(s.ruleId)}${Object.keys(s.groupKey).length ? `, ${formatGroupKey(s.groupKey)}` : ''}` : Object.keys(s.groupKey).length ? formatGroupKey(s.groupKey) : 'every alert'}</TableCell>
                       <TableCell>{formatTime(s.startsAt)}</TableCell>
                       <TableCell>{formatTime(s.endsAt)}</TableCell>
                       <TableCell>{s.createdBy}</TableCell>
