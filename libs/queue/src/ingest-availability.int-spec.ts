@@ -39,4 +39,11 @@ describe('IngestAvailability (real Redis)', () => {
     const starts = await Promise.all([T, T + 1, T + 2].map((t) => other.beat(t)));
     expect(new Set(starts).size).toBe(1);
   });
+
+  it('forgets the record when told (an api started with the beats off)', async () => {
+    const other = new IngestAvailability(redis, `${prefix}-forget`);
+    await other.beat(T);
+    await other.forget();
+    expect(await other.read()).toEqual({ lastBeat: null, resumedAt: null, downAfterMs: INGEST_DOWN_AFTER_MS });
+  });
 });

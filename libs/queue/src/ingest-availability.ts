@@ -51,6 +51,15 @@ export class IngestAvailability {
     return Number(await this.redis.anomIngestBeat(this.lastKey, this.resumedKey, now, this.downAfterMs));
   }
 
+  /**
+   * Drops the record (an api started with the beats off): without it the
+   * worker judges silence on the clock alone, where a last beat left from
+   * before would read as ingest being down for good.
+   */
+  async forget(): Promise<void> {
+    await this.redis.del(this.lastKey, this.resumedKey);
+  }
+
   /** The last beat and the last resume (epoch ms; null where never recorded, e.g. before any api ran this version). */
   async read(): Promise<IngestUptime> {
     const [last, resumed] = await this.redis.mget(this.lastKey, this.resumedKey);

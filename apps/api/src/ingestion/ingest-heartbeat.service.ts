@@ -11,7 +11,9 @@ import { API_CONFIG } from '../infra/tokens';
  * that ingest is up (IngestAvailability): the worker's absence ticks then
  * know when no api accepted events, and do not call that the sources'
  * silence. A failed beat is logged and retried on the next one; it never
- * stops ingest. Off with INGEST_HEARTBEAT=false (where time is simulated).
+ * stops ingest. Off with INGEST_HEARTBEAT=false (where time is simulated),
+ * which also drops any earlier record so that absence rules fall back to
+ * the clock alone.
  */
 @Injectable()
 export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,7 +30,10 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.ingestHeartbeat) return;
+    if (!this.config.ingestHeartbeat) {
+      await this.availability.forget().catch((err: unknown) => this.logger.warn({ err }, 'could not drop the ingest heartbeat record'));
+      return;
+    }
     const now = Date.now();
     const resumedAt = await this.availability.beat(now).catch((err: unknown) => {
       this.logger.warn({ err }, 'ingest heartbeat failed');
