@@ -21,7 +21,7 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -30,6 +30,8 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The api's Redis client does not queue commands while it connects (it answers ingest fast or not at all).
+    await connected(this.redis, READY_WAIT_MS);
     if (!this.config.ingestHeartbeat) {
       await this.availability.forget().catch((err: unknown) => this.logger.warn({ err }, 'could not drop the ingest heartbeat record'));
       return;
@@ -49,4 +51,21 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/** How long the first beat waits for the Redis connection (ms); past it the beat fails, is logged, and the next one retries. */
+const READY_WAIT_MS = 5_000;
+
+/** Resolves once `redis` is connected, or after `timeoutMs`. */
+function connected(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
 }
