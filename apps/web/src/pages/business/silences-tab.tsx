@@ -1,4 +1,4 @@
-import { Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
+import { Button, Chip, FormControlLabel, Paper, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -9,14 +9,16 @@ import { SilenceDialog } from '../../components/silence-dialog';
 import { Empty, QueryState } from '../../components/states';
 import { formatGroupKey, formatTime } from '../../format';
 
-/** Silences of a business in force or upcoming: what they mute, until when, why; expire one, or silence the whole business. */
+/** Silences of a business in force or upcoming (and, on request, ended ones): what they mute, until when, why; expire one, or silence the whole business. */
 export function SilencesTab({ business }: { business: Business }) {
   const qc = useQueryClient();
   const notify = useNotifier();
   const [creating, setCreating] = useState(false);
+  const [withExpired, setWithExpired] = useState(false);
+  const state = withExpired ? 'active,pending,expired' : 'active,pending';
   const rules = useQuery({ queryKey: ['rules', business.id], queryFn: () => call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })) });
   const ruleName = (id: string) => rules.data?.items.find((r) => r.id === id)?.name ?? 'one rule';
-  const silences = useQuery({ queryKey: ['silences', business.id], queryFn: () => call<Page<Silence>>(api.GET('/businesses/{businessId}/silences', { params: { path: { businessId: business.id } } })) });
+  const silences = useQuery({ queryKey: ['silences', business.id, state], queryFn: () => call<Page<Silence>>(api.GET('/businesses/{businessId}/silences', { params: { path: { businessId: business.id }, query: { state } } })) });
   const expire = useMutation({
     mutationFn: (id: string) => call<Silence>(api.POST('/silences/{silenceId}/expire', { params: { path: { silenceId: id } } })),
     onSuccess: () => {
@@ -28,13 +30,14 @@ export function SilencesTab({ business }: { business: Business }) {
   });
   return (
     <Stack spacing={2}>
-      {!business.archivedAt && (
-        <Stack direction="row">
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        {!business.archivedAt && (
           <Button variant="contained" onClick={() => setCreating(true)}>
             Silence the whole business
           </Button>
-        </Stack>
-      )}
+        )}
+        <FormControlLabel control={<Switch checked={withExpired} onChange={(e) => setWithExpired(e.target.checked)} />} label="Show ended ones" />
+      </Stack>
       <QueryState query={silences}>
         {(data) =>
           data.items.length === 0 ? (
@@ -65,7 +68,7 @@ export function SilencesTab({ business }: { business: Business }) {
                       <TableCell>{formatTime(s.endsAt)}</TableCell>
                       <TableCell>{s.createdBy}</TableCell>
                       <TableCell align="right">
-                        <ConfirmButton label="Expire" title="Expire this silence?" body="Notifications of the alerts it mutes flow again from their next change." confirmLabel="Expire" onConfirm={() => expire.mutate(s.id)} />
+                        {s.state !== 'expired' && <ConfirmButton label="Expire" title="Expire this silence?" body="Notifications of the alerts it mutes flow again from their next change." confirmLabel="Expire" onConfirm={() => expire.mutate(s.id)} />}
                       </TableCell>
                     </TableRow>
                   ))}
