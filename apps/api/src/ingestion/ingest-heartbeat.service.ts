@@ -37,15 +37,17 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     const now = Date.now();
-    const resumedAt = await this.availability.beat(now).catch((err: unknown) => {
+    if ((await this.beat(now)) === now) this.logger.info({ resumedAt: new Date(now).toISOString() }, 'ingest resumed: no api was up before; absence rules count silence from now');
+    this.timer = setInterval(() => void this.beat(), INGEST_BEAT_MS);
+    this.timer.unref();
+  }
+
+  /** One beat; a failure is logged (the next beat retries) and gives null. */
+  private beat(now = Date.now()): Promise<number | null> {
+    return this.availability.beat(now).catch((err: unknown) => {
       this.logger.warn({ err }, 'ingest heartbeat failed');
       return null;
     });
-    if (resumedAt === now) this.logger.info({ resumedAt: new Date(now).toISOString() }, 'ingest resumed: no api was up before; absence rules count silence from now');
-    this.timer = setInterval(() => {
-      this.availability.beat().catch((err: unknown) => this.logger.warn({ err }, 'ingest heartbeat failed'));
-    }, INGEST_BEAT_MS);
-    this.timer.unref();
   }
 
   onApplicationShutdown(): void {

@@ -132,7 +132,7 @@ export class EvaluateService {
       const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
       const loaded = await this.state.load(rules.map(absenceKey));
-      const { matches, saves } = tickAbsenceRules(rules, loaded, asOf, Number.isFinite(ingest.countFrom) ? new Date(ingest.countFrom) : undefined);
+      const { matches, saves } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
       const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));

@@ -187,12 +187,12 @@ describe('evaluateBatch', () => {
     const store = new MemoryStateStore();
     await runBatches([heartbeat], [[log(0, 'api', 'INFO')]], store);
     const keys = batchStateKeys([heartbeat], []);
-    const resumed = new Date(30 * MIN);
+    const resumed = 30 * MIN;
     const early = tickAbsenceRules([heartbeat], await store.load(keys), new Date(33 * MIN), resumed);
     await store.save(early.saves);
     expect(early.matches).toEqual([]);
     const r = tickAbsenceRules([heartbeat], await store.load(keys), new Date(35 * MIN), resumed);
     // billing, expected but never seen, is watched from the first tick (minute 33).
-    expect(r.matches.map((m) => [m.groupKey.service, m.values])).toEqual([['api', { silent_for: '35m', last_seen: new Date(0).toISOString(), ingest_resumed: resumed.toISOString() }]]);
+    expect(r.matches.map((m) => [m.groupKey.service, m.values])).toEqual([['api', { silent_for: '35m', last_seen: new Date(0).toISOString(), ingest_resumed: new Date(resumed).toISOString() }]]);
   });
 });

@@ -174,11 +174,11 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
  * Expected groups are tracked from the first tick that sees the rule. Matches
  * carry a synthetic event id derived from (rule, group, last seen), so a tick
  * applied twice counts once. `loaded` holds the rules' absenceStateKey states.
- * `countFrom` (when ingest last resumed; judgeAbsenceAsOf) is the earliest
- * a silence may start: a group silent since before it fires only a window
- * after it, and its match says when ingest resumed.
+ * `countFrom` (epoch ms; when ingest last resumed, judgeAbsenceAsOf) is the
+ * earliest a silence may start: a group silent since before it fires only a
+ * window after it, and its match says when ingest resumed.
  */
-export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: ReadonlyMap<string, unknown>, now: Date, countFrom?: Date): { matches: RuleMatch[]; saves: Map<string, VersionedState> } {
+export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: ReadonlyMap<string, unknown>, now: Date, countFrom = -Infinity): { matches: RuleMatch[]; saves: Map<string, VersionedState> } {
   const matches: RuleMatch[] = [];
   const saves = new Map<string, VersionedState>();
   for (const rule of rules) {
@@ -190,8 +190,7 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
     const groups = new Map(Object.entries(cur.groups));
     const expected = expectAbsenceGroups(d.expectedGroups ?? [], now.getTime(), groups);
     for (const [id, s] of expected) groups.set(id, { ...s, key: { [d.groupBy[0]]: id } });
-    const floor = countFrom?.getTime() ?? -Infinity;
-    const r = tickAbsence({ windowMs: parseDuration(d.window!)! }, groups, now.getTime(), floor);
+    const r = tickAbsence({ windowMs: parseDuration(d.window!)! }, groups, now.getTime(), countFrom);
     if (r.signals.length === 0 && expected.size === 0) continue;
     const apply = (st: AbsenceRuleState | null): AbsenceRuleState => {
       const next: AbsenceRuleState = { groups: { ...(st?.groups ?? {}) } };
@@ -213,7 +212,7 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
         // The silence is detected at the tick: that is when the alert's episode starts.
         eventTime: now,
         severity: d.severity,
-        values: { silent_for: formatMs(s.silentMs), last_seen: new Date(s.last).toISOString(), ...(floor > s.last ? { ingest_resumed: countFrom!.toISOString() } : {}) },
+        values: { silent_for: formatMs(s.silentMs), last_seen: new Date(s.last).toISOString(), ...(countFrom > s.last ? { ingest_resumed: new Date(countFrom).toISOString() } : {}) },
       });
     }
   }
