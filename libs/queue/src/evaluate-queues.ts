@@ -29,6 +29,11 @@ export function createRedis(url: string, opts: { fast?: boolean; name?: string }
   return redis;
 }
 
+/** Events per business below which its jobs keep no priority (see EvaluateQueues.priorityOf). */
+export const FAIR_QUANTUM = 1_000;
+/** The slot (ms) events are counted in for fair scheduling; the current and previous slot count. */
+export const FAIR_SLOT_MS = 10_000;
+
 /** The partitioned evaluate queues, as producers see them. */
 export class EvaluateQueues {
   private readonly queues: Queue<EvaluateJobData | TickJobData>[];
@@ -74,6 +79,31 @@ export class EvaluateQueues {
     }
   }
 
+  /**
+   * Fair scheduling between the businesses of a partition: a business that
+   * sent few events lately (under FAIR_QUANTUM in the current and previous
+   * FAIR_SLOT_MS) enqueues without a priority, first in line as before; one
+   * that sent more gets priority 1 + log2(1 + events / FAIR_QUANTUM), so its
+   * backlog runs after the jobs of quieter businesses instead of ahead of
+   * them. Lower is sooner in BullMQ, and jobs without a priority go before any
+   * with one. Order within a business needs no queue order: a job evaluates
+   * its business's pending batches oldest first (EvaluateService). The same
+   * idea as the weighted fair queueing of network schedulers, in log steps.
+   */
+  private async priorityOf(data: EvaluateJobData): Promise<number | undefined> {
+    const slot = Math.floor(Date.now() / FAIR_SLOT_MS);
+    const key = (s: number) => `${this.prefix}:rate:${data.businessId}:${s}`;
+    const replies = await this.connection
+      .multi()
+      .incrby(key(slot), data.events ?? 1)
+      .pexpire(key(slot), 3 * FAIR_SLOT_MS)
+      .get(key(slot - 1))
+      .exec();
+    const recent = Number(replies?.[0]?.[1] ?? 0) + Number(replies?.[2]?.[1] ?? 0);
+    if (recent < FAIR_QUANTUM) return undefined;
+    return 1 + Math.min(20, Math.floor(Math.log2(1 + recent / FAIR_QUANTUM)));
+  }
+
   private async add(data: EvaluateJobData): Promise<void> {
     const queue = this.queueFor(data.businessId);
     const jobId = evaluateJobId(data.batchId);
@@ -84,11 +114,11 @@ export class EvaluateQueues {
         // Completed but the batch is still pending (it only completes after marking done,
         // so this means the row was rolled back): run it again.
         await existing.remove();
-        await queue.add(EVALUATE_JOB, data, { jobId });
+        await queue.add(EVALUATE_JOB, data, { jobId, priority: await this.priorityOf(data) });
       }
       return;
     }
-    await queue.add(EVALUATE_JOB, data, { jobId });
+    await queue.add(EVALUATE_JOB, data, { jobId, priority: await this.priorityOf(data) });
   }
 
   /**

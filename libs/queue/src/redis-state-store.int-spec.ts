@@ -68,4 +68,24 @@ describe('RedisStateStore (real Redis)', () => {
     expect(await other.load(['k'])).toEqual(new Map([['k', 1]]));
     await redis.del(`${prefix}-other:state:k`);
   });
+
+  it('keeps sorted indexes beside the state: counts, ranges by score, and forgets idle groups with their state', async () => {
+    const changes = new Map<string, unknown>([['r5:g:a', { n: 1 }], ['r5:g:b', { n: 2 }], ['r5:g:c', { n: 3 }]]);
+    const index = new Map([
+      ['r5:groups', new Map<string, number | null>([['r5:g:a', 100], ['r5:g:b', 200], ['r5:g:c', 300]])],
+      ['r5:due', new Map<string, number | null>([['r5:g:a', 1_000], ['r5:g:b', 2_000], ['r5:g:c', 3_000]])],
+    ]);
+    await store.save(changes, index);
+    expect(await store.counts(['r5:groups', 'r5:due', 'r5:none'])).toEqual(new Map([['r5:groups', 3], ['r5:due', 3], ['r5:none', 0]]));
+    expect(await store.range('r5:due', 2_000, 10)).toEqual(['r5:g:a', 'r5:g:b']);
+    expect(await store.range('r5:due', Infinity, 1)).toEqual(['r5:g:a']);
+    expect(await redis.pttl(`${prefix}:index:r5:due`)).toBeGreaterThan(STATE_TTL_MS - 60_000);
+    // null removes a member.
+    await store.save(new Map(), new Map([['r5:due', new Map([['r5:g:a', null]])]]));
+    expect(await store.range('r5:due', Infinity, 10)).toEqual(['r5:g:b', 'r5:g:c']);
+    // Forgetting: idle members (score <= 200) leave both indexes, and their state goes.
+    expect(await store.forget('r5:groups', 200, 10, ['r5:due'])).toBe(2);
+    expect(await store.counts(['r5:groups', 'r5:due'])).toEqual(new Map([['r5:groups', 1], ['r5:due', 1]]));
+    expect([...(await store.load(['r5:g:a', 'r5:g:b', 'r5:g:c'])).keys()]).toEqual(['r5:g:c']);
+  });
 });

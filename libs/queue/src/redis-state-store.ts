@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { StoredJson, type StateStore } from '@anom/domain';
+import { StoredJson, type IndexChanges, type StateStore } from '@anom/domain';
 
 /** Idle rule state expires after this long (ms): a group silent for 30 days starts afresh. */
 export const STATE_TTL_MS = 30 * 86_400_000;
@@ -20,8 +20,41 @@ for i, key in ipairs(KEYS) do
 end
 return #KEYS`;
 
+/**
+ * Applies index changes: KEYS are sorted sets, ARGV[1] the TTL (ms), then
+ * (key number, member, score or '' to remove) triples. Each index touched
+ * gets the state TTL again, so an index outlives no state it names by long.
+ */
+const INDEX_SCRIPT = `
+local ttl = ARGV[1]
+for i = 2, #ARGV, 3 do
+  local key = KEYS[tonumber(ARGV[i])]
+  if ARGV[i + 2] == '' then redis.call('ZREM', key, ARGV[i + 1]) else redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 1]) end
+end
+for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttl) end
+return #KEYS`;
+
+/**
+ * Forgets idle groups: KEYS[1] the groups index, KEYS[2..] the other indexes
+ * to remove them from; ARGV[1] the highest score forgotten, ARGV[2] at most
+ * how many, ARGV[3] the prefix that makes a member (a state key) a Redis key.
+ * Deleting a key not declared in KEYS is what a standalone Redis allows;
+ * under Cluster the state keys would need a hash tag per rule.
+ */
+const FORGET_SCRIPT = `
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, m in ipairs(members) do
+  redis.call('DEL', ARGV[3] .. m)
+  for i = 1, #KEYS do redis.call('ZREM', KEYS[i], m) end
+end
+return #members`;
+
 /** ioredis flattens array arguments: (number of keys, keys, TTL, values). */
-type WithSave = Redis & { anomSaveState(numKeys: number, keys: string[], ttlMs: number, values: string[]): Promise<number> };
+type WithSave = Redis & {
+  anomSaveState(numKeys: number, keys: string[], ttlMs: number, values: string[]): Promise<number>;
+  anomSaveIndex(numKeys: number, keys: string[], ttlMs: number, ops: (string | number)[]): Promise<number>;
+  anomForgetGroups(numKeys: number, keys: string[], maxScore: number, limit: number, prefix: string): Promise<number>;
+};
 
 /**
  * Keys per script call: bounds one call's size and how long it holds Redis.
@@ -52,6 +85,8 @@ export class RedisStateStore implements StateStore {
   ) {
     // ioredis runs it by EVALSHA, loading it on a NOSCRIPT answer.
     if (!('anomSaveState' in redis)) redis.defineCommand('anomSaveState', { lua: SAVE_SCRIPT });
+    if (!('anomSaveIndex' in redis)) redis.defineCommand('anomSaveIndex', { lua: INDEX_SCRIPT });
+    if (!('anomForgetGroups' in redis)) redis.defineCommand('anomForgetGroups', { lua: FORGET_SCRIPT });
     this.redis = redis as WithSave;
   }
 
@@ -65,8 +100,12 @@ export class RedisStateStore implements StateStore {
     return out;
   }
 
-  async save(changes: ReadonlyMap<string, unknown>): Promise<void> {
-    if (changes.size === 0) return;
+  /**
+   * State first, then its index entries: a crash in between leaves state
+   * an index does not name yet, which the re-evaluation of the same batches
+   * (they are not marked done) writes again.
+   */
+  async save(changes: ReadonlyMap<string, unknown>, index?: IndexChanges): Promise<void> {
     const entries = [...changes];
     for (let i = 0; i < entries.length; i += SAVE_CHUNK) {
       const chunk = entries.slice(i, i + SAVE_CHUNK);
@@ -77,10 +116,44 @@ export class RedisStateStore implements StateStore {
         chunk.map(([, v]) => (v === undefined ? '' : writeValue(v))),
       );
     }
+    for (const [name, members] of index ?? []) {
+      const all = [...members];
+      for (let i = 0; i < all.length; i += SAVE_CHUNK) {
+        const ops: (string | number)[] = [];
+        for (const [member, score] of all.slice(i, i + SAVE_CHUNK)) ops.push(1, member, score === null ? '' : score);
+        await this.redis.anomSaveIndex(1, [this.indexKey(name)], STATE_TTL_MS, ops);
+      }
+    }
+  }
+
+  async counts(indexes: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (indexes.length === 0) return out;
+    const replies = await this.redis.pipeline(indexes.map((name) => ['zcard', this.indexKey(name)])).exec();
+    indexes.forEach((name, i) => {
+      const [err, n] = replies![i];
+      if (err) throw err;
+      out.set(name, Number(n));
+    });
+    return out;
+  }
+
+  async range(index: string, maxScore: number, limit: number): Promise<string[]> {
+    const max = Number.isFinite(maxScore) ? String(maxScore) : maxScore > 0 ? '+inf' : '-inf';
+    return this.redis.zrangebyscore(this.indexKey(index), '-inf', max, 'LIMIT', 0, Number.isFinite(limit) ? limit : -1);
+  }
+
+  async forget(index: string, maxScore: number, limit: number, alsoFrom: readonly string[]): Promise<number> {
+    const keys = [index, ...alsoFrom].map((name) => this.indexKey(name));
+    return this.redis.anomForgetGroups(keys.length, keys, maxScore, limit, `${this.prefix}:state:`);
   }
 
   private key(k: string): string {
     return `${this.prefix}:state:${k}`;
+  }
+
+  private indexKey(name: string): string {
+    return `${this.prefix}:index:${name}`;
   }
 }
 

@@ -77,7 +77,7 @@ export class IngestionService {
     });
     if (stored.batchId) {
       try {
-        await this.queues.enqueue({ batchId: stored.batchId, businessId, requestId });
+        await this.queues.enqueue({ batchId: stored.batchId, businessId, requestId, events: events.length });
       } catch (err) {
         // Durable already: the sweeper will enqueue this pending batch.
         this.logger.warn({ err, batchId: stored.batchId, businessId }, 'enqueue failed; batch left for the sweeper');

@@ -1,4 +1,4 @@
-import { batchStateKeys, compileRule, evaluateBatch, MemoryStateStore, parseRuleDefinition, tickAbsenceRules, type CompiledRule, type EvaluationEvent } from '@anom/domain';
+import { batchStateKeys, compileRule, evaluateBatch, groupIndexes, loadAbsenceTick, MemoryStateStore, parseRuleDefinition, tickAbsenceRules, type CompiledRule, type EvaluationEvent } from '@anom/domain';
 import { SEED_BUSINESSES } from '@anom/db';
 import { HEARTBEAT_GAP_S, PATTERN_ALERTS, PATTERNS, SIMULATED_BUSINESSES, Simulator, backfill, seededRandom, type Pattern, type SimEvent } from './simulator';
 
@@ -26,14 +26,14 @@ async function matchedRules(ticks: { at: Date; events: SimEvent[] }[], tickAbsen
       const batch: EvaluationEvent[] = events.filter((e) => e.businessId === businessId).map((e) => ({ id: `e${n++}`, eventTime: at, payload: { ...e.event, timestamp: at.toISOString() } }));
       if (batch.length === 0) continue;
       const rs = rules.get(businessId)!;
-      const r = evaluateBatch(rs, batch, await store.load(batchStateKeys(rs, batch)), ++seq);
-      await store.save(r.saves);
+      const r = evaluateBatch(rs, batch, await store.load(batchStateKeys(rs, batch)), ++seq, { groupCounts: await store.counts(groupIndexes(rs)) });
+      await store.save(r.saves, r.index);
       for (const m of r.matches) names.add(rs.find((x) => x.ruleId === m.ruleId)!.definition.name);
     }
   }
   if (tickAbsenceAt) {
     for (const rs of rules.values()) {
-      const r = tickAbsenceRules(rs, await store.load(batchStateKeys(rs, [])), tickAbsenceAt);
+      const r = tickAbsenceRules(rs, await loadAbsenceTick(store, rs, tickAbsenceAt.getTime()), tickAbsenceAt);
       for (const m of r.matches) names.add(rs.find((x) => x.ruleId === m.ruleId)!.definition.name);
     }
   }

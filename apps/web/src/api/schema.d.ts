@@ -677,6 +677,16 @@ export interface components {
              */
             allowedLateness?: string;
             /**
+             * @description stateful kinds: groups tracked at most (default 20000); events of new groups past it are not evaluated by the rule, counted, and raise one "group limit reached" alert
+             * @example 20000
+             */
+            maxGroups?: number;
+            /**
+             * @description stateful kinds: forget a group untouched this long (default: ten times the window, at least 1h; 7d for absence; 30d for baseline)
+             * @example 7d
+             */
+            forgetAfter?: string;
+            /**
              * @description sequence: consecutive matches that fire
              * @example 5
              */

@@ -44,7 +44,7 @@ export class SweepService {
   async sweep(now: Date = new Date()): Promise<number> {
     const pending = await this.events.pendingBatches(new Date(now.getTime() - this.config.sweepMinAgeMs), SWEEP_LIMIT);
     for (const b of pending) {
-      await this.queues.enqueue({ batchId: b.id, businessId: b.businessId });
+      await this.queues.enqueue({ batchId: b.id, businessId: b.businessId, events: b.eventCount });
     }
     if (pending.length > 0) this.logger.info({ batches: pending.length }, 'pending batches re-enqueued');
     return pending.length;

@@ -2,14 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import {
-  absenceKey,
+  GROUP_LIMIT_KEY,
   alertSummary,
   batchStateKeys,
   compileRule,
+  dueIndex,
   evaluateBatch,
   foldMatches,
+  forgetAfterMs,
+  groupIndexes,
+  groupLimitMatch,
+  groupsIndex,
   judgeAbsenceAsOf,
+  legacyAbsenceKey,
+  loadAbsenceTick,
   parseDuration,
+  splitLegacyAbsence,
   tickAbsenceRules,
   type CompiledRule,
   type RuleClear,
@@ -45,6 +53,8 @@ const MAX_COMPILED = 5_000;
 @Injectable()
 export class EvaluateService {
   private readonly compiled = new Map<string, CompiledRule | Error>();
+  /** When this process last forgot idle groups of a rule version (groupsIndex -> ms). */
+  private readonly lastForget = new Map<string, number>();
   private readonly state: StateStore;
   private readonly ingest: IngestAvailability;
 
@@ -131,13 +141,15 @@ export class EvaluateService {
       const backlog = await this.events.oldestPendingReceipt(businessId);
       const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
-      const loaded = await this.state.load(rules.map(absenceKey));
-      const { matches, saves } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
+      await this.convertLegacyAbsence(rules, at);
+      // Only the expected groups and those due: a tick costs what fires, not every group watched.
+      const loaded = await loadAbsenceTick(this.state, rules, asOf.getTime(), ingest.countFrom);
+      const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
       const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));
       await this.notify.enqueue(outcome.notifications);
-      await this.state.save(saves);
+      await this.state.save(saves, index);
       if (outcome.opened.length) this.logger.info({ businessId, opened: outcome.opened.length }, 'absence alerts raised');
       return outcome.opened;
     });
@@ -145,12 +157,19 @@ export class EvaluateService {
 
   private async evaluateGroup(batches: BatchRecord[], business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
     const events = await this.events.loadBatchesEvents(batches);
-    const loaded = await this.state.load(batchStateKeys(rules, events));
-    const result = evaluateBatch(rules, events, loaded, { first: batches[0].seq, last: batches[batches.length - 1].seq });
+    const [loaded, groupCounts] = await Promise.all([this.state.load(batchStateKeys(rules, events)), this.state.counts(groupIndexes(rules))]);
+    const touched = now().getTime();
+    const result = evaluateBatch(rules, events, loaded, { first: batches[0].seq, last: batches[batches.length - 1].seq }, { groupCounts, now: touched });
     const batchIds = batches.map((b) => b.id);
     if (result.failures.length > 0) this.logger.warn({ businessId: business.id, batchIds, failures: result.failures.length, first: result.failures[0] }, 'rule evaluation errors');
     if (result.late.length > 0) this.logger.info({ businessId: business.id, batchIds, late: result.late.length }, 'events too late for stateful rules: stored, not evaluated');
-    await this.state.save(result.saves);
+    const byId = new Map(rules.map((r) => [r.ruleId, r]));
+    for (const o of result.overflow) {
+      this.logger.warn({ businessId: business.id, batchIds, ...o }, 'group limit reached: new groups not evaluated');
+      result.matches.push(groupLimitMatch(byId.get(o.ruleId)!, o, batches[0].seq, new Date(touched)));
+    }
+    await this.state.save(result.saves, result.index);
+    await this.forgetIdleGroups(rules, touched);
     const candidates = this.candidates(result.matches, rules);
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
@@ -170,10 +189,54 @@ export class EvaluateService {
     return { ...applied, events: events.length, matches: result.matches.length, failures: result.failures.length, late: result.late.length };
   }
 
+  /**
+   * Forgets the groups of `rules` idle for their forgetAfter (as of `now`,
+   * ms), at most FORGET_LIMIT per rule and once a minute per rule version
+   * in this process: idle groups go away steadily without a round trip per batch.
+   */
+  private async forgetIdleGroups(rules: readonly CompiledRule[], now: number): Promise<void> {
+    for (const rule of rules) {
+      const d = rule.definition;
+      if (!d.enabled || d.kind === 'immediate') continue;
+      const name = groupsIndex(rule);
+      if ((this.lastForget.get(name) ?? -Infinity) > now - FORGET_EVERY_MS) continue;
+      if (this.lastForget.size >= MAX_COMPILED) this.lastForget.clear();
+      this.lastForget.set(name, now);
+      const n = await this.state.forget(name, now - forgetAfterMs(rule), FORGET_LIMIT, d.kind === 'absence' ? [dueIndex(rule)] : []);
+      if (n > 0) this.logger.info({ ruleId: rule.ruleId, version: rule.version, forgotten: n }, 'idle groups forgotten');
+    }
+  }
+
+  /**
+   * Absence rules kept all their groups in one value before per-group keys:
+   * converts such a value once (the first tick after an upgrade), so no group
+   * watched before the upgrade is lost.
+   */
+  private async convertLegacyAbsence(rules: readonly CompiledRule[], at: Date): Promise<void> {
+    const legacy = await this.state.load(rules.map(legacyAbsenceKey));
+    for (const rule of rules) {
+      const value = legacy.get(legacyAbsenceKey(rule));
+      if (value === undefined) continue;
+      const { saves, index } = splitLegacyAbsence(rule, value, at.getTime());
+      await this.state.save(saves, index);
+      this.logger.info({ ruleId: rule.ruleId, version: rule.version, groups: saves.size - 1 }, 'absence state converted to one key per group');
+    }
+  }
+
   private candidates(matches: RuleMatch[], rules: CompiledRule[]): CandidateWithSummary[] {
     const byId = new Map(rules.map((r) => [r.ruleId, r.definition]));
     return foldMatches(matches).map((c) => {
       const d = byId.get(c.ruleId);
+      if (GROUP_LIMIT_KEY in c.groupKey) {
+        const last = c.samples[c.samples.length - 1]?.values ?? {};
+        return {
+          ...c,
+          summary: `${d?.name ?? c.ruleId}: group limit reached — ${String(c.groupKey[GROUP_LIMIT_KEY])} groups tracked; events of ${String(last.untracked_groups)} new group(s) were not evaluated (raise maxGroups or lower forgetAfter)`,
+          resolveAfterMs: null,
+          cooldownMs: null,
+          momentary: false,
+        };
+      }
       return {
         ...c,
         summary: alertSummary(d ?? c.ruleId, c),
@@ -222,8 +285,11 @@ export class EvaluateService {
 }
 
 const PENDING_PAGE = 200;
+/** Idle groups forgotten per rule version and pass (FORGET_EVERY_MS apart). */
+const FORGET_LIMIT = 2_000;
+const FORGET_EVERY_MS = 60_000;
 const GROUP_MAX_BATCHES = 50;
-const GROUP_MAX_EVENTS = 20_000;
+const GROUP_MAX_EVENTS = 10_000;
 
 /** The oldest pending batches that fit in one evaluation (at most GROUP_MAX_BATCHES batches and GROUP_MAX_EVENTS events, and always at least one). */
 function firstRun(pending: readonly BatchRecord[]): BatchRecord[] {

@@ -58,6 +58,8 @@ export interface Rule {
   resolveAfter: string | null;
   enabled: boolean;
   allowedLateness: string;
+  maxGroups?: number;
+  forgetAfter?: string | null;
   minCount?: number;
   within?: string | null;
   window?: string | null;

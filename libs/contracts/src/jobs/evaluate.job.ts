@@ -26,6 +26,8 @@ export interface EvaluateJobData {
   businessId: string;
   /** Request id of the ingest call, for log correlation. */
   requestId?: string;
+  /** Events in the batch: what fair scheduling weighs (EvaluateQueues). */
+  events?: number;
 }
 
 /** Deterministic job id: re-enqueueing a batch (sweeper, retry) never creates a second job. */

@@ -3,7 +3,8 @@ import { parseDuration } from '../duration';
 import { maxSeverity } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
 import type { EvaluationEvent, RuleMatch } from '../rules/evaluate-immediate';
-import { batchStateKeys, evaluateBatch, tickAbsenceRules, type RuleClear } from './evaluate-batch';
+import { MemoryState } from '../state/state-store';
+import { absenceTickPlan, batchStateKeys, evaluateBatch, groupIndexes, tickAbsenceRules, type RuleClear } from './evaluate-batch';
 
 /** One alert a backtested rule would have raised (event time throughout). */
 export interface BacktestAlert {
@@ -40,16 +41,18 @@ const TICK_MS = 60_000;
  * event time up to `until` (default: the last event). Pure and deterministic.
  */
 export function backtest(rule: CompiledRule, events: readonly EvaluationEvent[], until?: Date): BacktestResult {
-  const loaded = new Map<string, unknown>();
+  const store = new MemoryState();
   const matches: RuleMatch[] = [];
   const clears: RuleClear[] = [];
   let seq = 0;
   const absence = rule.definition.kind === 'absence';
   let nextTick = events.length ? Math.ceil((events[0].eventTime.getTime() + 1) / TICK_MS) * TICK_MS : Infinity;
   const tick = () => {
-    const t = tickAbsenceRules([rule], loaded, new Date(nextTick));
+    const plan = absenceTickPlan([rule], nextTick);
+    const keys = [...plan.keys, ...plan.due.flatMap((d) => store.range(d.index, d.maxScore, Infinity))];
+    const t = tickAbsenceRules([rule], store.load(keys), new Date(nextTick));
     matches.push(...t.matches);
-    for (const [k, v] of t.saves) loaded.set(k, v);
+    store.save(t.saves, t.index);
     nextTick += TICK_MS;
   };
   let i = 0;
@@ -62,8 +65,8 @@ export function backtest(rule: CompiledRule, events: readonly EvaluationEvent[],
     let end = i;
     while (end < events.length && end - i < CHUNK && (!absence || events[end].eventTime.getTime() < nextTick)) end++;
     const chunk = events.slice(i, end);
-    const r = evaluateBatch([rule], chunk, pick(loaded, batchStateKeys([rule], chunk)), ++seq);
-    for (const [k, v] of r.saves) loaded.set(k, v);
+    const r = evaluateBatch([rule], chunk, store.load(batchStateKeys([rule], chunk)), ++seq, { groupCounts: store.counts(groupIndexes([rule])) });
+    store.save(r.saves, r.index);
     matches.push(...r.matches);
     clears.push(...r.clears);
     i = end;
@@ -131,10 +134,4 @@ function lifecycle(rule: CompiledRule, matches: RuleMatch[], clears: RuleClear[]
   }
   resolveDue(horizon.getTime());
   return all.map(({ clearedAt: _c, seen: _s, ...a }) => a);
-}
-
-function pick(map: ReadonlyMap<string, unknown>, keys: readonly string[]): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const k of keys) if (map.has(k)) out.set(k, map.get(k));
-  return out;
 }

@@ -3,7 +3,7 @@ import { compileRule, type CompiledRule } from '../rules/compile-rule';
 import type { EvaluationEvent } from '../rules/evaluate-immediate';
 import type { FieldDefinition } from '../schema/business-schema';
 import { MemoryStateStore, StoredJson } from '../state/state-store';
-import { batchStateKeys, evaluateBatch, tickAbsenceRules, type BatchEvaluation } from './evaluate-batch';
+import { absenceStateKey, batchStateKeys, dueIndex, evaluateBatch, groupIndexes, groupsIndex, legacyAbsenceKey, loadAbsenceTick, splitLegacyAbsence, tickAbsenceRules, type BatchEvaluation } from './evaluate-batch';
 
 const fields: FieldDefinition[] = [
   { name: 'user_id', type: 'string' },
@@ -34,8 +34,8 @@ async function runBatches(rules: CompiledRule[], batches: EvaluationEvent[][], s
   const results: BatchEvaluation[] = [];
   for (const events of batches) {
     const loaded = await store.load(batchStateKeys(rules, events));
-    const r = evaluateBatch(rules, events, loaded, ++seq);
-    await store.save(r.saves);
+    const r = evaluateBatch(rules, events, loaded, ++seq, { groupCounts: await store.counts(groupIndexes(rules)) });
+    await store.save(r.saves, r.index);
     results.push(r);
   }
   return results;
@@ -167,32 +167,89 @@ describe('evaluateBatch', () => {
   it('notices a silent service on tick, also one expected but never seen, and clears when it reports', async () => {
     const store = new MemoryStateStore();
     await runBatches([heartbeat], [[log(0, 'api', 'INFO')]], store);
-    const keys = batchStateKeys([heartbeat], []);
-    const tick1 = tickAbsenceRules([heartbeat], await store.load(keys), new Date(1 * MIN));
-    await store.save(tick1.saves);
+    const tick1 = tickAbsenceRules([heartbeat], await loadAbsenceTick(store, [heartbeat], 1 * MIN), new Date(1 * MIN));
+    await store.save(tick1.saves, tick1.index);
     expect(tick1.matches).toEqual([]);
-    const tick2 = tickAbsenceRules([heartbeat], await store.load(keys), new Date(6 * MIN));
-    await store.save(tick2.saves);
-    expect(tick2.matches.map((m) => [m.groupKey.service, m.values.silent_for])).toEqual([
+    const tick2 = tickAbsenceRules([heartbeat], await loadAbsenceTick(store, [heartbeat], 6 * MIN), new Date(6 * MIN));
+    await store.save(tick2.saves, tick2.index);
+    expect(tick2.matches.map((m) => [m.groupKey.service, m.values.silent_for]).sort()).toEqual([
       ['api', '6m'],
       ['billing', '5m'],
     ]);
     // Once per silence.
-    expect(tickAbsenceRules([heartbeat], await store.load(keys), new Date(9 * MIN)).matches).toEqual([]);
+    expect(tickAbsenceRules([heartbeat], await loadAbsenceTick(store, [heartbeat], 9 * MIN), new Date(9 * MIN)).matches).toEqual([]);
     const [back] = await runBatches([heartbeat], [[log(10, 'api', 'INFO')]], store);
-    expect(back.clears.map((c) => c.fingerprint)).toEqual([tick2.matches[0].fingerprint]);
+    expect(back.clears.map((c) => c.fingerprint)).toEqual([tick2.matches.find((m) => m.groupKey.service === 'api')!.fingerprint]);
   });
 
   it('after ingest resumed, fires a group silent through the outage only a window later, and says when ingest resumed', async () => {
     const store = new MemoryStateStore();
     await runBatches([heartbeat], [[log(0, 'api', 'INFO')]], store);
-    const keys = batchStateKeys([heartbeat], []);
     const resumed = 30 * MIN;
-    const early = tickAbsenceRules([heartbeat], await store.load(keys), new Date(33 * MIN), resumed);
-    await store.save(early.saves);
+    const early = tickAbsenceRules([heartbeat], await loadAbsenceTick(store, [heartbeat], 33 * MIN, resumed), new Date(33 * MIN), resumed);
+    await store.save(early.saves, early.index);
     expect(early.matches).toEqual([]);
-    const r = tickAbsenceRules([heartbeat], await store.load(keys), new Date(35 * MIN), resumed);
+    const r = tickAbsenceRules([heartbeat], await loadAbsenceTick(store, [heartbeat], 35 * MIN, resumed), new Date(35 * MIN), resumed);
     // billing, expected but never seen, is watched from the first tick (minute 33).
     expect(r.matches.map((m) => [m.groupKey.service, m.values])).toEqual([['api', { silent_for: '35m', last_seen: new Date(0).toISOString(), ingest_resumed: new Date(resumed).toISOString() }]]);
+  });
+
+  describe('group state is bounded by the groups a batch touches', () => {
+    it('an absence batch loads and saves only its own groups, and a tick loads only the groups due', async () => {
+      const store = new MemoryStateStore();
+      const flood = Array.from({ length: 5_000 }, (_, i) => log(0, `svc-${i}`, 'INFO'));
+      await runBatches([heartbeat], [flood], store);
+      expect(store.size).toBe(5_000);
+      const one = [log(1, 'svc-7', 'INFO')];
+      expect(batchStateKeys([heartbeat], one)).toEqual([absenceStateKey(heartbeat, 'svc-7')]);
+      const [r] = await runBatches([heartbeat], [one], store);
+      expect([...r.saves.keys()]).toEqual([absenceStateKey(heartbeat, 'svc-7')]);
+      // Before any window has passed nothing is loaded (the expected group is not created yet); at minute 5.5 the 4,999 silent ones are due.
+      expect([...(await loadAbsenceTick(store, [heartbeat], 4 * MIN)).keys()]).toEqual([]);
+      const due = await loadAbsenceTick(store, [heartbeat], 5.5 * MIN, -Infinity, 10_000);
+      expect(due.size).toBe(4_999);
+      expect(due.has(absenceStateKey(heartbeat, 'svc-7'))).toBe(false);
+      // A tick judges at most its limit; the rest stay due for the next one.
+      expect((await loadAbsenceTick(store, [heartbeat], 5.5 * MIN, -Infinity, 100)).size).toBe(100);
+      const tick = tickAbsenceRules([heartbeat], due, new Date(5.5 * MIN));
+      expect(tick.matches).toHaveLength(4_999);
+      await store.save(tick.saves, tick.index);
+      // Next: the expected group (always loaded, bounded by the rule) and svc-7, due at minute 6.
+      expect([...(await loadAbsenceTick(store, [heartbeat], 6.5 * MIN, -Infinity, 10_000)).keys()]).toEqual([absenceStateKey(heartbeat, 'billing'), absenceStateKey(heartbeat, 'svc-7')]);
+    });
+
+    it('tracks at most maxGroups groups per rule, turns new ones away and reports them, and admits the same ones on a re-run', async () => {
+      const few = rule({ kind: 'aggregate', condition: "level == 'ERROR'", aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 2, groupBy: ['service'], maxGroups: 3 }, 'few');
+      const store = new MemoryStateStore();
+      const batch = ['a', 'b', 'c', 'd', 'e', 'a', 'e'].map((svc) => log(0, svc));
+      const counts = async () => store.counts(groupIndexes([few]));
+      const s1 = ++seq;
+      const first = evaluateBatch([few], batch, await store.load(batchStateKeys([few], batch)), s1, { groupCounts: await counts() });
+      expect(first.overflow).toEqual([{ ruleId: 'few', tracked: 3, maxGroups: 3, untracked: 2 }]);
+      // 'a' reached the threshold; 'e' (its second event too) was never evaluated.
+      expect(first.matches.map((m) => m.groupKey.service)).toEqual(['a']);
+      await store.save(first.saves, first.index);
+      expect((await counts()).get(groupsIndex(few))).toBe(3);
+      // The same batch again (a crash before its alerts committed) gives the same result.
+      const again = evaluateBatch([few], batch, await store.load(batchStateKeys([few], batch)), s1, { groupCounts: await counts() });
+      expect(again.matches.map((m) => m.groupKey.service)).toEqual(['a']);
+      expect(again.overflow).toEqual(first.overflow);
+      // Forgetting idle groups frees room.
+      expect(await store.forget(groupsIndex(few), Infinity, 2, [])).toBe(2);
+      const later = [log(1, 'd'), log(1, 'e')];
+      const r = evaluateBatch([few], later, await store.load(batchStateKeys([few], later)), ++seq, { groupCounts: await counts() });
+      expect(r.overflow).toEqual([]);
+    });
+
+    it('converts an absence state kept in one value into one key per group', () => {
+      const legacy = { seq: 4, prev: { groups: { api: { last: 0, alerted: false, key: { service: 'api' } } } }, cur: { groups: { api: { last: MIN, alerted: false, key: { service: 'api' } }, auth: { last: 0, alerted: true, key: { service: 'auth' } } } } };
+      const { saves, index } = splitLegacyAbsence(heartbeat, legacy, 99);
+      expect(saves.get(legacyAbsenceKey(heartbeat))).toBeUndefined();
+      expect(saves.has(legacyAbsenceKey(heartbeat))).toBe(true);
+      expect(saves.get(absenceStateKey(heartbeat, 'api'))).toEqual({ seq: 4, prev: legacy.prev.groups.api, cur: legacy.cur.groups.api });
+      expect(saves.get(absenceStateKey(heartbeat, 'auth'))).toEqual({ seq: 4, prev: null, cur: legacy.cur.groups.auth });
+      expect(index.get(dueIndex(heartbeat))).toEqual(new Map([[absenceStateKey(heartbeat, 'api'), 6 * MIN], [absenceStateKey(heartbeat, 'auth'), null]]));
+      expect(index.get(groupsIndex(heartbeat))?.size).toBe(2);
+    });
   });
 });

@@ -8,8 +8,9 @@ import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type R
 import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
 import { stepBaseline, type BaselineConfig, type BaselineScore, type BaselineState } from '../rules/baseline';
-import { expectAbsenceGroups, observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
-import { StoredJson, storedValue } from '../state/state-store';
+import { observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
+import { StoredJson, indexChange, storedValue, type IndexChanges, type StateStore } from '../state/state-store';
+import { DEFAULT_MAX_GROUPS, defaultForgetAfterMs } from '../rules/rule-definition';
 
 /**
  * State as stored for exactly-once effect under at-least-once delivery: the
@@ -29,9 +30,17 @@ export interface VersionedState {
   cur: unknown;
 }
 
-/** An absence rule's state: every group seen (or expected), by group id. */
-export interface AbsenceRuleState {
-  groups: Record<string, AbsenceGroupState & { key: Record<string, unknown> }>;
+/** An absence group's state (one state key per group, see absenceStateKey). */
+export type AbsenceGroupRecord = AbsenceGroupState & { key: Record<string, unknown> };
+
+/** Events of new groups a rule did not evaluate because it tracks its maxGroups already. */
+export interface GroupOverflow {
+  ruleId: string;
+  /** Groups tracked when the evaluation started, plus those it admitted. */
+  tracked: number;
+  maxGroups: number;
+  /** Distinct new groups turned away by this evaluation. */
+  untracked: number;
 }
 
 /** The end of an episode (a broken run, a cleared aggregate, a silent group reporting again). */
@@ -49,22 +58,46 @@ export interface BatchEvaluation {
   failures: EvaluationFailure[];
   /** State to save after the batch. */
   saves: Map<string, VersionedState>;
+  /** Index changes to save with it: groups touched, absence deadlines (see IndexChanges). */
+  index: IndexChanges;
+  /** Rules that turned new groups away (maxGroups reached), one entry each. */
+  overflow: GroupOverflow[];
+}
+
+/** Options of an evaluation. */
+export interface EvaluateOptions {
+  /**
+   * Groups each rule tracks already, by groupsIndex(rule) (StateStore.counts):
+   * what maxGroups is checked against. Missing: 0.
+   */
+  groupCounts?: ReadonlyMap<string, number>;
+  /** When the groups are touched (epoch ms, wall clock in the worker); default the newest event time. */
+  now?: number;
 }
 
 const STATEFUL = new Set(['sequence', 'aggregate', 'absence', 'baseline']);
 
-/** Keys of the state a batch needs: one per (stateful rule, group), one per absence rule. */
+/**
+ * Keys of the state a batch needs: one per (stateful rule, group). Absence
+ * groups have keys of their own too (absenceStateKey), so the cost of a batch
+ * grows with the groups it touches, never with all the groups a rule watches.
+ */
 export function batchStateKeys(rules: readonly CompiledRule[], events: readonly EvaluationEvent[]): string[] {
   const keys = new Set<string>();
   for (const rule of rules) {
     if (!rule.definition.enabled || !STATEFUL.has(rule.definition.kind)) continue;
-    if (rule.definition.kind === 'absence') {
-      keys.add(absenceKey(rule));
-      continue;
+    const absence = rule.definition.kind === 'absence';
+    for (const e of events) {
+      const g = rule.group(e.payload);
+      keys.add(absence ? absenceStateKey(rule, groupId(rule, g.groupKey)) : g.stateKey);
     }
-    for (const e of events) keys.add(rule.group(e.payload).stateKey);
   }
   return [...keys];
+}
+
+/** The index names of the stateful rules among `rules` (for StateStore.counts before evaluateBatch). */
+export function groupIndexes(rules: readonly CompiledRule[]): string[] {
+  return rules.filter((r) => r.definition.enabled && STATEFUL.has(r.definition.kind)).map(groupsIndex);
 }
 
 /**
@@ -75,11 +108,15 @@ export function batchStateKeys(rules: readonly CompiledRule[], events: readonly 
  * consecutive pending batches evaluated together. Pure and deterministic:
  * the same inputs give the same matches, clears and saves.
  */
-export function evaluateBatch(rules: readonly CompiledRule[], events: readonly EvaluationEvent[], loaded: ReadonlyMap<string, unknown>, seq: number | { first: number; last: number }): BatchEvaluation {
+export function evaluateBatch(rules: readonly CompiledRule[], events: readonly EvaluationEvent[], loaded: ReadonlyMap<string, unknown>, seq: number | { first: number; last: number }, options: EvaluateOptions = {}): BatchEvaluation {
   const first = typeof seq === 'number' ? seq : seq.first;
   const last = typeof seq === 'number' ? seq : seq.last;
   const immediate = evaluateImmediate(rules, events);
-  const out: BatchEvaluation = { matches: immediate.matches, clears: [], late: [], failures: immediate.failures, saves: new Map() };
+  const out: BatchEvaluation = { matches: immediate.matches, clears: [], late: [], failures: immediate.failures, saves: new Map(), index: new Map(), overflow: [] };
+  let now = options.now ?? -Infinity;
+  if (options.now === undefined) for (const e of events) now = Math.max(now, e.eventTime.getTime());
+  // Which rule each touched key belongs to, for the index changes.
+  const ruleOf = new Map<string, CompiledRule>();
   const current = new Map<string, unknown>();
   const skipped = new Set<string>();
   // The working state of a key is a copy of the stored one (aggregate steps update it in
@@ -99,12 +136,29 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     return working;
   };
   const set = (key: string, state: unknown) => current.set(key, state);
+  // maxGroups: a key neither stored nor seen in this evaluation is a new group, admitted while
+  // the rule tracks fewer than its limit. A re-run after a crash finds the groups it admitted
+  // stored (saved before the crash, prev null), so it admits the same ones.
+  const turnedAway = new Set<string>();
+  const admit = (rule: CompiledRule, key: string, limit: { tracked: number; untracked: number; max: number }): boolean => {
+    if (current.has(key) || loaded.has(key)) return true;
+    if (turnedAway.has(key)) return false;
+    if (limit.tracked < limit.max) {
+      limit.tracked++;
+      ruleOf.set(key, rule);
+      return true;
+    }
+    turnedAway.add(key);
+    limit.untracked++;
+    return false;
+  };
 
   for (const rule of rules) {
     const d = rule.definition;
     if (!d.enabled || !STATEFUL.has(d.kind)) continue;
     const lateness = parseDuration(d.allowedLateness) ?? 60_000;
-    const ruleKey = d.kind === 'absence' ? absenceKey(rule) : null;
+    const absence = d.kind === 'absence';
+    const limit = { tracked: options.groupCounts?.get(groupsIndex(rule)) ?? 0, untracked: 0, max: d.maxGroups ?? DEFAULT_MAX_GROUPS };
     const sequenceConfig: SequenceConfig | null = d.kind === 'sequence' ? { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness } : null;
     const aggregateConfig: AggregateConfig | null =
       d.kind === 'aggregate' ? { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 } : null;
@@ -115,12 +169,16 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     for (const e of events) {
       const g = rule.group(e.payload);
       const { groupKey, fingerprint } = g;
-      const key = ruleKey ?? g.stateKey;
-      const state = base(key);
-      if (skipped.has(key)) continue;
       const cond = rule.condition ? rule.condition.run(e.payload) : ({ ok: true, value: true } as const);
       if (!cond.ok) out.failures.push({ ruleId: rule.ruleId, eventId: e.id, error: cond.error });
       const holds = cond.ok && cond.value;
+      // An absence group's state changes only with a sign of life: other events do not touch it.
+      if (absence && !holds) continue;
+      const key = absence ? absenceStateKey(rule, groupId(rule, groupKey)) : g.stateKey;
+      if (!admit(rule, key, limit)) continue;
+      ruleOf.set(key, rule);
+      const state = base(key);
+      if (skipped.has(key)) continue;
       const t = e.eventTime.getTime();
 
       if (sequenceConfig) {
@@ -153,53 +211,115 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
           else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
           else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: baselineEvidence(d, raw, s) });
         }
-      } else if (holds) {
-        const st = ((state as AbsenceRuleState | undefined) ?? { groups: {} }) as AbsenceRuleState;
-        const id = groupId(rule, groupKey);
-        const r = observeAbsence(id, st.groups[id], t);
-        set(key, { groups: { ...st.groups, [id]: { ...r.state, key: groupKey } } });
+      } else {
+        const r = observeAbsence(key, state as AbsenceGroupRecord | undefined, t);
+        set(key, { ...r.state, key: groupKey } satisfies AbsenceGroupRecord);
         for (const s of r.signals) if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
       }
     }
+    if (limit.untracked > 0) out.overflow.push({ ruleId: rule.ruleId, tracked: limit.tracked, maxGroups: limit.max, untracked: limit.untracked });
   }
   for (const [key, saved] of out.saves) {
-    if (skipped.has(key)) out.saves.delete(key);
-    else saved.cur = current.get(key) ?? null;
+    if (skipped.has(key)) {
+      out.saves.delete(key);
+      continue;
+    }
+    saved.cur = current.get(key) ?? null;
+    const rule = ruleOf.get(key);
+    if (!rule || saved.cur === null) continue;
+    indexChange(out.index, groupsIndex(rule), key, now);
+    if (rule.definition.kind === 'absence') {
+      const g = saved.cur as AbsenceGroupRecord;
+      indexChange(out.index, dueIndex(rule), key, g.alerted ? null : g.last + parseDuration(rule.definition.window!)!);
+    }
   }
   return out;
 }
 
+/** Groups an absence tick judges per rule at most; the rest wait for the next tick. */
+export const ABSENCE_TICK_LIMIT = 1_000;
+
 /**
- * Absence ticks: every silent group of every enabled absence rule fires once.
- * Expected groups are tracked from the first tick that sees the rule. Matches
- * carry a synthetic event id derived from (rule, group, last seen), so a tick
- * applied twice counts once. `loaded` holds the rules' absenceStateKey states.
- * `countFrom` (epoch ms; when ingest last resumed, judgeAbsenceAsOf) is the
- * earliest a silence may start: a group silent since before it fires only a
- * window after it, and its match says when ingest resumed.
+ * What an absence tick at `asOf` (epoch ms) must load: the state keys of the
+ * rules' expected groups, and per rule the due index to read up to
+ * `maxScore` (StateStore.range): the groups whose silence reached the window.
+ * None are due while `countFrom` (when ingest resumed) is less than a window
+ * ago. Pure.
  */
-export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: ReadonlyMap<string, unknown>, now: Date, countFrom = -Infinity): { matches: RuleMatch[]; saves: Map<string, VersionedState> } {
-  const matches: RuleMatch[] = [];
-  const saves = new Map<string, VersionedState>();
+export function absenceTickPlan(rules: readonly CompiledRule[], asOf: number, countFrom = -Infinity): { keys: string[]; due: { index: string; maxScore: number }[] } {
+  const keys: string[] = [];
+  const due: { index: string; maxScore: number }[] = [];
   for (const rule of rules) {
     const d = rule.definition;
     if (!d.enabled || d.kind !== 'absence') continue;
-    const key = absenceKey(rule);
-    const stored = (loaded.get(key) as VersionedState | undefined) ?? { seq: 0, prev: null, cur: null };
-    const cur = ((storedValue(stored.cur) as AbsenceRuleState | null) ?? { groups: {} }) as AbsenceRuleState;
-    const groups = new Map(Object.entries(cur.groups));
-    const expected = expectAbsenceGroups(d.expectedGroups ?? [], now.getTime(), groups);
-    for (const [id, s] of expected) groups.set(id, { ...s, key: { [d.groupBy[0]]: id } });
-    const r = tickAbsence({ windowMs: parseDuration(d.window!)! }, groups, now.getTime(), countFrom);
-    if (r.signals.length === 0 && expected.size === 0) continue;
-    const apply = (st: AbsenceRuleState | null): AbsenceRuleState => {
-      const next: AbsenceRuleState = { groups: { ...(st?.groups ?? {}) } };
-      for (const [id, s] of expected) next.groups[id] ??= { ...s, key: { [d.groupBy[0]]: id } };
-      for (const id of r.changed.keys()) if (next.groups[id]) next.groups[id] = { ...next.groups[id], alerted: true };
-      return next;
-    };
-    const prev = storedValue(stored.prev) as AbsenceRuleState | null;
-    saves.set(key, { seq: stored.seq, prev: prev === null ? null : apply(prev), cur: apply(cur) });
+    for (const id of d.expectedGroups ?? []) keys.push(absenceStateKey(rule, id));
+    if (asOf - countFrom >= parseDuration(d.window!)!) due.push({ index: dueIndex(rule), maxScore: asOf });
+  }
+  return { keys, due };
+}
+
+/** Loads from `store` what absenceTickPlan says a tick at `asOf` (epoch ms) must judge, at most `limit` due groups per rule. */
+export async function loadAbsenceTick(store: Pick<StateStore, 'load' | 'range'>, rules: readonly CompiledRule[], asOf: number, countFrom = -Infinity, limit = ABSENCE_TICK_LIMIT): Promise<Map<string, unknown>> {
+  const plan = absenceTickPlan(rules, asOf, countFrom);
+  const due = await Promise.all(plan.due.map((d) => store.range(d.index, d.maxScore, limit)));
+  return store.load([...plan.keys, ...due.flat()]);
+}
+
+/**
+ * Absence ticks: every silent group of every enabled absence rule among the
+ * loaded states (absenceTickPlan says which to load) fires once. Expected
+ * groups are tracked from the first tick that sees the rule. Matches carry a
+ * synthetic event id derived from (rule, group, last seen), so a tick
+ * applied twice counts once. `countFrom` (epoch ms; when ingest last
+ * resumed, judgeAbsenceAsOf) is the earliest a silence may start: a group
+ * silent since before it fires only a window after it, and its match says
+ * when ingest resumed. Returns the matches, the states to save (alerted in
+ * `prev` and `cur`, sequence number kept) and the due index changes.
+ */
+export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: ReadonlyMap<string, unknown>, now: Date, countFrom = -Infinity): { matches: RuleMatch[]; saves: Map<string, VersionedState>; index: IndexChanges } {
+  const matches: RuleMatch[] = [];
+  const saves = new Map<string, VersionedState>();
+  const index: IndexChanges = new Map();
+  for (const rule of rules) {
+    const d = rule.definition;
+    if (!d.enabled || d.kind !== 'absence') continue;
+    const windowMs = parseDuration(d.window!)!;
+    const groups = new Map<string, AbsenceGroupRecord>();
+    const stored = new Map<string, VersionedState>();
+    const prefix = absencePrefix(rule);
+    for (const [key, value] of loaded) {
+      if (!key.startsWith(prefix)) continue;
+      const v = value as VersionedState;
+      const cur = storedValue(v.cur) as AbsenceGroupRecord | null;
+      if (cur) {
+        groups.set(key, cur);
+        stored.set(key, v);
+      }
+    }
+    const expected = new Map<string, AbsenceGroupRecord>();
+    for (const id of d.expectedGroups ?? []) {
+      const key = absenceStateKey(rule, id);
+      if (!groups.has(key) && !expected.has(key)) expected.set(key, { last: now.getTime(), alerted: false, key: { [d.groupBy[0]]: id } });
+    }
+    for (const [key, g] of expected) {
+      groups.set(key, g);
+      stored.set(key, { seq: 0, prev: null, cur: g });
+    }
+    const r = tickAbsence({ windowMs }, groups, now.getTime(), countFrom);
+    for (const [key, g] of expected) {
+      if (r.changed.has(key)) continue;
+      saves.set(key, { seq: 0, prev: null, cur: g });
+      indexChange(index, dueIndex(rule), key, g.last + windowMs);
+    }
+    for (const key of r.changed.keys()) {
+      const v = stored.get(key)!;
+      const alerted = (s: unknown): AbsenceGroupRecord | null => {
+        const g = storedValue(s) as AbsenceGroupRecord | null;
+        return g ? { ...g, alerted: true } : null;
+      };
+      saves.set(key, { seq: v.seq, prev: alerted(v.prev), cur: alerted(v.cur) });
+      indexChange(index, dueIndex(rule), key, null);
+    }
     for (const s of r.signals) {
       if (s.type !== 'match') continue;
       const groupKey = groups.get(s.group)!.key;
@@ -208,7 +328,7 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
         ruleVersion: rule.version,
         fingerprint: alertFingerprint(rule.ruleId, groupKey),
         groupKey,
-        eventId: syntheticId(rule.ruleId, s.group, s.last),
+        eventId: syntheticId(rule.ruleId, s.group.slice(prefix.length), s.last),
         // The silence is detected at the tick: that is when the alert's episode starts.
         eventTime: now,
         severity: d.severity,
@@ -216,12 +336,83 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
       });
     }
   }
-  return { matches, saves };
+  return { matches, saves, index };
 }
 
-/** State key of an absence rule (one per rule version: all its groups). */
-export function absenceKey(rule: Pick<CompiledRule, 'ruleId' | 'version'>): string {
+/**
+ * The alert match of a rule that turned new groups away: one alert per rule
+ * (fingerprint of the rule and `{ "group limit": maxGroups }`), counted once
+ * per evaluation that overflowed (`seq`, the first batch's sequence number,
+ * makes the synthetic event id), severity high: the rule is blind to those
+ * groups until the limit is raised or idle groups are forgotten.
+ */
+export function groupLimitMatch(rule: Pick<CompiledRule, 'ruleId' | 'version'>, overflow: GroupOverflow, seq: number, at: Date): RuleMatch {
+  const groupKey = { [GROUP_LIMIT_KEY]: overflow.maxGroups };
+  return {
+    ruleId: rule.ruleId,
+    ruleVersion: rule.version,
+    fingerprint: alertFingerprint(rule.ruleId, groupKey),
+    groupKey,
+    eventId: syntheticId(rule.ruleId, GROUP_LIMIT_KEY, seq),
+    eventTime: at,
+    severity: 'high',
+    values: { max_groups: overflow.maxGroups, untracked_groups: overflow.untracked },
+  };
+}
+
+/** The group-key field of a group-limit alert (no schema field can have a space in its name). */
+export const GROUP_LIMIT_KEY = 'group limit';
+
+/** State key of one absence group: `rule:<id>@<version>:absence:<group id>`. */
+export function absenceStateKey(rule: Pick<CompiledRule, 'ruleId' | 'version'>, group: string): string {
+  return `${absencePrefix(rule)}${group}`;
+}
+
+/** Where absence rules kept all their groups in one value before per-group keys (read once to convert it). */
+export function legacyAbsenceKey(rule: Pick<CompiledRule, 'ruleId' | 'version'>): string {
   return `rule:${rule.ruleId}@${rule.version}:absence`;
+}
+
+/**
+ * Converts a legacy absence state (`{seq, prev, cur}` whose prev and cur are
+ * `{ groups: { [group id]: AbsenceGroupRecord } }`) into per-group states
+ * with the same sequence number, their index entries (touched `now`, due
+ * unless alerted), and the legacy key's deletion. Pure.
+ */
+export function splitLegacyAbsence(rule: CompiledRule, legacy: unknown, now: number): { saves: Map<string, VersionedState | undefined>; index: IndexChanges } {
+  const saves = new Map<string, VersionedState | undefined>([[legacyAbsenceKey(rule), undefined]]);
+  const index: IndexChanges = new Map();
+  const v = legacy as VersionedState;
+  type Legacy = { groups?: Record<string, AbsenceGroupRecord> } | null;
+  const prev = (storedValue(v.prev) as Legacy)?.groups ?? {};
+  const cur = (storedValue(v.cur) as Legacy)?.groups ?? {};
+  const windowMs = parseDuration(rule.definition.window!)!;
+  for (const [id, g] of Object.entries(cur)) {
+    const key = absenceStateKey(rule, id);
+    saves.set(key, { seq: v.seq, prev: prev[id] ?? null, cur: g });
+    indexChange(index, groupsIndex(rule), key, now);
+    indexChange(index, dueIndex(rule), key, g.alerted ? null : g.last + windowMs);
+  }
+  return { saves, index };
+}
+
+function absencePrefix(rule: Pick<CompiledRule, 'ruleId' | 'version'>): string {
+  return `rule:${rule.ruleId}@${rule.version}:absence:`;
+}
+
+/** Sorted index of a rule version's tracked groups (state keys scored by last touch, ms). */
+export function groupsIndex(rule: Pick<CompiledRule, 'ruleId' | 'version'>): string {
+  return `rule:${rule.ruleId}@${rule.version}:groups`;
+}
+
+/** Sorted index of an absence rule version's unalerted groups (state keys scored by when they fall due, ms). */
+export function dueIndex(rule: Pick<CompiledRule, 'ruleId' | 'version'>): string {
+  return `rule:${rule.ruleId}@${rule.version}:due`;
+}
+
+/** How long (ms) a group of the rule may stay untouched before it is forgotten. */
+export function forgetAfterMs(rule: Pick<CompiledRule, 'definition'>): number {
+  return defaultForgetAfterMs(rule.definition);
 }
 
 function groupId(rule: CompiledRule, groupKey: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import { parseRuleDefinition } from './rule-definition';
+import { defaultForgetAfterMs, parseRuleDefinition } from './rule-definition';
 import type { FieldDefinition } from '../schema/business-schema';
 
 const fields: FieldDefinition[] = [
@@ -16,6 +16,24 @@ const valid = {
   escalations: [{ when: 'heart_rate > 130', severity: 'critical' }],
 };
 
+describe('defaultForgetAfterMs', () => {
+  const H = 3_600_000;
+  it.each([
+    ['an aggregate: ten windows', { kind: 'aggregate', window: '30m' }, 5 * H],
+    ['a short aggregate: at least an hour', { kind: 'aggregate', window: '1m' }, H],
+    ['a daily aggregate: two days', { kind: 'aggregate', period: 'day' }, 48 * H],
+    ['a monthly aggregate: capped at the state TTL', { kind: 'aggregate', period: 'month' }, 30 * 24 * H],
+    ['a sequence within 10m', { kind: 'sequence', within: '10m' }, 100 * 60_000],
+    ['a sequence without a span', { kind: 'sequence' }, 30 * 24 * H],
+    ['an absence rule: at least a week', { kind: 'absence', window: '20m' }, 7 * 24 * H],
+    ['a long absence window: ten windows', { kind: 'absence', window: '1d' }, 10 * 24 * H],
+    ['a baseline: its history lasts', { kind: 'baseline' }, 30 * 24 * H],
+    ['the rule\'s own', { kind: 'baseline', forgetAfter: '3h' }, 3 * H],
+  ] as const)('%s', (_what, d, ms) => {
+    expect(defaultForgetAfterMs(d as Parameters<typeof defaultForgetAfterMs>[0])).toBe(ms);
+  });
+});
+
 describe('parseRuleDefinition', () => {
   it.each([
     ['sequence', { kind: 'sequence', minCount: 5, within: '5m' }, { minCount: 5, within: '5m' }],
@@ -26,6 +44,7 @@ describe('parseRuleDefinition', () => {
     ['baseline with a learnt daily profile', { kind: 'baseline', field: 'heart_rate', seasonality: 'auto' }, { seasonality: 'auto' }],
     ['baseline judging 12-value means too', { kind: 'baseline', field: 'heart_rate', meanWindow: 12 }, { meanWindow: 12, newExtremesOnly: false }],
     ['aggregate over a calendar day', { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 }, { aggregate: { fn: 'count' }, window: null, period: 'day' }],
+    ['sequence with its own group limit and idle expiry', { kind: 'sequence', minCount: 5, maxGroups: 500, forgetAfter: '2h' }, { maxGroups: 500, forgetAfter: '2h' }],
     ['absence with no expected groups (null, as an edit sends it)', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: null, minCount: null }, { window: '20m' }],
   ])('accepts a %s rule', (_what, patch, expected) => {
     const r = parseRuleDefinition({ ...valid, ...patch }, fields);
@@ -73,6 +92,14 @@ describe('parseRuleDefinition', () => {
     [{ kind: 'sequence', minCount: 1 }, '/minCount'],
     [{ kind: 'sequence', minCount: 5, within: 'soon' }, '/within'],
     [{ kind: 'absence', condition: undefined }, '/window'],
+    [{ maxGroups: 10 }, '/maxGroups'],
+    [{ kind: 'sequence', minCount: 5, maxGroups: 0 }, '/maxGroups'],
+    [{ kind: 'sequence', minCount: 5, maxGroups: 2.5 }, '/maxGroups'],
+    [{ kind: 'sequence', minCount: 5, maxGroups: 10_000_000 }, '/maxGroups'],
+    [{ kind: 'sequence', minCount: 5, forgetAfter: 'never' }, '/forgetAfter'],
+    [{ kind: 'sequence', minCount: 5, forgetAfter: '10s' }, '/forgetAfter'],
+    [{ kind: 'sequence', minCount: 5, forgetAfter: '90d' }, '/forgetAfter'],
+    [{ forgetAfter: '1d' }, '/forgetAfter'],
     [{ kind: 'absence', condition: undefined, window: null }, '/window'],
     [{ kind: 'aggregate', aggregate: { fn: 'count' }, window: null, period: null, op: '>', threshold: 1 }, '/window'],
     [{ kind: 'absence', window: '20m', expectedGroups: ['a'], groupBy: [] }, '/expectedGroups'],

@@ -37,6 +37,17 @@ export interface RuleDefinition {
   enabled: boolean;
   /** How much older than the newest event of a group an event may be and still be evaluated. */
   allowedLateness: string;
+  /**
+   * Stateful kinds: groups tracked at most (DEFAULT_MAX_GROUPS). Events of a
+   * new group past it are not evaluated by this rule; they are counted and
+   * raise one "group limit reached" alert on the rule.
+   */
+  maxGroups?: number;
+  /**
+   * Stateful kinds: a group untouched this long (wall clock) is forgotten,
+   * its state dropped (default defaultForgetAfterMs).
+   */
+  forgetAfter?: string | null;
   /** sequence: run length that fires (N of A{N,}). */
   minCount?: number;
   /** sequence: span the N most recent matches must fit in. */
@@ -71,6 +82,43 @@ export interface RuleDefinition {
 }
 
 export const DEFAULT_ALLOWED_LATENESS = '1m';
+
+/**
+ * Groups a stateful rule tracks unless it says otherwise. The cost of a batch
+ * grows with the groups it touches, not with this; what it bounds is Redis
+ * memory and what one source can make a rule watch (an absence rule alerts
+ * every silent group it tracks). Prometheus's `sample_limit` per scrape and
+ * Grafana Mimir's `max_global_series_per_user` are the same kind of named
+ * limit, reached loudly rather than silently.
+ */
+export const DEFAULT_MAX_GROUPS = 20_000;
+export const MAX_MAX_GROUPS = 1_000_000;
+/** Idle state expires at the latest after this long (ms): the Redis key TTL. */
+export const MAX_FORGET_AFTER_MS = 30 * 86_400_000;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const PERIOD_MS = { day: DAY_MS, week: 7 * DAY_MS, month: 31 * DAY_MS } as const;
+
+/**
+ * How long (ms) a group of a stateful rule may stay untouched before its
+ * state is forgotten: the rule's `forgetAfter`, else ten times the span its
+ * state can matter over (an aggregate's window, a sequence's within, an
+ * absence window), at least an hour (a week for absence: a silent group is
+ * what it watches), or two calendar periods; 30 days (the state TTL) for
+ * baseline histories and unbounded sequences. Never over MAX_FORGET_AFTER_MS.
+ */
+export function defaultForgetAfterMs(d: Pick<RuleDefinition, 'kind' | 'forgetAfter' | 'window' | 'within' | 'period'>): number {
+  const own = d.forgetAfter ? parseDuration(d.forgetAfter) : null;
+  if (own !== null) return Math.min(own, MAX_FORGET_AFTER_MS);
+  const span = (v: string | null | undefined) => (v ? parseDuration(v) : null);
+  let ms: number;
+  if (d.kind === 'aggregate') ms = d.period ? 2 * PERIOD_MS[d.period] : Math.max(10 * (span(d.window) ?? HOUR_MS), HOUR_MS);
+  else if (d.kind === 'sequence') ms = d.within ? Math.max(10 * (span(d.within) ?? HOUR_MS), HOUR_MS) : MAX_FORGET_AFTER_MS;
+  else if (d.kind === 'absence') ms = Math.max(10 * (span(d.window) ?? HOUR_MS), 7 * DAY_MS);
+  else ms = MAX_FORGET_AFTER_MS;
+  return Math.min(ms, MAX_FORGET_AFTER_MS);
+}
 
 export type RuleParseResult = { ok: true; definition: RuleDefinition } | { ok: false; errors: InputErrorDetail[] };
 
@@ -148,6 +196,19 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
   if (body.description !== undefined && typeof body.description !== 'string') errors.push({ pointer: '/description', detail: 'must be a string' });
 
   const allowedLateness = optionalDuration(body.allowedLateness, '/allowedLateness', errors) ?? DEFAULT_ALLOWED_LATENESS;
+  const limits: Pick<RuleDefinition, 'maxGroups' | 'forgetAfter'> = {};
+  if (body.maxGroups !== undefined && body.maxGroups !== null) {
+    const m = body.maxGroups;
+    if (kind === 'immediate') errors.push({ pointer: '/maxGroups', detail: 'does not apply to immediate rules (they keep no state)' });
+    else if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > MAX_MAX_GROUPS) errors.push({ pointer: '/maxGroups', detail: `must be an integer from 1 to ${MAX_MAX_GROUPS}` });
+    else limits.maxGroups = m;
+  }
+  if (body.forgetAfter !== undefined && body.forgetAfter !== null) {
+    const f = optionalDuration(body.forgetAfter, '/forgetAfter', errors);
+    if (kind === 'immediate') errors.push({ pointer: '/forgetAfter', detail: 'does not apply to immediate rules (they keep no state)' });
+    else if (f !== null && (parseDuration(f)! < 60_000 || parseDuration(f)! > MAX_FORGET_AFTER_MS)) errors.push({ pointer: '/forgetAfter', detail: 'must be a duration from 1m to 30d' });
+    else if (f !== null) limits.forgetAfter = f;
+  }
   const kindParts = parseKindParts(kind, body, fields, groupBy, errors);
 
   if (errors.length > 0) return { ok: false, errors };
@@ -162,6 +223,7 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
     resolveAfter,
     enabled: body.enabled === undefined ? true : (body.enabled as boolean),
     allowedLateness,
+    ...limits,
     ...kindParts,
   };
   if (typeof body.description === 'string' && body.description !== '') definition.description = body.description;

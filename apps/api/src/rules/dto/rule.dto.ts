@@ -64,6 +64,16 @@ export class RuleBodyDto {
   @IsString()
   allowedLateness?: string;
 
+  @ApiPropertyOptional({ example: 20000, description: 'stateful kinds: groups tracked at most (default 20000); events of new groups past it are not evaluated by the rule, counted, and raise one "group limit reached" alert' })
+  @IsOptional()
+  @IsNumber()
+  maxGroups?: number;
+
+  @ApiPropertyOptional({ example: '7d', description: 'stateful kinds: forget a group untouched this long (default: ten times the window, at least 1h; 7d for absence; 30d for baseline)' })
+  @IsOptional()
+  @IsString()
+  forgetAfter?: string;
+
   @ApiPropertyOptional({ example: 5, description: 'sequence: consecutive matches that fire' })
   @IsOptional()
   @IsNumber()
