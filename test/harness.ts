@@ -45,6 +45,7 @@ export class TestStack {
       queuePrefix: this.prefix,
       ingestMaxBodyBytes: 1024 * 1024,
       ingestMaxBatch: 1000,
+      ingestMaxFutureSkewMs: 600_000,
       backtestMaxEvents: 10_000,
       notifyAttempts: 4,
       notifyBackoffMs: 100,

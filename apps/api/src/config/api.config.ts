@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FUTURE_SKEW_MS } from '@anom/domain';
 import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
 import { NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS } from '@anom/contracts';
 
@@ -19,6 +20,8 @@ export interface ApiConfig {
   queuePrefix: string;
   ingestMaxBodyBytes: number;
   ingestMaxBatch: number;
+  /** How far ahead of receipt an event time may be (ms); later ones are refused with 422. */
+  ingestMaxFutureSkewMs: number;
   /** Most events one backtest may read. */
   backtestMaxEvents: number;
   /** Delivery attempts and first retry delay (ms) of the notifications a person's acknowledge or resolve queues; as the worker's. */
@@ -50,6 +53,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       QUEUE_PREFIX: str({ default: 'anom' }),
       INGEST_MAX_BODY_BYTES: num({ default: 5 * 1024 * 1024 }),
       INGEST_MAX_BATCH: num({ default: 5000 }),
+      INGEST_MAX_FUTURE_SKEW_MS: num({ default: DEFAULT_MAX_FUTURE_SKEW_MS }),
       BACKTEST_MAX_EVENTS: num({ default: 200_000 }),
       NOTIFY_ATTEMPTS: num({ default: NOTIFY_ATTEMPTS }),
       NOTIFY_BACKOFF_MS: num({ default: NOTIFY_BACKOFF_MS }),
@@ -69,6 +73,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     queuePrefix: e.QUEUE_PREFIX,
     ingestMaxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     ingestMaxBatch: e.INGEST_MAX_BATCH,
+    ingestMaxFutureSkewMs: e.INGEST_MAX_FUTURE_SKEW_MS,
     backtestMaxEvents: e.BACKTEST_MAX_EVENTS,
     notifyAttempts: e.NOTIFY_ATTEMPTS,
     notifyBackoffMs: e.NOTIFY_BACKOFF_MS,

@@ -60,7 +60,7 @@ export class IngestionService {
       throw new DomainError('BATCH_TOO_LARGE', `a request may hold at most ${this.config.ingestMaxBatch} events; this one has ${raw.length}`);
     }
     const receivedAt = new Date();
-    const { events, errors } = this.validator(business).validate(raw, receivedAt);
+    const { events, errors } = this.validator(business).validate(raw, receivedAt, { maxFutureSkewMs: this.config.ingestMaxFutureSkewMs });
     if (errors.length > 0) {
       const shown = errors.slice(0, MAX_REPORTED_ERRORS);
       const more = errors.length > shown.length ? ` (first ${shown.length} of ${errors.length} listed)` : '';

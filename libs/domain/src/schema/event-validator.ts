@@ -26,10 +26,31 @@ export interface EventValidator {
   readonly schemaVersion: number;
   /**
    * Validates every event; `now` is the receive time used when an event has no
-   * timestamp. Never throws: every problem is reported, with its index.
+   * timestamp. An event time before EARLIEST_EVENT_TIME or more than
+   * `maxFutureSkewMs` (default DEFAULT_MAX_FUTURE_SKEW_MS) after `now` is an
+   * error. Never throws: every problem is reported, with its index.
    */
-  validate(raw: readonly unknown[], now: Date): EventValidationResult;
+  validate(raw: readonly unknown[], now: Date, options?: { maxFutureSkewMs?: number }): EventValidationResult;
 }
+
+/**
+ * How far ahead of its receipt an event time may be (ms): 10 minutes, as
+ * Grafana Mimir's and Loki's `creation_grace_period` accept samples from the
+ * future. A device clock a little fast is normal; an event dated days or
+ * years ahead would move its group's watermark so that every real event after
+ * it looks late (and an absence group's last-seen time into the future), so
+ * it is refused, and one event can shift a watermark by this much at most.
+ */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 10 * 60_000;
+
+/**
+ * The earliest event time accepted (epoch ms): 1970-01-01T00:00:00Z. Replays
+ * of history are a feature (the NAB corpus is from 2013–2015), so the past is
+ * not bounded by retention; nothing before the Unix epoch is a real reading
+ * of these systems, and the floor keeps every event time inside what
+ * Postgres `timestamptz` and JavaScript dates both hold.
+ */
+export const EARLIEST_EVENT_TIME = 0;
 
 // One Ajv instance per process; compiled validators are cached by the caller per schema version.
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, verbose: true });
@@ -84,7 +105,8 @@ export function compileEventValidator(schema: BusinessSchema): EventValidator {
   const keyFields = schema.entityKeyFields;
   return {
     schemaVersion: schema.schemaVersion,
-    validate(raw, now) {
+    validate(raw, now, options = {}) {
+      const latest = now.getTime() + (options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS);
       const events: ValidatedEvent[] = [];
       const errors: InputErrorDetail[] = [];
       for (let i = 0; i < raw.length; i++) {
@@ -103,6 +125,14 @@ export function compileEventValidator(schema: BusinessSchema): EventValidator {
           const t = toDate(obj[timestampField]);
           if (t === null) {
             errors.push({ pointer: `/${i}/${timestampField}`, detail: 'must be an RFC 3339 date-time with a zone or epoch milliseconds' });
+            continue;
+          }
+          if (t.getTime() < EARLIEST_EVENT_TIME) {
+            errors.push({ pointer: `/${i}/${timestampField}`, detail: `is before ${new Date(EARLIEST_EVENT_TIME).toISOString()}, the earliest event time accepted` });
+            continue;
+          }
+          if (t.getTime() > latest) {
+            errors.push({ pointer: `/${i}/${timestampField}`, detail: `is ${formatAhead(t.getTime() - now.getTime())} ahead of the time it was received (${now.toISOString()}); at most ${formatAhead(latest - now.getTime())} ahead is accepted` });
             continue;
           }
           eventTime = t;
@@ -127,13 +157,20 @@ export function entityKeyOf(payload: Record<string, unknown>, keyFields: readonl
   return keyFields.map((k) => (payload[k] === undefined || payload[k] === null ? '' : String(payload[k]))).join('|');
 }
 
+/** A date, or null for what is not one (also numbers beyond the ±8.64e15 ms a Date holds). */
 function toDate(v: unknown): Date | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? new Date(v) : null;
-  if (typeof v === 'string') {
-    const ms = Date.parse(v);
-    return Number.isNaN(ms) ? null : new Date(ms);
-  }
-  return null;
+  const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function formatAhead(ms: number): string {
+  const min = ms / 60_000;
+  if (min < 120) return `${Math.round(min)} min`;
+  const h = min / 60;
+  if (h < 48) return `${Math.round(h)} h`;
+  const days = h / 24;
+  return days < 730 ? `${Math.round(days)} days` : `${Math.round(days / 365.25)} years`;
 }
 
 function ajvErrorDetail(index: number, e: ErrorObject): InputErrorDetail {
