@@ -25,6 +25,10 @@ describe('compileCondition: check', () => {
     ['heart_rate', /must be a boolean expression/],
     ['heart_rate > ', /Unexpected token/],
     ['', /non-empty/],
+    ['message.matches("(a)\\\\1")', /invalid regular expression "\(a\)\\\\1" \(at column 17\): .*invalid escape sequence.*RE2 syntax/],
+    ['message.matches("(?=a)b")', /invalid regular expression .*unsupported Perl syntax/],
+    ['matches(message, "[")', /invalid regular expression "\["/],
+    [`message.matches("${'a'.repeat(1001)}")`, /longer than 1000 characters/],
   ])('rejects %j naming the problem', (source, detail) => {
     const r = compileCondition(source, fields);
     expect(r.ok).toBe(false);
@@ -54,6 +58,28 @@ describe('compileCondition: run', () => {
     ['activity_level < 10 || heart_rate > 100', { heart_rate: 120 }, true],
   ])('%s on %j is %s', (source, payload, expected) => {
     expect(compile(source).run(payload)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['message.matches("fail(ed|ure)")', 'upload failure', true],
+    ['message.matches("^fail")', 'upload failed', false],
+    ['matches(message, "[0-9]{3}")', 'code 503', true],
+    ['message.matches(level)', 'INFO line', true],
+  ])('%s on %j is %s, with RE2 semantics (a partial match)', (source, message, expected) => {
+    expect(compile(source).run({ message, level: 'INFO' })).toEqual({ ok: true, value: expected });
+  });
+
+  it('matches a catastrophic-backtracking pattern in linear time', () => {
+    const c = compile('message.matches("^(a+)+$")');
+    const started = performance.now();
+    for (const n of [30, 1_000, 10_000]) expect(c.run({ message: `${'a'.repeat(n)}b` })).toEqual({ ok: true, value: false });
+    // JavaScript's RegExp needs seconds for 30 characters; RE2 a few ms for all three.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('gives a bad pattern built from the event as an error value', () => {
+    const r = compile('message.matches(level)').run({ message: 'x', level: '(' });
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/Invalid regular expression/) });
   });
 
   it('returns a runtime error as a value instead of throwing', () => {

@@ -1,4 +1,5 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { RE2JS } from 're2js';
 import type { InputErrorDetail } from '@anom/contracts';
 import type { FieldDefinition } from '../schema/business-schema';
 import { compileFastPath, FAST_MISSING, FAST_TRUE, type FastCondition } from './fast-path';
@@ -15,6 +16,15 @@ import { compileFastPath, FAST_MISSING, FAST_TRUE, type FastCondition } from './
  * `google.protobuf.Timestamp`, `object` is `map`.
  *
  * Library: @marcbachmann/cel-js (https://github.com/google/cel-spec semantics).
+ *
+ * Regular expressions: CEL's `matches` is specified with RE2 syntax, and RE2
+ * matches in time linear in the input. cel-js runs it with JavaScript's
+ * backtracking RegExp, where `^(a+)+$` on 30 characters takes seconds, so
+ * every `matches` call is pointed at an RE2 implementation instead: re2js, a
+ * pure-JavaScript port of RE2/J (no native build to install; slower than
+ * the C++ binding, which is fine for patterns run once per event). A literal
+ * pattern is compiled when the rule is saved: RE2 syntax only (no
+ * backreferences or lookaround), at most MAX_PATTERN_LENGTH characters.
  */
 
 /** Outcome of running a condition on one event: errors are values, never thrown. */
@@ -54,9 +64,45 @@ const MIXED_NUMERIC: Record<string, (a: number, b: number) => unknown> = {
   '/': (a, b) => a / b,
 };
 
+/** Longest regular expression a condition may hold (characters). */
+export const MAX_PATTERN_LENGTH = 1_000;
+/** Name `matches` calls are rewritten to (registered on every environment; RE2 semantics). */
+const RE2_MATCHES = 'anomRe2Matches';
+const compiledPatterns = new Map<string, RE2JS>();
+
+/**
+ * An RE2 program for `pattern`, cached (patterns of rules are few; dynamic
+ * ones are bounded by the cache clearing at 1,000). Throws on a pattern
+ * RE2 does not accept or one longer than MAX_PATTERN_LENGTH.
+ */
+export function re2Pattern(pattern: string): RE2JS {
+  let re = compiledPatterns.get(pattern);
+  if (!re) {
+    if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`regular expression longer than ${MAX_PATTERN_LENGTH} characters`);
+    re = RE2JS.compile(pattern);
+    if (compiledPatterns.size >= 1_000) compiledPatterns.clear();
+    compiledPatterns.set(pattern, re);
+  }
+  return re;
+}
+
+/** CEL `matches` with RE2 semantics: true when the pattern matches a part of `text` (as cel-go's). */
+function re2Matches(text: string, pattern: string): boolean {
+  let re: RE2JS;
+  try {
+    re = re2Pattern(pattern);
+  } catch (err) {
+    throw new Error(`Invalid regular expression: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return re.matcher(text).find();
+}
+
 /** Builds the CEL environment of a schema. One per schema version is enough. */
 export function createConditionEnvironment(fields: readonly FieldDefinition[]): Environment {
   const env = new Environment({ limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 32 } });
+  env.registerFunction(`string.${RE2_MATCHES}(string): bool`, re2Matches);
+  // The spec's global form, which cel-js lacks, straight onto RE2.
+  env.registerFunction('matches(string, string): bool', re2Matches);
   for (const [op, fn] of Object.entries(MIXED_NUMERIC)) {
     env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
     // `==` registers both directions at once; the arithmetic operators do not.
@@ -84,6 +130,8 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
     return { ok: false, errors: [{ pointer, detail: `must be a boolean expression, but '${source}' is ${check.type}` }] };
   }
   const program = env.parse(source);
+  const patternError = useRe2(program.ast as ASTNode);
+  if (patternError) return { ok: false, errors: [{ pointer, detail: patternError }] };
   const referenced = referencedIdentifiers(program.ast).filter((n) => fields.some((f) => f.name === n));
   // In a pure conjunction a missing field can only make the result false or an
   // error, so skip CEL entirely; with ||, ?: or has() the field may not matter.
@@ -151,6 +199,37 @@ function explain(error: unknown, source: string, fields: readonly FieldDefinitio
 
 function firstLine(s: string): string {
   return s.split('\n')[0].trim();
+}
+
+/**
+ * Points every `matches` call of a checked AST at the RE2 implementation
+ * (the same signature, so the check stands) and compiles its pattern when it
+ * is a literal. Returns the first bad pattern's explanation, or null.
+ */
+function useRe2(node: unknown): string | null {
+  if (Array.isArray(node)) {
+    for (const n of node) {
+      const e = useRe2(n);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (!node || typeof node !== 'object' || !('op' in node)) return null;
+  const n = node as ASTNode & { args: unknown };
+  if ((n.op === 'rcall' || n.op === 'call') && Array.isArray(n.args) && n.args[0] === 'matches') {
+    const params = (n.op === 'rcall' ? n.args[2] : n.args[1]) as ASTNode[];
+    const pattern = params[params.length - 1];
+    if (pattern?.op === 'value' && typeof pattern.args === 'string') {
+      try {
+        re2Pattern(pattern.args);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        return `invalid regular expression ${JSON.stringify(pattern.args.length > 60 ? `${pattern.args.slice(0, 60)}…` : pattern.args)} (at column ${((pattern as { start?: number }).start ?? 0) + 1}): ${reason}; patterns use RE2 syntax (no backreferences or lookaround), which matches in linear time`;
+      }
+    }
+    if (n.op === 'rcall') n.args[0] = RE2_MATCHES;
+  }
+  return useRe2(n.args);
 }
 
 function referencedIdentifiers(node: unknown, out: string[] = []): string[] {

@@ -20,15 +20,28 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+/** Longest property name quoted back in a pointer (a hostile body may carry 100k-character keys). */
+const MAX_POINTER_SEGMENT = 200;
+
 function flatten(errors: ValidationError[], prefix: string): InputErrorDetail[] {
   const out: InputErrorDetail[] = [];
   for (const e of errors) {
-    const pointer = `${prefix}/${e.property}`;
+    const pointer = `${prefix}/${pointerSegment(e.property)}`;
     if (e.constraints) {
-      const reasons = Object.values(e.constraints).map((m) => m.replace(/^property (\S+) /, '').replace(new RegExp(`^${e.property} `), ''));
+      // Messages start with the property's name: cut it by length, never by building a RegExp from a name a client chose.
+      const reasons = Object.values(e.constraints).map((m) => {
+        const rest = m.startsWith(`property ${e.property} `) ? m.slice(`property ${e.property} `.length) : m;
+        return rest.startsWith(`${e.property} `) ? rest.slice(e.property.length + 1) : rest;
+      });
       out.push({ pointer, detail: reasons.join('; ') });
     }
     if (e.children?.length) out.push(...flatten(e.children, pointer));
   }
   return out;
+}
+
+/** A JSON pointer segment (RFC 6901: `~` as `~0`, `/` as `~1`), cut to MAX_POINTER_SEGMENT characters. */
+function pointerSegment(name: string): string {
+  const cut = name.length > MAX_POINTER_SEGMENT ? `${name.slice(0, MAX_POINTER_SEGMENT)}…` : name;
+  return cut.replace(/~/g, '~0').replace(/\//g, '~1');
 }
