@@ -69,6 +69,7 @@ export class TestStack {
       autoResolveEveryMs: 60_000,
       retentionEveryMs: 3_600_000,
       lockDurationMs: 4_000,
+      schedulerCheckMs: 1_000,
       smtpUrl: null,
       smtpFrom: 'Anom <anom@test.local>',
       notifyAttempts: 4,

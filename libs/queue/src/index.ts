@@ -3,3 +3,4 @@ export * from './redis-state-store';
 export * from './notify-queue';
 export * from './profile-queue';
 export * from './ingest-availability';
+export * from './maintenance-schedulers';

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SilenceRepository, SourceRepository, SuggestionRepository, ViewRepository } from '@anom/db';
-import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
+import { EvaluateQueues, MaintenanceSchedulers, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
 import { SourceTokenCache } from '../common/guards/source-token.cache';
@@ -28,10 +28,11 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
         { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [REDIS] },
         { provide: ProfileQueue, useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix), inject: [REDIS] },
+        { provide: MaintenanceSchedulers, useFactory: (redis: Redis) => new MaintenanceSchedulers(redis, config.queuePrefix), inject: [REDIS] },
         SourceTokenCache,
         ...repositories,
       ],
-      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ProfileQueue, SourceTokenCache, ...repositories],
+      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ProfileQueue, MaintenanceSchedulers, SourceTokenCache, ...repositories],
     };
   }
 
@@ -41,12 +42,14 @@ export class InfraModule implements OnApplicationShutdown {
     private readonly queues: EvaluateQueues,
     private readonly notify: NotifyQueue,
     private readonly profile: ProfileQueue,
+    private readonly schedulers: MaintenanceSchedulers,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queues.close().catch(() => undefined);
     await this.notify.close().catch(() => undefined);
     await this.profile.close().catch(() => undefined);
+    await this.schedulers.close().catch(() => undefined);
     this.redis.disconnect();
     await this.db.close();
   }

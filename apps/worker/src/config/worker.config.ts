@@ -19,6 +19,8 @@ export interface WorkerConfig {
   autoResolveEveryMs: number;
   /** How often expired events are deleted (each business's retentionDays after receipt; ms). */
   retentionEveryMs: number;
+  /** How often (ms) a worker checks that the job schedulers exist in Redis and re-establishes missing ones. */
+  schedulerCheckMs: number;
   /** BullMQ job lock (ms): how soon a dead worker's job is taken over. */
   lockDurationMs: number;
   /** SMTP server of email channels (`smtp://user:pass@host:587`); email channels fail their attempts without it. */
@@ -67,6 +69,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       AUTO_RESOLVE_EVERY_MS: num({ default: AUTO_RESOLVE_EVERY_MS }),
       RETENTION_EVERY_MS: num({ default: RETENTION_EVERY_MS }),
       JOB_LOCK_MS: num({ default: 10_000 }),
+      SCHEDULER_CHECK_MS: num({ default: 5_000 }),
       SMTP_URL: smtpUrl({ default: '' }),
       SMTP_FROM: str({ default: 'Anom <anom@localhost>' }),
       NOTIFY_ATTEMPTS: num({ default: NOTIFY_ATTEMPTS }),
@@ -99,6 +102,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     autoResolveEveryMs: e.AUTO_RESOLVE_EVERY_MS,
     retentionEveryMs: e.RETENTION_EVERY_MS,
     lockDurationMs: e.JOB_LOCK_MS,
+    schedulerCheckMs: e.SCHEDULER_CHECK_MS,
     smtpUrl: e.SMTP_URL || null,
     smtpFrom: e.SMTP_FROM,
     notifyAttempts: e.NOTIFY_ATTEMPTS,

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { AUTO_RESOLVE_JOB, AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, PROFILE_ALL_JOB, PROFILE_SCHEDULER_ID, RETENTION_JOB, RETENTION_SCHEDULER_ID, SWEEP_BATCHES_JOB, SWEEP_SCHEDULER_ID, TICK_ABSENCE_JOB, TICK_SCHEDULER_ID } from '@anom/contracts';
+import { AUTO_RESOLVE_JOB, AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, PROFILE_ALL_JOB, PROFILE_SCHEDULER_ID, RETENTION_JOB, RETENTION_SCHEDULER_ID, SWEEP_SCHEDULER_ID, TICK_ABSENCE_JOB, TICK_SCHEDULER_ID } from '@anom/contracts';
 import { createRedis } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -10,15 +10,29 @@ import { SweepService } from './sweep.service';
 import { ProfileService } from '../profile/profile.service';
 
 /**
- * Scheduled housekeeping through a BullMQ job scheduler, so one worker runs
- * each tick however many are up. Also sweeps once at start-up.
+ * Scheduled housekeeping through BullMQ job schedulers, so one worker runs
+ * each tick however many are up.
+ *
+ * Job schedulers live in Redis: when Redis loses its data they are gone, and
+ * with them absence ticks, auto-resolve, retention and profiling. Every
+ * worker checks them every SCHEDULER_CHECK_MS and whenever its connection is
+ * ready again, and re-establishes the missing ones (the api's
+ * `/health/ready` says degraded meanwhile). The batch sweeper, which must
+ * run for accepted batches to be evaluated at all, does not depend on Redis:
+ * each worker runs it on its own timer (enqueueing is idempotent, so several
+ * sweeping at once is harmless), and once at start-up.
  */
+const JOB_OPTS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
 @Injectable()
 export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker?: Worker;
   private queue?: Queue;
   private connection?: Redis;
   private workerConnection?: Redis;
+  private timers: NodeJS.Timeout[] = [];
+  private sweeping = false;
+  private ensuring: Promise<void> | null = null;
 
   constructor(
     private readonly sweeper: SweepService,
@@ -32,24 +46,25 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance' });
     this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connection, prefix: this.config.queuePrefix });
-    const opts = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
-    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.config.sweepEveryMs }, { name: SWEEP_BATCHES_JOB, opts });
-    await this.queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: this.config.tickEveryMs }, { name: TICK_ABSENCE_JOB, opts });
-    await this.queue.upsertJobScheduler(AUTO_RESOLVE_SCHEDULER_ID, { every: this.config.autoResolveEveryMs }, { name: AUTO_RESOLVE_JOB, opts });
-    await this.queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: this.config.retentionEveryMs }, { name: RETENTION_JOB, opts });
-    // Daily profiling, and once at start-up so a fresh install shows suggestions soon (one job per
+    // At start-up every scheduler is upserted, so a changed interval takes effect; later checks add missing ones.
+    await this.ensureSchedulers(true);
+    // A scheduler from before the sweeper ran on local timers.
+    await this.queue.removeJobScheduler(SWEEP_SCHEDULER_ID);
+    // Daily profiling also once at start-up, so a fresh install shows suggestions soon (one job per
     // hour slot, so several workers starting together queue it once).
     if (this.config.profileEveryMs > 0) {
-      await this.queue.upsertJobScheduler(PROFILE_SCHEDULER_ID, { every: Math.min(this.config.profileEveryMs, 3_600_000) }, { name: PROFILE_ALL_JOB, opts });
-      await this.queue.add(PROFILE_ALL_JOB, {}, { ...opts, jobId: `${PROFILE_ALL_JOB}-start-${Math.floor(Date.now() / 3_600_000)}` });
+      await this.queue.add(PROFILE_ALL_JOB, {}, { ...JOB_OPTS, jobId: `${PROFILE_ALL_JOB}-start-${Math.floor(Date.now() / 3_600_000)}` });
     } else {
       await this.queue.removeJobScheduler(PROFILE_SCHEDULER_ID);
     }
+    this.connection.on('ready', () => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')));
+    this.timers.push(setInterval(() => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')), this.config.schedulerCheckMs));
+    this.timers.push(setInterval(() => void this.sweep(), this.config.sweepEveryMs));
+    void this.sweep();
     this.workerConnection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance-consumer' });
     this.worker = new Worker(
       MAINTENANCE_QUEUE,
       async (job) => {
-        if (job.name === SWEEP_BATCHES_JOB) return { swept: await this.sweeper.sweep(), notifications: await this.sweeper.sweepNotifications() };
         if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.sweeper.enqueueTicks() };
         if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.sweeper.autoResolve()).length };
         if (job.name === RETENTION_JOB) return { deleted: await this.sweeper.applyRetention() };
@@ -62,7 +77,52 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     this.worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name }, 'maintenance job failed'));
   }
 
+  /** The schedulers this worker's configuration wants: id, every (ms), job name. */
+  private schedulers(): [string, number, string][] {
+    const out: [string, number, string][] = [
+      [TICK_SCHEDULER_ID, this.config.tickEveryMs, TICK_ABSENCE_JOB],
+      [AUTO_RESOLVE_SCHEDULER_ID, this.config.autoResolveEveryMs, AUTO_RESOLVE_JOB],
+      [RETENTION_SCHEDULER_ID, this.config.retentionEveryMs, RETENTION_JOB],
+    ];
+    if (this.config.profileEveryMs > 0) out.push([PROFILE_SCHEDULER_ID, Math.min(this.config.profileEveryMs, 3_600_000), PROFILE_ALL_JOB]);
+    return out;
+  }
+
+  /** Upserts every job scheduler that is missing (every one with `all`), logging those that were missing. One check at a time. */
+  async ensureSchedulers(all = false): Promise<void> {
+    if (this.ensuring) return this.ensuring;
+    this.ensuring = (async () => {
+      const queue = this.queue!;
+      const missing: string[] = [];
+      for (const [id, every, name] of this.schedulers()) {
+        const exists = await queue.getJobScheduler(id);
+        if (exists && !all) continue;
+        await queue.upsertJobScheduler(id, { every }, { name, opts: JOB_OPTS });
+        if (!exists) missing.push(id);
+      }
+      if (missing.length > 0 && !all) this.logger.warn({ schedulers: missing }, 'job schedulers were missing (Redis lost its data?): re-established');
+    })().finally(() => {
+      this.ensuring = null;
+    });
+    return this.ensuring;
+  }
+
+  /** The batch and notification sweep, on this worker's own timer; never two at once in this process. */
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.sweeper.sweep();
+      await this.sweeper.sweepNotifications();
+    } catch (err) {
+      this.logger.warn({ err }, 'sweep failed; the next one retries');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
     await this.worker?.close();
     await this.queue?.close();
     this.connection?.disconnect();

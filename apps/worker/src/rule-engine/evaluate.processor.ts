@@ -20,6 +20,7 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
   /** Per partition, to remove the jobs of batches another job already evaluated. */
   private readonly queues: Queue[] = [];
   private readonly connections: Redis[] = [];
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly evaluate: EvaluateService,
@@ -52,6 +53,10 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
       worker.on('error', (err) => this.logger.error({ err }, 'evaluate worker error'));
       this.workers.push(worker);
     }
+    // The global concurrency of 1 is a key in Redis: set it again should Redis lose its data.
+    const reassert = () => void Promise.all(this.queues.map((q) => q.setGlobalConcurrency(1))).catch(() => undefined);
+    admin.on('ready', reassert);
+    this.timer = setInterval(reassert, this.config.schedulerCheckMs);
   }
 
   private async process(job: Job<EvaluateJobData | TickJobData>, queue: Queue): Promise<unknown> {
@@ -85,6 +90,7 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
     // Finish the jobs in hand, then stop taking new ones.
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));

@@ -142,6 +142,7 @@ export class EvaluateService {
       const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
       await this.convertLegacyAbsence(rules, at);
+      if (!(await this.state.load([warmKey(businessId)])).has(warmKey(businessId))) await this.rebuildState(business, rules, Date.now());
       // Only the expected groups and those due: a tick costs what fires, not every group watched.
       const loaded = await loadAbsenceTick(this.state, rules, asOf.getTime(), ingest.countFrom);
       const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
@@ -157,7 +158,13 @@ export class EvaluateService {
 
   private async evaluateGroup(batches: BatchRecord[], business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
     const events = await this.events.loadBatchesEvents(batches);
-    const [loaded, groupCounts] = await Promise.all([this.state.load(batchStateKeys(rules, events)), this.state.counts(groupIndexes(rules))]);
+    const keys = batchStateKeys(rules, events);
+    // The warm marker rides along in the same MGET: no round trip of its own.
+    let [loaded, groupCounts] = await Promise.all([this.state.load([...keys, warmKey(business.id)]), this.state.counts(groupIndexes(rules))]);
+    if (!loaded.has(warmKey(business.id))) {
+      await this.rebuildState(business, rules, now().getTime());
+      [loaded, groupCounts] = await Promise.all([this.state.load(keys), this.state.counts(groupIndexes(rules))]);
+    }
     const touched = now().getTime();
     const result = evaluateBatch(rules, events, loaded, { first: batches[0].seq, last: batches[batches.length - 1].seq }, { groupCounts, now: touched });
     const batchIds = batches.map((b) => b.id);
@@ -205,6 +212,45 @@ export class EvaluateService {
       const n = await this.state.forget(name, now - forgetAfterMs(rule), FORGET_LIMIT, d.kind === 'absence' ? [dueIndex(rule)] : []);
       if (n > 0) this.logger.info({ ruleId: rule.ruleId, version: rule.version, forgotten: n }, 'idle groups forgotten');
     }
+  }
+
+  /**
+   * Rule state lives in Redis; when Redis lost it (restarted without
+   * persistence, flushed, evicted) windows and groups would start empty: a
+   * burst straddling the loss never reaches its threshold, a silent group is
+   * never missed. A business whose warm marker is missing has its state
+   * rebuilt before its next evaluation or tick: its most recent evaluated
+   * batches (at most REBUILD_MAX_EVENTS events) run through the same
+   * evaluator from empty state, their matches dropped (they were counted
+   * when those batches were evaluated), and the states of the keys Redis no
+   * longer holds are saved (keys it still holds are kept: evaluateBatch skips
+   * a state saved after the run, and the run is numbered below every batch). Rebuilt absence
+   * groups fire again only as the same synthetic matches, which rule_match
+   * counts once. Then the marker is set.
+   */
+  private async rebuildState(business: BusinessRecord, rules: readonly CompiledRule[], now: number): Promise<void> {
+    const stateful = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate');
+    let events = 0;
+    if (stateful.length > 0) {
+      const recent = await this.events.recentDoneBatches(business.id, REBUILD_MAX_BATCHES);
+      const batches: BatchRecord[] = [];
+      for (const b of recent) {
+        if (batches.length > 0 && events + b.eventCount > REBUILD_MAX_EVENTS) break;
+        batches.push(b);
+        events += b.eventCount;
+      }
+      batches.sort((a, b) => a.seq - b.seq);
+      const parts = Math.ceil(batches.length / GROUP_MAX_BATCHES);
+      for (let p = 0; p < parts; p++) {
+        const part = await this.events.loadBatchesEvents(batches.slice(p * GROUP_MAX_BATCHES, (p + 1) * GROUP_MAX_BATCHES));
+        const [existing, groupCounts] = await Promise.all([this.state.load(batchStateKeys(stateful, part)), this.state.counts(groupIndexes(stateful))]);
+        // Runs numbered -parts..-1: each part starts from the one before, all before any real batch (seq >= 1).
+        const r = evaluateBatch(stateful, part, existing, p - parts, { groupCounts, now });
+        await this.state.save(r.saves, r.index);
+      }
+    }
+    await this.state.save(new Map([[warmKey(business.id), true]]));
+    this.logger.warn({ businessId: business.id, events }, 'rule state was missing in Redis: rebuilt from stored events');
   }
 
   /**
@@ -285,6 +331,14 @@ export class EvaluateService {
 }
 
 const PENDING_PAGE = 200;
+/** Bounds of a state rebuild after Redis lost its data: the most recent evaluated events of a business. */
+const REBUILD_MAX_EVENTS = 50_000;
+const REBUILD_MAX_BATCHES = 2_000;
+
+/** State key whose presence says the business's rule state is in Redis (see EvaluateService.rebuildState). */
+function warmKey(businessId: string): string {
+  return `business:${businessId}:warm`;
+}
 /** Idle groups forgotten per rule version and pass (FORGET_EVERY_MS apart). */
 const FORGET_LIMIT = 2_000;
 const FORGET_EVERY_MS = 60_000;

@@ -206,6 +206,15 @@ export class EventRepository {
   }
 
   /**
+   * The business's most recently received evaluated batches, newest first,
+   * at most `limit`: what rule state is rebuilt from after Redis lost it.
+   */
+  async recentDoneBatches(businessId: string, limit: number): Promise<BatchRecord[]> {
+    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'done' ORDER BY created_at DESC, seq DESC LIMIT $2", [businessId, limit]);
+    return r.rows.map(toBatch);
+  }
+
+  /**
    * The oldest pending batches of a business in evaluation (seq) order, at
    * most `limit`: what a worker evaluates next, batch by batch or as a run.
    */
