@@ -136,13 +136,15 @@ export class EvaluateService {
     const business = await this.businesses.findById(businessId);
     if (!business) return [];
     return this.withBusinessLock(businessId, async () => {
-      const rules = (await this.activeRules(business)).filter((r) => r.definition.kind === 'absence');
+      const all = await this.activeRules(business);
+      const rules = all.filter((r) => r.definition.kind === 'absence');
       if (rules.length === 0) return [];
       const backlog = await this.events.oldestPendingReceipt(businessId);
       const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
       await this.convertLegacyAbsence(rules, at);
-      if (!(await this.state.load([warmKey(businessId)])).has(warmKey(businessId))) await this.rebuildState(business, rules, Date.now());
+      // Every stateful rule's, not only the absence rules': the marker covers the business.
+      if (!(await this.state.load([warmKey(businessId)])).has(warmKey(businessId))) await this.rebuildState(business, all, Date.now());
       // Only the expected groups and those due: a tick costs what fires, not every group watched.
       const loaded = await loadAbsenceTick(this.state, rules, asOf.getTime(), ingest.countFrom);
       const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
