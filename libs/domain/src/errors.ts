@@ -7,6 +7,7 @@ import type { InputErrorDetail } from '@anom/contracts';
  */
 export type DomainErrorCode =
   | 'VALIDATION_FAILED'
+  | 'BODY_INVALID'
   | 'BUSINESS_NOT_FOUND'
   | 'BUSINESS_EXISTS'
   | 'BUSINESS_ARCHIVED'

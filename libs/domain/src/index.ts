@@ -16,3 +16,4 @@ export * from './rules/absence';
 export * from './engine/evaluate-batch';
 export * from './engine/backtest';
 export * from './views/view-panel';
+export * from './schema/json-limits';

@@ -1,4 +1,4 @@
-import { DomainError } from '@anom/domain';
+import { DomainError, jsonProblem } from '@anom/domain';
 
 /** A list page as every list route answers it. */
 export interface Page<T> {
@@ -15,7 +15,8 @@ export function encodeCursor(value: unknown): string {
 export function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): T {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (check(v)) return v;
+    // A forged cursor may carry what SQL cannot take (a NUL, a lone surrogate): refused like any bad value.
+    if (jsonProblem(v) === null && check(v)) return v;
   } catch {
     // fall through
   }
@@ -34,8 +35,15 @@ export interface TimeIdCursor {
   id: string;
 }
 
-/** Type guard for TimeIdCursor, for decodeCursor. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Years 0000–9999: what a cursor made from stored rows holds, and inside Postgres' timestamptz range. */
+const EARLIEST_CURSOR_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST_CURSOR_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Type guard for TimeIdCursor, for decodeCursor: a date-time in years 0000–9999 and a UUID. */
 export function isTimeIdCursor(v: unknown): v is TimeIdCursor {
   const c = v as { t?: unknown; id?: unknown };
-  return !!c && typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
+  if (!c || typeof c.t !== 'string' || typeof c.id !== 'string' || !UUID.test(c.id)) return false;
+  const ms = Date.parse(c.t);
+  return ms >= EARLIEST_CURSOR_MS && ms <= LATEST_CURSOR_MS;
 }

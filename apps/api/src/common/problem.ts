@@ -23,6 +23,8 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
   switch (code) {
     case 'VALIDATION_FAILED':
       return { status: 400, title: 'Invalid request' };
+    case 'BODY_INVALID':
+      return { status: 400, title: 'Invalid request body' };
     case 'EVENTS_MALFORMED':
       return { status: 400, title: 'Malformed events' };
     case 'EVENTS_INVALID':

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DomainError, compileEventValidator, type EventValidator } from '@anom/domain';
+import { DomainError, compileEventValidator, jsonProblem, type EventValidator } from '@anom/domain';
 import { EventRepository, toBusinessSchema, type BatchRecord, type BusinessRecord, type StoredEvent } from '@anom/db';
 import { EvaluateQueues } from '@anom/queue';
 import type { InputErrorDetail } from '@anom/contracts';
@@ -138,12 +138,19 @@ export function parseNdjson(text: string): unknown[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
+    const index = out.length + errors.length;
+    let value: unknown;
     try {
-      out.push(JSON.parse(line));
+      value = JSON.parse(line);
     } catch (err) {
-      errors.push({ pointer: `/${out.length + errors.length}`, detail: `line ${i + 1} is not valid JSON: ${(err as Error).message}` });
+      errors.push({ pointer: `/${index}`, detail: `line ${i + 1} is not valid JSON: ${(err as Error).message}` });
+      continue;
     }
+    // The same bounds as a JSON body (app.factory): each line is checked as it is parsed.
+    const problem = jsonProblem(value, undefined, `/${index}`);
+    if (problem) errors.push({ pointer: problem.pointer, detail: `line ${i + 1}: ${problem.detail}` });
+    else out.push(value);
   }
-  if (errors.length > 0) throw new DomainError('EVENTS_MALFORMED', `${errors.length} NDJSON line(s) are not valid JSON; nothing was stored. First: ${errors[0].detail}`, errors.slice(0, MAX_REPORTED_ERRORS));
+  if (errors.length > 0) throw new DomainError('EVENTS_MALFORMED', `${errors.length} NDJSON line(s) are not valid JSON or hold what cannot be stored; nothing was stored. First: ${errors[0].pointer} ${errors[0].detail}`, errors.slice(0, MAX_REPORTED_ERRORS));
   return out;
 }

@@ -33,6 +33,13 @@ export const BUSINESS_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names CEL reserves; a field so named could never be referenced in a condition. */
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+/**
+ * Names of Object.prototype's members (`__proto__`, `constructor`,
+ * `toString`, `hasOwnProperty`, …): a field so named reads the prototype's
+ * function on every event that omits it ("must be number, got function"),
+ * and `__proto__` cannot be a plain property at all, so they are refused.
+ */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 /** The envelope key carrying the client event id; never a field. */
 export const CLIENT_EVENT_ID_KEY = '_id';
 /** Field types usable as group keys and entity keys (scalar); defined in @anom/contracts so the web app uses the same list. */
@@ -43,7 +50,7 @@ export function checkField(field: FieldDefinition): InputErrorDetail[] {
   const errors: InputErrorDetail[] = [];
   if (typeof field.name !== 'string' || !FIELD_NAME_PATTERN.test(field.name)) {
     errors.push({ pointer: '/name', detail: 'must be an identifier: a letter or _ followed by letters, digits or _' });
-  } else if (CEL_RESERVED.has(field.name) || field.name === CLIENT_EVENT_ID_KEY) {
+  } else if (CEL_RESERVED.has(field.name) || field.name === CLIENT_EVENT_ID_KEY || PROTOTYPE_NAMES.has(field.name)) {
     errors.push({ pointer: '/name', detail: `'${field.name}' is reserved` });
   } else if (field.name.length > 64) {
     errors.push({ pointer: '/name', detail: 'must be at most 64 characters' });

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsOmittable } from '../../common/validators/is-omittable';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { FIELD_TYPES, type FieldType } from '@anom/contracts';
 import { BUSINESS_ID_PATTERN } from '@anom/domain';
@@ -64,13 +65,13 @@ export class CreateBusinessDto {
   name!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(0, 2000)
   description?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Zurich', default: 'UTC' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   timezone?: string;
 
@@ -81,14 +82,14 @@ export class CreateBusinessDto {
   timestampField?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['routeId'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(5)
   @IsString({ each: true })
   entityKeyFields?: string[];
 
   @ApiPropertyOptional({ default: 30, description: 'Days events are kept after they were received (then deleted by the worker, once evaluated; alerts are kept)' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(3650)
@@ -103,7 +104,8 @@ export class CreateBusinessDto {
   fields!: FieldDto[];
 }
 
-export class UpdateBusinessDto extends PartialType(OmitType(CreateBusinessDto, ['id', 'fields'] as const)) {}
+// skipNullProperties false: a null name or timezone is validated (and refused), not skipped.
+export class UpdateBusinessDto extends PartialType(OmitType(CreateBusinessDto, ['id', 'fields'] as const), { skipNullProperties: false }) {}
 
 export class ListBusinessesQuery {
   @ApiPropertyOptional({ description: 'Include archived businesses' })

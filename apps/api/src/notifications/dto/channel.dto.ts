@@ -1,3 +1,4 @@
+import { IsOmittable } from '../../common/validators/is-omittable';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, Length, Matches, ValidateNested } from 'class-validator';
@@ -62,32 +63,32 @@ export class CreateChannelDto {
 /** Every field optional; the kind of a channel does not change. */
 export class UpdateChannelDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 100)
   name?: string;
 
   @ApiPropertyOptional({ type: ChannelConfigDto, description: 'replaces the whole config (a webhook keeps its secret unless a new one is given)' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   @ValidateNested()
   @Type(() => ChannelConfigDto)
   config?: ChannelConfigDto;
 
   @ApiPropertyOptional({ enum: ALERT_EVENTS, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(ALERT_EVENTS as unknown as string[], { each: true, message: `each event must be one of ${ALERT_EVENTS.join(', ')}` })
   events?: string[];
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   enabled?: boolean;
 }

@@ -1,3 +1,4 @@
+import { IsOmittable } from '../../common/validators/is-omittable';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Transform, Type } from 'class-transformer';
@@ -62,24 +63,24 @@ export class CreateViewDto {
 
 export class UpdateViewDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(0, 2000)
   description?: string;
 
   @ApiPropertyOptional({ type: [ViewPanelDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   panels?: unknown[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1000)
@@ -92,43 +93,43 @@ export class SeriesQuery {
   agg!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   field?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   groupBy?: string;
 
   @ApiPropertyOptional({ description: 'Only events whose filterField is one of filterValues' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   filterField?: string;
 
   @ApiPropertyOptional({ type: String, description: 'Comma-separated values of filterField' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(commaList)
   @IsString({ each: true, message: 'each filter value must be text' })
   filterValues?: string[];
 
   @ApiPropertyOptional({ example: '5m' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^\d+(ms|s|m|h|d|w)$/, { message: 'bucket must be a duration such as 1m, 15m, 1h' })
   bucket?: string;
 
   @ApiPropertyOptional({ description: 'ISO time; default: 24 h before `to`' })
-  @IsOptional()
+  @IsOmittable()
   @IsDateString({}, { message: 'from must be an ISO 8601 time' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO time; default: now' })
-  @IsOptional()
+  @IsOmittable()
   @IsDateString({}, { message: 'to must be an ISO 8601 time' })
   to?: string;
 
   @ApiPropertyOptional({ default: 10 })
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
