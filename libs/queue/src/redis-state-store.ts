@@ -65,9 +65,10 @@ const SAVE_CHUNK = 5_000;
 
 /**
  * StateStore on Redis: JSON values under `<prefix>:state:<key>`, loaded with
- * one MGET and saved with one script call (atomic) per batch. Keys carry the
- * rule version, so a rule edit starts with fresh state and old versions
- * simply expire.
+ * one MGET and saved with one script call (atomic) per batch, sorted indexes
+ * under `<prefix>:index:<name>`. Keys carry the rule version, so a rule edit
+ * gets state of its own (the worker builds it from recent events) and old
+ * versions simply expire.
  *
  * A VersionedState ({seq, prev, cur}) is written as
  * `{"seq":S,"prevLength":N,"prev":P,"cur":C}` — JSON still, N the length of

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
@@ -144,7 +145,7 @@ export class EvaluateService {
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
       await this.convertLegacyAbsence(rules, at);
       // Every stateful rule's, not only the absence rules': the marker covers the business.
-      if (!(await this.state.load([warmKey(businessId)])).has(warmKey(businessId))) await this.rebuildState(business, all, Date.now());
+      if ((await this.state.load([warmKey(businessId)])).get(warmKey(businessId)) !== stateVersion(all)) await this.rebuildState(business, all, Date.now());
       // Only the expected groups and those due: a tick costs what fires, not every group watched.
       const loaded = await loadAbsenceTick(this.state, rules, asOf.getTime(), ingest.countFrom);
       const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
@@ -163,7 +164,7 @@ export class EvaluateService {
     const keys = batchStateKeys(rules, events);
     // The warm marker rides along in the same MGET: no round trip of its own.
     let [loaded, groupCounts] = await Promise.all([this.state.load([...keys, warmKey(business.id)]), this.state.counts(groupIndexes(rules))]);
-    if (!loaded.has(warmKey(business.id))) {
+    if (loaded.get(warmKey(business.id)) !== stateVersion(rules)) {
       await this.rebuildState(business, rules, now().getTime());
       [loaded, groupCounts] = await Promise.all([this.state.load(keys), this.state.counts(groupIndexes(rules))]);
     }
@@ -220,8 +221,10 @@ export class EvaluateService {
    * Rule state lives in Redis; when Redis lost it (restarted without
    * persistence, flushed, evicted) windows and groups would start empty: a
    * burst straddling the loss never reaches its threshold, a silent group is
-   * never missed. A business whose warm marker is missing has its state
-   * rebuilt before its next evaluation or tick: its most recent evaluated
+   * never missed. The same holds for a rule version that has just been
+   * created: its groups would be only those seen after. A business whose
+   * warm marker is missing or names other rule versions (stateVersion) has
+   * its state rebuilt before its next evaluation or tick: its most recent evaluated
    * batches (at most REBUILD_MAX_EVENTS events) run through the same
    * evaluator from empty state, their matches dropped (they were counted
    * when those batches were evaluated), and the states of the keys Redis no
@@ -251,7 +254,7 @@ export class EvaluateService {
         await this.state.save(r.saves, r.index);
       }
     }
-    await this.state.save(new Map([[warmKey(business.id), true]]));
+    await this.state.save(new Map([[warmKey(business.id), stateVersion(rules)]]));
     this.logger.warn({ businessId: business.id, events }, 'rule state was missing in Redis: rebuilt from stored events');
   }
 
@@ -337,9 +340,24 @@ const PENDING_PAGE = 200;
 const REBUILD_MAX_EVENTS = 50_000;
 const REBUILD_MAX_BATCHES = 2_000;
 
-/** State key whose presence says the business's rule state is in Redis (see EvaluateService.rebuildState). */
+/**
+ * State key holding the stateVersion the business's rule state was last
+ * built for (see EvaluateService.rebuildState): missing when Redis lost its
+ * data, different when a stateful rule was added or edited since.
+ */
 function warmKey(businessId: string): string {
   return `business:${businessId}:warm`;
+}
+
+/**
+ * The enabled stateful rule versions of a business, as one short string: a
+ * new or edited rule changes it, so its state is built from stored events
+ * (an absence rule knows the groups seen before it existed, an edited
+ * aggregate keeps its window) instead of starting empty.
+ */
+function stateVersion(rules: readonly CompiledRule[]): string {
+  const ids = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate').map((r) => `${r.ruleId}@${r.version}`);
+  return createHash('sha256').update(ids.sort().join(',')).digest('hex').slice(0, 16);
 }
 /** Idle groups forgotten per rule version and pass (FORGET_EVERY_MS apart). */
 const FORGET_LIMIT = 2_000;

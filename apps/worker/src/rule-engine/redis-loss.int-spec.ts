@@ -83,4 +83,12 @@ describe('Redis loses its data: the clocks and the state come back (api + worker
     await waitUntil('the absence alert', () => alertOf('absence', 'a'), 15_000);
     expect(await alertOf('absence', 'a')).toMatchObject({ status: 'open', count: 1 });
   }, 60_000);
+
+  it('builds a new absence rule\'s groups from stored events, so a group silent since before the rule still alerts', async () => {
+    await send('legacy', 'INFO');
+    await stack.waitForEvaluation();
+    const id = (await stack.request('POST', `/businesses/${business.id}/rules`, { body: { name: 'Legacy heartbeat', kind: 'absence', window: '2s', groupBy: ['service'], severity: 'low' } })).body.id;
+    ids.legacyAbsence = id;
+    await waitUntil('the new rule\'s absence alert for a group last seen before it existed', () => alertOf('legacyAbsence', 'legacy'), 15_000);
+  }, 30_000);
 });
