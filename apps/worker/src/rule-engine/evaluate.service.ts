@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import {
-  GROUP_LIMIT_KEY,
   alertSummary,
   batchStateKeys,
   compileRule,
@@ -143,7 +142,6 @@ export class EvaluateService {
       const backlog = await this.events.oldestPendingReceipt(businessId);
       const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
-      await this.convertLegacyAbsence(rules, at);
       // Every stateful rule's, not only the absence rules': the marker covers the business.
       if ((await this.state.load([warmKey(businessId)])).get(warmKey(businessId)) !== stateVersion(all)) await this.rebuildState(business, all, Date.now());
       // Only the expected groups and those due: a tick costs what fires, not every group watched.
@@ -235,6 +233,8 @@ export class EvaluateService {
    */
   private async rebuildState(business: BusinessRecord, rules: readonly CompiledRule[], now: number): Promise<void> {
     const stateful = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate');
+    // First what an older version kept (an upgrade leaves no marker): the replay keeps keys that exist.
+    await this.convertLegacyAbsence(stateful.filter((r) => r.definition.kind === 'absence'), now);
     let events = 0;
     if (stateful.length > 0) {
       const recent = await this.events.recentDoneBatches(business.id, REBUILD_MAX_BATCHES);
@@ -260,15 +260,16 @@ export class EvaluateService {
 
   /**
    * Absence rules kept all their groups in one value before per-group keys:
-   * converts such a value once (the first tick after an upgrade), so no group
-   * watched before the upgrade is lost.
+   * converts such a value once (in the rebuild the missing marker of an
+   * upgraded install causes), so no group watched before the upgrade is lost.
    */
-  private async convertLegacyAbsence(rules: readonly CompiledRule[], at: Date): Promise<void> {
+  private async convertLegacyAbsence(rules: readonly CompiledRule[], now: number): Promise<void> {
+    if (rules.length === 0) return;
     const legacy = await this.state.load(rules.map(legacyAbsenceKey));
     for (const rule of rules) {
       const value = legacy.get(legacyAbsenceKey(rule));
       if (value === undefined) continue;
-      const { saves, index } = splitLegacyAbsence(rule, value, at.getTime());
+      const { saves, index } = splitLegacyAbsence(rule, value, now);
       await this.state.save(saves, index);
       this.logger.info({ ruleId: rule.ruleId, version: rule.version, groups: saves.size - 1 }, 'absence state converted to one key per group');
     }
@@ -278,16 +279,6 @@ export class EvaluateService {
     const byId = new Map(rules.map((r) => [r.ruleId, r.definition]));
     return foldMatches(matches).map((c) => {
       const d = byId.get(c.ruleId);
-      if (GROUP_LIMIT_KEY in c.groupKey) {
-        const last = c.samples[c.samples.length - 1]?.values ?? {};
-        return {
-          ...c,
-          summary: `${d?.name ?? c.ruleId}: group limit reached — ${String(c.groupKey[GROUP_LIMIT_KEY])} groups tracked; events of ${String(last.untracked_groups)} new group(s) were not evaluated (raise maxGroups or lower forgetAfter)`,
-          resolveAfterMs: null,
-          cooldownMs: null,
-          momentary: false,
-        };
-      }
       return {
         ...c,
         summary: alertSummary(d ?? c.ruleId, c),

@@ -2,6 +2,9 @@ import type { Severity } from '@anom/contracts';
 import type { RuleMatch } from '../rules/evaluate-immediate';
 import { maxSeverity } from './severity';
 
+/** The group-key field of a rule's "group limit reached" alert (no schema field can have a space in its name). */
+export const GROUP_LIMIT_KEY = 'group limit';
+
 /** How many matched samples an alert keeps as evidence. */
 export const EVIDENCE_SAMPLES = 20;
 
@@ -53,11 +56,16 @@ export interface SummaryRule {
  * - sequence: `Hypoxia: 3 consecutive, spo2_percent avg 90.3 min 89.5 (user_id=u-1)`;
  * - aggregate: `Error burst: count = 21 in 3m (service=api)`;
  * - absence: `No heartbeat: no event for 25m (service=api)`;
- * - baseline: `CPU off baseline: cpu_percent=97 outside 12.1–48.3 (usual 30.2, z 8.1) (service=api)`.
+ * - baseline: `CPU off baseline: cpu_percent=97 outside 12.1–48.3 (usual 30.2, z 8.1) (service=api)`;
+ * - any kind, a rule past its maxGroups (group key GROUP_LIMIT_KEY):
+ *   `Sustained CPU: group limit reached — 1000 groups tracked; events of 12 new group(s) were not evaluated …`.
  */
 export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCandidate, 'groupKey' | 'samples'>): string {
   const r: SummaryRule = typeof rule === 'string' ? { name: rule, kind: 'immediate' } : rule;
   const last = candidate.samples[candidate.samples.length - 1];
+  if (GROUP_LIMIT_KEY in candidate.groupKey) {
+    return `${r.name}: group limit reached — ${formatValue(candidate.groupKey[GROUP_LIMIT_KEY])} groups tracked; events of ${formatValue(last?.values.untracked_groups ?? 0)} new group(s) were not evaluated (raise maxGroups or lower forgetAfter)`;
+  }
   const group = Object.entries(candidate.groupKey).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ');
   const tail = group ? ` (${group})` : '';
   if (!last) return `${r.name}${tail}`;

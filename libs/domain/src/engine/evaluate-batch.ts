@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '@anom/contracts';
 import { parseDuration } from '../duration';
 import { alertFingerprint } from '../alerts/fingerprint';
+import { GROUP_LIMIT_KEY } from '../alerts/alert-candidate';
 import { severityRank } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
 import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
@@ -140,12 +141,11 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
   // the rule tracks fewer than its limit. A re-run after a crash finds the groups it admitted
   // stored (saved before the crash, prev null), so it admits the same ones.
   const turnedAway = new Set<string>();
-  const admit = (rule: CompiledRule, key: string, limit: { tracked: number; untracked: number; max: number }): boolean => {
+  const admit = (key: string, limit: { tracked: number; untracked: number; max: number }): boolean => {
     if (current.has(key) || loaded.has(key)) return true;
     if (turnedAway.has(key)) return false;
     if (limit.tracked < limit.max) {
       limit.tracked++;
-      ruleOf.set(key, rule);
       return true;
     }
     turnedAway.add(key);
@@ -175,7 +175,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       // An absence group's state changes only with a sign of life: other events do not touch it.
       if (absence && !holds) continue;
       const key = absence ? absenceStateKey(rule, groupId(rule, groupKey)) : g.stateKey;
-      if (!admit(rule, key, limit)) continue;
+      if (!admit(key, limit)) continue;
       ruleOf.set(key, rule);
       const state = base(key);
       if (skipped.has(key)) continue;
@@ -359,9 +359,6 @@ export function groupLimitMatch(rule: Pick<CompiledRule, 'ruleId' | 'version'>, 
     values: { max_groups: overflow.maxGroups, untracked_groups: overflow.untracked },
   };
 }
-
-/** The group-key field of a group-limit alert (no schema field can have a space in its name). */
-export const GROUP_LIMIT_KEY = 'group limit';
 
 /** State key of one absence group: `rule:<id>@<version>:absence:<group id>`. */
 export function absenceStateKey(rule: Pick<CompiledRule, 'ruleId' | 'version'>, group: string): string {

@@ -46,7 +46,7 @@ export function jsonProblem(value: unknown, limits: JsonLimits = DEFAULT_JSON_LI
         if (keys.length > limits.maxKeys) return { pointer, detail: `has ${keys.length} keys; at most ${limits.maxKeys} are accepted` };
         for (let i = keys.length - 1; i >= 0; i--) {
           const k = keys[i];
-          const at = `${pointer}/${escapePointer(k)}`;
+          const at = `${pointer}/${pointerSegment(k)}`;
           if (k === '__proto__') return { pointer: at, detail: 'is a reserved name' };
           const p = stringProblem(k);
           if (p) return { pointer: at, detail: `key ${p}` };
@@ -64,8 +64,12 @@ function stringProblem(s: string): string | null {
   return null;
 }
 
-/** RFC 6901 escaping of one pointer segment, cut to 200 characters. */
-function escapePointer(k: string): string {
+/**
+ * One JSON pointer segment for a client-chosen name (RFC 6901: `~` as `~0`,
+ * `/` as `~1`), cut to 200 characters so a 100,000-character key is not
+ * echoed back whole.
+ */
+export function pointerSegment(k: string): string {
   const cut = k.length > 200 ? `${k.slice(0, 200)}…` : k;
   return cut.replace(/~/g, '~0').replace(/\//g, '~1');
 }

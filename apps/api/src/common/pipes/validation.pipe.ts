@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { DomainError } from '@anom/domain';
+import { DomainError, pointerSegment } from '@anom/domain';
 import type { InputErrorDetail } from '@anom/contracts';
 
 /**
@@ -20,9 +20,6 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** Longest property name quoted back in a pointer (a hostile body may carry 100k-character keys). */
-const MAX_POINTER_SEGMENT = 200;
-
 function flatten(errors: ValidationError[], prefix: string): InputErrorDetail[] {
   const out: InputErrorDetail[] = [];
   for (const e of errors) {
@@ -38,10 +35,4 @@ function flatten(errors: ValidationError[], prefix: string): InputErrorDetail[] 
     if (e.children?.length) out.push(...flatten(e.children, pointer));
   }
   return out;
-}
-
-/** A JSON pointer segment (RFC 6901: `~` as `~0`, `/` as `~1`), cut to MAX_POINTER_SEGMENT characters. */
-function pointerSegment(name: string): string {
-  const cut = name.length > MAX_POINTER_SEGMENT ? `${name.slice(0, MAX_POINTER_SEGMENT)}…` : name;
-  return cut.replace(/~/g, '~0').replace(/\//g, '~1');
 }
