@@ -33,10 +33,14 @@ export function createRedis(url: string, opts: { fast?: boolean; name?: string }
 export const FAIR_QUANTUM = 1_000;
 /** The slot (ms) events are counted in for fair scheduling; the current and previous slot count. */
 export const FAIR_SLOT_MS = 10_000;
+/** Businesses whose recent events one process remembers for fair scheduling (then it starts again). */
+const FAIR_MAX_BUSINESSES = 10_000;
 
 /** The partitioned evaluate queues, as producers see them. */
 export class EvaluateQueues {
   private readonly queues: Queue<EvaluateJobData | TickJobData>[];
+  /** Events enqueued per business in the current and previous FAIR_SLOT_MS slot (priorityOf). */
+  private readonly recent = new Map<string, { slot: number; cur: number; prev: number }>();
 
   constructor(
     private readonly connection: Redis,
@@ -89,17 +93,18 @@ export class EvaluateQueues {
    * with one. Order within a business needs no queue order: a job evaluates
    * its business's pending batches oldest first (EvaluateService). The same
    * idea as the weighted fair queueing of network schedulers, in log steps.
+   * Counted in this process (no round trip on the ingest path): each api
+   * replica weighs the traffic it takes, which for a flood is enough.
    */
-  private async priorityOf(data: EvaluateJobData): Promise<number | undefined> {
+  private priorityOf(data: EvaluateJobData): number | undefined {
     const slot = Math.floor(Date.now() / FAIR_SLOT_MS);
-    const key = (s: number) => `${this.prefix}:rate:${data.businessId}:${s}`;
-    const replies = await this.connection
-      .multi()
-      .incrby(key(slot), data.events ?? 1)
-      .pexpire(key(slot), 3 * FAIR_SLOT_MS)
-      .get(key(slot - 1))
-      .exec();
-    const recent = Number(replies?.[0]?.[1] ?? 0) + Number(replies?.[2]?.[1] ?? 0);
+    let c = this.recent.get(data.businessId);
+    if (!c || c.slot < slot - 1) c = { slot, cur: 0, prev: 0 };
+    else if (c.slot === slot - 1) c = { slot, cur: 0, prev: c.cur };
+    c.cur += data.events ?? 1;
+    if (this.recent.size >= FAIR_MAX_BUSINESSES && !this.recent.has(data.businessId)) this.recent.clear();
+    this.recent.set(data.businessId, c);
+    const recent = c.cur + c.prev;
     if (recent < FAIR_QUANTUM) return undefined;
     return 1 + Math.min(20, Math.floor(Math.log2(1 + recent / FAIR_QUANTUM)));
   }
@@ -114,11 +119,11 @@ export class EvaluateQueues {
         // Completed but the batch is still pending (it only completes after marking done,
         // so this means the row was rolled back): run it again.
         await existing.remove();
-        await queue.add(EVALUATE_JOB, data, { jobId, priority: await this.priorityOf(data) });
+        await queue.add(EVALUATE_JOB, data, { jobId, priority: this.priorityOf(data) });
       }
       return;
     }
-    await queue.add(EVALUATE_JOB, data, { jobId, priority: await this.priorityOf(data) });
+    await queue.add(EVALUATE_JOB, data, { jobId, priority: this.priorityOf(data) });
   }
 
   /**

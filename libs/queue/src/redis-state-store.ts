@@ -102,29 +102,41 @@ export class RedisStateStore implements StateStore {
   }
 
   /**
-   * State first, then its index entries: a crash in between leaves state
-   * an index does not name yet, which the re-evaluation of the same batches
-   * (they are not marked done) writes again.
+   * State first, then its index entries, issued back to back on the one
+   * connection (Redis runs them in that order; one round trip in all): a
+   * crash in between leaves state an index does not name yet, which the
+   * re-evaluation of the same batches (they are not marked done) writes
+   * again. Every index of the save goes in one script call (chunked by
+   * SAVE_CHUNK changes), not one per rule.
    */
   async save(changes: ReadonlyMap<string, unknown>, index?: IndexChanges): Promise<void> {
+    const calls: Promise<unknown>[] = [];
     const entries = [...changes];
     for (let i = 0; i < entries.length; i += SAVE_CHUNK) {
       const chunk = entries.slice(i, i + SAVE_CHUNK);
-      await this.redis.anomSaveState(
-        chunk.length,
-        chunk.map(([k]) => this.key(k)),
-        STATE_TTL_MS,
-        chunk.map(([, v]) => (v === undefined ? '' : writeValue(v))),
+      calls.push(
+        this.redis.anomSaveState(
+          chunk.length,
+          chunk.map(([k]) => this.key(k)),
+          STATE_TTL_MS,
+          chunk.map(([, v]) => (v === undefined ? '' : writeValue(v))),
+        ),
       );
     }
-    for (const [name, members] of index ?? []) {
-      const all = [...members];
-      for (let i = 0; i < all.length; i += SAVE_CHUNK) {
-        const ops: (string | number)[] = [];
-        for (const [member, score] of all.slice(i, i + SAVE_CHUNK)) ops.push(1, member, score === null ? '' : score);
-        await this.redis.anomSaveIndex(1, [this.indexKey(name)], STATE_TTL_MS, ops);
+    const names = [...(index?.keys() ?? [])];
+    const keys = names.map((n) => this.indexKey(n));
+    let ops: (string | number)[] = [];
+    names.forEach((name, k) => {
+      for (const [member, score] of index!.get(name)!) {
+        ops.push(k + 1, member, score === null ? '' : score);
+        if (ops.length >= 3 * SAVE_CHUNK) {
+          calls.push(this.redis.anomSaveIndex(keys.length, keys, STATE_TTL_MS, ops));
+          ops = [];
+        }
       }
-    }
+    });
+    if (ops.length > 0) calls.push(this.redis.anomSaveIndex(keys.length, keys, STATE_TTL_MS, ops));
+    await Promise.all(calls);
   }
 
   async counts(indexes: readonly string[]): Promise<Map<string, number>> {

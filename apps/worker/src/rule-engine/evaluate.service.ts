@@ -22,6 +22,7 @@ import {
   type CompiledRule,
   type RuleClear,
   type RuleMatch,
+  type IndexChanges,
   type StateStore,
 } from '@anom/domain';
 import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BatchRecord, type BusinessRecord, type CandidateWithSummary, type PoolClient } from '@anom/db';
@@ -53,6 +54,8 @@ const MAX_COMPILED = 5_000;
 @Injectable()
 export class EvaluateService {
   private readonly compiled = new Map<string, CompiledRule | Error>();
+  /** When this process last wrote a group's touch to its groups index (state key -> ms); see thinTouches. */
+  private readonly touchedAt = new Map<string, number>();
   /** When this process last forgot idle groups of a rule version (groupsIndex -> ms). */
   private readonly lastForget = new Map<string, number>();
   private readonly state: StateStore;
@@ -160,9 +163,11 @@ export class EvaluateService {
   private async evaluateGroup(batches: BatchRecord[], business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
     const events = await this.events.loadBatchesEvents(batches);
     const keys = batchStateKeys(rules, events);
-    // The warm marker rides along in the same MGET: no round trip of its own.
-    let [loaded, groupCounts] = await Promise.all([this.state.load([...keys, warmKey(business.id)]), this.state.counts(groupIndexes(rules))]);
-    if (loaded.get(warmKey(business.id)) !== stateVersion(rules)) {
+    // The warm marker rides along in the same MGET (no round trip of its own); without stateful rules there is nothing to build.
+    const version = stateVersion(rules);
+    const stateful = version !== STATELESS;
+    let [loaded, groupCounts] = await Promise.all([this.state.load(stateful ? [...keys, warmKey(business.id)] : keys), this.state.counts(groupIndexes(rules))]);
+    if (stateful && loaded.get(warmKey(business.id)) !== version) {
       await this.rebuildState(business, rules, now().getTime());
       [loaded, groupCounts] = await Promise.all([this.state.load(keys), this.state.counts(groupIndexes(rules))]);
     }
@@ -176,8 +181,7 @@ export class EvaluateService {
       this.logger.warn({ businessId: business.id, batchIds, ...o }, 'group limit reached: new groups not evaluated');
       result.matches.push(groupLimitMatch(byId.get(o.ruleId)!, o, batches[0].seq, new Date(touched)));
     }
-    await this.state.save(result.saves, result.index);
-    await this.forgetIdleGroups(rules, touched);
+    await this.state.save(result.saves, this.thinTouches(result.index, rules, touched));
     const candidates = this.candidates(result.matches, rules);
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
@@ -194,7 +198,29 @@ export class EvaluateService {
     if (!applied) return null;
     // After commit: a notification is durable before its job exists; the sweeper covers a crash in between.
     await this.notify.enqueue(applied.notifications);
+    // Housekeeping after the alerts are committed, off the ingest-to-alert path.
+    await this.forgetIdleGroups(rules, touched);
     return { ...applied, events: events.length, matches: result.matches.length, failures: result.failures.length, late: result.late.length };
+  }
+
+  /**
+   * Drops from `index` the touches (groups-index entries) of groups this
+   * process touched less than TOUCH_EVERY_MS ago: idle expiry works in hours,
+   * and rewriting every touched group's score on every batch doubled the
+   * cost of a state save. New groups are always written (maxGroups counts
+   * them); absence deadlines always (they move with every event).
+   */
+  private thinTouches(index: IndexChanges, rules: readonly CompiledRule[], now: number): IndexChanges {
+    if (this.touchedAt.size >= MAX_TOUCHED) this.touchedAt.clear();
+    for (const name of groupIndexes(rules)) {
+      const members = index.get(name);
+      if (!members) continue;
+      for (const member of [...members.keys()]) {
+        if ((this.touchedAt.get(member) ?? -Infinity) > now - TOUCH_EVERY_MS) members.delete(member);
+        else this.touchedAt.set(member, now);
+      }
+    }
+    return index;
   }
 
   /**
@@ -203,16 +229,14 @@ export class EvaluateService {
    * in this process: idle groups go away steadily without a round trip per batch.
    */
   private async forgetIdleGroups(rules: readonly CompiledRule[], now: number): Promise<void> {
-    for (const rule of rules) {
-      const d = rule.definition;
-      if (!d.enabled || d.kind === 'immediate') continue;
-      const name = groupsIndex(rule);
-      if ((this.lastForget.get(name) ?? -Infinity) > now - FORGET_EVERY_MS) continue;
-      if (this.lastForget.size >= MAX_COMPILED) this.lastForget.clear();
-      this.lastForget.set(name, now);
-      const n = await this.state.forget(name, now - forgetAfterMs(rule), FORGET_LIMIT, d.kind === 'absence' ? [dueIndex(rule)] : []);
-      if (n > 0) this.logger.info({ ruleId: rule.ruleId, version: rule.version, forgotten: n }, 'idle groups forgotten');
-    }
+    const due = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate' && (this.lastForget.get(groupsIndex(r)) ?? -Infinity) <= now - FORGET_EVERY_MS);
+    if (due.length === 0) return;
+    if (this.lastForget.size >= MAX_COMPILED) this.lastForget.clear();
+    for (const rule of due) this.lastForget.set(groupsIndex(rule), now);
+    const forgotten = await Promise.all(due.map((r) => this.state.forget(groupsIndex(r), now - forgetAfterMs(r), FORGET_LIMIT, r.definition.kind === 'absence' ? [dueIndex(r)] : [])));
+    due.forEach((rule, i) => {
+      if (forgotten[i] > 0) this.logger.info({ ruleId: rule.ruleId, version: rule.version, forgotten: forgotten[i] }, 'idle groups forgotten');
+    });
   }
 
   /**
@@ -348,11 +372,17 @@ function warmKey(businessId: string): string {
  */
 function stateVersion(rules: readonly CompiledRule[]): string {
   const ids = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate').map((r) => `${r.ruleId}@${r.version}`);
-  return createHash('sha256').update(ids.sort().join(',')).digest('hex').slice(0, 16);
+  return ids.length === 0 ? STATELESS : createHash('sha256').update(ids.sort().join(',')).digest('hex').slice(0, 16);
 }
+
+/** stateVersion of a business without stateful rules. */
+const STATELESS = 'stateless';
 /** Idle groups forgotten per rule version and pass (FORGET_EVERY_MS apart). */
 const FORGET_LIMIT = 2_000;
 const FORGET_EVERY_MS = 60_000;
+/** A group's touch is written at most this often per process (ms), and remembered for this many groups. */
+const TOUCH_EVERY_MS = 60_000;
+const MAX_TOUCHED = 200_000;
 const GROUP_MAX_BATCHES = 50;
 const GROUP_MAX_EVENTS = 10_000;
 
