@@ -67,6 +67,15 @@ describe('Redis loses its data: the clocks and the state come back (api + worker
     await stack.waitForEvaluation();
     expect(await alertOf('immediate', 'b')).toMatchObject({ status: 'open' });
 
+    // Under load: another group keeps sending through the wipe.
+    let sending = true;
+    const load = (async () => {
+      while (sending) {
+        await send('load', 'INFO', 20);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
     await wipeRedis();
     // A batch accepted while its job was lost with Redis (what an outage leaves behind).
     const lost = randomUUID();
@@ -82,6 +91,11 @@ describe('Redis loses its data: the clocks and the state come back (api + worker
     // 'a' (and the others) went silent before the wipe: their silence is still noticed.
     await waitUntil('the absence alert', () => alertOf('absence', 'a'), 15_000);
     expect(await alertOf('absence', 'a')).toMatchObject({ status: 'open', count: 1 });
+    sending = false;
+    await load;
+    await stack.waitForEvaluation();
+    // The group that kept sending was never silent.
+    expect(await alertOf('absence', 'load')).toBeUndefined();
   }, 60_000);
 
   it('builds a new absence rule\'s groups from stored events, so a group silent since before the rule still alerts', async () => {
