@@ -8,6 +8,7 @@ import { BusinessDefModule } from './business-def/business-def.module';
 import { AuthGuard } from './common/guards/auth.guard';
 import type { ApiConfig } from './config/api.config';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { InfraModule } from './infra/infra.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -35,6 +36,7 @@ export class AppModule {
         }),
         InfraModule.forConfig(config),
         HealthModule,
+        MetricsModule,
         BusinessDefModule,
         SourcesModule,
         RulesModule,

@@ -4,3 +4,4 @@ export * from './notify-queue';
 export * from './profile-queue';
 export * from './ingest-availability';
 export * from './maintenance-schedulers';
+export * from './group-limit-counter';

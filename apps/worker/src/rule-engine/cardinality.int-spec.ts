@@ -97,5 +97,10 @@ describe('cardinality flood: one source cannot stall detection (api + worker + P
     expect(limit.rows[0].summary).toMatch(/^Sustained CPU: group limit reached — 1000 groups tracked; events of \d+ new group\(s\) were not evaluated/);
     const tracked = await redis.zcard(`${stack.prefix}:index:rule:${sequenceRuleId}@1:groups`);
     expect(tracked).toBe(1_000);
+    // And as a metric for Prometheus.
+    const metrics = await stack.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    const line = new RegExp(`^anom_rule_untracked_groups_total\\{business_id="${flood.id}",rule_id="${sequenceRuleId}"\\} (\\d+)$`, 'm').exec(String(metrics.body));
+    expect(Number(line?.[1])).toBeGreaterThanOrEqual(49_000);
   });
 });

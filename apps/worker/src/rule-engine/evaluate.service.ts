@@ -26,7 +26,7 @@ import {
   type StateStore,
 } from '@anom/domain';
 import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BatchRecord, type BusinessRecord, type CandidateWithSummary, type PoolClient } from '@anom/db';
-import { IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
+import { GroupLimitCounter, IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
 
@@ -60,6 +60,7 @@ export class EvaluateService {
   private readonly lastForget = new Map<string, number>();
   private readonly state: StateStore;
   private readonly ingest: IngestAvailability;
+  private readonly groupLimits: GroupLimitCounter;
 
   constructor(
     private readonly db: Database,
@@ -75,6 +76,7 @@ export class EvaluateService {
     logger.setContext('EvaluateService');
     this.state = new RedisStateStore(redis, config.queuePrefix);
     this.ingest = new IngestAvailability(redis, config.queuePrefix);
+    this.groupLimits = new GroupLimitCounter(redis, config.queuePrefix);
   }
 
   async evaluateBatch(batchId: string, now: () => Date = () => new Date()): Promise<EvaluateOutcome> {
@@ -179,6 +181,8 @@ export class EvaluateService {
     const byId = new Map(rules.map((r) => [r.ruleId, r]));
     for (const o of result.overflow) {
       this.logger.warn({ businessId: business.id, batchIds, ...o }, 'group limit reached: new groups not evaluated');
+      // A re-run after a crash may count these again: the metric is a rate to watch, the alert counts once.
+      await this.groupLimits.add(business.id, o.ruleId, o.untracked);
       result.matches.push(groupLimitMatch(byId.get(o.ruleId)!, o, batches[0].seq, new Date(touched)));
     }
     await this.state.save(result.saves, this.thinTouches(result.index, rules, touched));
