@@ -18,7 +18,7 @@ export class IngestionController {
   @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiBody({ schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] } })
   ingest(@Param('businessId') businessId: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.ingestion.ingest(businessId, body, String(req.id));
+    return this.ingestion.ingest(businessId, body, String(req.id), req.principal?.kind === 'source');
   }
 
   /** Whether a batch has been evaluated (`pending` or `done`). */

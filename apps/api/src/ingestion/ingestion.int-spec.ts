@@ -1,6 +1,8 @@
 import { TestStack, businessBody, expectProblem } from '../../../../test/harness';
 
-const t = (minute: number) => new Date(Date.UTC(2025, 0, 1, 8, minute)).toISOString();
+// Minutes from an hour ago: a source token may send events up to the business's retention old.
+const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const t = (minute: number) => new Date(BASE + minute * 60_000).toISOString();
 
 describe('ingest (api + Postgres, worker not running)', () => {
   const stack = new TestStack({ ingestMaxBodyBytes: 64 * 1024, ingestMaxBatch: 50 });
@@ -95,6 +97,7 @@ describe('ingest (api + Postgres, worker not running)', () => {
       ['an event dated 9999-12-31', { body: [{ timestamp: t(0), user_id: 'u' }, { timestamp: '9999-12-31T00:00:00Z', user_id: 'u' }] }, 422, '/1/timestamp'],
       ['an event a day ahead of receipt', { body: { timestamp: new Date(Date.now() + 86_400_000).toISOString(), user_id: 'u' } }, 422, '/0/timestamp'],
       ['an event dated 0001-01-01', { body: { timestamp: '0001-01-01T00:00:00Z', user_id: 'u' } }, 422, '/0/timestamp'],
+      ["an event older than the business's retention, from a source token", { body: { timestamp: new Date(Date.now() - 31 * 86_400_000).toISOString(), user_id: 'u' } }, 422, '/0/timestamp'],
       ['the largest epoch a Date holds', { body: { timestamp: 8640000000000000, user_id: 'u' } }, 422, '/0/timestamp'],
       ['an epoch beyond what a Date holds', { body: { timestamp: 1e16, user_id: 'u' } }, 422, '/0/timestamp'],
       ['an epoch before 1970', { body: { timestamp: -1, user_id: 'u' } }, 422, '/0/timestamp'],
@@ -122,6 +125,11 @@ describe('ingest (api + Postgres, worker not running)', () => {
       if (status === 413) expect(p.detail).toMatch(/50 events|65536 bytes/);
       expect(await stack.count('event')).toBe(before);
       expect(await stack.count('ingest_batch')).toBe(batches);
+    });
+
+    it("takes history older than the retention from the admin token (a replay)", async () => {
+      const r = await stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: '2014-04-10T00:04:00Z', user_id: 'replay' }, token: undefined });
+      expect(r.status).toBe(202);
     });
 
     it.each([

@@ -52,7 +52,12 @@ export class IngestionService {
     logger.setContext('IngestionService');
   }
 
-  async ingest(businessId: string, body: unknown, requestId: string): Promise<IngestResult> {
+  /**
+   * `fromSource`: the events come with a source token, whose events may be
+   * no older than the business's retention (the admin token may replay
+   * history of any age; a source is a device or service reporting now).
+   */
+  async ingest(businessId: string, body: unknown, requestId: string, fromSource = false): Promise<IngestResult> {
     const business = await this.business(businessId);
     const raw = this.toEventList(body);
     if (raw.length === 0) throw new DomainError('EVENTS_MALFORMED', 'the request holds no events', [{ pointer: '', detail: 'send one event object, an array of events, or NDJSON lines' }]);
@@ -60,7 +65,10 @@ export class IngestionService {
       throw new DomainError('BATCH_TOO_LARGE', `a request may hold at most ${this.config.ingestMaxBatch} events; this one has ${raw.length}`);
     }
     const receivedAt = new Date();
-    const { events, errors } = this.validator(business).validate(raw, receivedAt, { maxFutureSkewMs: this.config.ingestMaxFutureSkewMs });
+    const { events, errors } = this.validator(business).validate(raw, receivedAt, {
+      maxFutureSkewMs: this.config.ingestMaxFutureSkewMs,
+      earliest: fromSource ? { ms: receivedAt.getTime() - business.retentionDays * 86_400_000, why: `a source token may send events at most the business's retention (${business.retentionDays} days) old; replay older history with the admin token` } : undefined,
+    });
     if (errors.length > 0) {
       const shown = errors.slice(0, MAX_REPORTED_ERRORS);
       const more = errors.length > shown.length ? ` (first ${shown.length} of ${errors.length} listed)` : '';

@@ -74,6 +74,12 @@ describe('compileEventValidator', () => {
     expect(r.errors).toEqual([{ pointer: '/0/timestamp', detail: expect.stringMatching(detail) }]);
   });
 
+  it('refuses an event before a floor the caller gives, with its reason', () => {
+    const r = validator.validate([{ timestamp: '2024-11-30T00:00:00Z', user_id: 'u' }, { timestamp: '2024-12-30T00:00:00Z', user_id: 'u' }], now, { earliest: { ms: Date.parse('2024-12-01T00:00:00Z'), why: 'older than the retention' } });
+    expect(r.errors).toEqual([{ pointer: '/0/timestamp', detail: 'is before 2024-12-01T00:00:00.000Z: older than the retention' }]);
+    expect(r.events).toHaveLength(1);
+  });
+
   it('accepts an event up to the future skew ahead, and takes a larger skew when given', () => {
     expect(validator.validate([{ timestamp: '2025-01-01T00:10:00Z', user_id: 'u' }], now).errors).toEqual([]);
     expect(validator.validate([{ timestamp: '2025-01-02T00:00:00Z', user_id: 'u' }], now, { maxFutureSkewMs: 2 * 86_400_000 }).errors).toEqual([]);

@@ -26,11 +26,12 @@ export interface EventValidator {
   readonly schemaVersion: number;
   /**
    * Validates every event; `now` is the receive time used when an event has no
-   * timestamp. An event time before EARLIEST_EVENT_TIME or more than
-   * `maxFutureSkewMs` (default DEFAULT_MAX_FUTURE_SKEW_MS) after `now` is an
-   * error. Never throws: every problem is reported, with its index.
+   * timestamp. An event time before EARLIEST_EVENT_TIME (or `earliest.ms`,
+   * explained by `earliest.why`) or more than `maxFutureSkewMs` (default
+   * DEFAULT_MAX_FUTURE_SKEW_MS) after `now` is an error. Never throws: every
+   * problem is reported, with its index.
    */
-  validate(raw: readonly unknown[], now: Date, options?: { maxFutureSkewMs?: number }): EventValidationResult;
+  validate(raw: readonly unknown[], now: Date, options?: { maxFutureSkewMs?: number; earliest?: { ms: number; why: string } }): EventValidationResult;
 }
 
 /**
@@ -44,11 +45,12 @@ export interface EventValidator {
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 10 * 60_000;
 
 /**
- * The earliest event time accepted (epoch ms): 1970-01-01T00:00:00Z. Replays
- * of history are a feature (the NAB corpus is from 2013–2015), so the past is
- * not bounded by retention; nothing before the Unix epoch is a real reading
- * of these systems, and the floor keeps every event time inside what
- * Postgres `timestamptz` and JavaScript dates both hold.
+ * The earliest event time accepted (epoch ms): 1970-01-01T00:00:00Z. Nothing
+ * before the Unix epoch is a real reading of these systems, and the floor
+ * keeps every event time inside what Postgres `timestamptz` and JavaScript
+ * dates both hold. Callers may set a later floor per request (`earliest`):
+ * the api refuses events older than the business's retention from source
+ * tokens, while the admin token may replay history.
  */
 export const EARLIEST_EVENT_TIME = 0;
 
@@ -107,6 +109,7 @@ export function compileEventValidator(schema: BusinessSchema): EventValidator {
     schemaVersion: schema.schemaVersion,
     validate(raw, now, options = {}) {
       const latest = now.getTime() + (options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS);
+      const earliest = options.earliest && options.earliest.ms > EARLIEST_EVENT_TIME ? options.earliest : null;
       const events: ValidatedEvent[] = [];
       const errors: InputErrorDetail[] = [];
       for (let i = 0; i < raw.length; i++) {
@@ -129,6 +132,10 @@ export function compileEventValidator(schema: BusinessSchema): EventValidator {
           }
           if (t.getTime() < EARLIEST_EVENT_TIME) {
             errors.push({ pointer: `/${i}/${timestampField}`, detail: `is before ${new Date(EARLIEST_EVENT_TIME).toISOString()}, the earliest event time accepted` });
+            continue;
+          }
+          if (earliest && t.getTime() < earliest.ms) {
+            errors.push({ pointer: `/${i}/${timestampField}`, detail: `is before ${new Date(earliest.ms).toISOString()}: ${earliest.why}` });
             continue;
           }
           if (t.getTime() > latest) {
