@@ -41,6 +41,8 @@ export interface EvaluationRow {
   eventTime: Date;
   payload: Record<string, unknown>;
   batchId: string;
+  /** Receipt time, epoch ms. */
+  receivedAt: number;
 }
 
 export type BatchStatus = 'pending' | 'done';
@@ -153,11 +155,11 @@ export class EventRepository {
    */
   async loadBatchesEvents(batches: readonly Pick<BatchRecord, 'id' | 'minTime' | 'maxTime' | 'seq'>[]): Promise<EvaluationRow[]> {
     // Only what evaluation reads; event time as epoch ms, cheaper to decode than a timestamp string.
-    const r = await this.db.pool.query<{ id: string; t: number; payload: Record<string, unknown>; batch_id: string }>(
-      `SELECT e.id, e.t, e.payload, e.batch_id
+    const r = await this.db.pool.query<{ id: string; t: number; r: number; payload: Record<string, unknown>; batch_id: string }>(
+      `SELECT e.id, e.t, e.r, e.payload, e.batch_id
          FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS b(id, min_time, max_time, ord)
         CROSS JOIN LATERAL (
-          SELECT id, (extract(epoch FROM event_time) * 1000)::float8 AS t, payload, batch_id
+          SELECT id, (extract(epoch FROM event_time) * 1000)::float8 AS t, (extract(epoch FROM received_at) * 1000)::float8 AS r, payload, batch_id
             FROM event WHERE batch_id = b.id AND event_time BETWEEN b.min_time AND b.max_time OFFSET 0) e
         ORDER BY b.ord, e.t, e.id`,
       [batches.map((b) => b.id), batches.map((b) => b.minTime), batches.map((b) => b.maxTime)],
@@ -165,7 +167,7 @@ export class EventRepository {
     const out: EvaluationRow[] = new Array(r.rows.length);
     for (let i = 0; i < r.rows.length; i++) {
       const row = r.rows[i];
-      out[i] = { id: row.id, eventTime: new Date(row.t), payload: row.payload, batchId: row.batch_id };
+      out[i] = { id: row.id, eventTime: new Date(row.t), payload: row.payload, batchId: row.batch_id, receivedAt: row.r };
     }
     return out;
   }

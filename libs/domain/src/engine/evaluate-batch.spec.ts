@@ -194,6 +194,18 @@ describe('evaluateBatch', () => {
     expect(r.matches.map((m) => [m.groupKey.service, m.values])).toEqual([['api', { silent_for: '35m', last_seen: new Date(0).toISOString(), ingest_resumed: new Date(resumed).toISOString() }]]);
   });
 
+  it('keeps a group\'s watermark at the receipt of an event dated ahead, so the real events after it are not late', async () => {
+    const at = (minute: number, hr: number, received: number) => ({ ...vitals(minute, hr, 'eve'), receivedAt: received * MIN });
+    // One event dated 9 minutes ahead of its arrival, then a run of five dated (and received) now.
+    const [ahead, run] = await runBatches([tachycardia], [[at(10, 70, 1)], [1.1, 1.2, 1.3, 1.4, 1.5].map((m) => at(m, 120, m))]);
+    expect(ahead.late).toEqual([]);
+    expect(run.late).toEqual([]);
+    expect(run.matches.map((m) => m.values.run)).toEqual([5, 5, 5, 5, 5]);
+    // Without the receipt time (a backtest over history), event time alone moves the watermark.
+    const [, blind] = await runBatches([tachycardia], [[vitals(10, 70, 'fay')], [1.1, 1.2, 1.3, 1.4, 1.5].map((m) => vitals(m, 120, 'fay'))]);
+    expect(blind.late).toHaveLength(5);
+  });
+
   describe('group state is bounded by the groups a batch touches', () => {
     it('an absence batch loads and saves only its own groups, and a tick loads only the groups due', async () => {
       const store = new MemoryStateStore();

@@ -180,10 +180,12 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       const state = base(key);
       if (skipped.has(key)) continue;
       const t = e.eventTime.getTime();
+      // The watermark never passes the event's receipt: one event dated ahead cannot make the group's next ones late.
+      const wt = e.receivedAt === undefined ? t : Math.min(t, e.receivedAt);
 
       if (sequenceConfig) {
         const severity = holds ? severityOf(rule, e.payload) : undefined;
-        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, { id: e.id, t, values: rule.values(e.payload), matches: holds, severity });
+        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, { id: e.id, t, wt, values: rule.values(e.payload), matches: holds, severity });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
@@ -194,7 +196,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
         const field = d.aggregate!.field;
         const raw = field ? e.payload[field] : null;
         const value = typeof raw === 'number' || typeof raw === 'string' ? raw : null;
-        const r = stepAggregate(aggregateConfig, state as AggregateState | undefined, { id: e.id, t, included: holds && (field === undefined || value !== null), value });
+        const r = stepAggregate(aggregateConfig, state as AggregateState | undefined, { id: e.id, t, wt, included: holds && (field === undefined || value !== null), value });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
@@ -204,7 +206,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
       } else if (baselineConfig) {
         if (!holds) continue; // the optional condition selects the events that are judged
         const raw = e.payload[d.field!];
-        const r = stepBaseline(baselineConfig, state as BaselineState | undefined, { id: e.id, t, value: typeof raw === 'number' ? raw : null });
+        const r = stepBaseline(baselineConfig, state as BaselineState | undefined, { id: e.id, t, wt, value: typeof raw === 'number' ? raw : null });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
@@ -212,7 +214,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
           else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: baselineEvidence(d, raw, s) });
         }
       } else {
-        const r = observeAbsence(key, state as AbsenceGroupRecord | undefined, t);
+        const r = observeAbsence(key, state as AbsenceGroupRecord | undefined, wt);
         set(key, { ...r.state, key: groupKey } satisfies AbsenceGroupRecord);
         for (const s of r.signals) if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
       }

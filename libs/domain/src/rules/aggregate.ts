@@ -81,6 +81,8 @@ export interface AggregateInput {
   included: boolean;
   /** The field's value (null for count without a field). */
   value: number | string | null;
+  /** The time the watermark may advance to (epoch ms): `t`, or less when the event is dated ahead of its receipt. */
+  wt?: number;
 }
 
 const NEEDS_VALUES = new Set<AggregateFn>(['count_distinct', 'p50', 'p90', 'p95', 'p99']);
@@ -92,7 +94,8 @@ const NEEDS_VALUES = new Set<AggregateFn>(['count_distinct', 'p50', 'p90', 'p95'
  * copy if you need the one before. A too-late event leaves it untouched.
  */
 export function stepAggregate(config: AggregateConfig, state: AggregateState | undefined, e: AggregateInput): { state: AggregateState; signals: AggregateSignal[] } {
-  const s: AggregateState = state ?? { buckets: [], points: [], watermark: e.t, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
+  const wt = e.wt ?? e.t;
+  const s: AggregateState = state ?? { buckets: [], points: [], watermark: wt, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
   if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }] };
   if (config.period) {
     const p = periodStart(e.t, config);
@@ -103,7 +106,7 @@ export function stepAggregate(config: AggregateConfig, state: AggregateState | u
       s.periodStart = p;
     }
   }
-  s.watermark = Math.max(s.watermark, e.t);
+  s.watermark = Math.max(s.watermark, wt);
   const { buckets, points } = s;
   if (e.included) {
     const numeric = typeof e.value === 'number' ? e.value : null;

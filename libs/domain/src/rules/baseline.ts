@@ -169,11 +169,11 @@ export const DEFAULT_MIN_HISTORY = 30;
  * score, when the bin had enough history, for callers that want it (the NAB
  * benchmark).
  */
-export function stepBaseline(config: BaselineConfig, state: BaselineState | undefined, e: { id: string; t: number; value: number | null }): { state: BaselineState; signals: BaselineSignal[]; score: BaselineScore | null } {
-  const s: BaselineState = state ?? { bins: {}, watermark: e.t, holding: false };
+export function stepBaseline(config: BaselineConfig, state: BaselineState | undefined, e: { id: string; t: number; value: number | null; wt?: number }): { state: BaselineState; signals: BaselineSignal[]; score: BaselineScore | null } {
+  const s: BaselineState = state ?? { bins: {}, watermark: e.wt ?? e.t, holding: false };
   if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }], score: null };
   if (e.value === null || !Number.isFinite(e.value)) return { state: s, signals: [], score: null };
-  s.watermark = Math.max(s.watermark, e.t);
+  s.watermark = Math.max(s.watermark, e.wt ?? e.t);
   delete s.means;
   delete s.volatility;
   const bin = binOf(e.t, config);

@@ -8,6 +8,12 @@ export interface EvaluationEvent {
   id: string;
   eventTime: Date;
   payload: Record<string, unknown>;
+  /**
+   * When the event was received (epoch ms), where known: a group's
+   * watermark never moves past it, so an event dated ahead of its arrival
+   * (within the ingest skew) cannot make the group's next events late.
+   */
+  receivedAt?: number;
 }
 
 /** One event satisfying one rule. */

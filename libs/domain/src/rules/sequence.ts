@@ -51,12 +51,15 @@ export type SequenceSignal =
 /** The input of one step: an event of the group and whether the condition held for it. */
 export interface SequenceInput extends RunSample {
   matches: boolean;
+  /** The time the watermark may advance to (epoch ms): `t`, or less when the event is dated ahead of its receipt. */
+  wt?: number;
 }
 
 /** Advances one group's run by one event. Pure: returns the next state (undefined = no run) and signals. */
 export function stepSequence(config: SequenceConfig, state: SequenceState | undefined, e: SequenceInput): { state: SequenceState | undefined; signals: SequenceSignal[] } {
   if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }] };
-  const watermark = Math.max(state?.watermark ?? e.t, e.t);
+  const wt = e.wt ?? e.t;
+  const watermark = Math.max(state?.watermark ?? wt, wt);
   if (!e.matches) {
     const signals: SequenceSignal[] = state?.fired ? [{ type: 'episode-end', t: e.t }] : [];
     // Keep the watermark so lateness is judged after a break too.

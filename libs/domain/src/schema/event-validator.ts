@@ -40,7 +40,8 @@ export interface EventValidator {
  * future. A device clock a little fast is normal; an event dated days or
  * years ahead would move its group's watermark so that every real event after
  * it looks late (and an absence group's last-seen time into the future), so
- * it is refused, and one event can shift a watermark by this much at most.
+ * it is refused (and within the bound the engine keeps watermarks at the
+ * receipt time: EvaluationEvent.receivedAt).
  */
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 10 * 60_000;
 
