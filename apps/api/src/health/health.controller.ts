@@ -49,20 +49,11 @@ export class HealthController {
   }
 
   private async pingRedis(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<string>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), 1_000);
-      });
-      return (await Promise.race([this.redis.ping(), timeout])) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await withTimeout(this.redis.ping(), 1_000).catch(() => null)) === 'PONG';
   }
 }
 
+/** `p`, or a rejection after `ms` milliseconds, whichever comes first. */
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -13,6 +13,7 @@ import {
   groupIndexes,
   groupLimitMatch,
   groupsIndex,
+  isStateful,
   judgeAbsenceAsOf,
   legacyAbsenceKey,
   loadAbsenceTick,
@@ -233,7 +234,7 @@ export class EvaluateService {
    * in this process: idle groups go away steadily without a round trip per batch.
    */
   private async forgetIdleGroups(rules: readonly CompiledRule[], now: number): Promise<void> {
-    const due = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate' && (this.lastForget.get(groupsIndex(r)) ?? -Infinity) <= now - FORGET_EVERY_MS);
+    const due = rules.filter((r) => isStateful(r) && (this.lastForget.get(groupsIndex(r)) ?? -Infinity) <= now - FORGET_EVERY_MS);
     if (due.length === 0) return;
     if (this.lastForget.size >= MAX_COMPILED) this.lastForget.clear();
     for (const rule of due) this.lastForget.set(groupsIndex(rule), now);
@@ -260,7 +261,7 @@ export class EvaluateService {
    * counts once. Then the marker is set.
    */
   private async rebuildState(business: BusinessRecord, rules: readonly CompiledRule[], now: number): Promise<void> {
-    const stateful = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate');
+    const stateful = rules.filter(isStateful);
     // First what an older version kept (an upgrade leaves no marker): the replay keeps keys that exist.
     await this.convertLegacyAbsence(stateful.filter((r) => r.definition.kind === 'absence'), now);
     let events = 0;
@@ -283,7 +284,8 @@ export class EvaluateService {
       }
     }
     await this.state.save(new Map([[warmKey(business.id), stateVersion(rules)]]));
-    this.logger.warn({ businessId: business.id, events }, 'rule state was missing in Redis: rebuilt from stored events');
+    // Missing (Redis lost it, or an upgrade) or for other rule versions (a rule was added or edited).
+    this.logger.warn({ businessId: business.id, events }, 'rule state built from stored events');
   }
 
   /**
@@ -375,7 +377,7 @@ function warmKey(businessId: string): string {
  * aggregate keeps its window) instead of starting empty.
  */
 function stateVersion(rules: readonly CompiledRule[]): string {
-  const ids = rules.filter((r) => r.definition.enabled && r.definition.kind !== 'immediate').map((r) => `${r.ruleId}@${r.version}`);
+  const ids = rules.filter(isStateful).map((r) => `${r.ruleId}@${r.version}`);
   return ids.length === 0 ? STATELESS : createHash('sha256').update(ids.sort().join(',')).digest('hex').slice(0, 16);
 }
 

@@ -78,6 +78,11 @@ export interface EvaluateOptions {
 
 const STATEFUL = new Set(['sequence', 'aggregate', 'absence', 'baseline']);
 
+/** Whether a rule is enabled and keeps state per group (every kind but immediate). */
+export function isStateful(rule: Pick<CompiledRule, 'definition'>): boolean {
+  return rule.definition.enabled && STATEFUL.has(rule.definition.kind);
+}
+
 /**
  * Keys of the state a batch needs: one per (stateful rule, group). Absence
  * groups have keys of their own too (absenceStateKey), so the cost of a batch
@@ -86,7 +91,7 @@ const STATEFUL = new Set(['sequence', 'aggregate', 'absence', 'baseline']);
 export function batchStateKeys(rules: readonly CompiledRule[], events: readonly EvaluationEvent[]): string[] {
   const keys = new Set<string>();
   for (const rule of rules) {
-    if (!rule.definition.enabled || !STATEFUL.has(rule.definition.kind)) continue;
+    if (!isStateful(rule)) continue;
     const absence = rule.definition.kind === 'absence';
     for (const e of events) {
       const g = rule.group(e.payload);
@@ -98,7 +103,7 @@ export function batchStateKeys(rules: readonly CompiledRule[], events: readonly 
 
 /** The index names of the stateful rules among `rules` (for StateStore.counts before evaluateBatch). */
 export function groupIndexes(rules: readonly CompiledRule[]): string[] {
-  return rules.filter((r) => r.definition.enabled && STATEFUL.has(r.definition.kind)).map(groupsIndex);
+  return rules.filter(isStateful).map(groupsIndex);
 }
 
 /**
@@ -155,7 +160,7 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
 
   for (const rule of rules) {
     const d = rule.definition;
-    if (!d.enabled || !STATEFUL.has(d.kind)) continue;
+    if (!isStateful(rule)) continue;
     const lateness = parseDuration(d.allowedLateness) ?? 60_000;
     const absence = d.kind === 'absence';
     const limit = { tracked: options.groupCounts?.get(groupsIndex(rule)) ?? 0, untracked: 0, max: d.maxGroups ?? DEFAULT_MAX_GROUPS };
