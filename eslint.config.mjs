@@ -2,7 +2,20 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/db/src/generated/**', 'bench/out/**', '.nx/**', 'apps/cli/bin/**', '**/*.js', '**/*.mjs', 'apps/web/src/api/schema.d.ts', 'test-output/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'libs/db/src/generated/**',
+      'bench/out/**',
+      '.nx/**',
+      'apps/cli/bin/**',
+      '**/*.js',
+      '**/*.mjs',
+      'apps/web/src/api/schema.d.ts',
+      'test-output/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -23,8 +36,21 @@ export default [
             { sourceTag: 'scope:db', onlyDependOnLibsWithTags: ['scope:domain', 'scope:contracts'] },
             { sourceTag: 'scope:queue', onlyDependOnLibsWithTags: ['scope:domain', 'scope:contracts'] },
             { sourceTag: 'scope:notify', onlyDependOnLibsWithTags: ['scope:contracts'] },
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:notify', 'scope:domain', 'scope:contracts'] },
-            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:notify', 'scope:domain', 'scope:profiler', 'scope:contracts'] },
+            {
+              sourceTag: 'scope:api',
+              onlyDependOnLibsWithTags: ['scope:db', 'scope:queue', 'scope:notify', 'scope:domain', 'scope:contracts'],
+            },
+            {
+              sourceTag: 'scope:worker',
+              onlyDependOnLibsWithTags: [
+                'scope:db',
+                'scope:queue',
+                'scope:notify',
+                'scope:domain',
+                'scope:profiler',
+                'scope:contracts',
+              ],
+            },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:contracts'] },
             // The web app reaches the platform only through the HTTP api (its generated client).
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:contracts'] },
@@ -38,14 +64,41 @@ export default [
     files: ['libs/domain/src/**/*.ts', 'libs/profiler/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', '@prisma/*', 'bullmq', 'ioredis', 'pg', 'node:fs', 'node:net', 'node:http', 'fs', 'net', 'http'] }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Pass configuration in; only app entry points read process.env.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@nestjs/*',
+            '@prisma/*',
+            'bullmq',
+            'ioredis',
+            'pg',
+            'node:fs',
+            'node:net',
+            'node:http',
+            'fs',
+            'net',
+            'http',
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Pass configuration in; only app entry points read process.env.' },
+      ],
     },
   },
   {
     // Integration tests drive every app in-process; that is what they are for. The CLI's
     // simulator spec checks its patterns against the seeded rules through the domain.
-    files: ['**/*.int-spec.ts', 'apps/cli/src/**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'prisma/**/*.ts'],
+    files: [
+      '**/*.int-spec.ts',
+      'apps/cli/src/**/*.spec.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'prisma/**/*.ts',
+    ],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 ];

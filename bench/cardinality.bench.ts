@@ -27,7 +27,10 @@ const fields: FieldDefinition[] = [
 function rule(id: string, body: Record<string, unknown>): CompiledRule {
   const r = domain.parseRuleDefinition({ name: id, ...body }, fields);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return domain.compileRule({ id: `00000000-0000-4000-8000-${id.padStart(12, '0')}`, version: 1, definition: r.definition }, fields);
+  return domain.compileRule(
+    { id: `00000000-0000-4000-8000-${id.padStart(12, '0')}`, version: 1, definition: r.definition },
+    fields,
+  );
 }
 
 function median(xs: number[]): number {
@@ -41,8 +44,22 @@ async function main(): Promise<void> {
   const store = new RedisStateStore(redis, prefix);
   const rules = [
     rule('1', { kind: 'absence', window: '10m', groupBy: ['service'], maxGroups: 100_000 }),
-    rule('2', { kind: 'aggregate', aggregate: { fn: 'avg', field: 'cpu_percent' }, window: '5m', op: '>', threshold: 95, groupBy: ['service'], maxGroups: 100_000 }),
-    rule('3', { kind: 'sequence', condition: 'cpu_percent >= 80', minCount: 3, groupBy: ['service'], maxGroups: 100_000 }),
+    rule('2', {
+      kind: 'aggregate',
+      aggregate: { fn: 'avg', field: 'cpu_percent' },
+      window: '5m',
+      op: '>',
+      threshold: 95,
+      groupBy: ['service'],
+      maxGroups: 100_000,
+    }),
+    rule('3', {
+      kind: 'sequence',
+      condition: 'cpu_percent >= 80',
+      minCount: 3,
+      groupBy: ['service'],
+      maxGroups: 100_000,
+    }),
   ];
   let seq = 0;
   let n = 0;
@@ -59,26 +76,50 @@ async function main(): Promise<void> {
 
   const flood: number[] = [];
   for (let b = 0; b < FLOOD_BATCHES; b++) {
-    const events = Array.from({ length: FLOOD_BATCH }, (_, i) => ({ id: `f${n++}`, eventTime: new Date(t0 + b * 1_000 + i), payload: { service: `svc-${b}-${i}`, cpu_percent: 50 + (i % 50) } }));
+    const events = Array.from({ length: FLOOD_BATCH }, (_, i) => ({
+      id: `f${n++}`,
+      eventTime: new Date(t0 + b * 1_000 + i),
+      payload: { service: `svc-${b}-${i}`, cpu_percent: 50 + (i % 50) },
+    }));
     flood.push(await run(events));
     if (flood[flood.length - 1] > 120_000) break;
   }
   const steady: number[] = [];
   for (let b = 0; b < STEADY_BATCHES; b++) {
-    const events = Array.from({ length: STEADY_BATCH }, (_, i) => ({ id: `s${n++}`, eventTime: new Date(t0 + 20_000 + b * 1_000 + i), payload: { service: `svc-${b % FLOOD_BATCHES}-${i}`, cpu_percent: 40 } }));
+    const events = Array.from({ length: STEADY_BATCH }, (_, i) => ({
+      id: `s${n++}`,
+      eventTime: new Date(t0 + 20_000 + b * 1_000 + i),
+      payload: { service: `svc-${b % FLOOD_BATCHES}-${i}`, cpu_percent: 40 },
+    }));
     steady.push(await run(events));
   }
   const tickAt = new Date(t0 + 11 * MIN);
   const tickStarted = performance.now();
-  const loaded = 'loadAbsenceTick' in domain ? await domain.loadAbsenceTick(store, rules, tickAt.getTime()) : await store.load([`rule:${rules[0].ruleId}@1:absence`]);
+  const loaded =
+    'loadAbsenceTick' in domain
+      ? await domain.loadAbsenceTick(store, rules, tickAt.getTime())
+      : await store.load([`rule:${rules[0].ruleId}@1:absence`]);
   const tick = domain.tickAbsenceRules(rules, loaded, tickAt);
   const tickMs = performance.now() - tickStarted;
 
-  const bytes = await redis.eval(`local m = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do local l = redis.call('STRLEN', k) if l > m then m = l end end return m`, 0, `${prefix}:state:*`);
+  const bytes = await redis.eval(
+    `local m = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do local l = redis.call('STRLEN', k) if l > m ` +
+      `then m = l end end return m`,
+    0,
+    `${prefix}:state:*`,
+  );
   console.log(`\nAnom cardinality benchmark (${new Date().toISOString()}, node ${process.version}, Redis state store)`);
-  console.log(`  flood, ${flood.length} batches of ${FLOOD_BATCH} new groups:  median ${Math.round(median(flood))} ms per batch, total ${(flood.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`);
-  console.log(`  then a ${STEADY_BATCH}-event batch over known groups:   median ${Math.round(median(steady))} ms (of ${STEADY_BATCHES})`);
-  console.log(`  absence tick with every group silent:     ${Math.round(tickMs)} ms, ${tick.matches.length} alerts fired`);
+  console.log(
+    `  flood, ${flood.length} batches of ${FLOOD_BATCH} new groups:  median ${Math.round(median(flood))} ms per ` +
+      `batch, total ${(flood.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `  then a ${STEADY_BATCH}-event batch over known groups:   median ${Math.round(median(steady))} ms (of ` +
+      `${STEADY_BATCHES})`,
+  );
+  console.log(
+    `  absence tick with every group silent:     ${Math.round(tickMs)} ms, ${tick.matches.length} alerts fired`,
+  );
   console.log(`  largest state value:                      ${Number(bytes).toLocaleString('en')} bytes`);
   const keys = await redis.keys(`${prefix}:*`);
   for (let i = 0; i < keys.length; i += 10_000) await redis.del(...keys.slice(i, i + 10_000));

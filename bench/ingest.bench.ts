@@ -36,11 +36,26 @@ const root = path.resolve(__dirname, '..');
 
 const RULESET = process.env.BENCH_RULES === 'mixed' ? 'mixed' : 'immediate';
 const RULES: string[] = [
-  'heart_rate > 180', 'heart_rate > 100 && activity_level < 10', 'spo2_percent < 90', 'skin_temp_c > 39.5',
-  'respiratory_rate > 30', 'hrv_ms < 5', 'steps_per_minute > 250', 'heart_rate < 35',
-  'spo2_percent < 85 && heart_rate > 120', 'skin_temp_c < 34', 'activity_level > 99 && heart_rate < 60', 'posture == "lying" && steps_per_minute > 100',
-  'device_sources.contains("faulty")', 'user_id.startsWith("lat-")', 'heart_rate + respiratory_rate > 260', 'hrv_ms > 250',
-  'respiratory_rate < 4', 'skin_temp_c > 38.5 && heart_rate > 150', 'spo2_percent > 100', 'activity_level < 0',
+  'heart_rate > 180',
+  'heart_rate > 100 && activity_level < 10',
+  'spo2_percent < 90',
+  'skin_temp_c > 39.5',
+  'respiratory_rate > 30',
+  'hrv_ms < 5',
+  'steps_per_minute > 250',
+  'heart_rate < 35',
+  'spo2_percent < 85 && heart_rate > 120',
+  'skin_temp_c < 34',
+  'activity_level > 99 && heart_rate < 60',
+  'posture == "lying" && steps_per_minute > 100',
+  'device_sources.contains("faulty")',
+  'user_id.startsWith("lat-")',
+  'heart_rate + respiratory_rate > 260',
+  'hrv_ms > 250',
+  'respiratory_rate < 4',
+  'skin_temp_c > 38.5 && heart_rate > 150',
+  'spo2_percent > 100',
+  'activity_level < 0',
 ];
 
 const FIELDS = [
@@ -82,7 +97,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 function send(method: string, url: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { authorization: `Bearer ${TOKEN}` };
-    if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    if (body !== undefined)
+      Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     const req = request(base + url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -96,7 +112,8 @@ function send(method: string, url: string, body?: string): Promise<{ status: num
 
 async function http(method: string, url: string, body?: unknown): Promise<any> {
   const res = await send(method, url, body === undefined ? undefined : JSON.stringify(body));
-  if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${res.text.slice(0, 300)}`);
+  if (res.status < 200 || res.status >= 300)
+    throw new Error(`${method} ${url}: ${res.status} ${res.text.slice(0, 300)}`);
   return res.text ? JSON.parse(res.text) : undefined;
 }
 
@@ -118,7 +135,11 @@ function start(script: string, env: Record<string, string>): ChildProcess {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   // The worker runs as `npm run worker` does: with a 32 MB young generation (see WORKER_NODE_FLAGS).
   const flags = script.includes('worker') ? WORKER_NODE_FLAGS : [];
-  const child = spawn(process.execPath, [...flags, ...profile, '-r', '@swc-node/register', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, ...profile, '-r', '@swc-node/register', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return child;
 }
 
@@ -142,19 +163,48 @@ async function main(): Promise<void> {
   const url = `${PG}/${DB}`;
   await migrate(url);
   const db = new Database(url, 4);
-  const env = { DATABASE_URL: url, REDIS_URL: REDIS, ANOM_ADMIN_TOKEN: TOKEN, API_PORT: String(PORT), QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', LOG_PRETTY: 'false', NODE_ENV: 'production', INGEST_MAX_BATCH: '5000' };
+  const env = {
+    DATABASE_URL: url,
+    REDIS_URL: REDIS,
+    ANOM_ADMIN_TOKEN: TOKEN,
+    API_PORT: String(PORT),
+    QUEUE_PREFIX: PREFIX,
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    NODE_ENV: 'production',
+    INGEST_MAX_BATCH: '5000',
+  };
   const procs = [start('apps/api/src/main.ts', env), start('apps/worker/src/main.ts', env)];
   try {
     await waitFor(async () => (await send('GET', '/health')).status === 200, 60_000, 'the api');
     const businessId = 'bench-vitals';
-    await http('POST', '/businesses', { id: businessId, name: 'Bench', timestampField: 'timestamp', entityKeyFields: ['user_id'], fields: FIELDS });
+    await http('POST', '/businesses', {
+      id: businessId,
+      name: 'Bench',
+      timestampField: 'timestamp',
+      entityKeyFields: ['user_id'],
+      fields: FIELDS,
+    });
     for (const [i, condition] of RULES.entries()) {
       // mixed: rules 6-10 become 5-in-a-row sequences and 11-15 one-minute counts per user (a
       // threshold that is evaluated on every event but not crossed: this measures evaluation, not an alert storm); the
       // latency probe (user_id.startsWith("lat-"), rule 14) stays immediate.
-      const body: Record<string, unknown> = { name: `rule ${i + 1}`, kind: 'immediate', condition, groupBy: ['user_id'], severity: 'medium' };
+      const body: Record<string, unknown> = {
+        name: `rule ${i + 1}`,
+        kind: 'immediate',
+        condition,
+        groupBy: ['user_id'],
+        severity: 'medium',
+      };
       if (RULESET === 'mixed' && i >= 5 && i < 10) Object.assign(body, { kind: 'sequence', minCount: 5 });
-      if (RULESET === 'mixed' && i >= 10 && i < 15 && i !== 13) Object.assign(body, { kind: 'aggregate', aggregate: { fn: 'count' }, window: '1m', op: '>=', threshold: 5_000 });
+      if (RULESET === 'mixed' && i >= 10 && i < 15 && i !== 13)
+        Object.assign(body, {
+          kind: 'aggregate',
+          aggregate: { fn: 'count' },
+          window: '1m',
+          op: '>=',
+          threshold: 5_000,
+        });
       await http('POST', `/businesses/${businessId}/rules`, body);
     }
 
@@ -162,14 +212,22 @@ async function main(): Promise<void> {
     const copyRows = INGEST_EVENTS;
     let t0 = performance.now();
     for (let done = 0; done < copyRows; done += BATCH) {
-      const rows = Array.from({ length: BATCH }, (_, k) => ({ id: randomUUID(), eventTime: new Date(Date.UTC(2025, 0, 1) + (done + k) * 1000), entityKey: 'copy', payload: event(done + k, 'copy'), clientEventId: null }));
+      const rows = Array.from({ length: BATCH }, (_, k) => ({
+        id: randomUUID(),
+        eventTime: new Date(Date.UTC(2025, 0, 1) + (done + k) * 1000),
+        entityKey: 'copy',
+        payload: event(done + k, 'copy'),
+        clientEventId: null,
+      }));
       await db.transaction((c) => copyEvents(c, 'bench-copy', randomUUID(), 1, new Date(), rows));
     }
     const copySeconds = (performance.now() - t0) / 1000;
     const copyRate = copyRows / copySeconds;
 
     // 2. Ingest throughput until evaluated. Bodies are built up front so the client costs little.
-    const bodies = Array.from({ length: 8 }, (_, b) => JSON.stringify(Array.from({ length: BATCH }, (_, k) => event(b * BATCH + k, `u-${k % 50}`))));
+    const bodies = Array.from({ length: 8 }, (_, b) =>
+      JSON.stringify(Array.from({ length: BATCH }, (_, k) => event(b * BATCH + k, `u-${k % 50}`))),
+    );
     const requests = Math.ceil(INGEST_EVENTS / BATCH);
     let next = 0;
     t0 = performance.now();
@@ -183,7 +241,12 @@ async function main(): Promise<void> {
       }),
     );
     const acceptedSeconds = (performance.now() - t0) / 1000;
-    await waitFor(async () => (await db.pool.query("SELECT count(*)::int AS n FROM ingest_batch WHERE status = 'pending'")).rows[0].n === 0, 600_000, 'evaluation');
+    await waitFor(
+      async () =>
+        (await db.pool.query("SELECT count(*)::int AS n FROM ingest_batch WHERE status = 'pending'")).rows[0].n === 0,
+      600_000,
+      'evaluation',
+    );
     const evaluatedSeconds = (performance.now() - t0) / 1000;
     const ingestRate = (requests * BATCH) / evaluatedSeconds;
 
@@ -196,25 +259,42 @@ async function main(): Promise<void> {
       const due = startWall + (i * 1000) / LATENCY_RATE;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const user = `lat-${i}`;
-      const batch = Array.from({ length: LATENCY_BATCH }, (_, k) => event(i * LATENCY_BATCH + k, k === 0 ? user : `n-${k}`));
+      const batch = Array.from({ length: LATENCY_BATCH }, (_, k) =>
+        event(i * LATENCY_BATCH + k, k === 0 ? user : `n-${k}`),
+      );
       sentAt.set(user, Date.now());
       inflight.push(http('POST', `/ingest/${businessId}`, batch).then(() => undefined));
     }
     await Promise.all(inflight);
-    await waitFor(async () => (await db.pool.query("SELECT count(*)::int AS n FROM alert WHERE group_key->>'user_id' LIKE 'lat-%'")).rows[0].n >= total, 120_000, 'latency alerts');
-    const rows = await db.pool.query<{ user_id: string; at: Date }>("SELECT group_key->>'user_id' AS user_id, first_seen_at AS at FROM alert WHERE group_key->>'user_id' LIKE 'lat-%'");
+    await waitFor(
+      async () =>
+        (await db.pool.query("SELECT count(*)::int AS n FROM alert WHERE group_key->>'user_id' LIKE 'lat-%'")).rows[0]
+          .n >= total,
+      120_000,
+      'latency alerts',
+    );
+    const rows = await db.pool.query<{ user_id: string; at: Date }>(
+      "SELECT group_key->>'user_id' AS user_id, first_seen_at AS at FROM alert WHERE group_key->>'user_id' LIKE " +
+        "'lat-%'",
+    );
     const latencies = rows.rows.map((r) => r.at.getTime() - sentAt.get(r.user_id)!).sort((a, b) => a - b);
 
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     process.stdout.write(
       [
         '',
-        `Anom ingest benchmark (${new Date().toISOString()}, node ${process.version}, ${RULES.length} rules: ${RULESET === 'mixed' ? '10 immediate, 5 sequence, 5 aggregate' : 'all immediate'})`,
-        `  raw COPY into event:          ${fmt(copyRate)} rows/s   (${fmt(copyRows)} rows in ${copySeconds.toFixed(1)} s, batches of ${BATCH})`,
-        `  POST /ingest until evaluated: ${fmt(ingestRate)} events/s (${fmt(requests * BATCH)} events; accepted in ${acceptedSeconds.toFixed(1)} s, evaluated by ${evaluatedSeconds.toFixed(1)} s; ${CLIENTS} clients, batches of ${BATCH})`,
+        `Anom ingest benchmark (${new Date().toISOString()}, node ${process.version}, ${RULES.length} rules: ` +
+          `${RULESET === 'mixed' ? '10 immediate, 5 sequence, 5 aggregate' : 'all immediate'})`,
+        `  raw COPY into event:          ${fmt(copyRate)} rows/s   (${fmt(copyRows)} rows in ` +
+          `${copySeconds.toFixed(1)} s, batches of ${BATCH})`,
+        `  POST /ingest until evaluated: ${fmt(ingestRate)} events/s (${fmt(requests * BATCH)} events; accepted ` +
+          `in ${acceptedSeconds.toFixed(1)} s, evaluated by ${evaluatedSeconds.toFixed(1)} s; ${CLIENTS} ` +
+          `clients, batches of ${BATCH})`,
         `  ratio ingest/COPY:            ${(ingestRate / copyRate).toFixed(2)}   (target >= 0.6)`,
-        `  ingest->alert latency:        p50 ${latencies.length ? quantile(latencies, 0.5) : NaN} ms, p99 ${quantile(latencies, 0.99)} ms, max ${latencies[latencies.length - 1]} ms`,
-        `                                at ${LATENCY_RATE} req/s x ${LATENCY_BATCH} events = ${fmt(LATENCY_RATE * LATENCY_BATCH)} events/s offered for ${LATENCY_SECONDS} s (${latencies.length} alerts)`,
+        `  ingest->alert latency:        p50 ${latencies.length ? quantile(latencies, 0.5) : NaN} ms, p99 ` +
+          `${quantile(latencies, 0.99)} ms, max ${latencies[latencies.length - 1]} ms`,
+        `                                at ${LATENCY_RATE} req/s x ${LATENCY_BATCH} events = ` +
+          `${fmt(LATENCY_RATE * LATENCY_BATCH)} events/s offered for ${LATENCY_SECONDS} s (${latencies.length} alerts)`,
         '',
       ].join('\n'),
     );

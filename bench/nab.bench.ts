@@ -22,8 +22,28 @@ import { backtest, compileRule, parseRuleDefinition, type EvaluationEvent, type 
 const NAB = path.resolve(process.env.NAB_DIR ?? path.join(__dirname, '../../shared/data/nab'));
 const OUT = path.resolve(process.env.NAB_OUT ?? path.join(os.tmpdir(), 'anom-nab'));
 
-/** The rule: against a learnt daily profile where it explains the series (seasonality auto; residuals in units of their time of day's spread), new highs or lows (by more than a chance record's mean excess) beyond 6 robust σ of the last 1000 values, or of the mean of the last 12 values among such means, or of the mean change over the last 24 among such; an alert stays open while anomalies go on, and a resolved one stays quiet for 12 h. */
-export const NAB_RULE = { name: 'Off baseline', kind: 'baseline', field: 'value', seasonality: 'auto', sensitivity: 6, historySize: 1000, minHistory: 30, newExtremesOnly: true, meanWindow: 12, volatilityWindow: 24, resolveAfter: '1h', cooldown: '12h', allowedLateness: '0s', severity: 'medium' };
+/**
+ * The rule: against a learnt daily profile where it explains the series (seasonality auto; residuals in units of their
+ * time of day's spread), new highs or lows (by more than a chance record's mean excess) beyond 6 robust σ of the last
+ * 1000 values, or of the mean of the last 12 values among such means, or of the mean change over the last 24 among
+ * such; an alert stays open while anomalies go on, and a resolved one stays quiet for 12 h.
+ */
+export const NAB_RULE = {
+  name: 'Off baseline',
+  kind: 'baseline',
+  field: 'value',
+  seasonality: 'auto',
+  sensitivity: 6,
+  historySize: 1000,
+  minHistory: 30,
+  newExtremesOnly: true,
+  meanWindow: 12,
+  volatilityWindow: 24,
+  resolveAfter: '1h',
+  cooldown: '12h',
+  allowedLateness: '0s',
+  severity: 'medium',
+};
 
 const fields: FieldDefinition[] = [
   { name: 'timestamp', type: 'timestamp', required: true },
@@ -38,18 +58,32 @@ function main(): void {
   let detections = 0;
   const started = performance.now();
   for (const category of fs.readdirSync(path.join(NAB, 'data')).sort()) {
-    for (const file of fs.readdirSync(path.join(NAB, 'data', category)).filter((f) => f.endsWith('.csv')).sort()) {
-      const rows = fs.readFileSync(path.join(NAB, 'data', category, file), 'utf8').trim().split('\n').slice(1);
+    for (const file of fs
+      .readdirSync(path.join(NAB, 'data', category))
+      .filter((f) => f.endsWith('.csv'))
+      .sort()) {
+      const rows = fs
+        .readFileSync(path.join(NAB, 'data', category, file), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
       const stamps: string[] = [];
       const events: EvaluationEvent[] = rows.map((line, i) => {
         const [ts, value] = line.split(',');
         stamps.push(ts);
-        return { id: String(i), eventTime: new Date(`${ts.replace(' ', 'T')}Z`), payload: { timestamp: ts, value: Number(value) } };
+        return {
+          id: String(i),
+          eventTime: new Date(`${ts.replace(' ', 'T')}Z`),
+          payload: { timestamp: ts, value: Number(value) },
+        };
       });
       // A fresh compile per series: nothing learnt on one file carries to the next.
       const rule = compileRule({ id: `nab-${category}-${file}`, version: 1, definition: parsed.definition }, fields);
       const opened = new Set(backtest(rule, events).alerts.map((a) => a.startTime.getTime()));
-      const out = ['timestamp,anomaly_score', ...events.map((e, i) => `${stamps[i]},${opened.has(e.eventTime.getTime()) ? 1 : 0}`)];
+      const out = [
+        'timestamp,anomaly_score',
+        ...events.map((e, i) => `${stamps[i]},${opened.has(e.eventTime.getTime()) ? 1 : 0}`),
+      ];
       fs.mkdirSync(path.join(OUT, category), { recursive: true });
       fs.writeFileSync(path.join(OUT, category, file), `${out.join('\n')}\n`);
       files++;
@@ -57,10 +91,16 @@ function main(): void {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const score = spawnSync('python3', [path.join(NAB, '../../tools/nab_score.py'), '--nab', NAB, '--detections', OUT], { encoding: 'utf8' });
+  const score = spawnSync('python3', [path.join(NAB, '../../tools/nab_score.py'), '--nab', NAB, '--detections', OUT], {
+    encoding: 'utf8',
+  });
   if (score.status !== 0) throw new Error(`nab_score.py failed:\n${score.stderr}`);
-  process.stdout.write(`\nAnom NAB benchmark (${new Date().toISOString()}): baseline rule ${JSON.stringify(NAB_RULE)}\n`);
-  process.stdout.write(`  ${files} series, ${detections} detections in ${seconds.toFixed(1)} s; detections in ${OUT}\n\n${score.stdout}`);
+  process.stdout.write(
+    `\nAnom NAB benchmark (${new Date().toISOString()}): baseline rule ${JSON.stringify(NAB_RULE)}\n`,
+  );
+  process.stdout.write(
+    `  ${files} series, ${detections} detections in ${seconds.toFixed(1)} s; detections in ${OUT}\n\n${score.stdout}`,
+  );
 }
 
 if (require.main === module) main();

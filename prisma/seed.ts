@@ -5,7 +5,9 @@ async function main(): Promise<void> {
   const db = new Database(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/anom', 2);
   try {
     const r = await seed(db);
-    process.stdout.write(`seeded: ${r.businessesCreated} business(es), ${r.rulesCreated} rule(s) and ${r.viewsCreated} view(s) created\n`);
+    process.stdout.write(
+      `seeded: ${r.businessesCreated} business(es), ${r.rulesCreated} rule(s) and ${r.viewsCreated} view(s) created\n`,
+    );
   } finally {
     await db.close();
   }

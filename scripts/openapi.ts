@@ -17,7 +17,11 @@ async function main(): Promise<void> {
   const doc = createOpenApiDocument(app);
   await app.close();
   writeFileSync(OPENAPI_PATH, `${JSON.stringify(doc, null, 2)}\n`);
-  execFileSync(join(__dirname, '../node_modules/.bin/openapi-typescript'), [OPENAPI_PATH, '--default-non-nullable=false', '-o', join(__dirname, '../apps/web/src/api/schema.d.ts')], { stdio: 'inherit' });
+  execFileSync(
+    join(__dirname, '../node_modules/.bin/openapi-typescript'),
+    [OPENAPI_PATH, '--default-non-nullable=false', '-o', join(__dirname, '../apps/web/src/api/schema.d.ts')],
+    { stdio: 'inherit' },
+  );
 }
 
 main().then(

@@ -11,7 +11,10 @@ export default async function globalSetup(): Promise<void> {
   await admin.connect();
   try {
     // Leftovers of interrupted runs.
-    const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'anom_t\\_%' OR datname = $1", [TEMPLATE_DB]);
+    const stale = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'anom_t\\_%' OR datname = $1",
+      [TEMPLATE_DB],
+    );
     for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await admin.end();

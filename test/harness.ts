@@ -49,7 +49,8 @@ export class TestStack {
       backtestMaxEvents: 10_000,
       notifyAttempts: 4,
       notifyBackoffMs: 100,
-      // Tests simulate event and tick times far from the wall clock, where wall-clock beats mean nothing; ingest-availability tests turn it on.
+      // Tests simulate event and tick times far from the wall clock, where wall-clock beats mean nothing;
+      // ingest-availability tests turn it on.
       ingestHeartbeat: false,
       ...this.overrides,
     };
@@ -127,7 +128,11 @@ export class TestStack {
   }
 
   /** An HTTP request through Fastify's inject (no socket), with the admin token unless `token` is given. */
-  async request<T = any>(method: string, url: string, opts: { body?: unknown; raw?: string; token?: string | null; contentType?: string } = {}): Promise<Response<T>> {
+  async request<T = any>(
+    method: string,
+    url: string,
+    opts: { body?: unknown; raw?: string; token?: string | null; contentType?: string } = {},
+  ): Promise<Response<T>> {
     const headers: Record<string, string> = {};
     if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? ADMIN_TOKEN}`;
     let payload: string | undefined;
@@ -138,7 +143,10 @@ export class TestStack {
       payload = JSON.stringify(opts.body);
       headers['content-type'] = opts.contentType ?? 'application/json';
     }
-    const res = await this.api.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
+    const res = await this.api
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: method as 'GET', url, headers, payload });
     let body: unknown = res.body;
     try {
       body = res.body ? JSON.parse(res.body) : undefined;
@@ -152,7 +160,9 @@ export class TestStack {
   async waitForEvaluation(timeoutMs = 20_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const r = await this.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ingest_batch WHERE status = 'pending'");
+      const r = await this.db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM ingest_batch WHERE status = 'pending'",
+      );
       if (r.rows[0].n === 0) return;
       if (Date.now() > until) throw new Error(`${r.rows[0].n} batch(es) still pending after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -165,8 +175,16 @@ export class TestStack {
   }
 }
 
-/** Polls `fn` every `everyMs` until it returns something truthy, which it resolves to; throws after `timeoutMs` naming `what`. */
-export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+/**
+ * Polls `fn` every `everyMs` until it returns something truthy, which it resolves to; throws after `timeoutMs` naming
+ * `what`.
+ */
+export async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -196,7 +214,17 @@ export function businessBody(patch: Record<string, unknown> = {}): Record<string
 
 /** Asserts a problem+json answer with `status`; returns its body. */
 export function expectProblem(res: Response, status: number): any {
-  expect({ status: res.status, type: String(res.headers['content-type']).split(';')[0] }).toEqual({ status, type: 'application/problem+json' });
-  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+  expect({ status: res.status, type: String(res.headers['content-type']).split(';')[0] }).toEqual({
+    status,
+    type: 'application/problem+json',
+  });
+  expect(res.body).toEqual(
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+    }),
+  );
   return res.body;
 }

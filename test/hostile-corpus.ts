@@ -80,8 +80,14 @@ const BAD_QUERY_VALUES: [string, string][] = [
   ['a list of empties', '%2C%2C%2C'],
   ['an object', '%5Bobject%20Object%5D'],
   // Forged cursors (base64url JSON, the shape cursors have): a date no database holds, a UUID of dashes, a NUL.
-  ['a cursor dated -271821', Buffer.from(JSON.stringify({ t: '-271821-04-20T00:00:00.000Z', id: UNKNOWN_UUID })).toString('base64url')],
-  ['a cursor with a UUID of dashes', Buffer.from(JSON.stringify({ t: '2025-01-01T00:00:00.000Z', id: '-'.repeat(36) })).toString('base64url')],
+  [
+    'a cursor dated -271821',
+    Buffer.from(JSON.stringify({ t: '-271821-04-20T00:00:00.000Z', id: UNKNOWN_UUID })).toString('base64url'),
+  ],
+  [
+    'a cursor with a UUID of dashes',
+    Buffer.from(JSON.stringify({ t: '2025-01-01T00:00:00.000Z', id: '-'.repeat(36) })).toString('base64url'),
+  ],
   ['a cursor holding a NUL', Buffer.from(JSON.stringify('a\u0000b')).toString('base64url')],
 ];
 
@@ -136,7 +142,13 @@ const BAD_PROPERTY_VALUES: [string, string][] = [
   ['a date past what a Date holds', '"+275760-09-13T00:00:00.001Z"'],
 ];
 
-const BAD_CONTENT_TYPES = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'];
+const BAD_CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=latin1',
+];
 
 /** Authorization headers that must not pass (`SOURCE` is replaced by the business's source token). */
 const BAD_TOKENS: [string, string | null][] = [
@@ -163,38 +175,69 @@ export function hostileCorpus(doc: OpenApiDocument, fx: CorpusFixtures, skip: re
       const params = op.parameters ?? [];
       const pathParams = params.filter((p) => p.in === 'path');
       const queryParams = params.filter((p) => p.in === 'query');
-      const valid = (name: string) => (name === 'businessId' ? fx.businessId : name === 'name' ? fx.fieldName : (fx.ids[name] ?? UNKNOWN_UUID));
-      const fill = (override: Record<string, string> = {}) => path.replace(/\{(\w+)\}/g, (_, n: string) => override[n] ?? encodeURIComponent(valid(n)));
+      const valid = (name: string) =>
+        name === 'businessId' ? fx.businessId : name === 'name' ? fx.fieldName : (fx.ids[name] ?? UNKNOWN_UUID);
+      const fill = (override: Record<string, string> = {}) =>
+        path.replace(/\{(\w+)\}/g, (_, n: string) => override[n] ?? encodeURIComponent(valid(n)));
       const bodySchema = op.requestBody?.content['application/json']?.schema;
       const hasBody = op.requestBody !== undefined;
-      const base = (url: string, extra: Partial<HostileCase> = {}): HostileCase => ({ name: '', method: M, url, ...(hasBody ? { payload: '{}', contentType: 'application/json' } : {}), ...extra });
+      const base = (url: string, extra: Partial<HostileCase> = {}): HostileCase => ({
+        name: '',
+        method: M,
+        url,
+        ...(hasBody ? { payload: '{}', contentType: 'application/json' } : {}),
+        ...extra,
+      });
       const label = `${M} ${path}`;
       // A destructive route's other cases point at nothing, so that none of them archives or expires a fixture.
       const destructive = M === 'DELETE' || path.endsWith('/expire');
       const target = destructive ? path.replace(/\{(\w+)\}/g, UNKNOWN_UUID) : fill();
 
       for (const p of pathParams) {
-        const values = [...BAD_PATH_VALUES, ...(p.name === 'businessId' ? ([['an archived business', fx.archivedBusinessId]] as [string, string][]) : [])];
-        for (const [what, v] of values) cases.push({ ...base(fill({ [p.name]: v })), name: `${label}: ${p.name} is ${what}` });
+        const values = [
+          ...BAD_PATH_VALUES,
+          ...(p.name === 'businessId' ? ([['an archived business', fx.archivedBusinessId]] as [string, string][]) : []),
+        ];
+        for (const [what, v] of values)
+          cases.push({ ...base(fill({ [p.name]: v })), name: `${label}: ${p.name} is ${what}` });
       }
       for (const q of queryParams) {
-        for (const [what, v] of BAD_QUERY_VALUES) cases.push({ ...base(`${target}?${q.name}=${v}`), name: `${label}: ?${q.name} is ${what}` });
+        for (const [what, v] of BAD_QUERY_VALUES)
+          cases.push({ ...base(`${target}?${q.name}=${v}`), name: `${label}: ?${q.name} is ${what}` });
       }
-      for (const [what, n] of UNKNOWN_QUERY_NAMES) cases.push({ ...base(`${target}?${n}=1`), name: `${label}: an unknown query parameter, ${what}` });
+      for (const [what, n] of UNKNOWN_QUERY_NAMES)
+        cases.push({ ...base(`${target}?${n}=1`), name: `${label}: an unknown query parameter, ${what}` });
       if (hasBody) {
-        for (const [what, body] of badBodies()) cases.push({ ...base(fill()), payload: body, name: `${label}: body is ${what}` });
-        for (const ct of BAD_CONTENT_TYPES) cases.push({ ...base(fill()), contentType: ct, payload: 'a=1', name: `${label}: content type ${ct}` });
-        if (!path.startsWith('/ingest/')) cases.push({ ...base(fill()), contentType: 'application/x-ndjson', payload: '{}\n', name: `${label}: NDJSON where JSON is expected` });
+        for (const [what, body] of badBodies())
+          cases.push({ ...base(fill()), payload: body, name: `${label}: body is ${what}` });
+        for (const ct of BAD_CONTENT_TYPES)
+          cases.push({ ...base(fill()), contentType: ct, payload: 'a=1', name: `${label}: content type ${ct}` });
+        if (!path.startsWith('/ingest/'))
+          cases.push({
+            ...base(fill()),
+            contentType: 'application/x-ndjson',
+            payload: '{}\n',
+            name: `${label}: NDJSON where JSON is expected`,
+          });
         const ref = bodySchema?.$ref?.split('/').pop();
         const props = ref ? Object.keys(doc.components.schemas[ref]?.properties ?? {}) : [];
         for (const prop of props) {
-          for (const [what, v] of BAD_PROPERTY_VALUES) cases.push({ ...base(fill()), payload: `{${JSON.stringify(prop)}:${v}}`, name: `${label}: ${prop} is ${what}` });
+          for (const [what, v] of BAD_PROPERTY_VALUES)
+            cases.push({
+              ...base(fill()),
+              payload: `{${JSON.stringify(prop)}:${v}}`,
+              name: `${label}: ${prop} is ${what}`,
+            });
         }
       }
       if (op.security !== undefined && op.security.length > 0) {
         for (const [what, auth] of BAD_TOKENS) {
           if (auth === 'SOURCE' && path.startsWith('/ingest/')) continue;
-          cases.push({ ...base(target), authorization: auth === 'SOURCE' ? `Bearer ${fx.sourceToken}` : auth, name: `${label}: ${what}` });
+          cases.push({
+            ...base(target),
+            authorization: auth === 'SOURCE' ? `Bearer ${fx.sourceToken}` : auth,
+            name: `${label}: ${what}`,
+          });
         }
       }
     }
@@ -216,8 +259,16 @@ export function hostileIngestBodies(field: string): [string, string, string][] {
     ['an epoch timestamp of 8.64e15', 'application/json', `{"timestamp":8640000000000000,"${field}":"u"}`],
     ['an epoch timestamp of 1e16', 'application/json', `{"timestamp":1e16,"${field}":"u"}`],
     ['1e400 in an extra field', 'application/json', `{${ts},"${field}":"u","extra":1e400}`],
-    ['JSON nested 10,000 deep in an extra field', 'application/json', `{${ts},"${field}":"u","extra":${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
-    ['an event with 50,000 keys', 'application/json', `{${ts},"${field}":"u",${Array.from({ length: 50_000 }, (_, i) => `"k${i}":1`).join(',')}}`],
+    [
+      'JSON nested 10,000 deep in an extra field',
+      'application/json',
+      `{${ts},"${field}":"u","extra":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+    ],
+    [
+      'an event with 50,000 keys',
+      'application/json',
+      `{${ts},"${field}":"u",${Array.from({ length: 50_000 }, (_, i) => `"k${i}":1`).join(',')}}`,
+    ],
     ['a __proto__ key', 'application/json', `{${ts},"${field}":"u","__proto__":{"x":1}}`],
     ['an NDJSON line that is not an object', 'application/x-ndjson', `{${ts},"${field}":"u"}\n42\n`],
     ['an NDJSON line cut short', 'application/x-ndjson', `{${ts},"${field}":"u"}\n{"timestamp":\n`],

@@ -3,7 +3,15 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
 export const WEB_DIST = join(__dirname, '../apps/web/dist');
 
 /**
@@ -12,15 +20,25 @@ export const WEB_DIST = join(__dirname, '../apps/web/dist');
  * the api under test, streaming both ways (server-sent events included).
  */
 export async function startWebServer(apiUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`no web build at ${WEB_DIST}: run \`npm run build:web\` first`);
+  if (!existsSync(join(WEB_DIST, 'index.html')))
+    throw new Error(`no web build at ${WEB_DIST}: run \`npm run build:web\` first`);
   const api = new URL(apiUrl);
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
-      const upstream = request({ host: api.hostname, port: api.port, method: req.method, path: url.slice(4), headers: { ...req.headers, host: api.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const upstream = request(
+        {
+          host: api.hostname,
+          port: api.port,
+          method: req.method,
+          path: url.slice(4),
+          headers: { ...req.headers, host: api.host },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       upstream.on('error', () => {
         if (!res.headersSent) res.writeHead(502);
         res.end();
@@ -30,7 +48,8 @@ export async function startWebServer(apiUrl: string): Promise<{ url: string; clo
       return;
     }
     const path = normalize(join(WEB_DIST, decodeURIComponent(url.split('?')[0])));
-    const file = path.startsWith(WEB_DIST) && existsSync(path) && statSync(path).isFile() ? path : join(WEB_DIST, 'index.html');
+    const file =
+      path.startsWith(WEB_DIST) && existsSync(path) && statSync(path).isFile() ? path : join(WEB_DIST, 'index.html');
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });

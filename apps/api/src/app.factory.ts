@@ -19,16 +19,22 @@ import { parseJsonBody } from './common/json-body';
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.ingestMaxBodyBytes,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (req.headers['x-request-id'] as string) || randomUUID(),
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      (req.headers['x-request-id'] as string) || randomUUID(),
   });
   // bodyParser off: the JSON parser below replaces Nest's (see parseJsonBody).
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.enableCors({ origin: true });
   const logger = await app.resolve(PinoLogger);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, new NdjsonBody(body as string)));
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, new NdjsonBody(body as string)),
+  );
   // JSON bodies are parsed, then checked before any DTO or validator walks them (see parseJsonBody).
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -43,7 +49,13 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   fastify.addHook('preValidation', async (req, reply) => {
     const problem = jsonProblem(req.params, undefined, '/path') ?? jsonProblem(req.query, undefined, '/query');
     if (!problem) return;
-    sendProblem(new DomainError('VALIDATION_FAILED', `${problem.pointer} ${problem.detail}`, [problem]), req, reply, config.ingestMaxBodyBytes, logger);
+    sendProblem(
+      new DomainError('VALIDATION_FAILED', `${problem.pointer} ${problem.detail}`, [problem]),
+      req,
+      reply,
+      config.ingestMaxBodyBytes,
+      logger,
+    );
     return reply;
   });
 
@@ -64,7 +76,10 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
 export function createOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const doc = new DocumentBuilder()
     .setTitle('Anom')
-    .setDescription('Self-hosted anomaly detection: businesses, sources, rules, ingest, alerts, views, suggestions. Errors are RFC 9457 application/problem+json.')
+    .setDescription(
+      'Self-hosted anomaly detection: businesses, sources, rules, ingest, alerts, views, suggestions. Errors are ' +
+        'RFC 9457 application/problem+json.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();

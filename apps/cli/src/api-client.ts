@@ -50,7 +50,10 @@ export class AnomClient {
   }
 
   /** Posts events; resolves to the 202 body or throws ApiError with the problem. */
-  async ingest(businessId: string, events: unknown[]): Promise<{ accepted: number; ids: string[]; duplicates: number; batchId: string | null }> {
+  async ingest(
+    businessId: string,
+    events: unknown[],
+  ): Promise<{ accepted: number; ids: string[]; duplicates: number; batchId: string | null }> {
     return this.call('POST', `/ingest/${encodeURIComponent(businessId)}`, events);
   }
 
@@ -63,7 +66,8 @@ export class AnomClient {
     const out: AlertInfo[] = [];
     let cursor: string | null = null;
     do {
-      const q: string = `/alerts?businessId=${encodeURIComponent(businessId)}&limit=500${cursor ? `&cursor=${cursor}` : ''}`;
+      const after = cursor ? `&cursor=${cursor}` : '';
+      const q: string = `/alerts?businessId=${encodeURIComponent(businessId)}&limit=500${after}`;
       const page: { items: AlertInfo[]; nextCursor: string | null } = await this.call('GET', q);
       out.push(...page.items);
       cursor = page.nextCursor;
@@ -72,12 +76,20 @@ export class AnomClient {
   }
 
   async rules(businessId: string): Promise<{ id: string; name: string }[]> {
-    return (await this.call<{ items: { id: string; name: string }[] }>('GET', `/businesses/${encodeURIComponent(businessId)}/rules`)).items;
+    return (
+      await this.call<{ items: { id: string; name: string }[] }>(
+        'GET',
+        `/businesses/${encodeURIComponent(businessId)}/rules`,
+      )
+    ).items;
   }
 
   /** Whether the business has any event older than `before` (an existing history). */
   async hasEventsBefore(businessId: string, before: Date): Promise<boolean> {
-    const r = await this.call<{ items: unknown[] }>('GET', `/businesses/${encodeURIComponent(businessId)}/events?to=${encodeURIComponent(before.toISOString())}&limit=1`);
+    const r = await this.call<{ items: unknown[] }>(
+      'GET',
+      `/businesses/${encodeURIComponent(businessId)}/events?to=${encodeURIComponent(before.toISOString())}&limit=1`,
+    );
     return r.items.length > 0;
   }
 
@@ -89,12 +101,16 @@ export class AnomClient {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.baseUrl.replace(/\/$/, '') + path, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!res.ok) throw new ApiError((parsed as ApiProblem) ?? { status: res.status, title: res.statusText, detail: text });
+    if (!res.ok)
+      throw new ApiError((parsed as ApiProblem) ?? { status: res.status, title: res.statusText, detail: text });
     return parsed as T;
   }
 }

@@ -50,7 +50,11 @@ export function normaliseTimestamp(raw: string): unknown {
 }
 
 /** Applies `--map col:field` renames and `--set field=value` constants to a raw row. */
-export function mapRow(row: Record<string, string>, map: Record<string, string>, set: Record<string, string>): Record<string, string> {
+export function mapRow(
+  row: Record<string, string>,
+  map: Record<string, string>,
+  set: Record<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(row)) out[map[k] ?? k] = v;
   return { ...out, ...set };

@@ -15,12 +15,18 @@ const env = {
 function pairs(sep: string) {
   return (value: string, previous: Record<string, string> = {}) => {
     const i = value.indexOf(sep);
-    if (i <= 0) throw new InvalidArgumentError(`expected a${sep === ':' ? ' column:field' : ' field=value'} pair, got '${value}'`);
+    if (i <= 0)
+      throw new InvalidArgumentError(
+        `expected a${sep === ':' ? ' column:field' : ' field=value'} pair, got '${value}'`,
+      );
     return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
   };
 }
 
-const program = new Command('anom').description('Anom command line: replay files into a business, simulate the seeded businesses').option('--url <url>', 'api base URL (ANOM_URL)', env.url).option('--token <token>', 'admin or source token (ANOM_TOKEN, ANOM_ADMIN_TOKEN)', env.token);
+const program = new Command('anom')
+  .description('Anom command line: replay files into a business, simulate the seeded businesses')
+  .option('--url <url>', 'api base URL (ANOM_URL)', env.url)
+  .option('--token <token>', 'admin or source token (ANOM_TOKEN, ANOM_ADMIN_TOKEN)', env.token);
 
 program
   .command('replay')
@@ -30,45 +36,72 @@ program
   .option('-m, --map <column:field>', 'rename a column to a field (repeatable)', pairs(':'), {})
   .option('-s, --set <field=value>', 'add a constant field to every event (repeatable)', pairs('='), {})
   .option('--batch <n>', 'events per request', (v) => positiveInt(v), 500)
-  .option('--speed <n|max>', 'max, or N times the pace of the event timestamps', (v) => (v === 'max' ? 'max' : positiveNumber(v)), 'max' as number | 'max')
-  .action(async (file: string, o: { business: string; map: Record<string, string>; set: Record<string, string>; batch: number; speed: number | 'max' }) => {
-    const { url, token } = program.opts<{ url: string; token: string }>();
-    const bar = process.stderr.isTTY ? new SingleBar({ format: 'replaying [{bar}] {percentage}% {value}/{total} events', hideCursor: true }, Presets.shades_classic) : null;
-    let started = false;
-    const summary = await replay(new AnomClient(url, token), {
-      file,
-      business: o.business,
-      map: o.map,
-      set: o.set,
-      batch: o.batch,
-      speed: o.speed,
-      onProgress: (done, total) => {
-        if (bar && !started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        if (bar) bar.update(done);
-        else process.stderr.write(`\r${done}/${total} events`);
+  .option(
+    '--speed <n|max>',
+    'max, or N times the pace of the event timestamps',
+    (v) => (v === 'max' ? 'max' : positiveNumber(v)),
+    'max' as number | 'max',
+  )
+  .action(
+    async (
+      file: string,
+      o: {
+        business: string;
+        map: Record<string, string>;
+        set: Record<string, string>;
+        batch: number;
+        speed: number | 'max';
       },
-    });
-    bar?.stop();
-    process.stderr.write('\n');
-    const lines = [
-      `events read:      ${summary.read}`,
-      `events sent:      ${summary.sent} (accepted ${summary.accepted}, already stored ${summary.duplicates})`,
-      `events rejected:  ${summary.rejected}`,
-      ...summary.reasons.slice(0, 10).map((r) => `  ${r.count} x ${r.reason}`),
-      `alerts opened:    ${summary.opened.length}`,
-      ...summary.opened.slice(0, 20).map((a) => `  [${a.severity}] ${a.summary} — ${a.count} event(s) ${a.startTime} → ${a.endTime} (id ${a.id})`),
-      `alerts updated:   ${summary.updated.length}`,
-      `took ${summary.seconds.toFixed(1)} s`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  });
+    ) => {
+      const { url, token } = program.opts<{ url: string; token: string }>();
+      const bar = process.stderr.isTTY
+        ? new SingleBar(
+            { format: 'replaying [{bar}] {percentage}% {value}/{total} events', hideCursor: true },
+            Presets.shades_classic,
+          )
+        : null;
+      let started = false;
+      const summary = await replay(new AnomClient(url, token), {
+        file,
+        business: o.business,
+        map: o.map,
+        set: o.set,
+        batch: o.batch,
+        speed: o.speed,
+        onProgress: (done, total) => {
+          if (bar && !started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          if (bar) bar.update(done);
+          else process.stderr.write(`\r${done}/${total} events`);
+        },
+      });
+      bar?.stop();
+      process.stderr.write('\n');
+      const lines = [
+        `events read:      ${summary.read}`,
+        `events sent:      ${summary.sent} (accepted ${summary.accepted}, already stored ${summary.duplicates})`,
+        `events rejected:  ${summary.rejected}`,
+        ...summary.reasons.slice(0, 10).map((r) => `  ${r.count} x ${r.reason}`),
+        `alerts opened:    ${summary.opened.length}`,
+        ...summary.opened
+          .slice(0, 20)
+          .map(
+            (a) => `  [${a.severity}] ${a.summary} — ${a.count} event(s) ${a.startTime} → ${a.endTime} (id ${a.id})`,
+          ),
+        `alerts updated:   ${summary.updated.length}`,
+        `took ${summary.seconds.toFixed(1)} s`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    },
+  );
 
 program
   .command('simulate')
-  .description('stream realistic events into the seeded businesses, injecting an anomaly pattern every couple of minutes')
+  .description(
+    'stream realistic events into the seeded businesses, injecting an anomaly pattern every couple of minutes',
+  )
   .option('--businesses <ids>', 'comma-separated business ids', SIMULATED_BUSINESSES.join(','))
   .option('--every <seconds>', 'seconds between injected anomalies', (v) => positiveNumber(v), 120)
   .option('--seed <n>', 'random seed', (v) => positiveInt(v), Date.now() % 100_000)
@@ -76,7 +109,11 @@ program
   .action(async (o: { businesses: string; every: number; seed: number; duration?: number }) => {
     const { url, token } = program.opts<{ url: string; token: string }>();
     const client = new AnomClient(url, token);
-    const sim = new Simulator(o.businesses.split(',').map((s) => s.trim()), seededRandom(o.seed), o.every * 1000);
+    const sim = new Simulator(
+      o.businesses.split(',').map((s) => s.trim()),
+      seededRandom(o.seed),
+      o.every * 1000,
+    );
     const stopAt = o.duration ? Date.now() + o.duration * 1000 : Infinity;
     process.stdout.write(`simulating ${o.businesses} into ${url}; an anomaly every ${o.every} s\n`);
     let sent = 0;
@@ -103,7 +140,10 @@ program
 
 program
   .command('backfill')
-  .description('give the seeded businesses a history of normal traffic (skipped where one exists), then ask the profiler to learn from it')
+  .description(
+    'give the seeded businesses a history of normal traffic (skipped where one exists), then ask the profiler to ' +
+      'learn from it',
+  )
   .option('--businesses <ids>', 'comma-separated business ids', SIMULATED_BUSINESSES.join(','))
   .option('--days <n>', 'days of history', (v) => positiveNumber(v), 4)
   .option('--step <seconds>', 'one simulated second every this many seconds', (v) => positiveInt(v), 60)
@@ -114,7 +154,8 @@ program
     const ids = o.businesses.split(',').map((s) => s.trim());
     const todo: string[] = [];
     for (const id of ids) {
-      if (await client.hasEventsBefore(id, new Date(end.getTime() - 86_400_000))) process.stdout.write(`${id}: has history already; skipped\n`);
+      if (await client.hasEventsBefore(id, new Date(end.getTime() - 86_400_000)))
+        process.stdout.write(`${id}: has history already; skipped\n`);
       else todo.push(id);
     }
     for (const [id, events] of backfill(todo, end, o.days, o.step, 7)) {

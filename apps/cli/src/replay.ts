@@ -46,10 +46,25 @@ export async function replay(client: AnomClient, opts: ReplayOptions): Promise<R
   const setValues: Record<string, unknown> = {};
   const types = new Map(business.fields.map((f) => [f.name, f.type]));
   for (const [k, v] of Object.entries(opts.set)) setValues[k] = coerceValue(v, types.get(k));
-  const events = await readEvents(opts.file, (row) => ({ ...coerceRow(mapRow(row, opts.map, {}), business.fields), ...setValues }), opts.map, setValues);
+  const events = await readEvents(
+    opts.file,
+    (row) => ({ ...coerceRow(mapRow(row, opts.map, {}), business.fields), ...setValues }),
+    opts.map,
+    setValues,
+  );
 
   const before = new Map((await client.alerts(opts.business)).map((a) => [a.id, a.count]));
-  const summary: ReplaySummary = { read: events.length, sent: 0, accepted: 0, duplicates: 0, rejected: 0, reasons: [], opened: [], updated: [], seconds: 0 };
+  const summary: ReplaySummary = {
+    read: events.length,
+    sent: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    reasons: [],
+    opened: [],
+    updated: [],
+    seconds: 0,
+  };
   const reasons = new Map<string, number>();
   const batchIds: string[] = [];
   const tsField = business.timestampField;
@@ -80,7 +95,10 @@ export async function replay(client: AnomClient, opts: ReplayOptions): Promise<R
         for (const e of err.problem.errors) {
           const index = Number(e.pointer.split('/')[1]);
           if (Number.isInteger(index)) bad.add(index);
-          const reason = `${e.pointer.replace(/^\/\d+/, '') || '(event)'}: ${e.detail}`.replace(/got string ".*"/, 'got string');
+          const reason = `${e.pointer.replace(/^\/\d+/, '') || '(event)'}: ${e.detail}`.replace(
+            /got string ".*"/,
+            'got string',
+          );
           reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         }
         summary.rejected += bad.size;
@@ -96,12 +114,19 @@ export async function replay(client: AnomClient, opts: ReplayOptions): Promise<R
     if (previous === undefined) summary.opened.push(a);
     else if (a.count > previous) summary.updated.push(a);
   }
-  summary.reasons = [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  summary.reasons = [...reasons.entries()]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count);
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }
 
-async function readEvents(file: string, fromCsv: (row: Record<string, string>) => Record<string, unknown>, map: Record<string, string>, set: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+async function readEvents(
+  file: string,
+  fromCsv: (row: Record<string, string>) => Record<string, unknown>,
+  map: Record<string, string>,
+  set: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   if (/\.(nd)?jsonl?$|\.ndjson$/i.test(file)) {
     const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
@@ -119,7 +144,12 @@ async function readEvents(file: string, fromCsv: (row: Record<string, string>) =
   return out;
 }
 
-async function waitForBatches(client: AnomClient, businessId: string, batchIds: string[], timeoutMs = 120_000): Promise<void> {
+async function waitForBatches(
+  client: AnomClient,
+  businessId: string,
+  batchIds: string[],
+  timeoutMs = 120_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   const pending = [...batchIds];
   while (pending.length > 0) {
@@ -128,7 +158,8 @@ async function waitForBatches(client: AnomClient, businessId: string, batchIds: 
       pending.shift();
       continue;
     }
-    if (Date.now() > until) throw new Error(`${pending.length} batch(es) not evaluated after ${timeoutMs / 1000} s; is the worker running?`);
+    if (Date.now() > until)
+      throw new Error(`${pending.length} batch(es) not evaluated after ${timeoutMs / 1000} s; is the worker running?`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

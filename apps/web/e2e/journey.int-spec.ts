@@ -29,7 +29,15 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(20_000);
@@ -79,7 +87,11 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByRole('heading', { name: 'E2E Clinic' }).waitFor();
     await page.getByTestId('schema-version').getByText('schema v1').waitFor();
     const stored = await stack.request('GET', '/businesses/e2e-clinic');
-    expect(stored.body.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['timestamp:timestamp', 'patient:string', 'temperature:number']);
+    expect(stored.body.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual([
+      'timestamp:timestamp',
+      'patient:string',
+      'temperature:number',
+    ]);
     expect(stored.body.entityKeyFields).toEqual(['patient']);
   });
 
@@ -93,7 +105,10 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByTestId('schema-version').getByText('schema v2').waitFor();
     await shot('business-schema');
     const stored = await stack.request('GET', '/businesses/e2e-clinic');
-    expect(stored.body).toMatchObject({ schemaVersion: 2, fields: expect.arrayContaining([expect.objectContaining({ name: 'temperature', max: 45 })]) });
+    expect(stored.body).toMatchObject({
+      schemaVersion: 2,
+      fields: expect.arrayContaining([expect.objectContaining({ name: 'temperature', max: 45 })]),
+    });
   });
 
   it('adds an immediate rule in the editor, showing the api’s inline error for a typo', async () => {
@@ -109,12 +124,17 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await condition.fill('temperature > 38');
     await page.getByTestId('rule-valid').waitFor();
     await page.getByRole('button', { name: 'Preview' }).click();
-    await page.getByTestId('preview-result').getByText(/0\s*alerts over 0 events/).waitFor();
+    await page
+      .getByTestId('preview-result')
+      .getByText(/0\s*alerts over 0 events/)
+      .waitFor();
     await page.getByRole('button', { name: 'Create rule' }).click();
     await page.waitForURL(/tab=rules/);
     await page.getByRole('table', { name: 'rules' }).getByText('Fever').waitFor();
     const rules = await stack.request('GET', '/businesses/e2e-clinic/rules');
-    expect(rules.body.items).toEqual([expect.objectContaining({ name: 'Fever', kind: 'immediate', condition: 'temperature > 38', origin: 'user' })]);
+    expect(rules.body.items).toEqual([
+      expect.objectContaining({ name: 'Fever', kind: 'immediate', condition: 'temperature > 38', origin: 'user' }),
+    ]);
   });
 
   it('shows an alert live when events arrive, and acknowledges it with a note', async () => {
@@ -138,7 +158,10 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await row.getByRole('link').click();
     await page.waitForURL(/\/alerts\/[0-9a-f-]{36}$/);
     await page.getByRole('table', { name: 'evidence' }).getByText('temperature=39.4').waitFor();
-    await page.getByRole('table', { name: 'events involved' }).getByText(/"temperature":39.4/).waitFor();
+    await page
+      .getByRole('table', { name: 'events involved' })
+      .getByText(/"temperature":39.4/)
+      .waitFor();
     await page.getByTestId('series-chart').first().waitFor();
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByRole('dialog').getByLabel('Note').fill('Called the patient');
@@ -147,12 +170,22 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByRole('table', { name: 'history' }).getByText('Called the patient').waitFor();
     await shot('alert-detail');
     const alerts = await stack.request('GET', '/alerts?businessId=e2e-clinic');
-    expect(alerts.body.items).toEqual([expect.objectContaining({ status: 'acknowledged', acknowledgedBy: 'admin', note: 'Called the patient', groupKey: {} })]);
+    expect(alerts.body.items).toEqual([
+      expect.objectContaining({
+        status: 'acknowledged',
+        acknowledgedBy: 'admin',
+        note: 'Called the patient',
+        groupKey: {},
+      }),
+    ]);
   });
 
   it('silences the alert from its page, shows it muted, and expires the silence from the business', async () => {
     await page.getByRole('button', { name: 'Silence' }).click();
-    await page.getByRole('dialog').getByLabel(/Reason/).fill('Thermometer being replaced');
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Reason/)
+      .fill('Thermometer being replaced');
     await page.getByRole('dialog').getByRole('button', { name: 'Silence' }).click();
     await page.getByText(/Notifications muted until .* by admin: “Thermometer being replaced”/).waitFor();
     const [silence] = (await stack.request('GET', '/businesses/e2e-clinic/silences')).body.items;
@@ -172,7 +205,10 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
 
   it('shows the dashboard, views, events, sources and suggestions pages', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
-    await page.getByTestId('business-card-e2e-clinic').getByText(/events\/min/).waitFor();
+    await page
+      .getByTestId('business-card-e2e-clinic')
+      .getByText(/events\/min/)
+      .waitFor();
     await page.getByTestId('live-feed').waitFor();
     await shot('dashboard');
 
@@ -197,14 +233,28 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('table', { name: 'sources' }).getByText('ward-3').waitFor();
     // The token works once shown.
-    const ingest = await fetch(`${apiUrl}/ingest/e2e-clinic`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }) });
+    const ingest = await fetch(`${apiUrl}/ingest/e2e-clinic`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }),
+    });
     expect(ingest.status).toBe(202);
     // Revoking asks first; then the token stops working.
     await page.getByRole('table', { name: 'sources' }).getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('dialog').getByText(/Its token stops working/).waitFor();
+    await page
+      .getByRole('dialog')
+      .getByText(/Its token stops working/)
+      .waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('table', { name: 'sources' }).getByText(/^revoked/).waitFor();
-    const refused = await fetch(`${apiUrl}/ingest/e2e-clinic`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }) });
+    await page
+      .getByRole('table', { name: 'sources' })
+      .getByText(/^revoked/)
+      .waitFor();
+    const refused = await fetch(`${apiUrl}/ingest/e2e-clinic`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ timestamp: new Date().toISOString(), patient: 'p2', temperature: 36.6 }),
+    });
     expect(refused.status).toBe(401);
 
     await page.getByRole('link', { name: 'Suggestions' }).click();
@@ -213,10 +263,44 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
 
   it('accepts a suggestion after editing it, and rejects another with a reason', async () => {
     // Two suggestions as a profiling run leaves them (written through the real repository).
-    const backtest = { from: null, to: null, events: 3, alerts: 1, alertsPerDay: 1, perDay: [{ day: '2026-11-22', alerts: 1 }], resolved: 0 };
+    const backtest = {
+      from: null,
+      to: null,
+      events: 3,
+      alerts: 1,
+      alertsPerDay: 1,
+      perDay: [{ day: '2026-11-22', alerts: 1 }],
+      resolved: 0,
+    };
     await new SuggestionRepository(stack.db).insertMany([
-      { id: randomUUID(), businessId: 'e2e-clinic', key: 'threshold:temperature:high', kind: 'threshold', rule: { name: 'temperature unusually high', kind: 'immediate', condition: 'temperature > 39', groupBy: ['patient'], severity: 'medium' }, rationale: 'temperature was above 39 in 0.1% of 3 values over 1 day (p99.9). Alert above 39.', evidence: { p999: 39, values: 3 }, backtest, runId: null },
-      { id: randomUUID(), businessId: 'e2e-clinic', key: 'absence:patient', kind: 'absence', rule: { name: 'No reading', kind: 'absence', window: '20m', groupBy: ['patient'], severity: 'high' }, rationale: 'Typical reading for p1 is every 10 min (p95 12 min over 1 day). Alert if nothing arrives for 20m.', evidence: { p95GapMs: 720000 }, backtest, runId: null },
+      {
+        id: randomUUID(),
+        businessId: 'e2e-clinic',
+        key: 'threshold:temperature:high',
+        kind: 'threshold',
+        rule: {
+          name: 'temperature unusually high',
+          kind: 'immediate',
+          condition: 'temperature > 39',
+          groupBy: ['patient'],
+          severity: 'medium',
+        },
+        rationale: 'temperature was above 39 in 0.1% of 3 values over 1 day (p99.9). Alert above 39.',
+        evidence: { p999: 39, values: 3 },
+        backtest,
+        runId: null,
+      },
+      {
+        id: randomUUID(),
+        businessId: 'e2e-clinic',
+        key: 'absence:patient',
+        kind: 'absence',
+        rule: { name: 'No reading', kind: 'absence', window: '20m', groupBy: ['patient'], severity: 'high' },
+        rationale: 'Typical reading for p1 is every 10 min (p95 12 min over 1 day). Alert if nothing arrives for 20m.',
+        evidence: { p95GapMs: 720000 },
+        backtest,
+        runId: null,
+      },
     ]);
     await page.reload();
     const threshold = page.getByTestId('suggestion').filter({ hasText: 'temperature unusually high' });
@@ -231,14 +315,32 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
 
     const absence = page.getByTestId('suggestion').filter({ hasText: 'No reading' });
     await absence.getByRole('button', { name: 'Reject' }).click();
-    await page.getByRole('dialog').getByLabel(/Reason/).fill('Patients take the sensor off at night');
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Reason/)
+      .fill('Patients take the sensor off at night');
     await page.getByRole('dialog').getByRole('button', { name: 'Reject' }).click();
     await page.getByText(/No pending suggestions/).waitFor();
 
     const rules = await stack.request('GET', '/businesses/e2e-clinic/rules');
-    expect(rules.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'temperature unusually high', origin: 'suggestion', severity: 'high', condition: 'temperature > 39' })]));
+    expect(rules.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'temperature unusually high',
+          origin: 'suggestion',
+          severity: 'high',
+          condition: 'temperature > 39',
+        }),
+      ]),
+    );
     const rejected = await stack.request('GET', '/businesses/e2e-clinic/suggestions?status=rejected');
-    expect(rejected.body.items).toEqual([expect.objectContaining({ key: 'absence:patient', reason: 'Patients take the sensor off at night', decidedBy: 'admin' })]);
+    expect(rejected.body.items).toEqual([
+      expect.objectContaining({
+        key: 'absence:patient',
+        reason: 'Patients take the sensor off at night',
+        decidedBy: 'admin',
+      }),
+    ]);
   });
 
   it('sends a person back to sign-in when the api answers 401', async () => {
@@ -252,7 +354,10 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByLabel(/Admin token/).fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'toggle dark theme' }).click();
-    await waitUntil('dark background', async () => (await page.evaluate('getComputedStyle(document.body).backgroundColor')) === 'rgb(18, 18, 18)');
+    await waitUntil(
+      'dark background',
+      async () => (await page.evaluate('getComputedStyle(document.body).backgroundColor')) === 'rgb(18, 18, 18)',
+    );
     await shot('dashboard-dark');
   });
 });

@@ -20,7 +20,8 @@ import { AppThemeProvider } from './theme';
 /** Routes needing the token; without one, sign-in (coming back here after). */
 function RequireAuth() {
   const location = useLocation();
-  if (!getToken()) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!getToken())
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <AppLayout />;
 }
 
@@ -56,7 +57,15 @@ export function AppRoutes() {
 
 /** Providers shared by the app and its component tests. */
 export function Providers({ children, client }: { children: React.ReactNode; client?: QueryClient }) {
-  const [qc] = useState(() => client ?? new QueryClient({ defaultOptions: { queries: { retry: (n, err) => n < 2 && (err as { status?: number }).status === undefined, staleTime: 5_000 } } }));
+  const [qc] = useState(
+    () =>
+      client ??
+      new QueryClient({
+        defaultOptions: {
+          queries: { retry: (n, err) => n < 2 && (err as { status?: number }).status === undefined, staleTime: 5_000 },
+        },
+      }),
+  );
   return (
     <QueryClientProvider client={qc}>
       <AppThemeProvider>

@@ -12,7 +12,8 @@ const ColorModeContext = createContext<ColorMode>({ mode: 'light', toggle: () =>
 
 /** Light or dark theme, following the system until the person picks one (kept in local storage). */
 export function AppThemeProvider({ children }: { children: ReactNode }) {
-  const system: PaletteMode = typeof window !== 'undefined' && window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  const system: PaletteMode =
+    typeof window !== 'undefined' && window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   const [mode, setMode] = useState<PaletteMode>(() => (localStorage.getItem(KEY) as PaletteMode | null) ?? system);
   const value = useMemo(
     () => ({
@@ -26,7 +27,14 @@ export function AppThemeProvider({ children }: { children: ReactNode }) {
     }),
     [mode],
   );
-  const theme = useMemo(() => createTheme({ palette: { mode, primary: { main: mode === 'light' ? '#3949ab' : '#9fa8da' } }, shape: { borderRadius: 8 } }), [mode]);
+  const theme = useMemo(
+    () =>
+      createTheme({
+        palette: { mode, primary: { main: mode === 'light' ? '#3949ab' : '#9fa8da' } },
+        shape: { borderRadius: 8 },
+      }),
+    [mode],
+  );
   return (
     <ColorModeContext.Provider value={value}>
       <ThemeProvider theme={theme}>

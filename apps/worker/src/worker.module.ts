@@ -1,7 +1,15 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { AlertRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SuggestionRepository } from '@anom/db';
+import {
+  AlertRepository,
+  BusinessRepository,
+  Database,
+  EventRepository,
+  NotificationRepository,
+  RuleRepository,
+  SuggestionRepository,
+} from '@anom/db';
 import { EvaluateQueues, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { WorkerConfig } from './config/worker.config';
 import { PRODUCER_REDIS, STATE_REDIS, WORKER_CONFIG } from './infra/tokens';
@@ -13,7 +21,14 @@ import { SweepService } from './maintenance/sweep.service';
 import { EvaluateProcessor } from './rule-engine/evaluate.processor';
 import { EvaluateService } from './rule-engine/evaluate.service';
 
-const repositories: Provider[] = [BusinessRepository, RuleRepository, AlertRepository, EventRepository, NotificationRepository, SuggestionRepository].map((R) => ({
+const repositories: Provider[] = [
+  BusinessRepository,
+  RuleRepository,
+  AlertRepository,
+  EventRepository,
+  NotificationRepository,
+  SuggestionRepository,
+].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],
@@ -28,17 +43,39 @@ export class WorkerModule implements OnApplicationShutdown {
       module: WorkerModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, transport: config.prettyLogs ? { target: 'pino-pretty', options: { singleLine: true } } : undefined },
+          pinoHttp: {
+            level: config.logLevel,
+            transport: config.prettyLogs ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+          },
         }),
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         { provide: Database, useFactory: () => new Database(config.databaseUrl, 10) },
-        { provide: PRODUCER_REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }) },
+        {
+          provide: PRODUCER_REDIS,
+          useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }),
+        },
         { provide: STATE_REDIS, useFactory: () => createRedis(config.redisUrl, { name: 'anom-worker-state' }) },
-        { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [PRODUCER_REDIS] },
-        { provide: ProfileQueue, useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix), inject: [PRODUCER_REDIS] },
-        { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [PRODUCER_REDIS] },
+        {
+          provide: EvaluateQueues,
+          useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix),
+          inject: [PRODUCER_REDIS],
+        },
+        {
+          provide: ProfileQueue,
+          useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix),
+          inject: [PRODUCER_REDIS],
+        },
+        {
+          provide: NotifyQueue,
+          useFactory: (redis: Redis) =>
+            new NotifyQueue(redis, config.queuePrefix, {
+              attempts: config.notifyAttempts,
+              backoffMs: config.notifyBackoffMs,
+            }),
+          inject: [PRODUCER_REDIS],
+        },
         ...repositories,
         EvaluateService,
         EvaluateProcessor,

@@ -19,7 +19,12 @@ export class Database {
     // JIT off: Postgres compiles a query whose estimated cost passes
     // jit_above_cost, which costs 10-150 ms on a short query whose estimate
     // is off (a fresh table without statistics); Anom's queries are short.
-    this.pool = new Pool({ connectionString: databaseUrl, max: poolMax, application_name: 'anom', options: '-c jit=off' });
+    this.pool = new Pool({
+      connectionString: databaseUrl,
+      max: poolMax,
+      application_name: 'anom',
+      options: '-c jit=off',
+    });
     // An idle client's error (server restart) must not crash the process.
     this.pool.on('error', () => undefined);
     this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });

@@ -8,25 +8,75 @@ describe('database schema and seed (Postgres)', () => {
   afterAll(() => stack.stop());
 
   // schema.prisma is kept in step with the SQL migrations by hand: every model must query.
-  it.each(['business', 'field', 'source', 'rule', 'ruleVersion', 'alert', 'alertTransition', 'auditLog', 'notificationChannel', 'notification', 'notificationAttempt', 'profileRun', 'suggestion', 'view', 'silence'] as const)('queries the %s model against the migrated database', async (model) => {
-    const delegate = (stack.db.prisma as unknown as Record<string, { findMany: (a: object) => Promise<unknown[]> }>)[model];
+  it.each([
+    'business',
+    'field',
+    'source',
+    'rule',
+    'ruleVersion',
+    'alert',
+    'alertTransition',
+    'auditLog',
+    'notificationChannel',
+    'notification',
+    'notificationAttempt',
+    'profileRun',
+    'suggestion',
+    'view',
+    'silence',
+  ] as const)('queries the %s model against the migrated database', async (model) => {
+    const delegate = (stack.db.prisma as unknown as Record<string, { findMany: (a: object) => Promise<unknown[]> }>)[
+      model
+    ];
     await expect(delegate.findMany({ take: 1 })).resolves.toEqual(expect.any(Array));
   });
 
   it('creates the same event table with or without TimescaleDB', async () => {
-    const cols = await stack.db.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'event' ORDER BY ordinal_position");
-    expect(cols.rows.map((r) => r.column_name)).toEqual(['id', 'business_id', 'event_time', 'received_at', 'entity_key', 'payload', 'client_event_id', 'batch_id', 'schema_version']);
+    const cols = await stack.db.pool.query(
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'event' ORDER BY ordinal_position",
+    );
+    expect(cols.rows.map((r) => r.column_name)).toEqual([
+      'id',
+      'business_id',
+      'event_time',
+      'received_at',
+      'entity_key',
+      'payload',
+      'client_event_id',
+      'batch_id',
+      'schema_version',
+    ]);
     const indexes = await stack.db.pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'event' ORDER BY 1");
-    expect(indexes.rows.map((r) => r.indexname)).toEqual(expect.arrayContaining(['event_batch_idx', 'event_business_entity_time_idx', 'event_business_time_idx']));
+    expect(indexes.rows.map((r) => r.indexname)).toEqual(
+      expect.arrayContaining(['event_batch_idx', 'event_business_entity_time_idx', 'event_business_time_idx']),
+    );
   });
 
   it('seeds the four businesses with their rules, idempotently', async () => {
     const first = await seed(stack.db);
-    expect(first).toEqual({ businessesCreated: 4, rulesCreated: SEED_BUSINESSES.reduce((n, b) => n + b.rules.length, 0), viewsCreated: SEED_BUSINESSES.reduce((n, b) => n + b.views.length, 0) });
+    expect(first).toEqual({
+      businessesCreated: 4,
+      rulesCreated: SEED_BUSINESSES.reduce((n, b) => n + b.rules.length, 0),
+      viewsCreated: SEED_BUSINESSES.reduce((n, b) => n + b.views.length, 0),
+    });
     expect(await seed(stack.db)).toEqual({ businessesCreated: 0, rulesCreated: 0, viewsCreated: 0 });
     const ids = (await stack.db.pool.query('SELECT id FROM business ORDER BY id')).rows.map((r) => r.id);
     expect(ids).toEqual(['health-vitals', 'payment-transactions', 'service-logs', 'service-metrics']);
-    const vitals = (await stack.db.pool.query("SELECT name FROM field WHERE business_id = 'health-vitals' ORDER BY position")).rows.map((r) => r.name);
-    expect(vitals).toEqual(['timestamp', 'user_id', 'device_sources', 'heart_rate', 'hrv_ms', 'spo2_percent', 'skin_temp_c', 'respiratory_rate', 'activity_level', 'steps_per_minute', 'posture']);
+    const vitals = (
+      await stack.db.pool.query("SELECT name FROM field WHERE business_id = 'health-vitals' ORDER BY position")
+    ).rows.map((r) => r.name);
+    expect(vitals).toEqual([
+      'timestamp',
+      'user_id',
+      'device_sources',
+      'heart_rate',
+      'hrv_ms',
+      'spo2_percent',
+      'skin_temp_c',
+      'respiratory_rate',
+      'activity_level',
+      'steps_per_minute',
+      'posture',
+    ]);
   });
 });

@@ -43,40 +43,76 @@ export function newWebhookSecret(): string {
  */
 export async function deliver(notice: Notice, target: ChannelTarget, opts: DeliveryOptions): Promise<AttemptResult> {
   const started = performance.now();
-  const done = (r: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
+  const done = (r: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({
+    ...r,
+    durationMs: Math.round(performance.now() - started),
+  });
   try {
     if (target.kind === 'email') return done(await sendEmail(notice, target, opts));
     const url = target.config.url;
     if (!url) return done({ ok: false, statusCode: null, error: 'channel has no url', retryable: false });
-    const body = JSON.stringify(target.kind === 'slack' ? slackBody(notice) : target.kind === 'discord' ? discordBody(notice) : webhookBody(notice));
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': opts.userAgent ?? 'anom-notify' };
+    const body = JSON.stringify(
+      target.kind === 'slack'
+        ? slackBody(notice)
+        : target.kind === 'discord'
+          ? discordBody(notice)
+          : webhookBody(notice),
+    );
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': opts.userAgent ?? 'anom-notify',
+    };
     if (target.kind === 'webhook') {
       headers['webhook-id'] = notice.notificationId;
       const now = new Date();
       headers['webhook-timestamp'] = String(Math.floor(now.getTime() / 1000));
-      if (target.config.secret) headers['webhook-signature'] = new Webhook(target.config.secret).sign(notice.notificationId, now, body);
+      if (target.config.secret)
+        headers['webhook-signature'] = new Webhook(target.config.secret).sign(notice.notificationId, now, body);
     }
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'error' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      redirect: 'error',
+    });
     const text = await res.text().catch(() => '');
     if (res.ok) return done({ ok: true, statusCode: res.status, error: null, retryable: false });
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-    return done({ ok: false, statusCode: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable });
+    return done({
+      ok: false,
+      statusCode: res.status,
+      error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      retryable,
+    });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = e.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    const reason =
+      e.name === 'TimeoutError'
+        ? `no answer within ${opts.timeoutMs} ms`
+        : (e.cause?.code ?? e.cause?.message ?? e.message);
     return done({ ok: false, statusCode: null, error: reason, retryable: true });
   }
 }
 
 const transports = new Map<string, Transporter>();
 
-async function sendEmail(notice: Notice, target: ChannelTarget, opts: DeliveryOptions): Promise<Omit<AttemptResult, 'durationMs'>> {
-  if (!opts.smtp) return { ok: false, statusCode: null, error: 'SMTP_URL is not configured on the worker', retryable: true };
+async function sendEmail(
+  notice: Notice,
+  target: ChannelTarget,
+  opts: DeliveryOptions,
+): Promise<Omit<AttemptResult, 'durationMs'>> {
+  if (!opts.smtp)
+    return { ok: false, statusCode: null, error: 'SMTP_URL is not configured on the worker', retryable: true };
   const to = target.config.to ?? [];
   if (to.length === 0) return { ok: false, statusCode: null, error: 'channel has no recipients', retryable: false };
   let transport = transports.get(opts.smtp.url);
   if (!transport) {
-    transport = nodemailer.createTransport(opts.smtp.url, { connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs, socketTimeout: opts.timeoutMs });
+    transport = nodemailer.createTransport(opts.smtp.url, {
+      connectionTimeout: opts.timeoutMs,
+      greetingTimeout: opts.timeoutMs,
+      socketTimeout: opts.timeoutMs,
+    });
     transports.set(opts.smtp.url, transport);
   }
   const { subject, text } = emailMessage(notice);

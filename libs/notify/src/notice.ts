@@ -33,10 +33,21 @@ export interface ChannelTarget {
   config: { url?: string; secret?: string; to?: string[] };
 }
 
-const VERB: Record<AlertEvent, string> = { opened: 'opened', acknowledged: 'acknowledged', escalated: 'escalated', resolved: 'resolved' };
+const VERB: Record<AlertEvent, string> = {
+  opened: 'opened',
+  acknowledged: 'acknowledged',
+  escalated: 'escalated',
+  resolved: 'resolved',
+};
 
 /** Slack/Discord sidebar colour by severity (hex RGB). */
-const COLOUR: Record<Severity, number> = { info: 0x607d8b, low: 0x2196f3, medium: 0xffc107, high: 0xff5722, critical: 0xd32f2f };
+const COLOUR: Record<Severity, number> = {
+  info: 0x607d8b,
+  low: 0x2196f3,
+  medium: 0xffc107,
+  high: 0xff5722,
+  critical: 0xd32f2f,
+};
 
 /** `[HIGH] Alert opened in Health vitals: Tachycardia at rest: ...` — the one-line title every channel uses. */
 export function noticeTitle(n: Notice): string {
@@ -46,9 +57,12 @@ export function noticeTitle(n: Notice): string {
 
 /** The lines under the title: who, the note, the group, the event-time span and count. */
 export function noticeLines(n: Notice): string[] {
-  const group = Object.entries(n.alert.groupKey).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  const group = Object.entries(n.alert.groupKey)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
   const lines = [
-    `Status: ${n.alert.status}, ${n.alert.count} match${n.alert.count === 1 ? '' : 'es'}, event time ${n.alert.startTime.toISOString()} – ${n.alert.endTime.toISOString()}`,
+    `Status: ${n.alert.status}, ${n.alert.count} match${n.alert.count === 1 ? '' : 'es'}, event time ` +
+      `${n.alert.startTime.toISOString()} – ${n.alert.endTime.toISOString()}`,
   ];
   if (group) lines.push(`Group: ${group}`);
   if (n.event === 'acknowledged' || n.event === 'resolved') lines.push(`By ${n.actor}${n.note ? `: ${n.note}` : ''}`);
@@ -67,7 +81,13 @@ export function webhookBody(n: Notice): Record<string, unknown> {
     timestamp: n.at.toISOString(),
     data: {
       business: n.business,
-      alert: { ...n.alert, startTime: n.alert.startTime.toISOString(), endTime: n.alert.endTime.toISOString(), firstSeenAt: n.alert.firstSeenAt.toISOString(), url: n.alertUrl ?? null },
+      alert: {
+        ...n.alert,
+        startTime: n.alert.startTime.toISOString(),
+        endTime: n.alert.endTime.toISOString(),
+        firstSeenAt: n.alert.firstSeenAt.toISOString(),
+        url: n.alertUrl ?? null,
+      },
       actor: n.actor,
       note: n.note,
     },
@@ -82,23 +102,47 @@ export function webhookBody(n: Notice): Record<string, unknown> {
 export function slackBody(n: Notice): Record<string, unknown> {
   return {
     text: noticeTitle(n),
-    attachments: [{ color: `#${COLOUR[n.alert.severity].toString(16).padStart(6, '0')}`, text: noticeLines(n).join('\n'), ts: Math.floor(n.at.getTime() / 1000) }],
+    attachments: [
+      {
+        color: `#${COLOUR[n.alert.severity].toString(16).padStart(6, '0')}`,
+        text: noticeLines(n).join('\n'),
+        ts: Math.floor(n.at.getTime() / 1000),
+      },
+    ],
   };
 }
 
 /**
- * Discord webhook body: `content` plus one embed (https://discord.com/developers/docs/resources/webhook#execute-webhook).
+ * Discord webhook body: `content` plus one embed
+ * (https://discord.com/developers/docs/resources/webhook#execute-webhook).
  * Discord limits an embed title to 256 characters and a description to 4096.
  */
 export function discordBody(n: Notice): Record<string, unknown> {
   return {
     content: noticeTitle(n).slice(0, 2000),
-    embeds: [{ title: `Alert ${VERB[n.event]}: ${n.alert.severity}`.slice(0, 256), description: noticeLines(n).join('\n').slice(0, 4096), color: COLOUR[n.alert.severity], timestamp: n.at.toISOString(), url: n.alertUrl }],
+    embeds: [
+      {
+        title: `Alert ${VERB[n.event]}: ${n.alert.severity}`.slice(0, 256),
+        description: noticeLines(n).join('\n').slice(0, 4096),
+        color: COLOUR[n.alert.severity],
+        timestamp: n.at.toISOString(),
+        url: n.alertUrl,
+      },
+    ],
     allowed_mentions: { parse: [] },
   };
 }
 
 /** Email subject and plain-text body. */
 export function emailMessage(n: Notice): { subject: string; text: string } {
-  return { subject: noticeTitle(n).slice(0, 250), text: [noticeTitle(n), '', ...noticeLines(n), '', `Alert ${n.alert.id} · rule ${n.alert.ruleId} · business ${n.business.id}`].join('\n') };
+  return {
+    subject: noticeTitle(n).slice(0, 250),
+    text: [
+      noticeTitle(n),
+      '',
+      ...noticeLines(n),
+      '',
+      `Alert ${n.alert.id} · rule ${n.alert.ruleId} · business ${n.business.id}`,
+    ].join('\n'),
+  };
 }

@@ -23,18 +23,33 @@ const fields: FieldDefinition[] = [
   { name: 'orders', type: 'number' },
 ];
 
-/** 14 days: two routes filing every 15 and 60 minutes (± 1 min), latency ~ N(200, 20), load following the hour of day, orders the day of the week (fewer at weekends). */
+/**
+ * 14 days: two routes filing every 15 and 60 minutes (± 1 min), latency ~ N(200, 20), load following the hour of day,
+ * orders the day of the week (fewer at weekends).
+ */
 function history(): ProfiledEvent[] {
   const r = rng(11);
   const w = rng(23); // orders' own noise, so the other fields' draws stay as they were
   const events: ProfiledEvent[] = [];
-  for (const [route, every] of [['SFTP-BANK-A', 15 * MIN], ['SFTP-BANK-B', HOUR]] as const) {
+  for (const [route, every] of [
+    ['SFTP-BANK-A', 15 * MIN],
+    ['SFTP-BANK-B', HOUR],
+  ] as const) {
     for (let t = T0; t < T0 + 14 * DAY; t += every) {
       const at = t + Math.round((r.u() - 0.5) * 2 * MIN);
       const hour = new Date(at).getUTCHours();
       const level = r.u() < 0.002 ? 'FATAL' : r.u() < 0.1 ? 'WARN' : 'INFO';
       const weekend = [0, 6].includes(new Date(at).getUTCDay());
-      events.push({ eventTime: new Date(at), payload: { route, level, latency_ms: 200 + 20 * r.normal(), load: 50 + 40 * Math.sin((hour / 24) * 2 * Math.PI) + 3 * r.normal(), orders: (weekend ? 40 : 100) + 10 * w.normal() } });
+      events.push({
+        eventTime: new Date(at),
+        payload: {
+          route,
+          level,
+          latency_ms: 200 + 20 * r.normal(),
+          load: 50 + 40 * Math.sin((hour / 24) * 2 * Math.PI) + 3 * r.normal(),
+          orders: (weekend ? 40 : 100) + 10 * w.normal(),
+        },
+      });
     }
   }
   return events;
@@ -66,11 +81,16 @@ describe('profileEvents', () => {
     expect(orders.dayOfWeekStrength).toBeGreaterThan(0.8);
     expect(orders.weekdayMedians.map((m) => Math.round(m! / 10) * 10)).toEqual([100, 100, 100, 100, 100, 40, 40]);
     expect(field('load').numeric!.dayOfWeekStrength).toBeLessThan(0.05);
-    const tenDays = profileEvents({ fields, entityKeyFields: ['route'], timezone: 'UTC', events: history().filter((e) => e.eventTime.getTime() < T0 + 10 * DAY) });
+    const tenDays = profileEvents({
+      fields,
+      entityKeyFields: ['route'],
+      timezone: 'UTC',
+      events: history().filter((e) => e.eventTime.getTime() < T0 + 10 * DAY),
+    });
     expect(tenDays.fields.find((f) => f.name === 'orders')!.numeric!.dayOfWeekStrength).toBeNull();
   });
 
-  it('learns each group\'s inter-arrival times', () => {
+  it("learns each group's inter-arrival times", () => {
     const [a, b] = profile.arrivals;
     expect(a).toMatchObject({ group: 'SFTP-BANK-A', groupKey: { route: 'SFTP-BANK-A' } });
     expect(a.median / MIN).toBeCloseTo(15, 0);
@@ -95,15 +115,33 @@ describe('suggestRules', () => {
       expect.objectContaining({ kind: 'absence', window: '20m', groupBy: ['route'], expectedGroups: ['SFTP-BANK-A'] }),
       expect.objectContaining({ kind: 'absence', window: '2h', groupBy: ['route'], expectedGroups: ['SFTP-BANK-B'] }),
     ]);
-    expect(absence[0].rationale).toMatch(/^Typical arrival for SFTP-BANK-A is every 15(\.\d)? min \(p95 1[56](\.\d)? min over 14 days\)\. Alert if nothing arrives for 20m\.$/);
+    expect(absence[0].rationale).toMatch(
+      new RegExp(
+        [
+          String.raw`^Typical arrival for SFTP-BANK-A is every 15(\.\d)? min \(p95 1[56](\.\d)? min over 14 days\)\. `,
+          String.raw`Alert if nothing arrives for 20m\.$`,
+        ].join(''),
+      ),
+    );
   });
 
-  it('proposes a threshold just beyond the 99.9th percentile, a seasonal baseline, a rare value and an event burst', () => {
+  it('proposes a threshold beyond the 99.9th percentile, a seasonal baseline, a rare value, an event burst', () => {
     const latency = of('threshold').find((s) => s.key === 'threshold:latency_ms:>')!;
     const p999 = profile.fields.find((f) => f.name === 'latency_ms')!.numeric!.quantiles.p999;
     expect(latency.rule.condition).toBe(`latency_ms > ${roundAway(p999, 'up')}`);
-    expect(of('baseline').map((s) => s.rule)).toEqual([expect.objectContaining({ field: 'load', seasonality: 'hour_of_day' }), expect.objectContaining({ field: 'orders', seasonality: 'day_of_week' })]);
-    expect(of('baseline')[1].rationale).toMatch(/^The day of week explains 8\d% of orders's variance over 14 days \(median \d+(\.\d)? on (Saturday|Sunday), \d+(\.\d)? on (Mon|Tues|Wednes|Thurs|Fri)day\)\. Alert when it leaves its usual band for the weekday\.$/);
+    expect(of('baseline').map((s) => s.rule)).toEqual([
+      expect.objectContaining({ field: 'load', seasonality: 'hour_of_day' }),
+      expect.objectContaining({ field: 'orders', seasonality: 'day_of_week' }),
+    ]);
+    expect(of('baseline')[1].rationale).toMatch(
+      new RegExp(
+        [
+          String.raw`^The day of week explains 8\d% of orders's variance over 14 days `,
+          String.raw`\(median \d+(\.\d)? on (Saturday|Sunday), \d+(\.\d)? on (Mon|Tues|Wednes|Thurs|Fri)day\)\. `,
+          String.raw`Alert when it leaves its usual band for the weekday\.$`,
+        ].join(''),
+      ),
+    );
     expect(of('rare_category').map((s) => s.rule.condition)).toEqual(['level == "FATAL"']);
     expect(of('aggregate_spike')).toHaveLength(1);
   });
@@ -116,13 +154,24 @@ describe('suggestRules', () => {
   });
 
   it('does not propose what an existing rule already does', () => {
-    const again = suggestRules(profile, { entityKeyFields: ['route'], existing: [{ kind: 'absence', condition: null, window: '20m' }, { kind: 'baseline', condition: null, field: 'load' }] });
+    const again = suggestRules(profile, {
+      entityKeyFields: ['route'],
+      existing: [
+        { kind: 'absence', condition: null, window: '20m' },
+        { kind: 'baseline', condition: null, field: 'load' },
+      ],
+    });
     expect(again.map((s) => s.key)).not.toContain('baseline:load');
     expect(again.filter((s) => s.kind === 'absence').map((s) => s.rule.window)).toEqual(['2h']);
   });
 
   it('needs enough history before it trusts a statistic', () => {
-    const short = profileEvents({ fields, entityKeyFields: ['route'], timezone: 'UTC', events: history().slice(0, 50) });
+    const short = profileEvents({
+      fields,
+      entityKeyFields: ['route'],
+      timezone: 'UTC',
+      events: history().slice(0, 50),
+    });
     expect(suggestRules(short, { entityKeyFields: ['route'] }).filter((s) => s.kind !== 'absence')).toEqual([]);
   });
 });

@@ -40,7 +40,10 @@ export interface NumericProfile {
    * dates (two weeks), so one unusual day cannot pass for its weekday's habit.
    */
   dayOfWeekStrength: number | null;
-  /** Median per ISO weekday in the business's zone, Monday first (index 0 = Monday, 6 = Sunday); null where a weekday has no value. */
+  /**
+   * Median per ISO weekday in the business's zone, Monday first (index 0 = Monday, 6 = Sunday); null where a weekday
+   * has no value.
+   */
   weekdayMedians: (number | null)[];
 }
 
@@ -95,31 +98,61 @@ const DAY = 24 * HOUR;
  * and enum fields category frequencies; every event group of the entity-key
  * fields its inter-arrival times. Pure; O(n log n).
  */
-export function profileEvents(input: { fields: readonly FieldDefinition[]; entityKeyFields: readonly string[]; timezone: string; events: readonly ProfiledEvent[] }): BusinessProfile {
+export function profileEvents(input: {
+  fields: readonly FieldDefinition[];
+  entityKeyFields: readonly string[];
+  timezone: string;
+  events: readonly ProfiledEvent[];
+}): BusinessProfile {
   const events = [...input.events].sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
   const from = events[0]?.eventTime ?? null;
   const to = events.at(-1)?.eventTime ?? null;
   const days = from && to ? (to.getTime() - from.getTime()) / DAY : 0;
   const local = events.map((e) => DateTime.fromMillis(e.eventTime.getTime(), { zone: input.timezone }));
-  const calendar: Calendar = { hours: local.map((d) => d.hour), weekdays: local.map((d) => d.weekday - 1), dates: local.map((d) => d.ordinal + 1000 * d.year), days };
+  const calendar: Calendar = {
+    hours: local.map((d) => d.hour),
+    weekdays: local.map((d) => d.weekday - 1),
+    dates: local.map((d) => d.ordinal + 1000 * d.year),
+    days,
+  };
 
   const fields: FieldProfile[] = [];
   for (const f of input.fields) {
     const values = events.map((e) => e.payload[f.name]);
     const present = values.filter((v) => v !== undefined && v !== null);
-    const profile: FieldProfile = { name: f.name, type: f.type, count: present.length, missing: values.length - present.length };
+    const profile: FieldProfile = {
+      name: f.name,
+      type: f.type,
+      count: present.length,
+      missing: values.length - present.length,
+    };
     if ((f.type === 'number' || f.type === 'integer') && present.length > 0) {
       profile.numeric = numericProfile(values, calendar);
-    } else if ((f.type === 'string' || f.type === 'enum') && present.length > 0 && !input.entityKeyFields.includes(f.name)) {
+    } else if (
+      (f.type === 'string' || f.type === 'enum') &&
+      present.length > 0 &&
+      !input.entityKeyFields.includes(f.name)
+    ) {
       profile.categories = categoryProfile(present.map(String));
     }
     fields.push(profile);
   }
 
-  return { events: events.length, from, to, days, fields, arrivals: arrivals(events, input.entityKeyFields), rate: rate(events) };
+  return {
+    events: events.length,
+    from,
+    to,
+    days,
+    fields,
+    arrivals: arrivals(events, input.entityKeyFields),
+    rate: rate(events),
+  };
 }
 
-/** Where each event (in time order) falls in the business's zone: hour 0–23, weekday 0–6 (Monday first), a date number; and the history's span in days. */
+/**
+ * Where each event (in time order) falls in the business's zone: hour 0–23, weekday 0–6 (Monday first), a date number;
+ * and the history's span in days.
+ */
 interface Calendar {
   hours: readonly number[];
   weekdays: readonly number[];
@@ -145,8 +178,12 @@ function numericProfile(values: readonly unknown[], calendar: Calendar): Numeric
   const median = q(0.5);
   const hourlyMedians = medians(byHour);
   const weekdayMedians = medians(byWeekday);
-  const hourOfDayStrength = days >= 3 && nums.length >= 48 ? seasonalStrength(values, hours, hourlyMedians, nums) : null;
-  const dayOfWeekStrength = weekdayDates.every((d) => d.size >= 2) && nums.length >= 48 ? seasonalStrength(values, weekdays, weekdayMedians, nums) : null;
+  const hourOfDayStrength =
+    days >= 3 && nums.length >= 48 ? seasonalStrength(values, hours, hourlyMedians, nums) : null;
+  const dayOfWeekStrength =
+    weekdayDates.every((d) => d.size >= 2) && nums.length >= 48
+      ? seasonalStrength(values, weekdays, weekdayMedians, nums)
+      : null;
   return {
     min: sorted[0],
     max: sorted[sorted.length - 1],
@@ -161,11 +198,23 @@ function numericProfile(values: readonly unknown[], calendar: Calendar): Numeric
 }
 
 function medians(bins: readonly number[][]): (number | null)[] {
-  return bins.map((b) => (b.length ? quantileSorted([...b].sort((x, y) => x - y), 0.5) : null));
+  return bins.map((b) =>
+    b.length
+      ? quantileSorted(
+          [...b].sort((x, y) => x - y),
+          0.5,
+        )
+      : null,
+  );
 }
 
 /** 1 − Var(x − its bin's median) / Var(x) over the numeric values (Wang, Smith & Hyndman 2006), never below 0. */
-function seasonalStrength(values: readonly unknown[], bins: readonly number[], binMedians: readonly (number | null)[], nums: readonly number[]): number {
+function seasonalStrength(
+  values: readonly unknown[],
+  bins: readonly number[],
+  binMedians: readonly (number | null)[],
+  nums: readonly number[],
+): number {
   const residuals: number[] = [];
   values.forEach((v, i) => {
     if (typeof v === 'number' && Number.isFinite(v)) residuals.push(v - (binMedians[bins[i]] as number));
@@ -198,8 +247,19 @@ function arrivals(events: readonly ProfiledEvent[], keys: readonly string[]): Ar
   const out: ArrivalProfile[] = [];
   for (const [group, { key, times }] of byGroup) {
     if (times.length < 2) continue;
-    const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
-    out.push({ group, groupKey: key, events: times.length, median: quantileSorted(gaps, 0.5), p95: quantileSorted(gaps, 0.95), max: gaps[gaps.length - 1], last: new Date(times[times.length - 1]) });
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i])
+      .sort((a, b) => a - b);
+    out.push({
+      group,
+      groupKey: key,
+      events: times.length,
+      median: quantileSorted(gaps, 0.5),
+      p95: quantileSorted(gaps, 0.95),
+      max: gaps[gaps.length - 1],
+      last: new Date(times[times.length - 1]),
+    });
   }
   return out.sort((a, b) => a.group.localeCompare(b.group));
 }
@@ -212,7 +272,13 @@ function rate(events: readonly ProfiledEvent[]): BusinessProfile['rate'] {
   }
   const sorted = [...counts.values()].sort((a, b) => a - b);
   if (sorted.length === 0) return { windowMs: RATE_WINDOW_MS, windows: 0, p50: 0, p99: 0, max: 0 };
-  return { windowMs: RATE_WINDOW_MS, windows: sorted.length, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), max: sorted[sorted.length - 1] };
+  return {
+    windowMs: RATE_WINDOW_MS,
+    windows: sorted.length,
+    p50: quantileSorted(sorted, 0.5),
+    p99: quantileSorted(sorted, 0.99),
+    max: sorted[sorted.length - 1],
+  };
 }
 
 function variance(xs: readonly number[]): number {

@@ -59,8 +59,16 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
       out.push({
         kind: 'threshold',
         key: `threshold:${f.name}:>`,
-        rule: { name: `${f.name} unusually high`, kind: 'immediate', condition: `${f.name} > ${high}`, groupBy, severity: 'medium' },
-        rationale: `${f.name} was above ${fmt(q.p999)} in 0.1% of ${count(f.count)} values ${over} (p99.9; p99 ${fmt(q.p99)}, median ${fmt(q.p50)}). Alert above ${fmt(high)}.`,
+        rule: {
+          name: `${f.name} unusually high`,
+          kind: 'immediate',
+          condition: `${f.name} > ${high}`,
+          groupBy,
+          severity: 'medium',
+        },
+        rationale:
+          `${f.name} was above ${fmt(q.p999)} in 0.1% of ${count(f.count)} values ${over} (p99.9; p99 ` +
+          `${fmt(q.p99)}, median ${fmt(q.p50)}). Alert above ${fmt(high)}.`,
         evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
       });
       if (q.p50 - q.p001 > q.p999 - q.p50) {
@@ -68,8 +76,16 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
         out.push({
           kind: 'threshold',
           key: `threshold:${f.name}:<`,
-          rule: { name: `${f.name} unusually low`, kind: 'immediate', condition: `${f.name} < ${low}`, groupBy, severity: 'medium' },
-          rationale: `${f.name} was below ${fmt(q.p001)} in 0.1% of ${count(f.count)} values ${over} (p0.1; p1 ${fmt(q.p01)}, median ${fmt(q.p50)}). Alert below ${fmt(low)}.`,
+          rule: {
+            name: `${f.name} unusually low`,
+            kind: 'immediate',
+            condition: `${f.name} < ${low}`,
+            groupBy,
+            severity: 'medium',
+          },
+          rationale:
+            `${f.name} was below ${fmt(q.p001)} in 0.1% of ${count(f.count)} values ${over} (p0.1; p1 ` +
+            `${fmt(q.p01)}, median ${fmt(q.p50)}). Alert below ${fmt(low)}.`,
           evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
         });
       }
@@ -94,9 +110,26 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
       out.push({
         kind: 'absence',
         key: `absence:${groupBy[0]}:${window}:${names.join(',')}`,
-        rule: { name: `No event from ${listOf(names)} for ${window}`, kind: 'absence', window, groupBy, expectedGroups: names, severity: 'high' },
-        rationale: `Typical arrival for ${listOf(names)} is every ${durationText(typical, true)} (p95 ${durationText(p95, true)} ${over}). Alert if nothing arrives for ${window}.`,
-        evidence: { groups: groups.map((g) => ({ group: g.group, events: g.events, medianGapMs: g.median, p95GapMs: g.p95, maxGapMs: g.max })) },
+        rule: {
+          name: `No event from ${listOf(names)} for ${window}`,
+          kind: 'absence',
+          window,
+          groupBy,
+          expectedGroups: names,
+          severity: 'high',
+        },
+        rationale:
+          `Typical arrival for ${listOf(names)} is every ${durationText(typical, true)} (p95 ` +
+          `${durationText(p95, true)} ${over}). Alert if nothing arrives for ${window}.`,
+        evidence: {
+          groups: groups.map((g) => ({
+            group: g.group,
+            events: g.events,
+            medianGapMs: g.median,
+            p95GapMs: g.p95,
+            maxGapMs: g.max,
+          })),
+        },
       });
     }
   }
@@ -106,8 +139,18 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
     out.push({
       kind: 'aggregate_spike',
       key: 'aggregate_spike:count:5m',
-      rule: { name: 'Event burst', kind: 'aggregate', aggregate: { fn: 'count' }, window: '5m', op: '>', threshold, severity: 'medium' },
-      rationale: `At most ${profile.rate.max} events arrived in any 5 minutes ${over} (p99 ${fmt(profile.rate.p99)}, median ${fmt(profile.rate.p50)}). Alert above ${threshold} in 5 minutes.`,
+      rule: {
+        name: 'Event burst',
+        kind: 'aggregate',
+        aggregate: { fn: 'count' },
+        window: '5m',
+        op: '>',
+        threshold,
+        severity: 'medium',
+      },
+      rationale:
+        `At most ${profile.rate.max} events arrived in any 5 minutes ${over} (p99 ` +
+        `${fmt(profile.rate.p99)}, median ${fmt(profile.rate.p50)}). Alert above ${threshold} in 5 minutes.`,
       evidence: { rate: profile.rate },
     });
   }
@@ -120,26 +163,36 @@ function rareValues(f: FieldProfile, over: string, groupBy: string[]): Suggestio
   // Only when the field is otherwise well established: a few values carry almost all events.
   if (rare.length === 0 || rare.length === f.categories!.top.length || f.categories!.distinct > 50) return [];
   const values = rare.map((c) => c.value);
-  const condition = values.length === 1 ? `${f.name} == ${JSON.stringify(values[0])}` : `${f.name} in [${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+  const condition =
+    values.length === 1
+      ? `${f.name} == ${JSON.stringify(values[0])}`
+      : `${f.name} in [${values.map((v) => JSON.stringify(v)).join(', ')}]`;
   return [
     {
       kind: 'rare_category',
       key: `rare_category:${f.name}:${values.join(',')}`,
       rule: { name: `Rare ${f.name}: ${listOf(values)}`, kind: 'immediate', condition, groupBy, severity: 'medium' },
-      rationale: `${f.name} was ${listOf(values.map((v) => JSON.stringify(v)))} in ${rare.map((c) => `${c.count}`).join(' and ')} of ${count(f.count)} events ${over} (under 0.5% each). Alert when it happens.`,
+      rationale:
+        `${f.name} was ${listOf(values.map((v) => JSON.stringify(v)))} in ` +
+        `${rare.map((c) => `${c.count}`).join(' and ')} of ${count(f.count)} events ${over} (under 0.5% each). ` +
+        `Alert when it happens.`,
       evidence: { field: f.name, distinct: f.categories!.distinct, top: f.categories!.top },
     },
   ];
 }
 
-function duplicates(s: Suggestion, existing: readonly Pick<RuleDefinition, 'kind' | 'condition' | 'field' | 'window' | 'aggregate'>[]): boolean {
+function duplicates(
+  s: Suggestion,
+  existing: readonly Pick<RuleDefinition, 'kind' | 'condition' | 'field' | 'window' | 'aggregate'>[],
+): boolean {
   const r = s.rule;
   return existing.some((e) => {
     if (e.kind !== r.kind) return false;
     if (e.kind === 'immediate') return e.condition === r.condition;
     if (e.kind === 'baseline') return e.field === r.field;
     if (e.kind === 'absence') return e.window === r.window;
-    if (e.kind === 'aggregate') return e.window === r.window && e.aggregate?.fn === 'count' && (e.condition ?? null) === null;
+    if (e.kind === 'aggregate')
+      return e.window === r.window && e.aggregate?.fn === 'count' && (e.condition ?? null) === null;
     return false;
   });
 }
@@ -152,16 +205,27 @@ export function roundAway(x: number, direction: 'up' | 'down'): number {
   return Number(r.toPrecision(3));
 }
 
-const NICE_MS = [60_000, 120_000, 300_000, 600_000, 900_000, 1_200_000, 1_800_000, 2_700_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 172_800_000, 604_800_000];
+const NICE_MS = [
+  60_000, 120_000, 300_000, 600_000, 900_000, 1_200_000, 1_800_000, 2_700_000, 3_600_000, 7_200_000, 10_800_000,
+  21_600_000, 43_200_000, 86_400_000, 172_800_000, 604_800_000,
+];
 
-/** The smallest readable duration (1m, 2m, 5m, 10m, 15m, 20m, 30m, 45m, 1h, 2h, 3h, 6h, 12h, 1d, 2d, 1w) at or above `ms`. */
+/**
+ * The smallest readable duration (1m, 2m, 5m, 10m, 15m, 20m, 30m, 45m, 1h, 2h, 3h, 6h, 12h, 1d, 2d, 1w) at or above
+ * `ms`.
+ */
 export function niceDuration(ms: number): number {
   return NICE_MS.find((d) => d >= ms) ?? Math.ceil(ms / 604_800_000) * 604_800_000;
 }
 
 /** `20m`, `2h`, `1d` (a rule duration); with `prose`, `16.2 min`, `2.5 h`. */
 function durationText(ms: number, prose = false): string {
-  if (prose) return ms < 3_600_000 ? `${fmt(ms / 60_000)} min` : ms < 86_400_000 ? `${fmt(ms / 3_600_000)} h` : `${fmt(ms / 86_400_000)} days`;
+  if (prose)
+    return ms < 3_600_000
+      ? `${fmt(ms / 60_000)} min`
+      : ms < 86_400_000
+        ? `${fmt(ms / 3_600_000)} h`
+        : `${fmt(ms / 86_400_000)} days`;
   if (ms % 604_800_000 === 0) return `${ms / 604_800_000}w`;
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
@@ -188,14 +252,29 @@ function seasonalBaseline(field: string, n: NumericProfile, over: string, groupB
   const bins = binMedians.map((m, i) => [i, m] as const).filter((x): x is readonly [number, number] => x[1] !== null);
   const lo = bins.reduce((a, b) => (b[1] < a[1] ? b : a));
   const hi = bins.reduce((a, b) => (b[1] > a[1] ? b : a));
-  const [what, unit, name] = byWeekday ? ['day of week', 'weekday', (i: number) => `on ${WEEKDAYS[i]}`] : ['hour of day', 'hour', (i: number) => `at ${hh(i)}`];
+  const [what, unit, name] = byWeekday
+    ? ['day of week', 'weekday', (i: number) => `on ${WEEKDAYS[i]}`]
+    : ['hour of day', 'hour', (i: number) => `at ${hh(i)}`];
   const strength = byWeekday ? weekly : hourly;
   return {
     kind: 'baseline',
     key: `baseline:${field}`,
-    rule: { name: `${field} off its usual for the ${unit}`, kind: 'baseline', field, groupBy, seasonality: byWeekday ? 'day_of_week' : 'hour_of_day', sensitivity: 3.5, severity: 'medium' },
-    rationale: `The ${what} explains ${Math.round(strength * 100)}% of ${field}'s variance ${over} (median ${fmt(lo[1])} ${name(lo[0])}, ${fmt(hi[1])} ${name(hi[0])}). Alert when it leaves its usual band for the ${unit}.`,
-    evidence: byWeekday ? { field, dayOfWeekStrength: weekly, weekdayMedians: n.weekdayMedians } : { field, hourOfDayStrength: hourly, hourlyMedians: n.hourlyMedians },
+    rule: {
+      name: `${field} off its usual for the ${unit}`,
+      kind: 'baseline',
+      field,
+      groupBy,
+      seasonality: byWeekday ? 'day_of_week' : 'hour_of_day',
+      sensitivity: 3.5,
+      severity: 'medium',
+    },
+    rationale:
+      `The ${what} explains ${Math.round(strength * 100)}% of ${field}'s variance ${over} (median ` +
+      `${fmt(lo[1])} ${name(lo[0])}, ${fmt(hi[1])} ${name(hi[0])}). Alert when it leaves its usual band for the ` +
+      `${unit}.`,
+    evidence: byWeekday
+      ? { field, dayOfWeekStrength: weekly, weekdayMedians: n.weekdayMedians }
+      : { field, hourOfDayStrength: hourly, hourlyMedians: n.hourlyMedians },
   };
 }
 

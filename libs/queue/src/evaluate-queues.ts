@@ -1,6 +1,15 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
-import { EVALUATE_JOB, TICK_JOB, evaluateJobId, evaluatePartition, evaluateQueueName, tickJobId, type EvaluateJobData, type TickJobData } from '@anom/contracts';
+import {
+  EVALUATE_JOB,
+  TICK_JOB,
+  evaluateJobId,
+  evaluatePartition,
+  evaluateQueueName,
+  tickJobId,
+  type EvaluateJobData,
+  type TickJobData,
+} from '@anom/contracts';
 
 /**
  * Job defaults in one place (BullMQ "going to production"): retries with
@@ -21,7 +30,12 @@ export const JOB_DEFAULTS: JobsOptions = {
  */
 export function createRedis(url: string, opts: { fast?: boolean; name?: string } = {}): Redis {
   const base: RedisOptions = opts.fast
-    ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (n) => Math.min(n * 200, 2_000) }
+    ? {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: 2_000,
+        retryStrategy: (n) => Math.min(n * 200, 2_000),
+      }
     : { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) };
   const redis = new IORedis(url, { ...base, connectionName: opts.name, lazyConnect: false });
   // Connection errors are retried by ioredis; without a listener they would crash the process.
@@ -48,7 +62,11 @@ export class EvaluateQueues {
     readonly prefix: string,
   ) {
     this.queues = Array.from({ length: partitions }, (_, p) => {
-      const q = new Queue<EvaluateJobData | TickJobData>(evaluateQueueName(p), { connection, prefix, defaultJobOptions: JOB_DEFAULTS });
+      const q = new Queue<EvaluateJobData | TickJobData>(evaluateQueueName(p), {
+        connection,
+        prefix,
+        defaultJobOptions: JOB_DEFAULTS,
+      });
       // Connection errors surface as rejected enqueues, which callers handle; don't print them twice.
       q.on('error', () => undefined);
       return q;
@@ -131,7 +149,16 @@ export class EvaluateQueues {
    * that business's batches, never beside them. One job per tick slot.
    */
   async enqueueTick(businessId: string, at: number, everyMs: number): Promise<void> {
-    await this.queueFor(businessId).add(TICK_JOB, { businessId, at }, { jobId: tickJobId(businessId, at, everyMs), attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
+    await this.queueFor(businessId).add(
+      TICK_JOB,
+      { businessId, at },
+      {
+        jobId: tickJobId(businessId, at, everyMs),
+        attempts: 3,
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 100 },
+      },
+    );
   }
 
   async close(): Promise<void> {

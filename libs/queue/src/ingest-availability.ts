@@ -19,7 +19,9 @@ if last == nil or now - last > tonumber(ARGV[2]) then redis.call('SET', KEYS[2],
 if last == nil or now > last then redis.call('SET', KEYS[1], ARGV[1]) end
 return redis.call('GET', KEYS[2])`;
 
-type WithBeat = Redis & { anomIngestBeat(lastKey: string, resumedKey: string, now: number, downAfterMs: number): Promise<string | null> };
+type WithBeat = Redis & {
+  anomIngestBeat(lastKey: string, resumedKey: string, now: number, downAfterMs: number): Promise<string | null>;
+};
 
 /**
  * Whether the platform was accepting ingest, kept in Redis beside the queues
@@ -46,7 +48,10 @@ export class IngestAvailability {
     this.resumedKey = `${prefix}:ingest:resumedAt`;
   }
 
-  /** Records that ingest is up at `now` (epoch ms). Returns when ingest last resumed (epoch ms): `now` when this beat ended a downtime. */
+  /**
+   * Records that ingest is up at `now` (epoch ms). Returns when ingest last resumed (epoch ms): `now` when this beat
+   * ended a downtime.
+   */
   async beat(now = Date.now()): Promise<number> {
     return Number(await this.redis.anomIngestBeat(this.lastKey, this.resumedKey, now, this.downAfterMs));
   }
@@ -63,6 +68,10 @@ export class IngestAvailability {
   /** The last beat and the last resume (epoch ms; null where never recorded, e.g. before any api ran this version). */
   async read(): Promise<IngestUptime> {
     const [last, resumed] = await this.redis.mget(this.lastKey, this.resumedKey);
-    return { lastBeat: last === null ? null : Number(last), resumedAt: resumed === null ? null : Number(resumed), downAfterMs: this.downAfterMs };
+    return {
+      lastBeat: last === null ? null : Number(last),
+      resumedAt: resumed === null ? null : Number(resumed),
+      downAfterMs: this.downAfterMs,
+    };
   }
 }

@@ -1,6 +1,11 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, RETENTION_SCHEDULER_ID, TICK_SCHEDULER_ID } from '@anom/contracts';
+import {
+  AUTO_RESOLVE_SCHEDULER_ID,
+  MAINTENANCE_QUEUE,
+  RETENTION_SCHEDULER_ID,
+  TICK_SCHEDULER_ID,
+} from '@anom/contracts';
 
 /** The job schedulers alerts depend on: absence ticks, auto-resolve, retention. */
 export const REQUIRED_SCHEDULERS = [TICK_SCHEDULER_ID, AUTO_RESOLVE_SCHEDULER_ID, RETENTION_SCHEDULER_ID] as const;

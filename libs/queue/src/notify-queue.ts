@@ -1,6 +1,13 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_JOB, NOTIFY_QUEUE, notifyJobId, type NotifyJobData } from '@anom/contracts';
+import {
+  NOTIFY_ATTEMPTS,
+  NOTIFY_BACKOFF_MS,
+  NOTIFY_JOB,
+  NOTIFY_QUEUE,
+  notifyJobId,
+  type NotifyJobData,
+} from '@anom/contracts';
 
 /**
  * Producer side of the notify queue. `enqueue` never throws: a notification

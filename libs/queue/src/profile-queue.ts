@@ -21,7 +21,12 @@ export class ProfileQueue {
   async enqueue(data: ProfileJobData): Promise<boolean> {
     if (this.connection.status !== 'ready') return false;
     try {
-      await this.queue.add(PROFILE_JOB, data, { jobId: profileJobId(data.runId), attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } });
+      await this.queue.add(PROFILE_JOB, data, {
+        jobId: profileJobId(data.runId),
+        attempts: 1,
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 100 },
+      });
       return true;
     } catch {
       return false;

@@ -29,7 +29,11 @@ const INDEX_SCRIPT = `
 local ttl = ARGV[1]
 for i = 2, #ARGV, 3 do
   local key = KEYS[tonumber(ARGV[i])]
-  if ARGV[i + 2] == '' then redis.call('ZREM', key, ARGV[i + 1]) else redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 1]) end
+  if ARGV[i + 2] == '' then
+    redis.call('ZREM', key, ARGV[i + 1])
+  else
+    redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 1])
+  end
 end
 for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttl) end
 return #KEYS`;
@@ -173,9 +177,19 @@ export class RedisStateStore implements StateStore {
 const VERSIONED_HEAD = /^\{"seq":(-?\d+),"prevLength":(\d+),"prev":/;
 const CUR_KEY = ',"cur":';
 
-/** A value's text: a VersionedState in the layout above (StoredJson written back as its text), anything else as JSON. */
+/**
+ * A value's text: a VersionedState in the layout above (StoredJson written back as its text), anything else as JSON.
+ */
 function writeValue(v: unknown): string {
-  if (v === null || typeof v !== 'object' || !('seq' in v) || !('prev' in v) || !('cur' in v) || !Number.isInteger(v.seq)) return JSON.stringify(v);
+  if (
+    v === null ||
+    typeof v !== 'object' ||
+    !('seq' in v) ||
+    !('prev' in v) ||
+    !('cur' in v) ||
+    !Number.isInteger(v.seq)
+  )
+    return JSON.stringify(v);
   const prev = textOf(v.prev);
   return `{"seq":${v.seq},"prevLength":${prev.length},"prev":${prev}${CUR_KEY}${textOf(v.cur)}}`;
 }
@@ -184,7 +198,9 @@ function textOf(state: unknown): string {
   return state instanceof StoredJson ? state.text : (JSON.stringify(state) ?? 'null');
 }
 
-/** {seq, prev, cur} with StoredJson parts (null stays null) from text in the layout above, or null for any other text. */
+/**
+ * {seq, prev, cur} with StoredJson parts (null stays null) from text in the layout above, or null for any other text.
+ */
 function readVersioned(text: string): { seq: number; prev: StoredJson | null; cur: StoredJson | null } | null {
   const head = VERSIONED_HEAD.exec(text);
   if (!head) return null;

@@ -29,7 +29,11 @@ export class AlertsController {
 
   @Post(':alertId/acknowledge')
   @HttpCode(200)
-  acknowledge(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Body() dto: AlertNoteDto, @Actor() actor: string) {
+  acknowledge(
+    @Param('alertId', new ParseUUIDPipe()) alertId: string,
+    @Body() dto: AlertNoteDto,
+    @Actor() actor: string,
+  ) {
     return this.alerts.acknowledge(alertId, actor, dto.note ?? null);
   }
 

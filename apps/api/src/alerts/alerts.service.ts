@@ -1,13 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
-import { AlertRepository, NotificationRepository, SilenceRepository, type AlertRecord, type AlertTransitionRecord, type NotificationRecord, type SilenceRecord } from '@anom/db';
+import {
+  AlertRepository,
+  NotificationRepository,
+  SilenceRepository,
+  type AlertRecord,
+  type AlertTransitionRecord,
+  type NotificationRecord,
+  type SilenceRecord,
+} from '@anom/db';
 import { NotifyQueue } from '@anom/queue';
 import type { AlertStatus, Severity } from '@anom/contracts';
 import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ListAlertsQuery } from './dto/alert.dto';
 
 /** `silences`: those in force now that match the alert (its notifications are muted while any is). */
-export type AlertDetail = AlertRecord & { history: AlertTransitionRecord[]; eventIds: string[]; notifications: NotificationRecord[]; silences: SilenceRecord[] };
+export type AlertDetail = AlertRecord & {
+  history: AlertTransitionRecord[];
+  eventIds: string[];
+  notifications: NotificationRecord[];
+  silences: SilenceRecord[];
+};
 
 /** Alert queries and the human side of the lifecycle: acknowledge, resolve. */
 @Injectable()
@@ -34,7 +47,10 @@ export class AlertsService {
       before: before && { firstSeenAt: new Date(before.t), id: before.id },
     });
     const page = toPage(rows, limit, (a) => ({ t: a.firstSeenAt.toISOString(), id: a.id }));
-    const silenced = await this.silences.silencedAmong(page.items.map((a) => a.id), new Date());
+    const silenced = await this.silences.silencedAmong(
+      page.items.map((a) => a.id),
+      new Date(),
+    );
     return { ...page, items: page.items.map((a) => ({ ...a, silenced: silenced.has(a.id) })) };
   }
 
@@ -46,7 +62,12 @@ export class AlertsService {
   async get(id: string): Promise<AlertDetail> {
     const alert = await this.alerts.findById(id);
     if (!alert) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
-    const [history, eventIds, notifications, silences] = await Promise.all([this.alerts.history(id), this.alerts.eventIds(id, 100), this.notifications.listForAlert(id), this.silences.matching(id, new Date())]);
+    const [history, eventIds, notifications, silences] = await Promise.all([
+      this.alerts.history(id),
+      this.alerts.eventIds(id, 100),
+      this.notifications.listForAlert(id),
+      this.silences.matching(id, new Date()),
+    ]);
     return { ...alert, history, eventIds, notifications, silences };
   }
 
@@ -61,7 +82,11 @@ export class AlertsService {
    * reported with the reason; the others are acknowledged one by one, so one
    * bad id never blocks the rest.
    */
-  async acknowledgeMany(ids: string[], actor: string, note: string | null): Promise<{ acknowledged: AlertRecord[]; skipped: { id: string; reason: string }[] }> {
+  async acknowledgeMany(
+    ids: string[],
+    actor: string,
+    note: string | null,
+  ): Promise<{ acknowledged: AlertRecord[]; skipped: { id: string; reason: string }[] }> {
     const acknowledged: AlertRecord[] = [];
     const skipped: { id: string; reason: string }[] = [];
     for (const id of [...new Set(ids)]) {
@@ -80,7 +105,13 @@ export class AlertsService {
     return this.move(id, ['open', 'acknowledged'], 'resolved', actor, note);
   }
 
-  private async move(id: string, from: AlertStatus[], to: 'acknowledged' | 'resolved', actor: string, note: string | null): Promise<AlertRecord> {
+  private async move(
+    id: string,
+    from: AlertStatus[],
+    to: 'acknowledged' | 'resolved',
+    actor: string,
+    note: string | null,
+  ): Promise<AlertRecord> {
     const moved = await this.alerts.transition(id, from, to, actor, note, new Date());
     if (moved) {
       // Queued with the transition; if Redis is away the worker's sweeper delivers them.
@@ -89,6 +120,9 @@ export class AlertsService {
     }
     const current = await this.alerts.findById(id);
     if (!current) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
-    throw new DomainError('ALERT_TRANSITION_INVALID', `alert '${id}' is ${current.status}; only ${from.join(' or ')} alerts can be ${to}`);
+    throw new DomainError(
+      'ALERT_TRANSITION_INVALID',
+      `alert '${id}' is ${current.status}; only ${from.join(' or ')} alerts can be ${to}`,
+    );
   }
 }

@@ -2,7 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
 import { BusinessesService } from './businesses.service';
-import { CreateBusinessDto, FieldDto, ListBusinessesQuery, UpdateBusinessDto, UpdateFieldDto } from './dto/business.dto';
+import {
+  CreateBusinessDto,
+  FieldDto,
+  ListBusinessesQuery,
+  UpdateBusinessDto,
+  UpdateFieldDto,
+} from './dto/business.dto';
 
 @ApiTags('businesses')
 @ApiBearerAuth()
@@ -42,7 +48,12 @@ export class BusinessesController {
   }
 
   @Patch(':businessId/fields/:name')
-  updateField(@Param('businessId') businessId: string, @Param('name') name: string, @Body() dto: UpdateFieldDto, @Actor() actor: string) {
+  updateField(
+    @Param('businessId') businessId: string,
+    @Param('name') name: string,
+    @Body() dto: UpdateFieldDto,
+    @Actor() actor: string,
+  ) {
     return this.businesses.updateField(businessId, name, dto, actor);
   }
 

@@ -9,21 +9,44 @@ describe('businesses, fields and sources (api + Postgres)', () => {
     const body = businessBody({ description: 'wearables' });
     const created = await stack.request('POST', '/businesses', { body });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: body.id, schemaVersion: 1, entityKeyFields: ['user_id'], archivedAt: null });
-    expect(created.body.fields.map((f: { name: string }) => f.name)).toEqual(['timestamp', 'user_id', 'heart_rate', 'activity_level']);
+    expect(created.body).toMatchObject({
+      id: body.id,
+      schemaVersion: 1,
+      entityKeyFields: ['user_id'],
+      archivedAt: null,
+    });
+    expect(created.body.fields.map((f: { name: string }) => f.name)).toEqual([
+      'timestamp',
+      'user_id',
+      'heart_rate',
+      'activity_level',
+    ]);
 
     expect((await stack.request('GET', `/businesses/${body.id}`)).body.name).toBe('Vitals');
     const list = await stack.request('GET', '/businesses?limit=200');
     expect(list.body.items.map((b: { id: string }) => b.id)).toContain(body.id);
 
-    const patched = await stack.request('PATCH', `/businesses/${body.id}`, { body: { name: 'Vitals 2', timezone: 'Europe/Zurich' } });
+    const patched = await stack.request('PATCH', `/businesses/${body.id}`, {
+      body: { name: 'Vitals 2', timezone: 'Europe/Zurich' },
+    });
     expect(patched.body).toMatchObject({ name: 'Vitals 2', timezone: 'Europe/Zurich', schemaVersion: 1 });
 
     const archived = await stack.request('DELETE', `/businesses/${body.id}`);
     expect(archived.body.archivedAt).not.toBeNull();
-    expect((await stack.request('GET', '/businesses?limit=200')).body.items.map((b: { id: string }) => b.id)).not.toContain(body.id);
-    expect((await stack.request('GET', '/businesses?includeArchived=true&limit=200')).body.items.map((b: { id: string }) => b.id)).toContain(body.id);
-    expectProblem(await stack.request('POST', `/businesses/${body.id}/rules`, { body: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' } }), 409);
+    expect(
+      (await stack.request('GET', '/businesses?limit=200')).body.items.map((b: { id: string }) => b.id),
+    ).not.toContain(body.id);
+    expect(
+      (await stack.request('GET', '/businesses?includeArchived=true&limit=200')).body.items.map(
+        (b: { id: string }) => b.id,
+      ),
+    ).toContain(body.id);
+    expectProblem(
+      await stack.request('POST', `/businesses/${body.id}/rules`, {
+        body: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' },
+      }),
+      409,
+    );
     expect(await stack.count('audit_log', 'entity_id = $1', [body.id])).toBe(3);
   });
 
@@ -38,11 +61,18 @@ describe('businesses, fields and sources (api + Postgres)', () => {
   it('adds, changes and deletes fields, bumping the schema version each time', async () => {
     const body = businessBody();
     await stack.request('POST', '/businesses', { body });
-    const added = await stack.request('POST', `/businesses/${body.id}/fields`, { body: { name: 'posture', type: 'enum', enum: ['lying', 'sitting'] } });
+    const added = await stack.request('POST', `/businesses/${body.id}/fields`, {
+      body: { name: 'posture', type: 'enum', enum: ['lying', 'sitting'] },
+    });
     expect(added.status).toBe(201);
     expect(added.body.schemaVersion).toBe(2);
-    const changed = await stack.request('PATCH', `/businesses/${body.id}/fields/posture`, { body: { enum: ['lying', 'sitting', 'standing'], description: 'body position' } });
-    expect(changed.body.fields.find((f: { name: string }) => f.name === 'posture')).toMatchObject({ enum: ['lying', 'sitting', 'standing'], description: 'body position' });
+    const changed = await stack.request('PATCH', `/businesses/${body.id}/fields/posture`, {
+      body: { enum: ['lying', 'sitting', 'standing'], description: 'body position' },
+    });
+    expect(changed.body.fields.find((f: { name: string }) => f.name === 'posture')).toMatchObject({
+      enum: ['lying', 'sitting', 'standing'],
+      description: 'body position',
+    });
     expect(changed.body.schemaVersion).toBe(3);
     const deleted = await stack.request('DELETE', `/businesses/${body.id}/fields/posture`);
     expect(deleted.status).toBe(200);
@@ -53,10 +83,17 @@ describe('businesses, fields and sources (api + Postgres)', () => {
   it('refuses to change a field under a live rule that would stop type-checking', async () => {
     const body = businessBody();
     await stack.request('POST', '/businesses', { body });
-    await stack.request('POST', `/businesses/${body.id}/rules`, { body: { name: 'Fast', kind: 'immediate', condition: 'heart_rate > 100' } });
+    await stack.request('POST', `/businesses/${body.id}/rules`, {
+      body: { name: 'Fast', kind: 'immediate', condition: 'heart_rate > 100' },
+    });
     const p = expectProblem(await stack.request('DELETE', `/businesses/${body.id}/fields/heart_rate`), 409);
     expect(p.detail).toMatch(/rule 'Fast'/);
-    expectProblem(await stack.request('PATCH', `/businesses/${body.id}/fields/heart_rate`, { body: { type: 'string', min: null, max: null } }), 409);
+    expectProblem(
+      await stack.request('PATCH', `/businesses/${body.id}/fields/heart_rate`, {
+        body: { type: 'string', min: null, max: null },
+      }),
+      409,
+    );
     expect((await stack.request('GET', `/businesses/${body.id}`)).body.schemaVersion).toBe(1);
   });
 
@@ -72,7 +109,10 @@ describe('businesses, fields and sources (api + Postgres)', () => {
     expect(list.body.items[0]).not.toHaveProperty('token');
     expect(list.body.items[0]).not.toHaveProperty('tokenHash');
 
-    await stack.request('POST', `/ingest/${body.id}`, { body: { timestamp: new Date().toISOString(), user_id: 'u' }, token: src.body.token });
+    await stack.request('POST', `/ingest/${body.id}`, {
+      body: { timestamp: new Date().toISOString(), user_id: 'u' },
+      token: src.body.token,
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect((await stack.request('GET', `/businesses/${body.id}/sources`)).body.items[0].lastSeenAt).not.toBeNull();
   });
@@ -82,7 +122,9 @@ describe('businesses, fields and sources (api + Postgres)', () => {
     await stack.request('POST', '/businesses', { body });
     const src = await stack.request('POST', `/businesses/${body.id}/sources`, { body: { name: 'gateway' } });
     const event = { timestamp: new Date().toISOString(), user_id: 'u' };
-    expect((await stack.request('POST', `/ingest/${body.id}`, { body: event, token: src.body.token })).status).toBe(202);
+    expect((await stack.request('POST', `/ingest/${body.id}`, { body: event, token: src.body.token })).status).toBe(
+      202,
+    );
     expect((await stack.request('DELETE', `/businesses/${body.id}/sources/${src.body.id}`)).status).toBe(200);
     expectProblem(await stack.request('POST', `/ingest/${body.id}`, { body: event, token: src.body.token }), 401);
   });
@@ -98,12 +140,20 @@ describe('businesses, fields and sources (api + Postgres)', () => {
       ['a missing name', { name: undefined }, '/name'],
       ['no fields', { fields: [] }, '/fields'],
       ['a field of unknown type', { fields: [{ name: 'x', type: 'float' }] }, '/fields/0/type'],
-      ['a field name that is not an identifier', { fields: [{ name: 'heart-rate', type: 'number' }], timestampField: null, entityKeyFields: [] }, '/fields/0/name'],
+      [
+        'a field name that is not an identifier',
+        { fields: [{ name: 'heart-rate', type: 'number' }], timestampField: null, entityKeyFields: [] },
+        '/fields/0/name',
+      ],
       ['an event-time field that does not exist', { timestampField: 'time' }, '/timestampField'],
       ['an entity key that does not exist', { entityKeyFields: ['patient'] }, '/entityKeyFields/0'],
       ['an unknown time zone', { timezone: 'Mars/Base' }, '/timezone'],
       ['an unknown property', { colour: 'red' }, '/colour'],
-      ['min above max', { fields: [{ name: 'x', type: 'number', min: 3, max: 1 }], timestampField: null, entityKeyFields: [] }, '/fields/0/min'],
+      [
+        'min above max',
+        { fields: [{ name: 'x', type: 'number', min: 3, max: 1 }], timestampField: null, entityKeyFields: [] },
+        '/fields/0/min',
+      ],
     ])('POST /businesses with %s -> 400 at %s', async (_what, patch, pointer) => {
       const body = businessBody(patch);
       const before = await stack.count('business');
@@ -164,7 +214,13 @@ describe('businesses, fields and sources (api + Postgres)', () => {
       expect(health.body).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
       const doc = await stack.request('GET', '/docs/openapi.json', { token: null });
       expect(doc.status).toBe(200);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/ingest/{businessId}', '/alerts/{alertId}/acknowledge', '/businesses/{businessId}/rules']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/ingest/{businessId}',
+          '/alerts/{alertId}/acknowledge',
+          '/businesses/{businessId}/rules',
+        ]),
+      );
     });
   });
 });

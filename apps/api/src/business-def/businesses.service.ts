@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, checkBusinessSchema, parseRuleDefinition, type FieldDefinition } from '@anom/domain';
 import { AuditRepository, BusinessRepository, RuleRepository, type BusinessRecord, type SchemaPatch } from '@anom/db';
 import { decodeCursor, toPage, type Page } from '../common/pagination';
-import type { CreateBusinessDto, FieldDto, ListBusinessesQuery, UpdateBusinessDto, UpdateFieldDto } from './dto/business.dto';
+import type {
+  CreateBusinessDto,
+  FieldDto,
+  ListBusinessesQuery,
+  UpdateBusinessDto,
+  UpdateFieldDto,
+} from './dto/business.dto';
 
 /**
  * Business definitions and their schemas. Every schema change (fields,
@@ -19,10 +25,26 @@ export class BusinessesService {
 
   async create(dto: CreateBusinessDto, actor: string): Promise<BusinessRecord> {
     const fields = dto.fields.map(toField);
-    const schema = { fields, timestampField: dto.timestampField ?? null, entityKeyFields: dto.entityKeyFields ?? [], timezone: dto.timezone ?? 'UTC' };
+    const schema = {
+      fields,
+      timestampField: dto.timestampField ?? null,
+      entityKeyFields: dto.entityKeyFields ?? [],
+      timezone: dto.timezone ?? 'UTC',
+    };
     this.assertSchema(schema);
-    if (await this.businesses.findById(dto.id)) throw new DomainError('BUSINESS_EXISTS', `a business with id '${dto.id}' exists (ids are never reused, archived ones included)`, [{ pointer: '/id', detail: 'is taken' }]);
-    const created = await this.businesses.create({ id: dto.id, name: dto.name, description: dto.description ?? '', retentionDays: dto.retentionDays ?? 30, ...schema });
+    if (await this.businesses.findById(dto.id))
+      throw new DomainError(
+        'BUSINESS_EXISTS',
+        `a business with id '${dto.id}' exists (ids are never reused, archived ones included)`,
+        [{ pointer: '/id', detail: 'is taken' }],
+      );
+    const created = await this.businesses.create({
+      id: dto.id,
+      name: dto.name,
+      description: dto.description ?? '',
+      retentionDays: dto.retentionDays ?? 30,
+      ...schema,
+    });
     await this.audit.record({ actor, action: 'create', entityType: 'business', entityId: created.id, after: created });
     return created;
   }
@@ -58,7 +80,12 @@ export class BusinessesService {
       entityKeyFields: dto.entityKeyFields ?? before.entityKeyFields,
     };
     this.assertSchema({ ...schema, timezone });
-    let after = await this.businesses.update(id, { name: dto.name, description: dto.description, timezone: dto.timezone, retentionDays: dto.retentionDays });
+    let after = await this.businesses.update(id, {
+      name: dto.name,
+      description: dto.description,
+      timezone: dto.timezone,
+      retentionDays: dto.retentionDays,
+    });
     if (schemaChanged) after = await this.businesses.replaceSchema(id, schema);
     await this.audit.record({ actor, action: 'update', entityType: 'business', entityId: id, before, after });
     return after;
@@ -73,7 +100,10 @@ export class BusinessesService {
 
   async addField(id: string, dto: FieldDto, actor: string): Promise<BusinessRecord> {
     const b = await this.getLive(id);
-    if (b.fields.some((f) => f.name === dto.name)) throw new DomainError('FIELD_EXISTS', `business '${id}' already has a field '${dto.name}'`, [{ pointer: '/name', detail: 'is taken' }]);
+    if (b.fields.some((f) => f.name === dto.name))
+      throw new DomainError('FIELD_EXISTS', `business '${id}' already has a field '${dto.name}'`, [
+        { pointer: '/name', detail: 'is taken' },
+      ]);
     return this.changeFields(b, [...b.fields, toField(dto)], actor, 'add-field', dto.name);
   }
 
@@ -85,35 +115,72 @@ export class BusinessesService {
     const mergedInput = { ...current, ...dto, name } as FieldDto;
     if (dto.type !== undefined && dto.type !== 'enum' && dto.enum === undefined) delete mergedInput.enum;
     const merged = toField(mergedInput);
-    return this.changeFields(b, b.fields.map((f) => (f.name === name ? merged : f)), actor, 'update-field', name);
+    return this.changeFields(
+      b,
+      b.fields.map((f) => (f.name === name ? merged : f)),
+      actor,
+      'update-field',
+      name,
+    );
   }
 
   async deleteField(id: string, name: string, actor: string): Promise<BusinessRecord> {
     const b = await this.getLive(id);
-    if (!b.fields.some((f) => f.name === name)) throw new DomainError('FIELD_NOT_FOUND', `business '${id}' has no field '${name}'`);
-    if (b.timestampField === name) throw new DomainError('FIELD_IN_USE', `'${name}' is the event-time field; change timestampField first`);
-    if (b.entityKeyFields.includes(name)) throw new DomainError('FIELD_IN_USE', `'${name}' is an entity-key field; change entityKeyFields first`);
-    return this.changeFields(b, b.fields.filter((f) => f.name !== name), actor, 'delete-field', name);
+    if (!b.fields.some((f) => f.name === name))
+      throw new DomainError('FIELD_NOT_FOUND', `business '${id}' has no field '${name}'`);
+    if (b.timestampField === name)
+      throw new DomainError('FIELD_IN_USE', `'${name}' is the event-time field; change timestampField first`);
+    if (b.entityKeyFields.includes(name))
+      throw new DomainError('FIELD_IN_USE', `'${name}' is an entity-key field; change entityKeyFields first`);
+    return this.changeFields(
+      b,
+      b.fields.filter((f) => f.name !== name),
+      actor,
+      'delete-field',
+      name,
+    );
   }
 
-  private async changeFields(b: BusinessRecord, fields: FieldDefinition[], actor: string, action: string, fieldName: string): Promise<BusinessRecord> {
+  private async changeFields(
+    b: BusinessRecord,
+    fields: FieldDefinition[],
+    actor: string,
+    action: string,
+    fieldName: string,
+  ): Promise<BusinessRecord> {
     const schema: SchemaPatch = { fields, timestampField: b.timestampField, entityKeyFields: b.entityKeyFields };
     this.assertSchema({ ...schema, timezone: b.timezone });
     // A live rule must still type-check against the new schema.
     for (const rule of await this.rules.listByBusiness(b.id)) {
       const r = parseRuleDefinition(rule.definition, fields);
       if (!r.ok) {
-        throw new DomainError('FIELD_IN_USE', `rule '${rule.name}' would no longer be valid: ${r.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, [{ pointer: `/rules/${rule.id}`, detail: r.errors[0].detail }]);
+        throw new DomainError(
+          'FIELD_IN_USE',
+          `rule '${rule.name}' would no longer be valid: ${r.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+          [{ pointer: `/rules/${rule.id}`, detail: r.errors[0].detail }],
+        );
       }
     }
     const after = await this.businesses.replaceSchema(b.id, schema);
-    await this.audit.record({ actor, action, entityType: 'field', entityId: `${b.id}/${fieldName}`, before: b.fields.find((f) => f.name === fieldName), after: after.fields.find((f) => f.name === fieldName) });
+    await this.audit.record({
+      actor,
+      action,
+      entityType: 'field',
+      entityId: `${b.id}/${fieldName}`,
+      before: b.fields.find((f) => f.name === fieldName),
+      after: after.fields.find((f) => f.name === fieldName),
+    });
     return after;
   }
 
   private assertSchema(schema: Parameters<typeof checkBusinessSchema>[0]): void {
     const errors = checkBusinessSchema(schema);
-    if (errors.length > 0) throw new DomainError('BUSINESS_SCHEMA_INVALID', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), errors);
+    if (errors.length > 0)
+      throw new DomainError(
+        'BUSINESS_SCHEMA_INVALID',
+        errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '),
+        errors,
+      );
   }
 }
 

@@ -9,7 +9,11 @@ import { DomainError, jsonProblem } from '@anom/domain';
  * DomainError('BODY_INVALID') naming the pointer and reason otherwise.
  */
 export function parseJsonBody(text: string): unknown {
-  if (text === '') throw Object.assign(new Error('Body cannot be empty when content-type is set to \'application/json\''), { statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' });
+  if (text === '')
+    throw Object.assign(new Error("Body cannot be empty when content-type is set to 'application/json'"), {
+      statusCode: 400,
+      code: 'FST_ERR_CTP_EMPTY_JSON_BODY',
+    });
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -20,7 +20,9 @@ export function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): 
   } catch {
     // fall through
   }
-  throw new DomainError('VALIDATION_FAILED', 'cursor is not one this api returned', [{ pointer: '/cursor', detail: 'is not a valid cursor' }]);
+  throw new DomainError('VALIDATION_FAILED', 'cursor is not one this api returned', [
+    { pointer: '/cursor', detail: 'is not a valid cursor' },
+  ]);
 }
 
 /** Pages `rows` fetched with limit + 1: the extra row only says there is a next page. */

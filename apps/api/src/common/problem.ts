@@ -107,16 +107,30 @@ const HTTP_PROBLEMS: Record<number, { code: string; title: string }> = {
 export function toProblem(err: unknown, instance: string, bodyLimit: number): Problem {
   if (err instanceof DomainError) {
     const { status, title } = statusOf(err.code);
-    return { type: TYPE_BASE + kebab(err.code), title, status, detail: err.message, instance, code: err.code, ...(err.errors.length ? { errors: err.errors } : {}) };
+    return {
+      type: TYPE_BASE + kebab(err.code),
+      title,
+      status,
+      detail: err.message,
+      instance,
+      code: err.code,
+      ...(err.errors.length ? { errors: err.errors } : {}),
+    };
   }
   const e = err as { code?: string; statusCode?: number; message?: string; getStatus?: () => number };
-  const status = err instanceof HttpException ? err.getStatus() : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  const status =
+    err instanceof HttpException ? err.getStatus() : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status < 500) {
     let detail = e?.message ?? 'bad request';
     let extra: InputErrorDetail[] | undefined;
     if (err instanceof HttpException) {
       const body = err.getResponse() as { message?: string | string[]; errors?: InputErrorDetail[] } | string;
-      detail = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? err.message);
+      detail =
+        typeof body === 'string'
+          ? body
+          : Array.isArray(body.message)
+            ? body.message.join('; ')
+            : (body.message ?? err.message);
       if (typeof body === 'object' && body.errors) extra = body.errors;
     }
     const known = HTTP_PROBLEMS[status];
@@ -127,11 +141,28 @@ export function toProblem(err: unknown, instance: string, bodyLimit: number): Pr
       title = 'Malformed request body';
     }
     if (status === 413) detail = `the request body exceeds the limit of ${bodyLimit} bytes`;
-    if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) detail = 'send application/json or application/x-ndjson';
-    return { type: TYPE_BASE + kebab(code), title, status, detail, instance, code, ...(extra ? { errors: extra } : {}) };
+    if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415)
+      detail = 'send application/json or application/x-ndjson';
+    return {
+      type: TYPE_BASE + kebab(code),
+      title,
+      status,
+      detail,
+      instance,
+      code,
+      ...(extra ? { errors: extra } : {}),
+    };
   }
   const errorId = randomUUID();
-  return { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, detail: `an unexpected error occurred; quote errorId ${errorId}`, instance, code: 'INTERNAL', errorId };
+  return {
+    type: TYPE_BASE + 'internal',
+    title: 'Internal error',
+    status: 500,
+    detail: `an unexpected error occurred; quote errorId ${errorId}`,
+    instance,
+    code: 'INTERNAL',
+    errorId,
+  };
 }
 
 function kebab(code: string): string {

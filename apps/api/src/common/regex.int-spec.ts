@@ -20,7 +20,9 @@ describe('regular expressions cannot freeze the api (api + Postgres)', () => {
   beforeAll(async () => {
     await stack.start();
     await stack.request('POST', '/businesses', { body: business });
-    await stack.request('POST', `/ingest/${business.id}`, { body: [{ timestamp: at, service: 'api', message: `${'a'.repeat(32)}!` }] });
+    await stack.request('POST', `/ingest/${business.id}`, {
+      body: [{ timestamp: at, service: 'api', message: `${'a'.repeat(32)}!` }],
+    });
   });
   afterAll(() => stack.stop());
 
@@ -28,7 +30,9 @@ describe('regular expressions cannot freeze the api (api + Postgres)', () => {
     const rule = { name: 'Evil', kind: 'immediate', condition: 'message.matches("^(a+)+$")' };
     expect((await stack.request('POST', `/businesses/${business.id}/rules`, { body: rule })).status).toBe(201);
     const started = Date.now();
-    const r = await stack.request('POST', `/businesses/${business.id}/rules/backtest`, { body: { rule, from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() } });
+    const r = await stack.request('POST', `/businesses/${business.id}/rules/backtest`, {
+      body: { rule, from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ events: 1, matches: 0 });
     // Backtracking took 126 s here; RE2 takes milliseconds.
@@ -36,8 +40,15 @@ describe('regular expressions cannot freeze the api (api + Postgres)', () => {
   });
 
   it('refuses a pattern outside RE2 when the rule is saved, naming it', async () => {
-    const p = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules`, { body: { name: 'Backref', kind: 'immediate', condition: 'message.matches("(a)\\\\1")' } }), 400);
-    expect(p.errors).toEqual([{ pointer: '/condition', detail: expect.stringMatching(/invalid regular expression .*RE2 syntax/) }]);
+    const p = expectProblem(
+      await stack.request('POST', `/businesses/${business.id}/rules`, {
+        body: { name: 'Backref', kind: 'immediate', condition: 'message.matches("(a)\\\\1")' },
+      }),
+      400,
+    );
+    expect(p.errors).toEqual([
+      { pointer: '/condition', detail: expect.stringMatching(/invalid regular expression .*RE2 syntax/) },
+    ]);
   });
 
   it('answers an unknown query parameter shaped like a regular expression with 400 at once', async () => {

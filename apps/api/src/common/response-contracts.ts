@@ -13,7 +13,9 @@ import type { ViewsService } from '../views/views.service';
 
 type Returned<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 /** `true` when the service's answer fits the contract; otherwise both shapes, for the error message. */
-type Fits<Server, Wire> = [wire.Jsonify<Server>] extends [Wire] ? true : { server: wire.Jsonify<Server>; contract: Wire };
+type Fits<Server, Wire> = [wire.Jsonify<Server>] extends [Wire]
+  ? true
+  : { server: wire.Jsonify<Server>; contract: Wire };
 type Check<T extends true> = T;
 
 export type ResponseContracts = [

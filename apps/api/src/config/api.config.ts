@@ -24,10 +24,16 @@ export interface ApiConfig {
   ingestMaxFutureSkewMs: number;
   /** Most events one backtest may read. */
   backtestMaxEvents: number;
-  /** Delivery attempts and first retry delay (ms) of the notifications a person's acknowledge or resolve queues; as the worker's. */
+  /**
+   * Delivery attempts and first retry delay (ms) of the notifications a person's acknowledge or resolve queues; as the
+   * worker's.
+   */
   notifyAttempts: number;
   notifyBackoffMs: number;
-  /** Record that ingest is up (IngestHeartbeat) for the worker's absence ticks; off only where time is simulated, as in tests. */
+  /**
+   * Record that ingest is up (IngestHeartbeat) for the worker's absence ticks; off only where time is simulated, as in
+   * tests.
+   */
   ingestHeartbeat: boolean;
 }
 
@@ -86,4 +92,3 @@ function throwAll({ errors }: { errors: Partial<Record<string, Error>>; env: unk
   if (keys.length === 0) return;
   throw new Error(`invalid environment:\n${keys.map(([k, err]) => `  ${k}: ${err?.message || 'missing'}`).join('\n')}`);
 }
-

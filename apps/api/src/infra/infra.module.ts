@@ -1,6 +1,18 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AlertRepository, AuditRepository, BusinessRepository, Database, EventRepository, NotificationRepository, RuleRepository, SilenceRepository, SourceRepository, SuggestionRepository, ViewRepository } from '@anom/db';
+import {
+  AlertRepository,
+  AuditRepository,
+  BusinessRepository,
+  Database,
+  EventRepository,
+  NotificationRepository,
+  RuleRepository,
+  SilenceRepository,
+  SourceRepository,
+  SuggestionRepository,
+  ViewRepository,
+} from '@anom/db';
 import { EvaluateQueues, MaintenanceSchedulers, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
@@ -8,7 +20,18 @@ import { SourceTokenCache } from '../common/guards/source-token.cache';
 
 export const REDIS = Symbol('REDIS');
 
-const repositories: Provider[] = [BusinessRepository, SourceRepository, RuleRepository, AlertRepository, EventRepository, AuditRepository, NotificationRepository, SuggestionRepository, ViewRepository, SilenceRepository].map((R) => ({
+const repositories: Provider[] = [
+  BusinessRepository,
+  SourceRepository,
+  RuleRepository,
+  AlertRepository,
+  EventRepository,
+  AuditRepository,
+  NotificationRepository,
+  SuggestionRepository,
+  ViewRepository,
+  SilenceRepository,
+].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
   inject: [Database],
@@ -25,14 +48,44 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: API_CONFIG, useValue: config },
         { provide: Database, useFactory: () => new Database(config.databaseUrl, 20) },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-api' }) },
-        { provide: EvaluateQueues, useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix), inject: [REDIS] },
-        { provide: NotifyQueue, useFactory: (redis: Redis) => new NotifyQueue(redis, config.queuePrefix, { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs }), inject: [REDIS] },
-        { provide: ProfileQueue, useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix), inject: [REDIS] },
-        { provide: MaintenanceSchedulers, useFactory: (redis: Redis) => new MaintenanceSchedulers(redis, config.queuePrefix), inject: [REDIS] },
+        {
+          provide: EvaluateQueues,
+          useFactory: (redis: Redis) => new EvaluateQueues(redis, config.evaluatePartitions, config.queuePrefix),
+          inject: [REDIS],
+        },
+        {
+          provide: NotifyQueue,
+          useFactory: (redis: Redis) =>
+            new NotifyQueue(redis, config.queuePrefix, {
+              attempts: config.notifyAttempts,
+              backoffMs: config.notifyBackoffMs,
+            }),
+          inject: [REDIS],
+        },
+        {
+          provide: ProfileQueue,
+          useFactory: (redis: Redis) => new ProfileQueue(redis, config.queuePrefix),
+          inject: [REDIS],
+        },
+        {
+          provide: MaintenanceSchedulers,
+          useFactory: (redis: Redis) => new MaintenanceSchedulers(redis, config.queuePrefix),
+          inject: [REDIS],
+        },
         SourceTokenCache,
         ...repositories,
       ],
-      exports: [API_CONFIG, Database, REDIS, EvaluateQueues, NotifyQueue, ProfileQueue, MaintenanceSchedulers, SourceTokenCache, ...repositories],
+      exports: [
+        API_CONFIG,
+        Database,
+        REDIS,
+        EvaluateQueues,
+        NotifyQueue,
+        ProfileQueue,
+        MaintenanceSchedulers,
+        SourceTokenCache,
+        ...repositories,
+      ],
     };
   }
 

@@ -33,11 +33,17 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
     // The api's Redis client does not queue commands while it connects (it answers ingest fast or not at all).
     await connected(this.redis, READY_WAIT_MS);
     if (!this.config.ingestHeartbeat) {
-      await this.availability.forget().catch((err: unknown) => this.logger.warn({ err }, 'could not drop the ingest heartbeat record'));
+      await this.availability
+        .forget()
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not drop the ingest heartbeat record'));
       return;
     }
     const now = Date.now();
-    if ((await this.beat(now)) === now) this.logger.info({ resumedAt: new Date(now).toISOString() }, 'ingest resumed: no api was up before; absence rules count silence from now');
+    if ((await this.beat(now)) === now)
+      this.logger.info(
+        { resumedAt: new Date(now).toISOString() },
+        'ingest resumed: no api was up before; absence rules count silence from now',
+      );
     this.timer = setInterval(() => void this.beat(), INGEST_BEAT_MS);
     this.timer.unref();
   }
@@ -55,7 +61,10 @@ export class IngestHeartbeat implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/** How long the first beat waits for the Redis connection (ms); past it the beat fails, is logged, and the next one retries. */
+/**
+ * How long the first beat waits for the Redis connection (ms); past it the beat fails, is logged, and the next one
+ * retries.
+ */
 const READY_WAIT_MS = 5_000;
 
 /** Resolves once `redis` is connected, or after `timeoutMs`. */

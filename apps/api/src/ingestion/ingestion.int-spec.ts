@@ -21,14 +21,27 @@ describe('ingest (api + Postgres, worker not running)', () => {
   afterAll(() => stack.stop());
 
   it('accepts one object, an array, and NDJSON, storing each event with its batch', async () => {
-    const one = await stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: t(0), user_id: 'u1', heart_rate: 70 }, token });
+    const one = await stack.request('POST', `/ingest/${business.id}`, {
+      body: { timestamp: t(0), user_id: 'u1', heart_rate: 70 },
+      token,
+    });
     expect(one.status).toBe(202);
     expect(one.body).toEqual({ accepted: 1, ids: [expect.any(String)], duplicates: 0, batchId: expect.any(String) });
 
-    const many = await stack.request('POST', `/ingest/${business.id}`, { body: [{ timestamp: t(1), user_id: 'u1' }, { timestamp: t(2), user_id: 'u2' }], token });
+    const many = await stack.request('POST', `/ingest/${business.id}`, {
+      body: [
+        { timestamp: t(1), user_id: 'u1' },
+        { timestamp: t(2), user_id: 'u2' },
+      ],
+      token,
+    });
     expect(many.body.accepted).toBe(2);
 
-    const ndjson = await stack.request('POST', `/ingest/${business.id}`, { raw: `{"timestamp":"${t(3)}","user_id":"u1"}\n\n{"timestamp":"${t(4)}","user_id":"u3"}\n`, contentType: 'application/x-ndjson', token });
+    const ndjson = await stack.request('POST', `/ingest/${business.id}`, {
+      raw: `{"timestamp":"${t(3)}","user_id":"u1"}\n\n{"timestamp":"${t(4)}","user_id":"u3"}\n`,
+      contentType: 'application/x-ndjson',
+      token,
+    });
     expect(ndjson.status).toBe(202);
     expect(ndjson.body.accepted).toBe(2);
 
@@ -40,13 +53,19 @@ describe('ingest (api + Postgres, worker not running)', () => {
   it('lists events newest first, filtered by time and entity, with a cursor', async () => {
     const page = await stack.request('GET', `/businesses/${business.id}/events?entity=u1&limit=2`);
     expect(page.body.items.map((e: { payload: { timestamp: string } }) => e.payload.timestamp)).toEqual([t(3), t(1)]);
-    const next = await stack.request('GET', `/businesses/${business.id}/events?entity=u1&limit=2&cursor=${page.body.nextCursor}`);
+    const next = await stack.request(
+      'GET',
+      `/businesses/${business.id}/events?entity=u1&limit=2&cursor=${page.body.nextCursor}`,
+    );
     expect(next.body.items.map((e: { payload: { timestamp: string } }) => e.payload.timestamp)).toEqual([t(0)]);
     expect(next.body.nextCursor).toBeNull();
     const ranged = await stack.request('GET', `/businesses/${business.id}/events?from=${t(1)}&to=${t(3)}`);
     expect(ranged.body.items).toHaveLength(2);
     const some = page.body.items.map((e: { id: string }) => e.id);
-    const byIds = await stack.request('GET', `/businesses/${business.id}/events?ids=${some.join(',')},00000000-0000-4000-8000-000000000000`);
+    const byIds = await stack.request(
+      'GET',
+      `/businesses/${business.id}/events?ids=${some.join(',')},00000000-0000-4000-8000-000000000000`,
+    );
     expect(byIds.body.items.map((e: { id: string }) => e.id)).toEqual(some);
   });
 
@@ -56,16 +75,22 @@ describe('ingest (api + Postgres, worker not running)', () => {
     try {
       await holder.query('BEGIN');
       await holder.query("SELECT pg_advisory_xact_lock(hashtext('anom:ingest-seq:' || $1))", [business.id]);
-      const { seq: before } = (await stack.db.pool.query("SELECT last_value AS seq FROM ingest_batch_seq_seq")).rows[0];
-      const waiting = stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: t(30), user_id: 'u-lock' }, token });
+      const { seq: before } = (await stack.db.pool.query('SELECT last_value AS seq FROM ingest_batch_seq_seq')).rows[0];
+      const waiting = stack.request('POST', `/ingest/${business.id}`, {
+        body: { timestamp: t(30), user_id: 'u-lock' },
+        token,
+      });
       await new Promise((r) => setTimeout(r, 300));
       // Blocked at the lock: no seq taken, nothing committed.
-      expect((await stack.db.pool.query("SELECT last_value AS seq FROM ingest_batch_seq_seq")).rows[0].seq).toBe(before);
+      expect((await stack.db.pool.query('SELECT last_value AS seq FROM ingest_batch_seq_seq')).rows[0].seq).toBe(
+        before,
+      );
       expect(await stack.count('event', "payload->>'user_id' = 'u-lock'")).toBe(0);
       await holder.query('COMMIT');
       const res = await waiting;
       expect(res.status).toBe(202);
-      const { seq } = (await stack.db.pool.query('SELECT seq FROM ingest_batch WHERE id = $1', [res.body.batchId])).rows[0];
+      const { seq } = (await stack.db.pool.query('SELECT seq FROM ingest_batch WHERE id = $1', [res.body.batchId]))
+        .rows[0];
       expect(BigInt(seq)).toBeGreaterThan(BigInt(before));
     } finally {
       holder.release();
@@ -78,7 +103,10 @@ describe('ingest (api + Postgres, worker not running)', () => {
       { _id: 'dev-2', timestamp: t(11), user_id: 'u9' },
     ];
     const first = await stack.request('POST', `/ingest/${business.id}`, { body: events, token });
-    const again = await stack.request('POST', `/ingest/${business.id}`, { body: [...events, { _id: 'dev-3', timestamp: t(12), user_id: 'u9' }], token });
+    const again = await stack.request('POST', `/ingest/${business.id}`, {
+      body: [...events, { _id: 'dev-3', timestamp: t(12), user_id: 'u9' }],
+      token,
+    });
     expect(again.status).toBe(202);
     expect(again.body.duplicates).toBe(2);
     expect(again.body.ids.slice(0, 2)).toEqual(first.body.ids);
@@ -89,20 +117,55 @@ describe('ingest (api + Postgres, worker not running)', () => {
   });
 
   describe('bad input answers problem+json and stores nothing', () => {
-    const cases: [string, { body?: unknown; raw?: string; contentType?: string; token?: string | null; url?: string }, number, string | null][] = [
+    const cases: [
+      string,
+      { body?: unknown; raw?: string; contentType?: string; token?: string | null; url?: string },
+      number,
+      string | null,
+    ][] = [
       ['a wrong type', { body: [{ timestamp: t(0), user_id: 'u', heart_rate: 'fast' }] }, 422, '/0/heart_rate'],
-      ['a missing required field', { body: [{ timestamp: t(0), user_id: 'u' }, { timestamp: t(0) }] }, 422, '/1/user_id'],
+      [
+        'a missing required field',
+        { body: [{ timestamp: t(0), user_id: 'u' }, { timestamp: t(0) }] },
+        422,
+        '/1/user_id',
+      ],
       ['a value below min', { body: { timestamp: t(0), user_id: 'u', heart_rate: -1 } }, 422, '/0/heart_rate'],
       ['a bad timestamp', { body: { timestamp: '01/02/2025', user_id: 'u' } }, 422, '/0/timestamp'],
-      ['an event dated 9999-12-31', { body: [{ timestamp: t(0), user_id: 'u' }, { timestamp: '9999-12-31T00:00:00Z', user_id: 'u' }] }, 422, '/1/timestamp'],
-      ['an event a day ahead of receipt', { body: { timestamp: new Date(Date.now() + 86_400_000).toISOString(), user_id: 'u' } }, 422, '/0/timestamp'],
+      [
+        'an event dated 9999-12-31',
+        {
+          body: [
+            { timestamp: t(0), user_id: 'u' },
+            { timestamp: '9999-12-31T00:00:00Z', user_id: 'u' },
+          ],
+        },
+        422,
+        '/1/timestamp',
+      ],
+      [
+        'an event a day ahead of receipt',
+        { body: { timestamp: new Date(Date.now() + 86_400_000).toISOString(), user_id: 'u' } },
+        422,
+        '/0/timestamp',
+      ],
       ['an event dated 0001-01-01', { body: { timestamp: '0001-01-01T00:00:00Z', user_id: 'u' } }, 422, '/0/timestamp'],
-      ["an event older than the business's retention, from a source token", { body: { timestamp: new Date(Date.now() - 31 * 86_400_000).toISOString(), user_id: 'u' } }, 422, '/0/timestamp'],
+      [
+        "an event older than the business's retention, from a source token",
+        { body: { timestamp: new Date(Date.now() - 31 * 86_400_000).toISOString(), user_id: 'u' } },
+        422,
+        '/0/timestamp',
+      ],
       ['the largest epoch a Date holds', { body: { timestamp: 8640000000000000, user_id: 'u' } }, 422, '/0/timestamp'],
       ['an epoch beyond what a Date holds', { body: { timestamp: 1e16, user_id: 'u' } }, 422, '/0/timestamp'],
       ['an epoch before 1970', { body: { timestamp: -1, user_id: 'u' } }, 422, '/0/timestamp'],
       ['an array item that is not an object', { body: [{ timestamp: t(0), user_id: 'u' }, 42] }, 422, '/1'],
-      ['a malformed NDJSON line', { raw: `{"timestamp":"${t(0)}","user_id":"u"}\n{"timestamp": oops}\n`, contentType: 'application/x-ndjson' }, 400, '/1'],
+      [
+        'a malformed NDJSON line',
+        { raw: `{"timestamp":"${t(0)}","user_id":"u"}\n{"timestamp": oops}\n`, contentType: 'application/x-ndjson' },
+        400,
+        '/1',
+      ],
       ['malformed JSON', { raw: '{"timestamp":' }, 400, null],
       ['an empty array', { body: [] }, 400, null],
       ['a scalar body', { raw: '42' }, 400, null],
@@ -112,14 +175,31 @@ describe('ingest (api + Postgres, worker not running)', () => {
       ['no token', { body: { timestamp: t(0), user_id: 'u' }, token: null }, 401, null],
       ['a bad token', { body: { timestamp: t(0), user_id: 'u' }, token: 'anom_nope' }, 401, null],
       ["another business's token", { body: { timestamp: t(0), user_id: 'u' }, token: 'OTHER' }, 403, null],
-      ['an unknown business', { body: { timestamp: t(0), user_id: 'u' }, token: 'ADMIN', url: '/ingest/no-such-business' }, 404, null],
+      [
+        'an unknown business',
+        { body: { timestamp: t(0), user_id: 'u' }, token: 'ADMIN', url: '/ingest/no-such-business' },
+        404,
+        null,
+      ],
     ];
 
     it.each(cases)('%s -> %d', async (_what, req, status, pointer) => {
       const before = await stack.count('event');
       const batches = await stack.count('ingest_batch');
-      const tok = req.token === 'OTHER' ? otherToken : req.token === 'ADMIN' ? undefined : req.token === undefined ? token : req.token;
-      const res = await stack.request('POST', req.url ?? `/ingest/${business.id}`, { body: req.body, raw: req.raw, contentType: req.contentType, token: tok });
+      const tok =
+        req.token === 'OTHER'
+          ? otherToken
+          : req.token === 'ADMIN'
+            ? undefined
+            : req.token === undefined
+              ? token
+              : req.token;
+      const res = await stack.request('POST', req.url ?? `/ingest/${business.id}`, {
+        body: req.body,
+        raw: req.raw,
+        contentType: req.contentType,
+        token: tok,
+      });
       const p = expectProblem(res, status);
       if (pointer) expect(p.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
       if (status === 413) expect(p.detail).toMatch(/50 events|65536 bytes/);
@@ -127,8 +207,11 @@ describe('ingest (api + Postgres, worker not running)', () => {
       expect(await stack.count('ingest_batch')).toBe(batches);
     });
 
-    it("takes history older than the retention from the admin token (a replay)", async () => {
-      const r = await stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: '2014-04-10T00:04:00Z', user_id: 'replay' }, token: undefined });
+    it('takes history older than the retention from the admin token (a replay)', async () => {
+      const r = await stack.request('POST', `/ingest/${business.id}`, {
+        body: { timestamp: '2014-04-10T00:04:00Z', user_id: 'replay' },
+        token: undefined,
+      });
       expect(r.status).toBe(202);
     });
 
@@ -138,14 +221,21 @@ describe('ingest (api + Postgres, worker not running)', () => {
       ['from after to', `?from=${t(5)}&to=${t(1)}`, '/from'],
       ['a forged cursor', '?cursor=abc', '/cursor'],
       ['an id that is not a UUID', '?ids=abc', '/ids'],
-      ['more than 100 ids', `?ids=${Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000').join(',')}`, '/ids'],
+      [
+        'more than 100 ids',
+        `?ids=${Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000').join(',')}`,
+        '/ids',
+      ],
     ])('GET events with %s -> 400 at %s', async (_what, query, pointer) => {
       const p = expectProblem(await stack.request('GET', `/businesses/${business.id}/events${query}`), 400);
       expect(p.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
     });
 
     it('answers 404 for a batch of another business and 400 for a bad batch id', async () => {
-      const r = await stack.request('POST', `/ingest/${other.id}`, { body: { timestamp: t(0), user_id: 'u' }, token: otherToken });
+      const r = await stack.request('POST', `/ingest/${other.id}`, {
+        body: { timestamp: t(0), user_id: 'u' },
+        token: otherToken,
+      });
       expectProblem(await stack.request('GET', `/ingest/${business.id}/batches/${r.body.batchId}`), 404);
       expectProblem(await stack.request('GET', `/ingest/${business.id}/batches/nope`), 400);
     });

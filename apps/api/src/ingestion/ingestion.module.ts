@@ -4,5 +4,9 @@ import { IngestionController } from './ingestion.controller';
 import { IngestionService } from './ingestion.service';
 import { IngestHeartbeat } from './ingest-heartbeat.service';
 
-@Module({ imports: [BusinessDefModule], controllers: [IngestionController], providers: [IngestionService, IngestHeartbeat] })
+@Module({
+  imports: [BusinessDefModule],
+  controllers: [IngestionController],
+  providers: [IngestionService, IngestHeartbeat],
+})
 export class IngestionModule {}

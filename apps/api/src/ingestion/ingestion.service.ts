@@ -60,19 +60,37 @@ export class IngestionService {
   async ingest(businessId: string, body: unknown, requestId: string, fromSource = false): Promise<IngestResult> {
     const business = await this.business(businessId);
     const raw = this.toEventList(body);
-    if (raw.length === 0) throw new DomainError('EVENTS_MALFORMED', 'the request holds no events', [{ pointer: '', detail: 'send one event object, an array of events, or NDJSON lines' }]);
+    if (raw.length === 0)
+      throw new DomainError('EVENTS_MALFORMED', 'the request holds no events', [
+        { pointer: '', detail: 'send one event object, an array of events, or NDJSON lines' },
+      ]);
     if (raw.length > this.config.ingestMaxBatch) {
-      throw new DomainError('BATCH_TOO_LARGE', `a request may hold at most ${this.config.ingestMaxBatch} events; this one has ${raw.length}`);
+      throw new DomainError(
+        'BATCH_TOO_LARGE',
+        `a request may hold at most ${this.config.ingestMaxBatch} events; this one has ${raw.length}`,
+      );
     }
     const receivedAt = new Date();
     const { events, errors } = this.validator(business).validate(raw, receivedAt, {
       maxFutureSkewMs: this.config.ingestMaxFutureSkewMs,
-      earliest: fromSource ? { ms: receivedAt.getTime() - business.retentionDays * 86_400_000, why: `a source token may send events at most the business's retention (${business.retentionDays} days) old; replay older history with the admin token` } : undefined,
+      earliest: fromSource
+        ? {
+            ms: receivedAt.getTime() - business.retentionDays * 86_400_000,
+            why:
+              `a source token may send events at most the business's retention (${business.retentionDays} ` +
+              `days) old; replay older history with the admin token`,
+          }
+        : undefined,
     });
     if (errors.length > 0) {
       const shown = errors.slice(0, MAX_REPORTED_ERRORS);
       const more = errors.length > shown.length ? ` (first ${shown.length} of ${errors.length} listed)` : '';
-      throw new DomainError('EVENTS_INVALID', `${errors.length} problem(s) in ${raw.length} event(s); nothing was stored${more}. First: ${shown[0].pointer} ${shown[0].detail}`, shown);
+      throw new DomainError(
+        'EVENTS_INVALID',
+        `${errors.length} problem(s) in ${raw.length} event(s); nothing was stored${more}. First: ` +
+          `${shown[0].pointer} ${shown[0].detail}`,
+        shown,
+      );
     }
     const batchId = randomUUID();
     const stored = await this.events.insertBatch({
@@ -81,7 +99,13 @@ export class IngestionService {
       schemaVersion: business.schemaVersion,
       receivedAt,
       requestId,
-      events: events.map((e) => ({ id: randomUUID(), eventTime: e.eventTime, entityKey: e.entityKey, payload: e.payload, clientEventId: e.clientEventId })),
+      events: events.map((e) => ({
+        id: randomUUID(),
+        eventTime: e.eventTime,
+        entityKey: e.entityKey,
+        payload: e.payload,
+        clientEventId: e.clientEventId,
+      })),
     });
     if (stored.batchId) {
       try {
@@ -96,7 +120,8 @@ export class IngestionService {
 
   async batch(businessId: string, batchId: string): Promise<BatchRecord> {
     const b = await this.events.findBatch(batchId);
-    if (!b || b.businessId !== businessId) throw new DomainError('BATCH_NOT_FOUND', `business '${businessId}' has no batch '${batchId}'`);
+    if (!b || b.businessId !== businessId)
+      throw new DomainError('BATCH_NOT_FOUND', `business '${businessId}' has no batch '${batchId}'`);
     return b;
   }
 
@@ -105,9 +130,20 @@ export class IngestionService {
     const limit = q.limit ?? 100;
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
-    if (from && to && from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', [{ pointer: '/from', detail: 'must be before to' }]);
+    if (from && to && from >= to)
+      throw new DomainError('VALIDATION_FAILED', 'from must be before to', [
+        { pointer: '/from', detail: 'must be before to' },
+      ]);
     const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
-    const rows = await this.events.list({ businessId, from, to, entity: q.entity, ids: q.ids, limit: limit + 1, before: before && { eventTime: new Date(before.t), id: before.id } });
+    const rows = await this.events.list({
+      businessId,
+      from,
+      to,
+      entity: q.entity,
+      ids: q.ids,
+      limit: limit + 1,
+      before: before && { eventTime: new Date(before.t), id: before.id },
+    });
     return toPage(rows, limit, (e) => ({ t: e.eventTime.toISOString(), id: e.id }));
   }
 
@@ -115,7 +151,9 @@ export class IngestionService {
     if (body instanceof NdjsonBody) return parseNdjson(body.text);
     if (Array.isArray(body)) return body;
     if (body !== null && typeof body === 'object') return [body];
-    throw new DomainError('EVENTS_MALFORMED', 'the body must be a JSON object, a JSON array of objects, or NDJSON', [{ pointer: '', detail: 'is not an event or a list of events' }]);
+    throw new DomainError('EVENTS_MALFORMED', 'the body must be a JSON object, a JSON array of objects, or NDJSON', [
+      { pointer: '', detail: 'is not an event or a list of events' },
+    ]);
   }
 
   private async business(id: string): Promise<BusinessRecord> {
@@ -159,6 +197,12 @@ export function parseNdjson(text: string): unknown[] {
     if (problem) errors.push({ pointer: problem.pointer, detail: `line ${i + 1}: ${problem.detail}` });
     else out.push(value);
   }
-  if (errors.length > 0) throw new DomainError('EVENTS_MALFORMED', `${errors.length} NDJSON line(s) are not valid JSON or hold what cannot be stored; nothing was stored. First: ${errors[0].pointer} ${errors[0].detail}`, errors.slice(0, MAX_REPORTED_ERRORS));
+  if (errors.length > 0)
+    throw new DomainError(
+      'EVENTS_MALFORMED',
+      `${errors.length} NDJSON line(s) are not valid JSON or hold what cannot be stored; nothing was stored. ` +
+        `First: ${errors[0].pointer} ${errors[0].detail}`,
+      errors.slice(0, MAX_REPORTED_ERRORS),
+    );
   return out;
 }

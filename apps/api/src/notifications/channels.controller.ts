@@ -27,7 +27,11 @@ export class ChannelsController {
   }
 
   @Patch('channels/:channelId')
-  update(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Body() dto: UpdateChannelDto, @Actor() actor: string) {
+  update(
+    @Param('channelId', new ParseUUIDPipe()) channelId: string,
+    @Body() dto: UpdateChannelDto,
+    @Actor() actor: string,
+  ) {
     return this.channels.update(channelId, dto, actor);
   }
 

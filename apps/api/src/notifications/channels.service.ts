@@ -8,7 +8,9 @@ import { BusinessesService } from '../business-def/businesses.service';
 import type { ChannelConfigDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
 
 /** A channel as the API shows it: a webhook's secret is never shown again after creation, only its first characters. */
-export type ChannelView = Omit<ChannelRecord, 'config'> & { config: Omit<ChannelConfig, 'secret'> & { secretPrefix?: string } };
+export type ChannelView = Omit<ChannelRecord, 'config'> & {
+  config: Omit<ChannelConfig, 'secret'> & { secretPrefix?: string };
+};
 
 const DEFAULT_EVENTS: AlertEvent[] = ['opened', 'escalated', 'resolved'];
 
@@ -30,7 +32,12 @@ export class ChannelsService {
     const kind = dto.kind as ChannelKind;
     const config = checkConfig(kind, dto.config);
     if (kind === 'webhook' && !config.secret) config.secret = newWebhookSecret();
-    if (await this.channels.findChannelByName(businessId, dto.name)) throw new DomainError('CHANNEL_NAME_TAKEN', `business '${businessId}' already has a channel named '${dto.name}'`, [{ pointer: '/name', detail: 'already taken' }]);
+    if (await this.channels.findChannelByName(businessId, dto.name))
+      throw new DomainError(
+        'CHANNEL_NAME_TAKEN',
+        `business '${businessId}' already has a channel named '${dto.name}'`,
+        [{ pointer: '/name', detail: 'already taken' }],
+      );
     const channel = await this.channels.createChannel({
       id: randomUUID(),
       businessId,
@@ -41,7 +48,13 @@ export class ChannelsService {
       minSeverity: (dto.minSeverity as Severity | undefined) ?? 'info',
       enabled: dto.enabled ?? true,
     });
-    await this.audit.record({ actor, action: 'create', entityType: 'channel', entityId: channel.id, after: view(channel) });
+    await this.audit.record({
+      actor,
+      action: 'create',
+      entityType: 'channel',
+      entityId: channel.id,
+      after: view(channel),
+    });
     return kind === 'webhook' ? { ...view(channel), secret: config.secret } : view(channel);
   }
 
@@ -56,16 +69,41 @@ export class ChannelsService {
 
   async update(id: string, dto: UpdateChannelDto, actor: string): Promise<ChannelView> {
     const before = await this.find(id);
-    if (dto.name !== undefined && dto.name !== before.name && (await this.channels.findChannelByName(before.businessId, dto.name))) {
-      throw new DomainError('CHANNEL_NAME_TAKEN', `business '${before.businessId}' already has a channel named '${dto.name}'`, [{ pointer: '/name', detail: 'already taken' }]);
+    if (
+      dto.name !== undefined &&
+      dto.name !== before.name &&
+      (await this.channels.findChannelByName(before.businessId, dto.name))
+    ) {
+      throw new DomainError(
+        'CHANNEL_NAME_TAKEN',
+        `business '${before.businessId}' already has a channel named '${dto.name}'`,
+        [{ pointer: '/name', detail: 'already taken' }],
+      );
     }
     let config: ChannelConfig | undefined;
     if (dto.config) {
       config = checkConfig(before.kind, dto.config);
       if (before.kind === 'webhook' && !config.secret) config.secret = before.config.secret;
     }
-    const after = await this.channels.updateChannel(id, { name: dto.name, config, events: dto.events as AlertEvent[] | undefined, minSeverity: dto.minSeverity as Severity | undefined, enabled: dto.enabled }, new Date());
-    await this.audit.record({ actor, action: 'update', entityType: 'channel', entityId: id, before: view(before), after: view(after) });
+    const after = await this.channels.updateChannel(
+      id,
+      {
+        name: dto.name,
+        config,
+        events: dto.events as AlertEvent[] | undefined,
+        minSeverity: dto.minSeverity as Severity | undefined,
+        enabled: dto.enabled,
+      },
+      new Date(),
+    );
+    await this.audit.record({
+      actor,
+      action: 'update',
+      entityType: 'channel',
+      entityId: id,
+      before: view(before),
+      after: view(after),
+    });
     return view(after);
   }
 
@@ -87,11 +125,26 @@ export class ChannelsService {
 /** The config keys `kind` needs, and no others. Throws CHANNEL_INVALID naming each offending key. */
 function checkConfig(kind: ChannelKind, config: ChannelConfigDto): ChannelConfig {
   const errors: { pointer: string; detail: string }[] = [];
-  const allowed: Record<ChannelKind, (keyof ChannelConfigDto)[]> = { webhook: ['url', 'secret'], slack: ['url'], discord: ['url'], email: ['to'] };
-  const required: Record<ChannelKind, keyof ChannelConfigDto> = { webhook: 'url', slack: 'url', discord: 'url', email: 'to' };
-  if (config[required[kind]] === undefined) errors.push({ pointer: `/config/${required[kind]}`, detail: `required for a ${kind} channel` });
+  const allowed: Record<ChannelKind, (keyof ChannelConfigDto)[]> = {
+    webhook: ['url', 'secret'],
+    slack: ['url'],
+    discord: ['url'],
+    email: ['to'],
+  };
+  const required: Record<ChannelKind, keyof ChannelConfigDto> = {
+    webhook: 'url',
+    slack: 'url',
+    discord: 'url',
+    email: 'to',
+  };
+  if (config[required[kind]] === undefined)
+    errors.push({ pointer: `/config/${required[kind]}`, detail: `required for a ${kind} channel` });
   for (const key of Object.keys(config) as (keyof ChannelConfigDto)[]) {
-    if (config[key] !== undefined && !allowed[kind].includes(key)) errors.push({ pointer: `/config/${key}`, detail: `not a setting of a ${kind} channel (it takes ${allowed[kind].join(', ')})` });
+    if (config[key] !== undefined && !allowed[kind].includes(key))
+      errors.push({
+        pointer: `/config/${key}`,
+        detail: `not a setting of a ${kind} channel (it takes ${allowed[kind].join(', ')})`,
+      });
   }
   if (errors.length > 0) throw new DomainError('CHANNEL_INVALID', `invalid ${kind} channel config`, errors);
   const out: ChannelConfig = {};

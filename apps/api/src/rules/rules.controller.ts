@@ -22,7 +22,9 @@ export class RulesController {
     return this.rules.backtest(businessId, dto);
   }
 
-  /** Checks a rule body against the schema (the editor's inline validation); nothing is saved. 400 names each bad field. */
+  /**
+   * Checks a rule body against the schema (the editor's inline validation); nothing is saved. 400 names each bad field.
+   */
   @Post('businesses/:businessId/rules/validate')
   @HttpCode(200)
   validate(@Param('businessId') businessId: string, @Body() body: RuleBodyDto) {

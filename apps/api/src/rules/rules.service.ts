@@ -3,13 +3,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RuleOrigin } from '@anom/contracts';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from '../infra/tokens';
-import { DomainError, backtest, compileRule, parseRuleDefinition, type BacktestAlert, type RuleDefinition } from '@anom/domain';
+import {
+  DomainError,
+  backtest,
+  compileRule,
+  parseRuleDefinition,
+  type BacktestAlert,
+  type RuleDefinition,
+} from '@anom/domain';
 import { AuditRepository, EventRepository, RuleRepository, type RuleRecord } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { BacktestDto, RuleBodyDto } from './dto/rule.dto';
 
 /** A rule as the api answers it: head fields and the current version's definition, flat. */
-export type RuleView = RuleDefinition & { id: string; businessId: string; version: number; origin: RuleOrigin; createdAt: Date; updatedAt: Date };
+export type RuleView = RuleDefinition & {
+  id: string;
+  businessId: string;
+  version: number;
+  origin: RuleOrigin;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 /** Most alerts listed in a backtest answer (all are counted). */
 const BACKTEST_MAX_ALERTS = 200;
@@ -52,14 +66,25 @@ export class RulesService {
     const definition = this.parse(dto.rule, business.fields);
     const to = dto.to ? new Date(dto.to) : new Date();
     const from = dto.from ? new Date(dto.from) : new Date(to.getTime() - 7 * 86_400_000);
-    if (from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', [{ pointer: '/from', detail: 'must be before to' }]);
+    if (from >= to)
+      throw new DomainError('VALIDATION_FAILED', 'from must be before to', [
+        { pointer: '/from', detail: 'must be before to' },
+      ]);
     const limit = this.config.backtestMaxEvents;
     const rows = await this.events.range(businessId, from, to, limit + 1);
     if (rows.length > limit) {
-      throw new DomainError('BACKTEST_TOO_LARGE', `the range holds more than ${limit} events, the backtest limit; choose a shorter range`, [{ pointer: '/from', detail: `at most ${limit} events per backtest` }]);
+      throw new DomainError(
+        'BACKTEST_TOO_LARGE',
+        `the range holds more than ${limit} events, the backtest limit; choose a shorter range`,
+        [{ pointer: '/from', detail: `at most ${limit} events per backtest` }],
+      );
     }
     const rule = compileRule({ id: 'backtest', version: 0, definition }, business.fields, business.timezone);
-    const r = backtest(rule, rows.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload })), to);
+    const r = backtest(
+      rule,
+      rows.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload })),
+      to,
+    );
     return {
       rule: definition,
       from,
@@ -76,13 +101,21 @@ export class RulesService {
   }
 
   /** The rule body as it would be saved (defaults filled). Throws RULE_INVALID with a pointer per problem. */
-  async validate(businessId: string, body: RuleBodyDto | Record<string, unknown>): Promise<{ valid: true; rule: RuleDefinition }> {
+  async validate(
+    businessId: string,
+    body: RuleBodyDto | Record<string, unknown>,
+  ): Promise<{ valid: true; rule: RuleDefinition }> {
     const business = await this.businesses.get(businessId);
     return { valid: true, rule: this.parse(body, business.fields) };
   }
 
   /** `origin`: `suggestion` when a person accepts a profiler suggestion. */
-  async create(businessId: string, body: RuleBodyDto | Record<string, unknown>, actor: string, origin: RuleOrigin = 'user'): Promise<RuleView> {
+  async create(
+    businessId: string,
+    body: RuleBodyDto | Record<string, unknown>,
+    actor: string,
+    origin: RuleOrigin = 'user',
+  ): Promise<RuleView> {
     const business = await this.businesses.getLive(businessId);
     const definition = this.parse(body, business.fields);
     await this.assertNameFree(businessId, definition.name);
@@ -107,7 +140,14 @@ export class RulesService {
     const definition = this.parse({ ...before.definition, ...stripUndefined(body) }, business.fields);
     if (definition.name !== before.name) await this.assertNameFree(before.businessId, definition.name);
     const after = await this.rules.update(ruleId, definition, actor);
-    await this.audit.record({ actor, action: 'update', entityType: 'rule', entityId: ruleId, before: before.definition, after: after.definition });
+    await this.audit.record({
+      actor,
+      action: 'update',
+      entityType: 'rule',
+      entityId: ruleId,
+      before: before.definition,
+      after: after.definition,
+    });
     return view(after);
   }
 
@@ -115,7 +155,13 @@ export class RulesService {
   async remove(ruleId: string, actor: string): Promise<RuleView> {
     const before = await this.find(ruleId);
     await this.rules.softDelete(ruleId, new Date());
-    await this.audit.record({ actor, action: 'delete', entityType: 'rule', entityId: ruleId, before: before.definition });
+    await this.audit.record({
+      actor,
+      action: 'delete',
+      entityType: 'rule',
+      entityId: ruleId,
+      before: before.definition,
+    });
     return { ...view(before), enabled: false };
   }
 
@@ -127,17 +173,29 @@ export class RulesService {
 
   private parse(body: object, fields: Parameters<typeof parseRuleDefinition>[1]): RuleDefinition {
     const r = parseRuleDefinition(body, fields);
-    if (!r.ok) throw new DomainError('RULE_INVALID', r.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), r.errors);
+    if (!r.ok)
+      throw new DomainError('RULE_INVALID', r.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), r.errors);
     return r.definition;
   }
 
   private async assertNameFree(businessId: string, name: string): Promise<void> {
-    if (await this.rules.findByName(businessId, name)) throw new DomainError('RULE_NAME_TAKEN', `business '${businessId}' already has a rule named '${name}'`, [{ pointer: '/name', detail: 'is taken' }]);
+    if (await this.rules.findByName(businessId, name))
+      throw new DomainError('RULE_NAME_TAKEN', `business '${businessId}' already has a rule named '${name}'`, [
+        { pointer: '/name', detail: 'is taken' },
+      ]);
   }
 }
 
 function view(r: RuleRecord): RuleView {
-  return { id: r.id, businessId: r.businessId, version: r.version, origin: r.origin, createdAt: r.createdAt, updatedAt: r.updatedAt, ...r.definition };
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    version: r.version,
+    origin: r.origin,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    ...r.definition,
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -11,7 +11,10 @@ import { SilencesService } from './silences.service';
 export class SilencesController {
   constructor(private readonly silences: SilencesService) {}
 
-  /** Mutes the notifications of matching alerts (the alerts are still raised and shown) from now or startsAt, until endsAt or for duration. */
+  /**
+   * Mutes the notifications of matching alerts (the alerts are still raised and shown) from now or startsAt, until
+   * endsAt or for duration.
+   */
   @Post('businesses/:businessId/silences')
   create(@Param('businessId') businessId: string, @Body() dto: CreateSilenceDto, @Actor() actor: string) {
     return this.silences.create(businessId, dto, actor);

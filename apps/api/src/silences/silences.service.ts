@@ -38,10 +38,14 @@ export class SilencesService {
     const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
     let endsAt: Date | null = null;
     if ((dto.endsAt === undefined) === (dto.duration === undefined)) {
-      errors.push({ pointer: dto.endsAt === undefined ? '/endsAt' : '/duration', detail: 'give either endsAt or duration, not both or neither' });
+      errors.push({
+        pointer: dto.endsAt === undefined ? '/endsAt' : '/duration',
+        detail: 'give either endsAt or duration, not both or neither',
+      });
     } else if (dto.duration !== undefined) {
       const ms = parseDuration(dto.duration);
-      if (ms === null || ms <= 0) errors.push({ pointer: '/duration', detail: 'must be a positive number and one unit: 30s, 15m, 2h, 1d, 1w' });
+      if (ms === null || ms <= 0)
+        errors.push({ pointer: '/duration', detail: 'must be a positive number and one unit: 30s, 15m, 2h, 1d, 1w' });
       else endsAt = new Date(startsAt.getTime() + ms);
     } else {
       endsAt = new Date(dto.endsAt!);
@@ -50,30 +54,56 @@ export class SilencesService {
       const at = dto.endsAt !== undefined ? '/endsAt' : '/duration';
       if (endsAt <= startsAt) errors.push({ pointer: at, detail: 'the silence must end after it starts' });
       else if (endsAt <= now) errors.push({ pointer: at, detail: 'the silence would already have ended' });
-      else if (endsAt.getTime() - startsAt.getTime() > MAX_SILENCE_MS) errors.push({ pointer: at, detail: 'a silence lasts a year at most (disable the rule or the channel instead)' });
+      else if (endsAt.getTime() - startsAt.getTime() > MAX_SILENCE_MS)
+        errors.push({
+          pointer: at,
+          detail: 'a silence lasts a year at most (disable the rule or the channel instead)',
+        });
     }
     if (dto.ruleId !== undefined) {
       const rule = await this.rules.findById(dto.ruleId);
-      if (!rule || rule.businessId !== businessId) errors.push({ pointer: '/ruleId', detail: `no rule '${dto.ruleId}' in business '${businessId}'` });
+      if (!rule || rule.businessId !== businessId)
+        errors.push({ pointer: '/ruleId', detail: `no rule '${dto.ruleId}' in business '${businessId}'` });
     }
     const groupKey: SilenceRecord['groupKey'] = {};
     const fields = new Set(business.fields.map((f) => f.name));
     const entries = Object.entries(dto.groupKey ?? {});
-    if (entries.length > MAX_GROUP_KEY_FIELDS) errors.push({ pointer: '/groupKey', detail: `at most ${MAX_GROUP_KEY_FIELDS} fields` });
+    if (entries.length > MAX_GROUP_KEY_FIELDS)
+      errors.push({ pointer: '/groupKey', detail: `at most ${MAX_GROUP_KEY_FIELDS} fields` });
     for (const [field, value] of entries) {
       const pointer = `/groupKey/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (!fields.has(field)) errors.push({ pointer, detail: `'${field}' is not a field of business '${businessId}'` });
-      else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) groupKey[field] = value;
+      else if (
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value))
+      )
+        groupKey[field] = value;
       else errors.push({ pointer, detail: 'must be a string, number or boolean (a group key value)' });
     }
     if (errors.length > 0) throw new DomainError('SILENCE_INVALID', 'invalid silence', errors);
-    const silence = await this.silences.create({ id: randomUUID(), businessId, ruleId: dto.ruleId ?? null, groupKey, startsAt, endsAt: endsAt!, comment: dto.comment, createdBy: actor }, now);
+    const silence = await this.silences.create(
+      {
+        id: randomUUID(),
+        businessId,
+        ruleId: dto.ruleId ?? null,
+        groupKey,
+        startsAt,
+        endsAt: endsAt!,
+        comment: dto.comment,
+        createdBy: actor,
+      },
+      now,
+    );
     await this.audit.record({ actor, action: 'create', entityType: 'silence', entityId: silence.id, after: silence });
     return silence;
   }
 
   /** A business's silences in `states` (default: in force and upcoming). */
-  async list(businessId: string, states: SilenceState[] = ['active', 'pending']): Promise<{ items: SilenceRecord[]; nextCursor: null }> {
+  async list(
+    businessId: string,
+    states: SilenceState[] = ['active', 'pending'],
+  ): Promise<{ items: SilenceRecord[]; nextCursor: null }> {
     await this.businesses.get(businessId);
     return { items: await this.silences.list(businessId, states, new Date()), nextCursor: null };
   }

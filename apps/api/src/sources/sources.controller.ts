@@ -21,7 +21,11 @@ export class SourcesController {
   }
 
   @Delete(':sourceId')
-  revoke(@Param('businessId') businessId: string, @Param('sourceId', new ParseUUIDPipe()) sourceId: string, @Actor() actor: string) {
+  revoke(
+    @Param('businessId') businessId: string,
+    @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
+    @Actor() actor: string,
+  ) {
     return this.sources.revoke(businessId, sourceId, actor);
   }
 }

@@ -24,7 +24,13 @@ export class SourcesService {
     await this.businesses.getLive(businessId);
     // 32 random bytes: a hash lookup is safe without a slow KDF at this entropy.
     const token = `anom_${randomBytes(32).toString('base64url')}`;
-    const source = await this.sources.create({ id: randomUUID(), businessId, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 10) });
+    const source = await this.sources.create({
+      id: randomUUID(),
+      businessId,
+      name,
+      tokenHash: hashToken(token),
+      tokenPrefix: token.slice(0, 10),
+    });
     await this.audit.record({ actor, action: 'create', entityType: 'source', entityId: source.id, after: source });
     return { ...source, token };
   }
@@ -36,7 +42,8 @@ export class SourcesService {
 
   async revoke(businessId: string, sourceId: string, actor: string): Promise<SourceRecord> {
     const revoked = await this.sources.revoke(businessId, sourceId, new Date());
-    if (!revoked) throw new DomainError('SOURCE_NOT_FOUND', `business '${businessId}' has no live source '${sourceId}'`);
+    if (!revoked)
+      throw new DomainError('SOURCE_NOT_FOUND', `business '${businessId}' has no live source '${sourceId}'`);
     this.tokenCache.evictSource(sourceId);
     await this.audit.record({ actor, action: 'revoke', entityType: 'source', entityId: sourceId, after: revoked });
     return revoked;

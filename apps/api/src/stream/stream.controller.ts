@@ -23,7 +23,11 @@ export class StreamController {
   alerts(@Query('businessId') businessId?: string): Observable<MessageEvent> {
     const changes = this.stream.messages.pipe(
       filter((m) => m.type === 'reload' || !businessId || m.alert.businessId === businessId),
-      map((m): MessageEvent => (m.type === 'alert' ? { type: 'alert', id: `${m.alert.id}:${m.alert.lastSeenAt.getTime()}`, data: m.alert } : { type: 'reload', data: {} })),
+      map((m): MessageEvent =>
+        m.type === 'alert'
+          ? { type: 'alert', id: `${m.alert.id}:${m.alert.lastSeenAt.getTime()}`, data: m.alert }
+          : { type: 'reload', data: {} },
+      ),
     );
     return merge(changes, interval(PING_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} }))));
   }

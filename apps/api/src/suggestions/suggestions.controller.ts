@@ -33,13 +33,21 @@ export class SuggestionsController {
   }
 
   @Post('suggestions/:suggestionId/accept')
-  accept(@Param('suggestionId', new ParseUUIDPipe()) id: string, @Body() dto: AcceptSuggestionDto, @Actor() actor: string) {
+  accept(
+    @Param('suggestionId', new ParseUUIDPipe()) id: string,
+    @Body() dto: AcceptSuggestionDto,
+    @Actor() actor: string,
+  ) {
     return this.suggestions.accept(id, dto.rule, actor);
   }
 
   @Post('suggestions/:suggestionId/reject')
   @HttpCode(200)
-  reject(@Param('suggestionId', new ParseUUIDPipe()) id: string, @Body() dto: RejectSuggestionDto, @Actor() actor: string) {
+  reject(
+    @Param('suggestionId', new ParseUUIDPipe()) id: string,
+    @Body() dto: RejectSuggestionDto,
+    @Actor() actor: string,
+  ) {
     return this.suggestions.reject(id, dto.reason, actor);
   }
 }

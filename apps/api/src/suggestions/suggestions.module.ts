@@ -4,5 +4,9 @@ import { RulesModule } from '../rules/rules.module';
 import { SuggestionsController } from './suggestions.controller';
 import { SuggestionsService } from './suggestions.service';
 
-@Module({ imports: [BusinessDefModule, RulesModule], controllers: [SuggestionsController], providers: [SuggestionsService] })
+@Module({
+  imports: [BusinessDefModule, RulesModule],
+  controllers: [SuggestionsController],
+  providers: [SuggestionsService],
+})
 export class SuggestionsModule {}

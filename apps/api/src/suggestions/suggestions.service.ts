@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
-import { AuditRepository, SuggestionRepository, type ProfileRunRecord, type SuggestionRecord, type SuggestionStatus } from '@anom/db';
+import {
+  AuditRepository,
+  SuggestionRepository,
+  type ProfileRunRecord,
+  type SuggestionRecord,
+  type SuggestionStatus,
+} from '@anom/db';
 import { ProfileQueue } from '@anom/queue';
 import { BusinessesService } from '../business-def/businesses.service';
 import { RulesService, type RuleView } from '../rules/rules.service';
@@ -32,7 +38,8 @@ export class SuggestionsService {
 
   async run(businessId: string, runId: string): Promise<ProfileRunRecord> {
     const run = await this.suggestions.findRun(runId);
-    if (!run || run.businessId !== businessId) throw new DomainError('PROFILE_RUN_NOT_FOUND', `business '${businessId}' has no profiling run '${runId}'`);
+    if (!run || run.businessId !== businessId)
+      throw new DomainError('PROFILE_RUN_NOT_FOUND', `business '${businessId}' has no profiling run '${runId}'`);
     return run;
   }
 
@@ -49,12 +56,27 @@ export class SuggestionsService {
   }
 
   /** Creates the suggested rule (with `edits` applied) and marks the suggestion accepted. */
-  async accept(id: string, edits: Record<string, unknown> | undefined, actor: string): Promise<{ suggestion: SuggestionRecord; rule: RuleView }> {
+  async accept(
+    id: string,
+    edits: Record<string, unknown> | undefined,
+    actor: string,
+  ): Promise<{ suggestion: SuggestionRecord; rule: RuleView }> {
     const s = await this.pending(id);
     const rule = await this.rules.create(s.businessId, { ...s.rule, ...(edits ?? {}) }, actor, 'suggestion');
-    const decided = await this.suggestions.decide(id, { status: 'accepted', by: actor, at: new Date(), ruleId: rule.id });
+    const decided = await this.suggestions.decide(id, {
+      status: 'accepted',
+      by: actor,
+      at: new Date(),
+      ruleId: rule.id,
+    });
     if (!decided) throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was decided meanwhile`);
-    await this.audit.record({ actor, action: 'accept', entityType: 'suggestion', entityId: id, after: { ruleId: rule.id } });
+    await this.audit.record({
+      actor,
+      action: 'accept',
+      entityType: 'suggestion',
+      entityId: id,
+      after: { ruleId: rule.id },
+    });
     return { suggestion: decided, rule };
   }
 
@@ -69,7 +91,8 @@ export class SuggestionsService {
   private async pending(id: string): Promise<SuggestionRecord> {
     const s = await this.suggestions.find(id);
     if (!s) throw new DomainError('SUGGESTION_NOT_FOUND', `no suggestion '${id}'`);
-    if (s.status !== 'pending') throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was already ${s.status}`);
+    if (s.status !== 'pending')
+      throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was already ${s.status}`);
     return s;
   }
 }

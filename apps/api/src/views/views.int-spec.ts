@@ -23,12 +23,32 @@ describe('views, series and the dashboard overview (api + Postgres)', () => {
   afterAll(() => stack.stop());
 
   it('creates, lists, edits and deletes a view', async () => {
-    const created = await stack.request('POST', `/businesses/${business.id}/views`, { body: { name: 'Vitals', panels: [{ field: 'heart_rate', agg: 'avg', groupBy: 'user_id' }] } });
+    const created = await stack.request('POST', `/businesses/${business.id}/views`, {
+      body: { name: 'Vitals', panels: [{ field: 'heart_rate', agg: 'avg', groupBy: 'user_id' }] },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Vitals', businessId: business.id, panels: [{ title: 'avg(heart_rate)', field: 'heart_rate', agg: 'avg', groupBy: 'user_id', bucket: null, chart: 'line', filter: null }] });
+    expect(created.body).toMatchObject({
+      name: 'Vitals',
+      businessId: business.id,
+      panels: [
+        {
+          title: 'avg(heart_rate)',
+          field: 'heart_rate',
+          agg: 'avg',
+          groupBy: 'user_id',
+          bucket: null,
+          chart: 'line',
+          filter: null,
+        },
+      ],
+    });
     const id = created.body.id;
-    expect((await stack.request('GET', `/businesses/${business.id}/views`)).body.items.map((v: { id: string }) => v.id)).toEqual([id]);
-    const patched = await stack.request('PATCH', `/views/${id}`, { body: { name: 'Heart', panels: [{ agg: 'count', chart: 'bar' }] } });
+    expect(
+      (await stack.request('GET', `/businesses/${business.id}/views`)).body.items.map((v: { id: string }) => v.id),
+    ).toEqual([id]);
+    const patched = await stack.request('PATCH', `/views/${id}`, {
+      body: { name: 'Heart', panels: [{ agg: 'count', chart: 'bar' }] },
+    });
     expect(patched.body).toMatchObject({ name: 'Heart', panels: [{ title: 'Events', agg: 'count', chart: 'bar' }] });
     expect((await stack.request('GET', `/views/${id}`)).body.name).toBe('Heart');
     expect((await stack.request('DELETE', `/views/${id}`)).status).toBe(200);
@@ -52,30 +72,63 @@ describe('views, series and the dashboard overview (api + Postgres)', () => {
   });
 
   it('rejects a taken view name with 409 and an unknown business with 404', async () => {
-    await stack.request('POST', `/businesses/${business.id}/views`, { body: { name: 'Once', panels: [{ agg: 'count' }] } });
-    expectProblem(await stack.request('POST', `/businesses/${business.id}/views`, { body: { name: 'Once', panels: [{ agg: 'count' }] } }), 409);
-    expectProblem(await stack.request('POST', '/businesses/no-such/views', { body: { name: 'x', panels: [{ agg: 'count' }] } }), 404);
+    await stack.request('POST', `/businesses/${business.id}/views`, {
+      body: { name: 'Once', panels: [{ agg: 'count' }] },
+    });
+    expectProblem(
+      await stack.request('POST', `/businesses/${business.id}/views`, {
+        body: { name: 'Once', panels: [{ agg: 'count' }] },
+      }),
+      409,
+    );
+    expectProblem(
+      await stack.request('POST', '/businesses/no-such/views', { body: { name: 'x', panels: [{ agg: 'count' }] } }),
+      404,
+    );
     expectProblem(await stack.request('PATCH', '/views/not-a-uuid', { body: { name: 'x' } }), 400);
   });
 
   it('answers time-bucketed aggregations per group', async () => {
     const q = `from=${at(0)}&to=${at(10)}&bucket=5m`;
-    const avg = await stack.request('GET', `/businesses/${business.id}/series?agg=avg&field=heart_rate&groupBy=user_id&${q}`);
+    const avg = await stack.request(
+      'GET',
+      `/businesses/${business.id}/series?agg=avg&field=heart_rate&groupBy=user_id&${q}`,
+    );
     expect(avg.status).toBe(200);
     expect(avg.body).toMatchObject({ bucketMs: 300_000, agg: 'avg', field: 'heart_rate', groupBy: 'user_id' });
     expect(avg.body.series).toEqual([
-      { group: 'u1', points: [{ t: at(0), v: 70 }, { t: at(5), v: 100 }] },
+      {
+        group: 'u1',
+        points: [
+          { t: at(0), v: 70 },
+          { t: at(5), v: 100 },
+        ],
+      },
       { group: 'u2', points: [{ t: at(0), v: 50 }] },
     ]);
     const count = await stack.request('GET', `/businesses/${business.id}/series?agg=count&${q}`);
-    expect(count.body.series).toEqual([{ group: null, points: [{ t: at(0), v: 5 }, { t: at(5), v: 1 }] }]);
+    expect(count.body.series).toEqual([
+      {
+        group: null,
+        points: [
+          { t: at(0), v: 5 },
+          { t: at(5), v: 1 },
+        ],
+      },
+    ]);
     // count of a field counts the events carrying it; a filter keeps the listed values.
-    const carrying = await stack.request('GET', `/businesses/${business.id}/series?agg=count&field=heart_rate&filterField=user_id&filterValues=u2&${q}`);
+    const carrying = await stack.request(
+      'GET',
+      `/businesses/${business.id}/series?agg=count&field=heart_rate&filterField=user_id&filterValues=u2&${q}`,
+    );
     expect(carrying.body.series).toEqual([{ group: null, points: [{ t: at(0), v: 1 }] }]);
     const p95 = await stack.request('GET', `/businesses/${business.id}/series?agg=p50&field=heart_rate&${q}`);
     expect(p95.body.series[0].points[0]).toEqual({ t: at(0), v: 65 });
     // Without a bucket, one is chosen from the range (10 minutes -> 5 s steps).
-    expect((await stack.request('GET', `/businesses/${business.id}/series?agg=count&from=${at(0)}&to=${at(10)}`)).body.bucketMs).toBe(5_000);
+    expect(
+      (await stack.request('GET', `/businesses/${business.id}/series?agg=count&from=${at(0)}&to=${at(10)}`)).body
+        .bucketMs,
+    ).toBe(5_000);
   });
 
   it.each([
@@ -95,7 +148,9 @@ describe('views, series and the dashboard overview (api + Postgres)', () => {
 
   it('gives the dashboard every live business with rate, last event, alerts and a sparkline', async () => {
     const now = new Date();
-    await stack.request('POST', `/ingest/${business.id}`, { body: [{ timestamp: now.toISOString(), user_id: 'u3', heart_rate: 72 }] });
+    await stack.request('POST', `/ingest/${business.id}`, {
+      body: [{ timestamp: now.toISOString(), user_id: 'u3', heart_rate: 72 }],
+    });
     const o = await stack.request('GET', '/overview');
     expect(o.status).toBe(200);
     const item = o.body.items.find((i: { businessId: string }) => i.businessId === business.id);
@@ -117,13 +172,18 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
     await stack.api.listen(0, '127.0.0.1');
     base = await stack.api.getUrl();
     await stack.request('POST', '/businesses', { body: business });
-    await stack.request('POST', `/businesses/${business.id}/rules`, { body: { name: 'High', kind: 'immediate', condition: 'heart_rate > 150', groupBy: ['user_id'], severity: 'high' } });
+    await stack.request('POST', `/businesses/${business.id}/rules`, {
+      body: { name: 'High', kind: 'immediate', condition: 'heart_rate > 150', groupBy: ['user_id'], severity: 'high' },
+    });
   });
   afterAll(() => stack.stop());
 
   it('streams an alert as it opens and as a person acknowledges it, as server-sent events', async () => {
     const ctrl = new AbortController();
-    const res = await fetch(`${base}/stream/alerts?businessId=${business.id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: ctrl.signal });
+    const res = await fetch(`${base}/stream/alerts?businessId=${business.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      signal: ctrl.signal,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const received: { event: string; data: any }[] = [];
@@ -145,19 +205,29 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
       }
     })();
 
-    await stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: new Date().toISOString(), user_id: 'u1', heart_rate: 170 } });
+    await stack.request('POST', `/ingest/${business.id}`, {
+      body: { timestamp: new Date().toISOString(), user_id: 'u1', heart_rate: 170 },
+    });
     const opened = await waitUntil('alert event', async () => received.find((m) => m.event === 'alert'));
-    expect(opened.data).toMatchObject({ businessId: business.id, status: 'open', severity: 'high', groupKey: { user_id: 'u1' } });
+    expect(opened.data).toMatchObject({
+      businessId: business.id,
+      status: 'open',
+      severity: 'high',
+      groupKey: { user_id: 'u1' },
+    });
 
     await stack.request('POST', `/alerts/${opened.data.id}/acknowledge`, { body: { note: 'on it' } });
-    const acked = await waitUntil('acknowledged event', async () => received.find((m) => m.event === 'alert' && m.data.status === 'acknowledged'));
+    const acked = await waitUntil('acknowledged event', async () =>
+      received.find((m) => m.event === 'alert' && m.data.status === 'acknowledged'),
+    );
     expect(acked.data).toMatchObject({ id: opened.data.id, acknowledgedBy: 'admin', note: 'on it' });
     ctrl.abort();
     await pump;
   });
 
   it('listens again after its Postgres connection is cut, and streams the next alert', async () => {
-    const listener = "SELECT pid FROM pg_stat_activity WHERE application_name = 'anom-alert-stream' AND datname = current_database()";
+    const listener =
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'anom-alert-stream' AND datname = current_database()";
     const before = (await stack.db.pool.query(listener)).rows.map((r) => r.pid);
     expect(before).toHaveLength(1);
     await stack.db.pool.query('SELECT pg_terminate_backend($1)', [before[0]]);
@@ -166,7 +236,10 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
       return now.length === 1 && now[0] !== before[0];
     });
     const ctrl = new AbortController();
-    const res = await fetch(`${base}/stream/alerts?businessId=${business.id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: ctrl.signal });
+    const res = await fetch(`${base}/stream/alerts?businessId=${business.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      signal: ctrl.signal,
+    });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
     const got = (async () => {
@@ -176,8 +249,13 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
         text += value;
       }
     })();
-    await stack.request('POST', `/ingest/${business.id}`, { body: { timestamp: new Date().toISOString(), user_id: 'u2', heart_rate: 171 } });
-    await Promise.race([got, new Promise((_r, reject) => setTimeout(() => reject(new Error(`no alert streamed; got ${text}`)), 15_000))]);
+    await stack.request('POST', `/ingest/${business.id}`, {
+      body: { timestamp: new Date().toISOString(), user_id: 'u2', heart_rate: 171 },
+    });
+    await Promise.race([
+      got,
+      new Promise((_r, reject) => setTimeout(() => reject(new Error(`no alert streamed; got ${text}`)), 15_000)),
+    ]);
     expect(text).toMatch(/event: alert/);
     ctrl.abort();
   });
@@ -190,19 +268,33 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
 
   it('acknowledges many alerts at once and reports those it skipped', async () => {
     const now = Date.now();
-    await stack.request('POST', `/ingest/${business.id}`, { body: ['u7', 'u8', 'u9'].map((u, i) => ({ timestamp: new Date(now + i).toISOString(), user_id: u, heart_rate: 160 })) });
+    await stack.request('POST', `/ingest/${business.id}`, {
+      body: ['u7', 'u8', 'u9'].map((u, i) => ({
+        timestamp: new Date(now + i).toISOString(),
+        user_id: u,
+        heart_rate: 160,
+      })),
+    });
     const open = await waitUntil('three alerts', async () => {
       const r = await stack.request('GET', `/alerts?businessId=${business.id}&status=open`);
-      const mine = r.body.items.filter((a: { groupKey: { user_id: string } }) => ['u7', 'u8', 'u9'].includes(a.groupKey.user_id));
+      const mine = r.body.items.filter((a: { groupKey: { user_id: string } }) =>
+        ['u7', 'u8', 'u9'].includes(a.groupKey.user_id),
+      );
       return mine.length === 3 ? mine : undefined;
     });
     const ids = open.map((a: { id: string }) => a.id);
     await stack.request('POST', `/alerts/${ids[0]}/resolve`, { body: {} });
     const missing = '00000000-0000-4000-8000-000000000000';
-    const r = await stack.request('POST', '/alerts/acknowledge', { body: { ids: [...ids, missing], note: 'maintenance' } });
+    const r = await stack.request('POST', '/alerts/acknowledge', {
+      body: { ids: [...ids, missing], note: 'maintenance' },
+    });
     expect(r.status).toBe(200);
     expect(r.body.acknowledged.map((a: { id: string }) => a.id).sort()).toEqual(ids.slice(1).sort());
-    expect(r.body.acknowledged.every((a: { note: string; status: string }) => a.note === 'maintenance' && a.status === 'acknowledged')).toBe(true);
+    expect(
+      r.body.acknowledged.every(
+        (a: { note: string; status: string }) => a.note === 'maintenance' && a.status === 'acknowledged',
+      ),
+    ).toBe(true);
     expect(r.body.skipped.map((s: { id: string }) => s.id).sort()).toEqual([ids[0], missing].sort());
   });
 
@@ -219,16 +311,30 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
   it('filters alerts by first-seen time and rejects a bad time', async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect((await stack.request('GET', `/alerts?businessId=${business.id}&from=${future}`)).body.items).toEqual([]);
-    expect((await stack.request('GET', `/alerts?businessId=${business.id}&to=${future}`)).body.items.length).toBeGreaterThan(0);
+    expect(
+      (await stack.request('GET', `/alerts?businessId=${business.id}&to=${future}`)).body.items.length,
+    ).toBeGreaterThan(0);
     expectProblem(await stack.request('GET', '/alerts?from=soon'), 400);
   });
 
   it('validates a rule body without saving it, naming the bad field', async () => {
-    const ok = await stack.request('POST', `/businesses/${business.id}/rules/validate`, { body: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' } });
+    const ok = await stack.request('POST', `/businesses/${business.id}/rules/validate`, {
+      body: { name: 'x', kind: 'immediate', condition: 'heart_rate > 1' },
+    });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ valid: true, rule: { name: 'x', kind: 'immediate', severity: expect.any(String) } });
-    const bad = expectProblem(await stack.request('POST', `/businesses/${business.id}/rules/validate`, { body: { name: 'x', kind: 'immediate', condition: 'hart_rate > 1' } }), 400);
-    expect(bad.errors).toEqual([{ pointer: '/condition', detail: expect.stringMatching(/unknown field 'hart_rate'.*did you mean 'heart_rate'/) }]);
+    expect(ok.body).toMatchObject({
+      valid: true,
+      rule: { name: 'x', kind: 'immediate', severity: expect.any(String) },
+    });
+    const bad = expectProblem(
+      await stack.request('POST', `/businesses/${business.id}/rules/validate`, {
+        body: { name: 'x', kind: 'immediate', condition: 'hart_rate > 1' },
+      }),
+      400,
+    );
+    expect(bad.errors).toEqual([
+      { pointer: '/condition', detail: expect.stringMatching(/unknown field 'hart_rate'.*did you mean 'heart_rate'/) },
+    ]);
     expect(await stack.count('rule', 'name = $1', ['x'])).toBe(0);
   });
 });

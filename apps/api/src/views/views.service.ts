@@ -1,7 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, checkSeriesSpec, chooseBucketMs, parseDuration, parseViewPanels, type FieldDefinition, type SeriesAggregation } from '@anom/domain';
-import { AlertRepository, AuditRepository, BusinessRepository, ViewRepository, type BusinessActivity, type SeriesGroup, type ViewRecord } from '@anom/db';
+import {
+  DomainError,
+  checkSeriesSpec,
+  chooseBucketMs,
+  parseDuration,
+  parseViewPanels,
+  type FieldDefinition,
+  type SeriesAggregation,
+} from '@anom/domain';
+import {
+  AlertRepository,
+  AuditRepository,
+  BusinessRepository,
+  ViewRepository,
+  type BusinessActivity,
+  type SeriesGroup,
+  type ViewRecord,
+} from '@anom/db';
 import type { AlertStatus, Severity } from '@anom/contracts';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { CreateViewDto, SeriesQuery, UpdateViewDto } from './dto/view.dto';
@@ -20,7 +36,15 @@ export interface SeriesView {
   groupBy: string | null;
   series: SeriesGroup[];
   /** Alerts of the business that started in the range, for markers on the time axis. */
-  alerts: { id: string; ruleId: string; ruleName: string; severity: Severity; status: AlertStatus; startTime: Date; summary: string }[];
+  alerts: {
+    id: string;
+    ruleId: string;
+    ruleName: string;
+    severity: Severity;
+    status: AlertStatus;
+    startTime: Date;
+    summary: string;
+  }[];
 }
 
 export type OverviewItem = BusinessActivity & { name: string; description: string; ratePerMinute: number };
@@ -40,7 +64,14 @@ export class ViewsService {
     const b = await this.businesses.getLive(businessId);
     const panels = this.parsePanels(dto.panels, b.fields);
     await this.assertNameFree(businessId, dto.name);
-    const view = await this.views.create({ id: randomUUID(), businessId, name: dto.name, description: dto.description ?? '', panels, position: dto.position ?? 0 });
+    const view = await this.views.create({
+      id: randomUUID(),
+      businessId,
+      name: dto.name,
+      description: dto.description ?? '',
+      panels,
+      position: dto.position ?? 0,
+    });
     await this.audit.record({ actor, action: 'create', entityType: 'view', entityId: view.id, after: view });
     return view;
   }
@@ -61,7 +92,12 @@ export class ViewsService {
     const b = await this.businesses.getLive(before.businessId);
     const panels = dto.panels !== undefined ? this.parsePanels(dto.panels, b.fields) : undefined;
     if (dto.name !== undefined && dto.name !== before.name) await this.assertNameFree(before.businessId, dto.name);
-    const after = await this.views.update(id, { name: dto.name, description: dto.description, position: dto.position, panels });
+    const after = await this.views.update(id, {
+      name: dto.name,
+      description: dto.description,
+      position: dto.position,
+      panels,
+    });
     await this.audit.record({ actor, action: 'update', entityType: 'view', entityId: id, before, after });
     return after;
   }
@@ -82,22 +118,50 @@ export class ViewsService {
   async series(businessId: string, q: SeriesQuery): Promise<SeriesView> {
     const b = await this.businesses.get(businessId);
     const filter = q.filterField ? { field: q.filterField, values: q.filterValues ?? [] } : null;
-    const problems = checkSeriesSpec({ agg: q.agg, field: q.field ?? null, groupBy: q.groupBy ?? null, bucket: q.bucket ?? null, filter }, b.fields);
+    const problems = checkSeriesSpec(
+      { agg: q.agg, field: q.field ?? null, groupBy: q.groupBy ?? null, bucket: q.bucket ?? null, filter },
+      b.fields,
+    );
     if (problems.length > 0) {
       // Pointers name the query parameters.
-      const errors = problems.map((e) => ({ pointer: e.pointer === '/filter/field' ? '/filterField' : e.pointer === '/filter' ? '/filterValues' : e.pointer, detail: e.detail }));
-      throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.pointer.slice(1)} ${e.detail}`).join('; '), errors);
+      const errors = problems.map((e) => ({
+        pointer: e.pointer === '/filter/field' ? '/filterField' : e.pointer === '/filter' ? '/filterValues' : e.pointer,
+        detail: e.detail,
+      }));
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        errors.map((e) => `${e.pointer.slice(1)} ${e.detail}`).join('; '),
+        errors,
+      );
     }
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 86_400_000);
-    if (from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', [{ pointer: '/from', detail: 'must be before to' }]);
+    if (from >= to)
+      throw new DomainError('VALIDATION_FAILED', 'from must be before to', [
+        { pointer: '/from', detail: 'must be before to' },
+      ]);
     const bucketMs = q.bucket ? (parseDuration(q.bucket) as number) : chooseBucketMs(to.getTime() - from.getTime());
     if ((to.getTime() - from.getTime()) / bucketMs > MAX_SERIES_BUCKETS) {
-      throw new DomainError('VALIDATION_FAILED', `the range holds more than ${MAX_SERIES_BUCKETS} buckets of ${q.bucket}; choose a wider bucket or a shorter range`, [{ pointer: '/bucket', detail: `at most ${MAX_SERIES_BUCKETS} buckets per series` }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `the range holds more than ${MAX_SERIES_BUCKETS} buckets of ${q.bucket}; choose a wider bucket or a ` +
+          `shorter range`,
+        [{ pointer: '/bucket', detail: `at most ${MAX_SERIES_BUCKETS} buckets per series` }],
+      );
     }
     const agg = q.agg as SeriesAggregation;
     const [series, alerts] = await Promise.all([
-      this.views.series({ businessId, field: q.field ?? null, agg, groupBy: q.groupBy ?? null, filter, bucketMs, from, to, maxGroups: q.maxGroups ?? 10 }),
+      this.views.series({
+        businessId,
+        field: q.field ?? null,
+        agg,
+        groupBy: q.groupBy ?? null,
+        filter,
+        bucketMs,
+        from,
+        to,
+        maxGroups: q.maxGroups ?? 10,
+      }),
       this.alerts.startedIn(businessId, from, to, MAX_MARKERS),
     ]);
     return {
@@ -108,7 +172,15 @@ export class ViewsService {
       field: q.field ?? null,
       groupBy: q.groupBy ?? null,
       series,
-      alerts: alerts.map((a) => ({ id: a.id, ruleId: a.ruleId, ruleName: a.ruleName, severity: a.severity, status: a.status, startTime: a.startTime, summary: a.summary })),
+      alerts: alerts.map((a) => ({
+        id: a.id,
+        ruleId: a.ruleId,
+        ruleName: a.ruleName,
+        severity: a.severity,
+        status: a.status,
+        startTime: a.startTime,
+        summary: a.summary,
+      })),
     };
   }
 
@@ -119,18 +191,30 @@ export class ViewsService {
    */
   async overview(now = new Date()): Promise<{ items: OverviewItem[]; nextCursor: null }> {
     const businesses = await this.businessRepo.list({ includeArchived: false, limit: 500 });
-    const activity = await this.views.activity(businesses.map((b) => b.id), now);
-    const items = activity.map((a, i) => ({ ...a, name: businesses[i].name, description: businesses[i].description, ratePerMinute: Math.round((a.eventsLastHour / 60) * 10) / 10 }));
+    const activity = await this.views.activity(
+      businesses.map((b) => b.id),
+      now,
+    );
+    const items = activity.map((a, i) => ({
+      ...a,
+      name: businesses[i].name,
+      description: businesses[i].description,
+      ratePerMinute: Math.round((a.eventsLastHour / 60) * 10) / 10,
+    }));
     return { items, nextCursor: null };
   }
 
   private parsePanels(input: unknown, fields: readonly FieldDefinition[]) {
     const r = parseViewPanels(input, fields);
-    if (!r.ok) throw new DomainError('VALIDATION_FAILED', r.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), r.errors);
+    if (!r.ok)
+      throw new DomainError('VALIDATION_FAILED', r.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), r.errors);
     return r.panels;
   }
 
   private async assertNameFree(businessId: string, name: string): Promise<void> {
-    if (await this.views.findByName(businessId, name)) throw new DomainError('VIEW_NAME_TAKEN', `business '${businessId}' already has a view named '${name}'`, [{ pointer: '/name', detail: 'is taken' }]);
+    if (await this.views.findByName(businessId, name))
+      throw new DomainError('VIEW_NAME_TAKEN', `business '${businessId}' already has a view named '${name}'`, [
+        { pointer: '/name', detail: 'is taken' },
+      ]);
   }
 }

@@ -43,9 +43,19 @@ describe('first start: seeded history gives every seeded business suggestions', 
       expect([id, run.status]).toEqual([id, 'done']);
       const pending = (await stack.request('GET', `/businesses/${id}/suggestions?status=pending`)).body.items;
       expect([id, pending.length > 0]).toEqual([id, true]);
-      for (const s of pending) expect(s).toMatchObject({ rationale: expect.stringMatching(/\.$/), backtest: { alertsPerDay: expect.any(Number) } });
+      for (const s of pending)
+        expect(s).toMatchObject({
+          rationale: expect.stringMatching(/\.$/),
+          backtest: { alertsPerDay: expect.any(Number) },
+        });
       // Service metrics follow a daily load curve: a seasonal baseline is among the suggestions.
-      if (id === 'service-metrics') expect(pending.filter((s: { kind: string }) => s.kind === 'baseline').map((s: { rule: { field: string } }) => s.rule.field).sort()).toEqual(['cpu_percent', 'latency_ms']);
+      if (id === 'service-metrics')
+        expect(
+          pending
+            .filter((s: { kind: string }) => s.kind === 'baseline')
+            .map((s: { rule: { field: string } }) => s.rule.field)
+            .sort(),
+        ).toEqual(['cpu_percent', 'latency_ms']);
     }
   });
 });

@@ -1,6 +1,27 @@
-import { batchStateKeys, compileRule, evaluateBatch, groupIndexes, loadAbsenceTick, MemoryStateStore, parseRuleDefinition, tickAbsenceRules, type CompiledRule, type EvaluationEvent } from '@anom/domain';
+import {
+  batchStateKeys,
+  compileRule,
+  evaluateBatch,
+  groupIndexes,
+  loadAbsenceTick,
+  MemoryStateStore,
+  parseRuleDefinition,
+  tickAbsenceRules,
+  type CompiledRule,
+  type EvaluationEvent,
+} from '@anom/domain';
 import { SEED_BUSINESSES } from '@anom/db';
-import { HEARTBEAT_GAP_S, PATTERN_ALERTS, PATTERNS, SIMULATED_BUSINESSES, Simulator, backfill, seededRandom, type Pattern, type SimEvent } from './simulator';
+import {
+  HEARTBEAT_GAP_S,
+  PATTERN_ALERTS,
+  PATTERNS,
+  SIMULATED_BUSINESSES,
+  Simulator,
+  backfill,
+  seededRandom,
+  type Pattern,
+  type SimEvent,
+} from './simulator';
 
 // Each injected pattern must raise its seeded rules, and normal traffic none,
 // or `npm run up` would show a platform that cries wolf or stays silent.
@@ -15,7 +36,10 @@ const rules = new Map<string, CompiledRule[]>(
   ]),
 );
 
-/** Feeds timed events through every seeded rule (one batch per business per tick); returns the names of the rules that matched. */
+/**
+ * Feeds timed events through every seeded rule (one batch per business per tick); returns the names of the rules that
+ * matched.
+ */
 async function matchedRules(ticks: { at: Date; events: SimEvent[] }[], tickAbsenceAt?: Date): Promise<string[]> {
   const store = new MemoryStateStore();
   const names = new Set<string>();
@@ -23,10 +47,14 @@ async function matchedRules(ticks: { at: Date; events: SimEvent[] }[], tickAbsen
   let n = 0;
   for (const { at, events } of ticks) {
     for (const businessId of SIMULATED_BUSINESSES) {
-      const batch: EvaluationEvent[] = events.filter((e) => e.businessId === businessId).map((e) => ({ id: `e${n++}`, eventTime: at, payload: { ...e.event, timestamp: at.toISOString() } }));
+      const batch: EvaluationEvent[] = events
+        .filter((e) => e.businessId === businessId)
+        .map((e) => ({ id: `e${n++}`, eventTime: at, payload: { ...e.event, timestamp: at.toISOString() } }));
       if (batch.length === 0) continue;
       const rs = rules.get(businessId)!;
-      const r = evaluateBatch(rs, batch, await store.load(batchStateKeys(rs, batch)), ++seq, { groupCounts: await store.counts(groupIndexes(rs)) });
+      const r = evaluateBatch(rs, batch, await store.load(batchStateKeys(rs, batch)), ++seq, {
+        groupCounts: await store.counts(groupIndexes(rs)),
+      });
       await store.save(r.saves, r.index);
       for (const m of r.matches) names.add(rs.find((x) => x.ruleId === m.ruleId)!.definition.name);
     }
@@ -50,14 +78,26 @@ function simulate(sim: Simulator, seconds: number) {
 
 describe('Simulator', () => {
   it('streams every seeded business for 10 minutes without raising any seeded rule', async () => {
-    const ticks = simulate(new Simulator(SIMULATED_BUSINESSES, seededRandom(7), 86_400_000), 600).map((t) => ({ ...t, events: t.injected ? [] : t.events }));
+    const ticks = simulate(new Simulator(SIMULATED_BUSINESSES, seededRandom(7), 86_400_000), 600).map((t) => ({
+      ...t,
+      events: t.injected ? [] : t.events,
+    }));
     expect(new Set(ticks.flatMap((t) => t.events.map((e) => e.businessId)))).toEqual(new Set(SIMULATED_BUSINESSES));
-    expect(await matchedRules(ticks.filter((t) => t.at.getTime() < T0 + 19_000), new Date(T0 + 19_000))).toEqual([]);
+    expect(
+      await matchedRules(
+        ticks.filter((t) => t.at.getTime() < T0 + 19_000),
+        new Date(T0 + 19_000),
+      ),
+    ).toEqual([]);
     // The first pattern is due after 20 s; with a day between patterns the rest is normal traffic.
     expect(await matchedRules(ticks.slice(0, 19).concat(ticks.slice(40)))).toEqual([]);
   });
 
-  it.each((Object.keys(PATTERN_ALERTS) as Pattern[]).filter((p) => p !== 'heartbeat-lost').map((p) => [p, PATTERN_ALERTS[p]] as const))('injects %s amid normal traffic, which raises %j', async (pattern, expected) => {
+  it.each(
+    (Object.keys(PATTERN_ALERTS) as Pattern[])
+      .filter((p) => p !== 'heartbeat-lost')
+      .map((p) => [p, PATTERN_ALERTS[p]] as const),
+  )('injects %s amid normal traffic, which raises %j', async (pattern, expected) => {
     const sim = new Simulator([PATTERNS[pattern]], seededRandom(3), 86_400_000);
     sim.injectOnly(pattern);
     const ticks = simulate(sim, 60);
@@ -69,13 +109,17 @@ describe('Simulator', () => {
     const sim = new Simulator(['service-metrics'], seededRandom(5), 86_400_000);
     sim.injectOnly('heartbeat-lost');
     const ticks = simulate(sim, 20 + HEARTBEAT_GAP_S);
-    expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(PATTERN_ALERTS['heartbeat-lost']);
+    expect(await matchedRules(ticks, new Date(T0 + (20 + HEARTBEAT_GAP_S) * 1000))).toEqual(
+      PATTERN_ALERTS['heartbeat-lost'],
+    );
   });
 
   it('gives service metrics a daily load curve, busiest in the afternoon, inside their normal range', () => {
     const metrics = backfill(['service-metrics'], new Date(Date.UTC(2026, 0, 4)), 3, 60, 7).get('service-metrics')!;
     const byHour = (h: number, field: string) => {
-      const xs = metrics.filter((e) => new Date(e.timestamp as string).getUTCHours() === h).map((e) => e[field] as number);
+      const xs = metrics
+        .filter((e) => new Date(e.timestamp as string).getUTCHours() === h)
+        .map((e) => e[field] as number);
       return xs.reduce((a, b) => a + b, 0) / xs.length;
     };
     expect(byHour(15, 'cpu_percent') - byHour(3, 'cpu_percent')).toBeGreaterThan(20);

@@ -35,7 +35,12 @@ export const PATTERN_ALERTS: Record<Pattern, string[]> = {
   'rapid-transactions': ['Rapid transactions'],
 };
 
-export const SIMULATED_BUSINESSES = ['health-vitals', 'service-logs', 'service-metrics', 'payment-transactions'] as const;
+export const SIMULATED_BUSINESSES = [
+  'health-vitals',
+  'service-logs',
+  'service-metrics',
+  'payment-transactions',
+] as const;
 
 const USERS = ['u-001', 'u-002', 'u-003', 'u-004', 'u-005'];
 // Many payers, so normal traffic stays far below the per-user rate rule (0.3 payments per payer per 5 min).
@@ -103,7 +108,8 @@ export class Simulator {
     this.tickCount++;
     const idle = (entity: string) => (this.busy.get(entity) ?? 0) < this.tickCount;
     if (this.businesses.has('health-vitals') && this.tickCount % 5 === 0) {
-      for (const user of USERS) if (idle(user)) events.push({ businessId: 'health-vitals', event: this.vitals(ts, user) });
+      for (const user of USERS)
+        if (idle(user)) events.push({ businessId: 'health-vitals', event: this.vitals(ts, user) });
     }
     if (this.businesses.has('service-logs')) {
       for (let i = 0; i < 3; i++) events.push({ businessId: 'service-logs', event: this.log(ts) });
@@ -111,10 +117,29 @@ export class Simulator {
     if (this.businesses.has('service-metrics') && this.tickCount % 5 === 0) {
       // A daily load curve under the noise: the profiler finds the hour-of-day seasonality a real service has.
       const load = dailyLoad(now);
-      for (const service of SERVICES) if (idle(service)) events.push({ businessId: 'service-metrics', event: { timestamp: ts, service, cpu_percent: round(20 + 25 * load + this.rng() * 15), latency_ms: round(80 + 120 * load + this.rng() * 100) } });
+      for (const service of SERVICES)
+        if (idle(service))
+          events.push({
+            businessId: 'service-metrics',
+            event: {
+              timestamp: ts,
+              service,
+              cpu_percent: round(20 + 25 * load + this.rng() * 15),
+              latency_ms: round(80 + 120 * load + this.rng() * 100),
+            },
+          });
     }
     if (this.businesses.has('payment-transactions') && this.rng() < 0.5) {
-      events.push({ businessId: 'payment-transactions', event: { timestamp: ts, user_id: this.pick(PAYERS), amount: round(Math.exp(2 + this.rng() * 4)), currency: this.pick(CURRENCIES), merchant: this.pick(MERCHANTS) } });
+      events.push({
+        businessId: 'payment-transactions',
+        event: {
+          timestamp: ts,
+          user_id: this.pick(PAYERS),
+          amount: round(Math.exp(2 + this.rng() * 4)),
+          currency: this.pick(CURRENCIES),
+          merchant: this.pick(MERCHANTS),
+        },
+      });
     }
 
     let injected: Pattern | null = null;
@@ -124,7 +149,10 @@ export class Simulator {
       const { entity, groups } = this.plan(injected);
       this.script.push(...groups);
       // Pause the entity's normal traffic for the pattern (a lost heartbeat is all pause).
-      this.busy.set(entity, this.tickCount + (injected === 'heartbeat-lost' ? HEARTBEAT_GAP_S : this.script.length + 1));
+      this.busy.set(
+        entity,
+        this.tickCount + (injected === 'heartbeat-lost' ? HEARTBEAT_GAP_S : this.script.length + 1),
+      );
       this.nextAnomalyAt = now.getTime() + this.anomalyEveryMs;
     }
     const due = this.script.shift();
@@ -147,26 +175,64 @@ export class Simulator {
   }
 
   private groupsFor(p: Pattern, user: string, service: string, payer: string): SimEvent[][] {
-    const vitals = (patch: Record<string, unknown>) => [{ businessId: 'health-vitals', event: { ...this.vitals('', user), ...patch } }];
+    const vitals = (patch: Record<string, unknown>) => [
+      { businessId: 'health-vitals', event: { ...this.vitals('', user), ...patch } },
+    ];
     switch (p) {
       case 'tachycardia':
-        return [112, 118, 124, 131, 136, 127].map((hr) => vitals({ heart_rate: hr, activity_level: 3, steps_per_minute: 0, posture: 'sitting' }));
+        return [112, 118, 124, 131, 136, 127].map((hr) =>
+          vitals({ heart_rate: hr, activity_level: 3, steps_per_minute: 0, posture: 'sitting' }),
+        );
       case 'hypoxia':
         return [93, 91.5, 89.5, 90.5].map((spo2) => vitals({ spo2_percent: spo2 }));
       case 'fever':
         return [37.9, 38.3, 38.7, 38.9].map((t) => vitals({ skin_temp_c: t }));
       case 'failed-uploads':
-        return Array.from({ length: 5 }, () => Array.from({ length: 5 }, () => ({ businessId: 'service-logs', event: { service, level: 'ERROR', message: 'upload to object store failed: timeout', user_id: user } })));
+        return Array.from({ length: 5 }, () =>
+          Array.from({ length: 5 }, () => ({
+            businessId: 'service-logs',
+            event: { service, level: 'ERROR', message: 'upload to object store failed: timeout', user_id: user },
+          })),
+        );
       case 'fatal-error':
-        return [[{ businessId: 'service-logs', event: { service, level: 'FATAL', message: 'out of memory; process exiting' } }]];
+        return [
+          [
+            {
+              businessId: 'service-logs',
+              event: { service, level: 'FATAL', message: 'out of memory; process exiting' },
+            },
+          ],
+        ];
       case 'slow-and-hot':
-        return [1200, 1500, 1800, 1650, 1400].map((latency) => [{ businessId: 'service-metrics', event: { service, cpu_percent: round(88 + this.rng() * 8), latency_ms: latency } }]);
+        return [1200, 1500, 1800, 1650, 1400].map((latency) => [
+          {
+            businessId: 'service-metrics',
+            event: { service, cpu_percent: round(88 + this.rng() * 8), latency_ms: latency },
+          },
+        ]);
       case 'heartbeat-lost':
         return [];
       case 'large-transaction':
-        return [[{ businessId: 'payment-transactions', event: { user_id: payer, amount: 14_250, currency: 'EUR', merchant: 'electronics' } }]];
+        return [
+          [
+            {
+              businessId: 'payment-transactions',
+              event: { user_id: payer, amount: 14_250, currency: 'EUR', merchant: 'electronics' },
+            },
+          ],
+        ];
       case 'rapid-transactions':
-        return Array.from({ length: 7 }, () => [{ businessId: 'payment-transactions', event: { user_id: payer, amount: round(20 + this.rng() * 80), currency: 'EUR', merchant: this.pick(MERCHANTS) } }]);
+        return Array.from({ length: 7 }, () => [
+          {
+            businessId: 'payment-transactions',
+            event: {
+              user_id: payer,
+              amount: round(20 + this.rng() * 80),
+              currency: 'EUR',
+              merchant: this.pick(MERCHANTS),
+            },
+          },
+        ]);
     }
   }
 
@@ -197,7 +263,13 @@ export class Simulator {
       WARN: ['slow query', 'retrying request', 'deprecated endpoint used'],
       ERROR: ['timeout contacting database', 'upstream returned 502'],
     };
-    return { timestamp: ts, service: this.pick(SERVICES), level, message: this.pick(messages[level]), user_id: this.pick(USERS) };
+    return {
+      timestamp: ts,
+      service: this.pick(SERVICES),
+      level,
+      message: this.pick(messages[level]),
+      user_id: this.pick(USERS),
+    };
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -225,11 +297,19 @@ function round(n: number): number {
  * each event with a client event id (`_id`) so a repeated backfill stores
  * nothing twice. Enough for the profiler to learn each business's normal.
  */
-export function backfill(businesses: readonly string[], end: Date, days: number, stepSeconds: number, seed: number): Map<string, Record<string, unknown>[]> {
+export function backfill(
+  businesses: readonly string[],
+  end: Date,
+  days: number,
+  stepSeconds: number,
+  seed: number,
+): Map<string, Record<string, unknown>[]> {
   const sim = new Simulator(businesses, seededRandom(seed)).normalOnly();
   const out = new Map<string, Record<string, unknown>[]>(businesses.map((b) => [b, []]));
   for (let t = end.getTime() - days * 86_400_000; t < end.getTime(); t += stepSeconds * 1000) {
-    sim.tick(new Date(t)).events.forEach((e, i) => out.get(e.businessId)?.push({ ...e.event, _id: `backfill-${t}-${i}` }));
+    sim
+      .tick(new Date(t))
+      .events.forEach((e, i) => out.get(e.businessId)?.push({ ...e.event, _id: `backfill-${t}-${i}` }));
   }
   return out;
 }

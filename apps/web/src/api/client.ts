@@ -25,7 +25,11 @@ const auth: Middleware = {
     try {
       problem = (await response.clone().json()) as Problem;
     } catch {
-      problem = { title: response.statusText || 'Request failed', status: response.status, detail: `the api answered ${response.status}` };
+      problem = {
+        title: response.statusText || 'Request failed',
+        status: response.status,
+        detail: `the api answered ${response.status}`,
+      };
     }
     throw new ProblemError({ ...problem, status: problem.status ?? response.status });
   },

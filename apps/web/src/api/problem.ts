@@ -35,7 +35,9 @@ export class ProblemError extends Error {
 export function errorMessage(err: unknown): string {
   if (err instanceof ProblemError) {
     const fields = err.problem.errors?.map((e) => `${e.pointer || '/'}: ${e.detail}`).join('; ');
-    return fields && !err.problem.detail?.includes(err.problem.errors![0].detail) ? `${err.message} (${fields})` : err.message;
+    return fields && !err.problem.detail?.includes(err.problem.errors![0].detail)
+      ? `${err.message} (${fields})`
+      : err.message;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -15,7 +15,9 @@ const NAV = [
   { to: '/suggestions', label: 'Suggestions' },
 ];
 
-/** The signed-in frame: navigation, live-alert counter, theme switch, sign-out; one live alert stream for every page. */
+/**
+ * The signed-in frame: navigation, live-alert counter, theme switch, sign-out; one live alert stream for every page.
+ */
 export function AppLayout() {
   return (
     <AlertStreamProvider>
@@ -39,7 +41,15 @@ function Frame() {
           </Typography>
           <Stack direction="row" spacing={1} sx={{ flexGrow: 1 }}>
             {NAV.map((n) => (
-              <Button key={n.to} component={NavLink} to={n.to} end={n.to === '/'} color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.16)' } }} onClick={() => n.to === '/alerts' && setLive(new Set())}>
+              <Button
+                key={n.to}
+                component={NavLink}
+                to={n.to}
+                end={n.to === '/'}
+                color="inherit"
+                sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.16)' } }}
+                onClick={() => n.to === '/alerts' && setLive(new Set())}
+              >
                 {n.to === '/alerts' ? (
                   <Badge badgeContent={live.size} color="error" data-testid="live-alerts">
                     {n.label}

@@ -1,4 +1,13 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, IconButton, Tooltip } from '@mui/material';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  IconButton,
+  Tooltip,
+} from '@mui/material';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 
@@ -13,7 +22,10 @@ const ConfirmContext = createContext<(o: ConfirmOptions) => Promise<boolean>>(as
 /** `const confirm = useConfirm(); if (await confirm({ title, body })) …` — for destructive actions. */
 export function ConfirmProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<(ConfirmOptions & { resolve: (ok: boolean) => void }) | null>(null);
-  const confirm = useCallback((o: ConfirmOptions) => new Promise<boolean>((resolve) => setState({ ...o, resolve })), []);
+  const confirm = useCallback(
+    (o: ConfirmOptions) => new Promise<boolean>((resolve) => setState({ ...o, resolve })),
+    [],
+  );
   const close = (ok: boolean) => {
     state?.resolve(ok);
     setState(null);
@@ -45,7 +57,15 @@ export function useConfirm() {
  * A destructive action behind a confirmation: a red text button, or a
  * delete icon with a tooltip when `icon` (then `label` is its accessible name).
  */
-export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, icon = false, size = 'small' }: ConfirmOptions & { label: string; onConfirm: () => void; icon?: boolean; size?: 'small' | 'medium' }) {
+export function ConfirmButton({
+  label,
+  title,
+  body,
+  confirmLabel,
+  onConfirm,
+  icon = false,
+  size = 'small',
+}: ConfirmOptions & { label: string; onConfirm: () => void; icon?: boolean; size?: 'small' | 'medium' }) {
   const confirm = useConfirm();
   const onClick = async () => {
     if (await confirm({ title, body, confirmLabel })) onConfirm();

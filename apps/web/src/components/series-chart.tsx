@@ -7,14 +7,34 @@ import { api, call } from '../api/client';
 import type { Series, ViewPanel } from '../api/models';
 import { Empty, ErrorState, Loading } from './states';
 
-const SEVERITY_STROKE: Record<string, string> = { info: '#90a4ae', low: '#29b6f6', medium: '#ffa726', high: '#ef5350', critical: '#b71c1c' };
+const SEVERITY_STROKE: Record<string, string> = {
+  info: '#90a4ae',
+  low: '#29b6f6',
+  medium: '#ffa726',
+  high: '#ef5350',
+  critical: '#b71c1c',
+};
 
 /**
  * The series of one panel over [from, to): one line (or bar group) per group
  * value on a time axis, with a vertical marker at each alert's start (snapped to
  * its bucket on bar charts).
  */
-export function SeriesChart({ businessId, panel, from, to, height = 260, highlight }: { businessId: string; panel: Omit<ViewPanel, 'title'> & { title?: string }; from: string; to: string; height?: number; highlight?: string }) {
+export function SeriesChart({
+  businessId,
+  panel,
+  from,
+  to,
+  height = 260,
+  highlight,
+}: {
+  businessId: string;
+  panel: Omit<ViewPanel, 'title'> & { title?: string };
+  from: string;
+  to: string;
+  height?: number;
+  highlight?: string;
+}) {
   const q = useQuery({
     queryKey: ['series', businessId, panel, from, to],
     queryFn: () =>
@@ -22,7 +42,16 @@ export function SeriesChart({ businessId, panel, from, to, height = 260, highlig
         api.GET('/businesses/{businessId}/series', {
           params: {
             path: { businessId },
-            query: { agg: panel.agg as never, field: panel.field ?? undefined, groupBy: panel.groupBy ?? undefined, bucket: panel.bucket ?? undefined, from, to, filterField: panel.filter?.field, filterValues: panel.filter?.values.join(',') },
+            query: {
+              agg: panel.agg as never,
+              field: panel.field ?? undefined,
+              groupBy: panel.groupBy ?? undefined,
+              bucket: panel.bucket ?? undefined,
+              from,
+              to,
+              filterField: panel.filter?.field,
+              filterValues: panel.filter?.values.join(','),
+            },
           },
         }),
       ),
@@ -34,12 +63,30 @@ export function SeriesChart({ businessId, panel, from, to, height = 260, highlig
           {panel.title}
         </Typography>
       )}
-      {q.isPending ? <Loading /> : q.error ? <ErrorState error={q.error} /> : <Chart data={q.data} chart={panel.chart} height={height} highlight={highlight} agg={panel.agg} />}
+      {q.isPending ? (
+        <Loading />
+      ) : q.error ? (
+        <ErrorState error={q.error} />
+      ) : (
+        <Chart data={q.data} chart={panel.chart} height={height} highlight={highlight} agg={panel.agg} />
+      )}
     </Paper>
   );
 }
 
-function Chart({ data, chart, height, highlight, agg }: { data: Series; chart: 'line' | 'bar'; height: number; highlight?: string; agg: string }) {
+function Chart({
+  data,
+  chart,
+  height,
+  highlight,
+  agg,
+}: {
+  data: Series;
+  chart: 'line' | 'bar';
+  height: number;
+  highlight?: string;
+  agg: string;
+}) {
   if (data.series.length === 0) return <Empty>No events in this range.</Empty>;
   // Every bucket of the range is on the axis; where a group has no value, counts and
   // sums are 0 and other aggregations leave a gap.
@@ -50,20 +97,45 @@ function Chart({ data, chart, height, highlight, agg }: { data: Series; chart: '
   const missing = agg === 'count' || agg === 'sum' ? 0 : null;
   const series = data.series.map((s) => {
     const byT = new Map(s.points.map((p) => [Date.parse(p.t), p.v]));
-    return { label: s.group ?? 'all', data: xs.map((x) => byT.get(x) ?? missing), showMark: s.points.length < 3, connectNulls: false };
+    return {
+      label: s.group ?? 'all',
+      data: xs.map((x) => byT.get(x) ?? missing),
+      showMark: s.points.length < 3,
+      connectNulls: false,
+    };
   });
   const markers = data.alerts.map((a) => ({ ...a, x: Math.floor(Date.parse(a.startTime) / step) * step }));
   const lines = markers.map((a) => (
-    <ChartsReferenceLine key={a.id} x={chart === 'bar' ? new Date(a.x) : new Date(a.startTime)} lineStyle={{ stroke: SEVERITY_STROKE[a.severity], strokeDasharray: a.id === highlight ? undefined : '4 3', strokeWidth: a.id === highlight ? 2 : 1 }} />
+    <ChartsReferenceLine
+      key={a.id}
+      x={chart === 'bar' ? new Date(a.x) : new Date(a.startTime)}
+      lineStyle={{
+        stroke: SEVERITY_STROKE[a.severity],
+        strokeDasharray: a.id === highlight ? undefined : '4 3',
+        strokeWidth: a.id === highlight ? 2 : 1,
+      }}
+    />
   ));
   return (
     <Box aria-label={`chart with ${data.series.length} series and ${data.alerts.length} alert markers`}>
       {chart === 'bar' ? (
-        <BarChart height={height} xAxis={[{ scaleType: 'band', data: xs.map((x) => new Date(x)), valueFormatter: (d: Date) => d.toLocaleString() }]} series={series.map(({ label, data }) => ({ label, data, stack: 'total' }))} hideLegend={series.length > 8}>
+        <BarChart
+          height={height}
+          xAxis={[
+            { scaleType: 'band', data: xs.map((x) => new Date(x)), valueFormatter: (d: Date) => d.toLocaleString() },
+          ]}
+          series={series.map(({ label, data }) => ({ label, data, stack: 'total' }))}
+          hideLegend={series.length > 8}
+        >
           {lines}
         </BarChart>
       ) : (
-        <LineChart height={height} xAxis={[{ scaleType: 'time', data: xs.map((x) => new Date(x)) }]} series={series} hideLegend={series.length > 8}>
+        <LineChart
+          height={height}
+          xAxis={[{ scaleType: 'time', data: xs.map((x) => new Date(x)) }]}
+          series={series}
+          hideLegend={series.length > 8}
+        >
           {lines}
         </LineChart>
       )}

@@ -1,4 +1,14 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
@@ -20,13 +30,33 @@ const DURATIONS = [
  * alerts it matches are muted (the alerts still show). Scoped to `ruleId`
  * and `groupKey` when given (from an alert), else to the whole business.
  */
-export function SilenceDialog({ open, onClose, businessId, ruleId, ruleName, groupKey }: { open: boolean; onClose: () => void; businessId: string; ruleId?: string; ruleName?: string; groupKey?: Record<string, unknown> }) {
+export function SilenceDialog({
+  open,
+  onClose,
+  businessId,
+  ruleId,
+  ruleName,
+  groupKey,
+}: {
+  open: boolean;
+  onClose: () => void;
+  businessId: string;
+  ruleId?: string;
+  ruleName?: string;
+  groupKey?: Record<string, unknown>;
+}) {
   const qc = useQueryClient();
   const notify = useNotifier();
   const [comment, setComment] = useState('');
   const [duration, setDuration] = useState('2h');
   const create = useMutation({
-    mutationFn: () => call<Silence>(api.POST('/businesses/{businessId}/silences', { params: { path: { businessId } }, body: { comment: comment.trim(), duration, ruleId, groupKey } })),
+    mutationFn: () =>
+      call<Silence>(
+        api.POST('/businesses/{businessId}/silences', {
+          params: { path: { businessId } },
+          body: { comment: comment.trim(), duration, ruleId, groupKey },
+        }),
+      ),
     onSuccess: (s) => {
       notify.success(`Silenced until ${new Date(s.endsAt).toLocaleString()}`);
       setComment('');
@@ -36,14 +66,25 @@ export function SilenceDialog({ open, onClose, businessId, ruleId, ruleName, gro
     },
     onError: notify.error,
   });
-  const scope = ruleId ? `alerts of ${ruleName ?? 'this rule'}${groupKey && Object.keys(groupKey).length ? ` for ${formatGroupKey(groupKey)}` : ''}` : `every alert of ${businessId}`;
+  const forGroup = groupKey && Object.keys(groupKey).length ? ` for ${formatGroupKey(groupKey)}` : '';
+  const scope = ruleId ? `alerts of ${ruleName ?? 'this rule'}${forGroup}` : `every alert of ${businessId}`;
   return (
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm">
       <DialogTitle>Silence notifications</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
-          <Typography color="text.secondary">Mutes the notifications of {scope} from now on. The alerts are still raised and shown here.</Typography>
-          <TextField autoFocus fullWidth required label="Reason" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Planned maintenance, load test, known issue…" />
+          <Typography color="text.secondary">
+            Mutes the notifications of {scope} from now on. The alerts are still raised and shown here.
+          </Typography>
+          <TextField
+            autoFocus
+            fullWidth
+            required
+            label="Reason"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            placeholder="Planned maintenance, load test, known issue…"
+          />
           <TextField select label="For" value={duration} onChange={(e) => setDuration(e.target.value)}>
             {DURATIONS.map(([v, label]) => (
               <MenuItem key={v} value={v}>

@@ -28,7 +28,13 @@ export function ErrorState({ error }: { error: unknown }) {
 }
 
 /** Loading, error or content of a query, in one place. */
-export function QueryState<T>({ query, children }: { query: { isPending: boolean; error: unknown; data?: T }; children: (data: T) => ReactNode }) {
+export function QueryState<T>({
+  query,
+  children,
+}: {
+  query: { isPending: boolean; error: unknown; data?: T };
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) return <Loading />;
   if (query.error) return <ErrorState error={query.error} />;
   return <>{children(query.data as T)}</>;

@@ -13,7 +13,11 @@ function Feed({ testId }: { testId: string }) {
 
 describe('AlertStreamProvider', () => {
   it('opens one connection for every listener and hands each the alerts it streams', async () => {
-    const sse = ['event: ping\ndata: {}\n\n', `event: alert\nid: a1:1\ndata: ${JSON.stringify({ id: 'a1', status: 'open' } as Partial<Alert>)}\n\n`, `event: alert\ndata: ${JSON.stringify({ id: 'a1', status: 'acknowledged' })}\n\n`];
+    const sse = [
+      'event: ping\ndata: {}\n\n',
+      `event: alert\nid: a1:1\ndata: ${JSON.stringify({ id: 'a1', status: 'open' } as Partial<Alert>)}\n\n`,
+      `event: alert\ndata: ${JSON.stringify({ id: 'a1', status: 'acknowledged' })}\n\n`,
+    ];
     const fetchMock = vi.fn(async () => {
       const body = new ReadableStream<Uint8Array>({
         start(c) {

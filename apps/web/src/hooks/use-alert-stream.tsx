@@ -27,7 +27,10 @@ export function AlertStreamProvider({ children }: { children: ReactNode }) {
     };
     const connect = async () => {
       try {
-        const res = await fetch(`${API_BASE}/stream/alerts`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, accept: 'text/event-stream' }, signal: ctrl.signal });
+        const res = await fetch(`${API_BASE}/stream/alerts`, {
+          headers: { authorization: `Bearer ${getToken() ?? ''}`, accept: 'text/event-stream' },
+          signal: ctrl.signal,
+        });
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
         refresh();
         const parser = createParser({

@@ -1,4 +1,22 @@
-import { Alert as Banner, Button, Dialog, DialogActions, DialogContent, DialogTitle, Grid, Link, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import {
+  Alert as Banner,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Grid,
+  Link,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
@@ -15,7 +33,10 @@ import { formatGroupKey, formatTime } from '../format';
 /** One alert: what matched, the events, a chart around it, its history and notifications; acknowledge or resolve. */
 export function AlertDetailPage() {
   const { alertId = '' } = useParams();
-  const alert = useQuery({ queryKey: ['alerts', 'detail', alertId], queryFn: () => call<AlertDetail>(api.GET('/alerts/{alertId}', { params: { path: { alertId } } })) });
+  const alert = useQuery({
+    queryKey: ['alerts', 'detail', alertId],
+    queryFn: () => call<AlertDetail>(api.GET('/alerts/{alertId}', { params: { path: { alertId } } })),
+  });
   return <QueryState query={alert}>{(a) => <AlertView alert={a} />}</QueryState>;
 }
 
@@ -25,18 +46,40 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
   const [silencing, setSilencing] = useState(false);
   const qc = useQueryClient();
   const notify = useNotifier();
-  const business = useQuery({ queryKey: ['business', a.businessId], queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })) });
-  const rule = useQuery({ queryKey: ['rule', a.ruleId], queryFn: () => call<Rule>(api.GET('/rules/{ruleId}', { params: { path: { ruleId: a.ruleId } } })) });
+  const business = useQuery({
+    queryKey: ['business', a.businessId],
+    queryFn: () =>
+      call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })),
+  });
+  const rule = useQuery({
+    queryKey: ['rule', a.ruleId],
+    queryFn: () => call<Rule>(api.GET('/rules/{ruleId}', { params: { path: { ruleId: a.ruleId } } })),
+  });
   const events = useQuery({
     queryKey: ['events', a.businessId, 'ids', a.eventIds],
-    queryFn: () => call<Page<StoredEvent>>(api.GET('/businesses/{businessId}/events', { params: { path: { businessId: a.businessId }, query: { ids: a.eventIds as never, limit: 100 } } })),
+    queryFn: () =>
+      call<Page<StoredEvent>>(
+        api.GET('/businesses/{businessId}/events', {
+          params: { path: { businessId: a.businessId }, query: { ids: a.eventIds as never, limit: 100 } },
+        }),
+      ),
     enabled: a.eventIds.length > 0,
   });
   const move = useMutation({
     mutationFn: (what: 'acknowledge' | 'resolve') =>
       what === 'acknowledge'
-        ? call<AlertDetail>(api.POST('/alerts/{alertId}/acknowledge', { params: { path: { alertId: a.id } }, body: { note: note || undefined } }))
-        : call<AlertDetail>(api.POST('/alerts/{alertId}/resolve', { params: { path: { alertId: a.id } }, body: { note: note || undefined } })),
+        ? call<AlertDetail>(
+            api.POST('/alerts/{alertId}/acknowledge', {
+              params: { path: { alertId: a.id } },
+              body: { note: note || undefined },
+            }),
+          )
+        : call<AlertDetail>(
+            api.POST('/alerts/{alertId}/resolve', {
+              params: { path: { alertId: a.id } },
+              body: { note: note || undefined },
+            }),
+          ),
     onSuccess: (r) => {
       notify.success(`Alert ${r.status}`);
       setAction(null);
@@ -56,7 +99,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
 
   return (
     <Stack spacing={2}>
-      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <SeverityChip severity={a.severity} />
         <StatusChip status={a.status} />
         <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }}>
@@ -65,7 +108,12 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
         <Button variant="contained" disabled={a.status !== 'open'} onClick={() => setAction('acknowledge')}>
           Acknowledge
         </Button>
-        <Button variant="outlined" color="success" disabled={a.status === 'resolved'} onClick={() => setAction('resolve')}>
+        <Button
+          variant="outlined"
+          color="success"
+          disabled={a.status === 'resolved'}
+          onClick={() => setAction('resolve')}
+        >
           Resolve
         </Button>
         <Button variant="outlined" color="inherit" onClick={() => setSilencing(true)}>
@@ -84,16 +132,46 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
         · rule{' '}
         <Link component={RouterLink} to={`/rules/${a.ruleId}/edit`}>
           {rule.data?.name ?? a.ruleId} v{a.ruleVersion}
-        </Link> · {formatGroupKey(a.groupKey)} · {a.count} match{a.count === 1 ? '' : 'es'} · event time {formatTime(a.startTime)} – {formatTime(a.endTime)}
+        </Link>{' '}
+        · {formatGroupKey(a.groupKey)} · {a.count} match{a.count === 1 ? '' : 'es'} · event time{' '}
+        {formatTime(a.startTime)} – {formatTime(a.endTime)}
         {a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy}${a.note ? `: “${a.note}”` : ''}`}
         {a.resolvedBy && ` · resolved by ${a.resolvedBy}${a.resolveNote ? `: “${a.resolveNote}”` : ''}`}
       </Typography>
       <Grid container spacing={2}>
         <Grid size={{ xs: 12, lg: 7 }}>
           {chartField ? (
-            <SeriesChart businessId={a.businessId} panel={{ title: `${chartField} around the alert${groupField ? ` (${groupField}=${String(groupValue)})` : ''}`, agg: 'avg', field: chartField, groupBy: null, bucket: null, chart: 'line', filter: groupField ? { field: groupField, values: [String(groupValue)] } : null }} from={from} to={to} highlight={a.id} />
+            <SeriesChart
+              businessId={a.businessId}
+              panel={{
+                title: `${chartField} around the alert${groupField ? ` (${groupField}=${String(groupValue)})` : ''}`,
+                agg: 'avg',
+                field: chartField,
+                groupBy: null,
+                bucket: null,
+                chart: 'line',
+                filter: groupField ? { field: groupField, values: [String(groupValue)] } : null,
+              }}
+              from={from}
+              to={to}
+              highlight={a.id}
+            />
           ) : (
-            <SeriesChart businessId={a.businessId} panel={{ title: 'Events around the alert', agg: 'count', field: null, groupBy: null, bucket: null, chart: 'bar', filter: groupField ? { field: groupField, values: [String(groupValue)] } : null }} from={from} to={to} highlight={a.id} />
+            <SeriesChart
+              businessId={a.businessId}
+              panel={{
+                title: 'Events around the alert',
+                agg: 'count',
+                field: null,
+                groupBy: null,
+                bucket: null,
+                chart: 'bar',
+                filter: groupField ? { field: groupField, values: [String(groupValue)] } : null,
+              }}
+              from={from}
+              to={to}
+              highlight={a.id}
+            />
           )}
         </Grid>
         <Grid size={{ xs: 12, lg: 5 }}>
@@ -139,7 +217,11 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
                 <TableRow key={s.eventId}>
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(s.eventTime)}</TableCell>
                   <TableCell>
-                    <code>{Object.entries(s.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')}</code>
+                    <code>
+                      {Object.entries(s.values)
+                        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                        .join('  ')}
+                    </code>
                   </TableCell>
                   <TableCell>
                     <code>{s.eventId}</code>
@@ -207,7 +289,8 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
                   <TableCell>
                     {n.attempts.map((t, i) => (
                       <div key={i}>
-                        {formatTime(t.at)} · {t.ok ? 'ok' : 'failed'} {t.statusCode ?? ''} · {t.durationMs} ms {t.error ? `· ${t.error}` : ''}
+                        {formatTime(t.at)} · {t.ok ? 'ok' : 'failed'} {t.statusCode ?? ''} · {t.durationMs} ms{' '}
+                        {t.error ? `· ${t.error}` : ''}
                       </div>
                     ))}
                   </TableCell>
@@ -217,11 +300,28 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
           </Table>
         )}
       </Paper>
-      <SilenceDialog open={silencing} onClose={() => setSilencing(false)} businessId={a.businessId} ruleId={a.ruleId} ruleName={rule.data?.name} groupKey={a.groupKey} />
+      <SilenceDialog
+        open={silencing}
+        onClose={() => setSilencing(false)}
+        businessId={a.businessId}
+        ruleId={a.ruleId}
+        ruleName={rule.data?.name}
+        groupKey={a.groupKey}
+      />
       <Dialog open={action !== null} onClose={() => setAction(null)} fullWidth maxWidth="sm">
         <DialogTitle>{action === 'acknowledge' ? 'Acknowledge alert' : 'Resolve alert'}</DialogTitle>
         <DialogContent>
-          <TextField autoFocus fullWidth multiline minRows={2} label="Note" value={note} onChange={(e) => setNote(e.target.value)} sx={{ mt: 1 }} placeholder={action === 'acknowledge' ? 'Who is on it, what you are checking' : 'What it was'} />
+          <TextField
+            autoFocus
+            fullWidth
+            multiline
+            minRows={2}
+            label="Note"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            sx={{ mt: 1 }}
+            placeholder={action === 'acknowledge' ? 'Who is on it, what you are checking' : 'What it was'}
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setAction(null)}>Cancel</Button>

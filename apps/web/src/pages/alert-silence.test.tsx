@@ -5,12 +5,54 @@ import { renderAt } from '../test/render';
 import { AlertDetailPage } from './alert-detail-page';
 
 const alert = {
-  id: 'a1', businessId: 'vitals', ruleId: 'r1', ruleVersion: 1, fingerprint: 'f', groupKey: { user_id: 'u1' }, status: 'open', severity: 'high', count: 1,
-  startTime: '2026-11-20T10:00:00Z', endTime: '2026-11-20T10:00:00Z', firstSeenAt: '2026-11-20T10:00:00Z', lastSeenAt: '2026-11-20T10:00:00Z', summary: 'Fast pulse', evidence: { samples: [] },
-  acknowledgedAt: null, acknowledgedBy: null, note: null, resolvedAt: null, resolvedBy: null, resolveNote: null, history: [], eventIds: [],
-  notifications: [{ id: 'n1', event: 'opened', status: 'silenced', channel: { id: 'c1', name: 'on-call', kind: 'slack' }, attempts: [], deliveredAt: null, lastError: null, silenceId: 's1' }],
+  id: 'a1',
+  businessId: 'vitals',
+  ruleId: 'r1',
+  ruleVersion: 1,
+  fingerprint: 'f',
+  groupKey: { user_id: 'u1' },
+  status: 'open',
+  severity: 'high',
+  count: 1,
+  startTime: '2026-11-20T10:00:00Z',
+  endTime: '2026-11-20T10:00:00Z',
+  firstSeenAt: '2026-11-20T10:00:00Z',
+  lastSeenAt: '2026-11-20T10:00:00Z',
+  summary: 'Fast pulse',
+  evidence: { samples: [] },
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  note: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  resolveNote: null,
+  history: [],
+  eventIds: [],
+  notifications: [
+    {
+      id: 'n1',
+      event: 'opened',
+      status: 'silenced',
+      channel: { id: 'c1', name: 'on-call', kind: 'slack' },
+      attempts: [],
+      deliveredAt: null,
+      lastError: null,
+      silenceId: 's1',
+    },
+  ],
 };
-const silence = { id: 's1', businessId: 'vitals', ruleId: 'r1', groupKey: { user_id: 'u1' }, startsAt: '2026-11-20T09:00:00Z', endsAt: '2026-11-20T12:00:00Z', comment: 'device swap', createdBy: 'admin', createdAt: '2026-11-20T09:00:00Z', state: 'active' };
+const silence = {
+  id: 's1',
+  businessId: 'vitals',
+  ruleId: 'r1',
+  groupKey: { user_id: 'u1' },
+  startsAt: '2026-11-20T09:00:00Z',
+  endsAt: '2026-11-20T12:00:00Z',
+  comment: 'device swap',
+  createdBy: 'admin',
+  createdAt: '2026-11-20T09:00:00Z',
+  state: 'active',
+};
 
 describe('silencing from an alert', () => {
   it('shows the silence muting the alert and its silenced notification', async () => {
@@ -39,6 +81,13 @@ describe('silencing from an alert', () => {
     await userEvent.click(screen.getByRole('combobox'));
     await userEvent.click(await screen.findByRole('option', { name: '1 day' }));
     await userEvent.click(screen.getAllByRole('button', { name: 'Silence' }).at(-1)!);
-    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ comment: 'device swap', duration: '1d', ruleId: 'r1', groupKey: { user_id: 'u1' } }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+        comment: 'device swap',
+        duration: '1d',
+        ruleId: 'r1',
+        groupKey: { user_id: 'u1' },
+      }),
+    );
   });
 });

@@ -4,7 +4,29 @@ import { fakeApi } from '../test/fake-api';
 import { renderAt } from '../test/render';
 import { AlertsPage } from './alerts-page';
 
-const alert = { id: 'a1', businessId: 'vitals', ruleId: 'r1', ruleVersion: 1, fingerprint: 'f', groupKey: { user_id: 'u1' }, status: 'open', severity: 'high', count: 5, startTime: '2026-11-20T10:00:00Z', endTime: '2026-11-20T10:04:00Z', firstSeenAt: '2026-11-20T10:04:00Z', lastSeenAt: '2026-11-20T10:04:00Z', summary: 'Tachycardia at rest', evidence: { samples: [] }, acknowledgedAt: null, acknowledgedBy: null, note: null, resolvedAt: null, resolvedBy: null, resolveNote: null };
+const alert = {
+  id: 'a1',
+  businessId: 'vitals',
+  ruleId: 'r1',
+  ruleVersion: 1,
+  fingerprint: 'f',
+  groupKey: { user_id: 'u1' },
+  status: 'open',
+  severity: 'high',
+  count: 5,
+  startTime: '2026-11-20T10:00:00Z',
+  endTime: '2026-11-20T10:04:00Z',
+  firstSeenAt: '2026-11-20T10:04:00Z',
+  lastSeenAt: '2026-11-20T10:04:00Z',
+  summary: 'Tachycardia at rest',
+  evidence: { samples: [] },
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  note: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  resolveNote: null,
+};
 
 describe('AlertsPage', () => {
   it('takes its filters from the URL, so a filtered list can be shared', async () => {
@@ -23,7 +45,15 @@ describe('AlertsPage', () => {
 
   it('marks the alerts a silence mutes', async () => {
     fakeApi({
-      'GET /alerts': { body: { items: [{ ...alert, silenced: true }, { ...alert, id: 'a2', summary: 'Second', silenced: false }], nextCursor: null } },
+      'GET /alerts': {
+        body: {
+          items: [
+            { ...alert, silenced: true },
+            { ...alert, id: 'a2', summary: 'Second', silenced: false },
+          ],
+          nextCursor: null,
+        },
+      },
       'GET /businesses': { body: { items: [], nextCursor: null } },
     });
     renderAt(<AlertsPage />, { path: '/alerts' });
@@ -32,7 +62,13 @@ describe('AlertsPage', () => {
   });
 
   it('shows an empty state and an error from the api', async () => {
-    fakeApi({ 'GET /alerts': { status: 400, body: { title: 'Bad request', status: 400, detail: 'from must be an ISO 8601 time' } }, 'GET /businesses': { body: { items: [], nextCursor: null } } });
+    fakeApi({
+      'GET /alerts': {
+        status: 400,
+        body: { title: 'Bad request', status: 400, detail: 'from must be an ISO 8601 time' },
+      },
+      'GET /businesses': { body: { items: [], nextCursor: null } },
+    });
     renderAt(<AlertsPage />, { path: '/alerts?from=soon' });
     expect(await screen.findByText(/from must be an ISO 8601 time/)).toBeInTheDocument();
   });
@@ -49,6 +85,8 @@ describe('AlertsPage', () => {
     await userEvent.click(screen.getByRole('button', { name: /Acknowledge 2/ }));
     await userEvent.type(screen.getByLabelText(/Note/), 'maintenance');
     await userEvent.click(screen.getByRole('button', { name: 'Acknowledge' }));
-    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ ids: ['a1', 'a2'], note: 'maintenance' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ ids: ['a1', 'a2'], note: 'maintenance' }),
+    );
   });
 });

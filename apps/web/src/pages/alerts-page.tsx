@@ -1,4 +1,23 @@
-import { Button, Checkbox, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Link, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import {
+  Button,
+  Checkbox,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Link,
+  MenuItem,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
@@ -20,7 +39,10 @@ const FILTER_KEYS = ['businessId', 'status', 'severity', 'ruleId', 'from', 'to']
 /** Alerts with filters kept in the URL (shareable), bulk acknowledge, newest first. */
 export function AlertsPage() {
   const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Record<(typeof FILTER_KEYS)[number], string>;
+  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Record<
+    (typeof FILTER_KEYS)[number],
+    string
+  >;
   const setFilter = (k: string, v: string) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
@@ -33,8 +55,19 @@ export function AlertsPage() {
   const [note, setNote] = useState('');
   const qc = useQueryClient();
   const notify = useNotifier();
-  const businesses = useQuery({ queryKey: ['businesses', true], queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: 'true', limit: 200 } } })) });
-  const rules = useQuery({ queryKey: ['rules', filters.businessId], queryFn: () => call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: filters.businessId } } })), enabled: !!filters.businessId });
+  const businesses = useQuery({
+    queryKey: ['businesses', true],
+    queryFn: () =>
+      call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: 'true', limit: 200 } } })),
+  });
+  const rules = useQuery({
+    queryKey: ['rules', filters.businessId],
+    queryFn: () =>
+      call<Page<Rule>>(
+        api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: filters.businessId } } }),
+      ),
+    enabled: !!filters.businessId,
+  });
   const alerts = useInfiniteQuery({
     queryKey: ['alerts', 'list', filters],
     queryFn: ({ pageParam }) =>
@@ -58,9 +91,14 @@ export function AlertsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const bulk = useMutation({
-    mutationFn: () => call<{ acknowledged: Alert[]; skipped: { id: string; reason: string }[] }>(api.POST('/alerts/acknowledge', { body: { ids: [...selected], note: note || undefined } })),
+    mutationFn: () =>
+      call<{ acknowledged: Alert[]; skipped: { id: string; reason: string }[] }>(
+        api.POST('/alerts/acknowledge', { body: { ids: [...selected], note: note || undefined } }),
+      ),
     onSuccess: (r) => {
-      notify.success(`Acknowledged ${r.acknowledged.length}${r.skipped.length ? `; skipped ${r.skipped.length} (not open)` : ''}`);
+      notify.success(
+        `Acknowledged ${r.acknowledged.length}${r.skipped.length ? `; skipped ${r.skipped.length} (not open)` : ''}`,
+      );
       setSelected(new Set());
       setNoteOpen(false);
       setNote('');
@@ -70,15 +108,23 @@ export function AlertsPage() {
   });
   const items = alerts.data?.pages.flatMap((p) => p.items) ?? [];
   const openIds = items.filter((a) => a.status === 'open').map((a) => a.id);
-  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const toggle = (id: string) =>
+    setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
 
   return (
     <Stack spacing={2}>
       <Typography variant="h4" component="h1">
         Alerts
       </Typography>
-      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
-        <TextField select size="small" label="Business" value={filters.businessId} onChange={(e) => setFilter('businessId', e.target.value)} sx={{ minWidth: 200 }}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        <TextField
+          select
+          size="small"
+          label="Business"
+          value={filters.businessId}
+          onChange={(e) => setFilter('businessId', e.target.value)}
+          sx={{ minWidth: 200 }}
+        >
           <MenuItem value="">all</MenuItem>
           {(businesses.data?.items ?? []).map((b) => (
             <MenuItem key={b.id} value={b.id}>
@@ -86,7 +132,14 @@ export function AlertsPage() {
             </MenuItem>
           ))}
         </TextField>
-        <TextField select size="small" label="Status" value={filters.status} onChange={(e) => setFilter('status', e.target.value)} sx={{ minWidth: 150 }}>
+        <TextField
+          select
+          size="small"
+          label="Status"
+          value={filters.status}
+          onChange={(e) => setFilter('status', e.target.value)}
+          sx={{ minWidth: 150 }}
+        >
           <MenuItem value="">any</MenuItem>
           <MenuItem value="open,acknowledged">unresolved</MenuItem>
           {ALERT_STATUSES.map((s) => (
@@ -95,7 +148,14 @@ export function AlertsPage() {
             </MenuItem>
           ))}
         </TextField>
-        <TextField select size="small" label="Severity" value={filters.severity} onChange={(e) => setFilter('severity', e.target.value)} sx={{ minWidth: 130 }}>
+        <TextField
+          select
+          size="small"
+          label="Severity"
+          value={filters.severity}
+          onChange={(e) => setFilter('severity', e.target.value)}
+          sx={{ minWidth: 130 }}
+        >
           <MenuItem value="">any</MenuItem>
           {SEVERITIES.map((s) => (
             <MenuItem key={s} value={s}>
@@ -103,7 +163,15 @@ export function AlertsPage() {
             </MenuItem>
           ))}
         </TextField>
-        <TextField select size="small" label="Rule" value={filters.ruleId} onChange={(e) => setFilter('ruleId', e.target.value)} sx={{ minWidth: 200 }} disabled={!filters.businessId}>
+        <TextField
+          select
+          size="small"
+          label="Rule"
+          value={filters.ruleId}
+          onChange={(e) => setFilter('ruleId', e.target.value)}
+          sx={{ minWidth: 200 }}
+          disabled={!filters.businessId}
+        >
           <MenuItem value="">any</MenuItem>
           {(rules.data?.items ?? []).map((r) => (
             <MenuItem key={r.id} value={r.id}>
@@ -111,8 +179,22 @@ export function AlertsPage() {
             </MenuItem>
           ))}
         </TextField>
-        <TextField size="small" type="datetime-local" label="First seen from" value={filters.from} onChange={(e) => setFilter('from', e.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
-        <TextField size="small" type="datetime-local" label="to" value={filters.to} onChange={(e) => setFilter('to', e.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
+        <TextField
+          size="small"
+          type="datetime-local"
+          label="First seen from"
+          value={filters.from}
+          onChange={(e) => setFilter('from', e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        <TextField
+          size="small"
+          type="datetime-local"
+          label="to"
+          value={filters.to}
+          onChange={(e) => setFilter('to', e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
         <Button variant="contained" disabled={selected.size === 0} onClick={() => setNoteOpen(true)}>
           Acknowledge {selected.size || ''}
         </Button>
@@ -148,7 +230,12 @@ export function AlertsPage() {
                   {items.map((a) => (
                     <TableRow key={a.id} hover selected={selected.has(a.id)}>
                       <TableCell padding="checkbox">
-                        <Checkbox checked={selected.has(a.id)} disabled={a.status !== 'open'} onChange={() => toggle(a.id)} slotProps={{ input: { 'aria-label': `select alert ${a.summary}` } }} />
+                        <Checkbox
+                          checked={selected.has(a.id)}
+                          disabled={a.status !== 'open'}
+                          onChange={() => toggle(a.id)}
+                          slotProps={{ input: { 'aria-label': `select alert ${a.summary}` } }}
+                        />
                       </TableCell>
                       <TableCell>
                         <SeverityChip severity={a.severity} />
@@ -160,7 +247,15 @@ export function AlertsPage() {
                         <Link component={RouterLink} to={`/alerts/${a.id}`}>
                           {a.summary}
                         </Link>
-                        {a.silenced && <Chip size="small" variant="outlined" label="muted" title="A silence mutes its notifications" sx={{ ml: 1 }} />}
+                        {a.silenced && (
+                          <Chip
+                            size="small"
+                            variant="outlined"
+                            label="muted"
+                            title="A silence mutes its notifications"
+                            sx={{ ml: 1 }}
+                          />
+                        )}
                       </TableCell>
                       <TableCell>{a.businessId}</TableCell>
                       <TableCell>{formatGroupKey(a.groupKey)}</TableCell>
@@ -181,9 +276,20 @@ export function AlertsPage() {
         }
       </QueryState>
       <Dialog open={noteOpen} onClose={() => setNoteOpen(false)} fullWidth maxWidth="sm">
-        <DialogTitle>Acknowledge {selected.size} alert{selected.size === 1 ? '' : 's'}</DialogTitle>
+        <DialogTitle>
+          Acknowledge {selected.size} alert{selected.size === 1 ? '' : 's'}
+        </DialogTitle>
         <DialogContent>
-          <TextField autoFocus fullWidth multiline minRows={2} label="Note (optional)" value={note} onChange={(e) => setNote(e.target.value)} sx={{ mt: 1 }} />
+          <TextField
+            autoFocus
+            fullWidth
+            multiline
+            minRows={2}
+            label="Note (optional)"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            sx={{ mt: 1 }}
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setNoteOpen(false)}>Cancel</Button>

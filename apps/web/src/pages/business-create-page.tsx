@@ -1,4 +1,17 @@
-import { Alert, Autocomplete, Box, Button, MenuItem, Paper, Stack, Step, StepLabel, Stepper, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Autocomplete,
+  Box,
+  Button,
+  MenuItem,
+  Paper,
+  Stack,
+  Step,
+  StepLabel,
+  Stepper,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -36,7 +49,9 @@ export function BusinessCreatePage() {
   const [idTouched, setIdTouched] = useState(false);
   const [description, setDescription] = useState('');
   const [timezone, setTimezone] = useState('UTC');
-  const [fields, setFields] = useState<FieldDraft[]>([{ ...emptyField(), name: 'timestamp', type: 'timestamp', required: true }]);
+  const [fields, setFields] = useState<FieldDraft[]>([
+    { ...emptyField(), name: 'timestamp', type: 'timestamp', required: true },
+  ]);
   const [timestampField, setTimestampField] = useState('timestamp');
   const [entityKeys, setEntityKeys] = useState<string[]>([]);
   const [problem, setProblem] = useState<ProblemError | null>(null);
@@ -45,14 +60,25 @@ export function BusinessCreatePage() {
   const qc = useQueryClient();
   const slug = idTouched ? id : slugify(name);
   const named = fields.map((f) => f.name.trim()).filter(Boolean);
-  const timestampCandidates = useMemo(() => fields.filter((f) => f.type === 'timestamp' && f.name.trim()).map((f) => f.name.trim()), [fields]);
+  const timestampCandidates = useMemo(
+    () => fields.filter((f) => f.type === 'timestamp' && f.name.trim()).map((f) => f.name.trim()),
+    [fields],
+  );
   const keyCandidates = keyFieldNames(fields.map((f) => ({ name: f.name.trim(), type: f.type }))).filter(Boolean);
 
   const create = useMutation({
     mutationFn: () =>
       call<Business>(
         api.POST('/businesses', {
-          body: { id: slug, name: name.trim(), description: description.trim() || undefined, timezone, fields: fields.map(toFieldBody) as never, timestampField: (timestampField || null) as never, entityKeyFields: entityKeys },
+          body: {
+            id: slug,
+            name: name.trim(),
+            description: description.trim() || undefined,
+            timezone,
+            fields: fields.map(toFieldBody) as never,
+            timestampField: (timestampField || null) as never,
+            entityKeyFields: entityKeys,
+          },
         }),
       ),
     onSuccess: (b) => {
@@ -71,7 +97,9 @@ export function BusinessCreatePage() {
   });
   const errorAt = (pointer: string) => problem?.fieldError(pointer);
 
-  const canNext = [name.trim() !== '' && slug !== '', named.length > 0 && named.length === fields.length, true, true][step];
+  const canNext = [name.trim() !== '' && slug !== '', named.length > 0 && named.length === fields.length, true, true][
+    step
+  ];
 
   return (
     <Stack
@@ -99,7 +127,15 @@ export function BusinessCreatePage() {
       <Paper sx={{ p: 3 }}>
         {step === 0 && (
           <Stack spacing={2} sx={{ maxWidth: 560 }}>
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus error={!!errorAt('/name')} helperText={errorAt('/name') ?? 'What people call it, e.g. "Camel route monitoring"'} />
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              autoFocus
+              error={!!errorAt('/name')}
+              helperText={errorAt('/name') ?? 'What people call it, e.g. "Camel route monitoring"'}
+            />
             <TextField
               label="Id"
               value={slug}
@@ -109,17 +145,47 @@ export function BusinessCreatePage() {
               }}
               required
               error={!!errorAt('/id')}
-              helperText={errorAt('/id') ?? `Used in URLs: POST /ingest/${slug || '<id>'}. Lowercase letters, digits and dashes; never reused.`}
+              helperText={
+                errorAt('/id') ??
+                `Used in URLs: POST /ingest/${slug || '<id>'}. Lowercase letters, digits and dashes; never reused.`
+              }
             />
-            <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline minRows={2} />
-            <Autocomplete options={TIME_ZONES} value={timezone} onChange={(_e, v) => setTimezone(v ?? 'UTC')} renderInput={(p) => <TextField {...p} label="Time zone" helperText={errorAt('/timezone') ?? 'Calendar periods (day, week, month) of aggregate rules use it'} error={!!errorAt('/timezone')} />} />
+            <TextField
+              label="Description"
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              multiline
+              minRows={2}
+            />
+            <Autocomplete
+              options={TIME_ZONES}
+              value={timezone}
+              onChange={(_e, v) => setTimezone(v ?? 'UTC')}
+              renderInput={(p) => (
+                <TextField
+                  {...p}
+                  label="Time zone"
+                  helperText={errorAt('/timezone') ?? 'Calendar periods (day, week, month) of aggregate rules use it'}
+                  error={!!errorAt('/timezone')}
+                />
+              )}
+            />
           </Stack>
         )}
         {step === 1 && (
           <Stack spacing={1.5}>
-            <Typography color="text.secondary">Each event is a JSON object with these fields. Conditions of rules name them directly.</Typography>
+            <Typography color="text.secondary">
+              Each event is a JSON object with these fields. Conditions of rules name them directly.
+            </Typography>
             {fields.map((f, i) => (
-              <FieldRow key={i} index={i} value={f} onChange={(nf) => setFields(fields.map((x, j) => (j === i ? nf : x)))} onRemove={fields.length > 1 ? () => setFields(fields.filter((_x, j) => j !== i)) : undefined} errorAt={(k) => errorAt(`/fields/${i}/${k}`)} />
+              <FieldRow
+                key={i}
+                index={i}
+                value={f}
+                onChange={(nf) => setFields(fields.map((x, j) => (j === i ? nf : x)))}
+                onRemove={fields.length > 1 ? () => setFields(fields.filter((_x, j) => j !== i)) : undefined}
+                errorAt={(k) => errorAt(`/fields/${i}/${k}`)}
+              />
             ))}
             {errorAt('/fields') && <Alert severity="error">{errorAt('/fields')}</Alert>}
             <AddFieldButton onClick={() => setFields([...fields, emptyField()])} />
@@ -127,7 +193,17 @@ export function BusinessCreatePage() {
         )}
         {step === 2 && (
           <Stack spacing={2} sx={{ maxWidth: 560 }}>
-            <TextField select label="Event-time field" value={timestampField} onChange={(e) => setTimestampField(e.target.value)} error={!!errorAt('/timestampField')} helperText={errorAt('/timestampField') ?? 'Rules run on event time; without one, the time the api received the event is used'}>
+            <TextField
+              select
+              label="Event-time field"
+              value={timestampField}
+              onChange={(e) => setTimestampField(e.target.value)}
+              error={!!errorAt('/timestampField')}
+              helperText={
+                errorAt('/timestampField') ??
+                'Rules run on event time; without one, the time the api received the event is used'
+              }
+            >
               <MenuItem value="">
                 <em>none (receive time)</em>
               </MenuItem>
@@ -137,12 +213,40 @@ export function BusinessCreatePage() {
                 </MenuItem>
               ))}
             </TextField>
-            <Autocomplete multiple options={keyCandidates} value={entityKeys} onChange={(_e, v) => setEntityKeys(v)} renderInput={(p) => <TextField {...p} label="Entity keys" error={!!errorAt('/entityKeyFields')} helperText={errorAt('/entityKeyFields') ?? 'What an event is about (user_id, service): events are listed and profiled per entity'} />} />
+            <Autocomplete
+              multiple
+              options={keyCandidates}
+              value={entityKeys}
+              onChange={(_e, v) => setEntityKeys(v)}
+              renderInput={(p) => (
+                <TextField
+                  {...p}
+                  label="Entity keys"
+                  error={!!errorAt('/entityKeyFields')}
+                  helperText={
+                    errorAt('/entityKeyFields') ??
+                    'What an event is about (user_id, service): events are listed and profiled per entity'
+                  }
+                />
+              )}
+            />
           </Stack>
         )}
         {step === 3 && (
           <Box component="pre" sx={{ m: 0, fontSize: 13, overflow: 'auto' }} aria-label="business definition">
-            {JSON.stringify({ id: slug, name, description, timezone, timestampField: (timestampField || null) as never, entityKeyFields: entityKeys, fields: fields.map(toFieldBody) }, null, 2)}
+            {JSON.stringify(
+              {
+                id: slug,
+                name,
+                description,
+                timezone,
+                timestampField: (timestampField || null) as never,
+                entityKeyFields: entityKeys,
+                fields: fields.map(toFieldBody),
+              },
+              null,
+              2,
+            )}
           </Box>
         )}
       </Paper>

@@ -19,17 +19,26 @@ export function BusinessDetailPage() {
   const { businessId = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const tab = (TABS.includes(params.get('tab') as TabName) ? params.get('tab') : 'views') as TabName;
-  const business = useQuery({ queryKey: ['business', businessId], queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId } } })) });
+  const business = useQuery({
+    queryKey: ['business', businessId],
+    queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId } } })),
+  });
   return (
     <QueryState query={business}>
       {(b) => (
         <Stack spacing={2}>
-          <Stack direction="row" spacing={2} sx={{ alignItems: "baseline" }}>
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'baseline' }}>
             <Typography variant="h4" component="h1">
               {b.name}
             </Typography>
             <Chip label={b.id} size="small" />
-            <Chip label={`schema v${b.schemaVersion}`} size="small" color="primary" variant="outlined" data-testid="schema-version" />
+            <Chip
+              label={`schema v${b.schemaVersion}`}
+              size="small"
+              color="primary"
+              variant="outlined"
+              data-testid="schema-version"
+            />
             {b.archivedAt && <Chip label="archived" size="small" color="warning" />}
           </Stack>
           {b.description && <Typography color="text.secondary">{b.description}</Typography>}

@@ -1,4 +1,18 @@
-import { Button, FormControlLabel, Paper, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow, Typography, Link, Chip } from '@mui/material';
+import {
+  Button,
+  FormControlLabel,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+  Link,
+  Chip,
+} from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
@@ -16,10 +30,16 @@ export function BusinessesPage() {
   const notify = useNotifier();
   const list = useQuery({
     queryKey: ['businesses', includeArchived],
-    queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: includeArchived ? 'true' : 'false', limit: 200 } } })),
+    queryFn: () =>
+      call<Page<Business>>(
+        api.GET('/businesses', {
+          params: { query: { includeArchived: includeArchived ? 'true' : 'false', limit: 200 } },
+        }),
+      ),
   });
   const archive = useMutation({
-    mutationFn: (id: string) => call<Business>(api.DELETE('/businesses/{businessId}', { params: { path: { businessId: id } } })),
+    mutationFn: (id: string) =>
+      call<Business>(api.DELETE('/businesses/{businessId}', { params: { path: { businessId: id } } })),
     onSuccess: (b) => {
       notify.success(`Archived ${b.name}`);
       void qc.invalidateQueries({ queryKey: ['businesses'] });
@@ -30,11 +50,16 @@ export function BusinessesPage() {
 
   return (
     <Stack spacing={2}>
-      <Stack direction="row" spacing={2} sx={{ alignItems: "center" }}>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <Typography variant="h4" component="h1" sx={{ flexGrow: 1 }}>
           Businesses
         </Typography>
-        <FormControlLabel control={<Switch checked={includeArchived} onChange={(e) => setParams(e.target.checked ? { archived: '1' } : {})} />} label="Show archived" />
+        <FormControlLabel
+          control={
+            <Switch checked={includeArchived} onChange={(e) => setParams(e.target.checked ? { archived: '1' } : {})} />
+          }
+          label="Show archived"
+        />
         <Button variant="contained" component={RouterLink} to="/businesses/new">
           New business
         </Button>
@@ -73,7 +98,16 @@ export function BusinessesPage() {
                       <TableCell>{formatTime(b.createdAt)}</TableCell>
                       <TableCell align="right">
                         {!b.archivedAt && (
-                          <ConfirmButton label="Archive" title={`Archive ${b.name}?`} body="Its rules stop evaluating and its sources stop ingesting. Events and alerts stay readable; the id is never reused." confirmLabel="Archive" onConfirm={() => archive.mutate(b.id)} />
+                          <ConfirmButton
+                            label="Archive"
+                            title={`Archive ${b.name}?`}
+                            body={
+                              'Its rules stop evaluating and its sources stop ingesting. Events and alerts ' +
+                              'stay readable; the id is never reused.'
+                            }
+                            confirmLabel="Archive"
+                            onConfirm={() => archive.mutate(b.id)}
+                          />
                         )}
                       </TableCell>
                     </TableRow>

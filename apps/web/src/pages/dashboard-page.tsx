@@ -1,4 +1,16 @@
-import { Card, CardActionArea, CardContent, Chip, Grid, List, ListItemButton, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import {
+  Card,
+  CardActionArea,
+  CardContent,
+  Chip,
+  Grid,
+  List,
+  ListItemButton,
+  ListItemText,
+  Paper,
+  Stack,
+  Typography,
+} from '@mui/material';
 import { SparkLineChart } from '@mui/x-charts/SparkLineChart';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,8 +24,15 @@ import { useAlertStream } from '../hooks/use-alert-stream';
 
 /** Every business at a glance, and alerts as they happen. */
 export function DashboardPage() {
-  const overview = useQuery({ queryKey: ['overview'], queryFn: () => call<Page<OverviewItem>>(api.GET('/overview')), refetchInterval: 15_000 });
-  const recent = useQuery({ queryKey: ['alerts', 'recent'], queryFn: () => call<Page<Alert>>(api.GET('/alerts', { params: { query: { limit: 15 } } })) });
+  const overview = useQuery({
+    queryKey: ['overview'],
+    queryFn: () => call<Page<OverviewItem>>(api.GET('/overview')),
+    refetchInterval: 15_000,
+  });
+  const recent = useQuery({
+    queryKey: ['alerts', 'recent'],
+    queryFn: () => call<Page<Alert>>(api.GET('/alerts', { params: { query: { limit: 15 } } })),
+  });
   const [live, setLive] = useState<Alert[]>([]);
   useAlertStream((a) => setLive((l) => [a, ...l.filter((x) => x.id !== a.id)].slice(0, 15)));
   const feed = [...live, ...(recent.data?.items ?? []).filter((a) => !live.some((l) => l.id === a.id))].slice(0, 15);
@@ -36,14 +55,17 @@ export function DashboardPage() {
                       <CardContent>
                         <Typography variant="h6">{b.name}</Typography>
                         <Typography variant="body2" color="text.secondary">
-                          {b.ratePerMinute} events/min · {b.eventsLastHour} in the last hour · last event {ago(b.lastEventAt)}
+                          {b.ratePerMinute} events/min · {b.eventsLastHour} in the last hour · last event{' '}
+                          {ago(b.lastEventAt)}
                         </Typography>
                         <SparkLineChart data={b.spark.map((p) => p.n)} height={48} area curve="linear" />
-                        <Stack direction="row" spacing={1} sx={{ flexWrap: "wrap", mt: 1 }}>
+                        <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', mt: 1 }}>
                           {SEVERITIES.filter((s) => b.openAlerts[s]).map((s) => (
                             <Chip key={s} size="small" label={`${b.openAlerts[s]} ${s}`} color={SEVERITY_COLOR[s]} />
                           ))}
-                          {Object.keys(b.openAlerts).length === 0 && <Chip size="small" label="no open alerts" color="success" variant="outlined" />}
+                          {Object.keys(b.openAlerts).length === 0 && (
+                            <Chip size="small" label="no open alerts" color="success" variant="outlined" />
+                          )}
                         </Stack>
                       </CardContent>
                     </CardActionArea>
@@ -68,7 +90,10 @@ export function DashboardPage() {
                   <SeverityChip severity={a.severity} />
                   <StatusChip status={a.status} />
                 </Stack>
-                <ListItemText primary={a.summary} secondary={`${a.businessId} · ${formatGroupKey(a.groupKey)} · ${ago(a.lastSeenAt)}`} />
+                <ListItemText
+                  primary={a.summary}
+                  secondary={`${a.businessId} · ${formatGroupKey(a.groupKey)} · ${ago(a.lastSeenAt)}`}
+                />
               </ListItemButton>
             ))}
           </List>

@@ -5,7 +5,24 @@ import { fakeApi } from '../test/fake-api';
 import { renderAt } from '../test/render';
 import { RuleEditorPage } from './rule-editor-page';
 
-const business = { id: 'vitals', name: 'Vitals', description: '', timezone: 'UTC', timestampField: 'timestamp', entityKeyFields: ['user_id'], retentionDays: 30, schemaVersion: 1, archivedAt: null, createdAt: '', updatedAt: '', fields: [{ name: 'timestamp', type: 'timestamp' }, { name: 'user_id', type: 'string' }, { name: 'heart_rate', type: 'number' }] };
+const business = {
+  id: 'vitals',
+  name: 'Vitals',
+  description: '',
+  timezone: 'UTC',
+  timestampField: 'timestamp',
+  entityKeyFields: ['user_id'],
+  retentionDays: 30,
+  schemaVersion: 1,
+  archivedAt: null,
+  createdAt: '',
+  updatedAt: '',
+  fields: [
+    { name: 'timestamp', type: 'timestamp' },
+    { name: 'user_id', type: 'string' },
+    { name: 'heart_rate', type: 'number' },
+  ],
+};
 
 describe('RuleEditorPage', () => {
   it('shows the api’s reason under the condition and blocks saving until it checks', async () => {
@@ -13,10 +30,21 @@ describe('RuleEditorPage', () => {
       'GET /businesses/vitals': { body: business },
       'POST /businesses/vitals/rules/validate': (_req, body) =>
         (body as { condition: string }).condition.includes('hart')
-          ? { status: 400, body: { title: 'Invalid rule', status: 400, detail: '/condition: unknown field', errors: [{ pointer: '/condition', detail: "unknown field 'hart_rate'; did you mean 'heart_rate'?" }] } }
+          ? {
+              status: 400,
+              body: {
+                title: 'Invalid rule',
+                status: 400,
+                detail: '/condition: unknown field',
+                errors: [{ pointer: '/condition', detail: "unknown field 'hart_rate'; did you mean 'heart_rate'?" }],
+              },
+            }
           : { body: { valid: true, rule: body } },
     });
-    renderAt(<RuleEditorPage />, { path: '/businesses/vitals/rules/new', pattern: '/businesses/:businessId/rules/new' });
+    renderAt(<RuleEditorPage />, {
+      path: '/businesses/vitals/rules/new',
+      pattern: '/businesses/:businessId/rules/new',
+    });
     await userEvent.type(await screen.findByRole('textbox', { name: /^Name/ }), 'Tachycardia');
     await userEvent.type(screen.getByRole('textbox', { name: 'condition' }), 'hart_rate > 100');
     expect(await screen.findByText("unknown field 'hart_rate'; did you mean 'heart_rate'?")).toBeInTheDocument();
@@ -34,9 +62,25 @@ describe('RuleEditorPage', () => {
     fakeApi({
       'GET /businesses/vitals': { body: business },
       'POST /businesses/vitals/rules/validate': { body: { valid: true } },
-      'POST /businesses/vitals/rules/backtest': { body: { events: 1200, matches: 9, alertsTotal: 3, perDay: [{ day: '2026-11-20', alerts: 1 }, { day: '2026-11-21', alerts: 2 }], resolved: 2, open: 1, ms: 12 } },
+      'POST /businesses/vitals/rules/backtest': {
+        body: {
+          events: 1200,
+          matches: 9,
+          alertsTotal: 3,
+          perDay: [
+            { day: '2026-11-20', alerts: 1 },
+            { day: '2026-11-21', alerts: 2 },
+          ],
+          resolved: 2,
+          open: 1,
+          ms: 12,
+        },
+      },
     });
-    renderAt(<RuleEditorPage />, { path: '/businesses/vitals/rules/new', pattern: '/businesses/:businessId/rules/new' });
+    renderAt(<RuleEditorPage />, {
+      path: '/businesses/vitals/rules/new',
+      pattern: '/businesses/:businessId/rules/new',
+    });
     await userEvent.type(await screen.findByRole('textbox', { name: /^Name/ }), 'r');
     await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const result = await screen.findByTestId('preview-result');
@@ -47,11 +91,32 @@ describe('RuleEditorPage', () => {
   it.each([
     ['sequence', ['Consecutive events (N)', 'Within'], { kind: 'sequence', minCount: 3 }],
     ['absence', ['Window', 'Expected groups'], { kind: 'absence', window: '5m', condition: null }],
-    ['aggregate', ['Threshold', 'Window'], { kind: 'aggregate', aggregate: { fn: 'count' }, op: '>=', threshold: 10, window: '5m' }],
-    ['baseline', ['Sensitivity', 'Mean of last', 'Volatility of last', 'History', 'New extremes only'], { kind: 'baseline', sensitivity: 4, direction: 'both', seasonality: 'none', newExtremesOnly: false, condition: null }],
+    [
+      'aggregate',
+      ['Threshold', 'Window'],
+      { kind: 'aggregate', aggregate: { fn: 'count' }, op: '>=', threshold: 10, window: '5m' },
+    ],
+    [
+      'baseline',
+      ['Sensitivity', 'Mean of last', 'Volatility of last', 'History', 'New extremes only'],
+      {
+        kind: 'baseline',
+        sensitivity: 4,
+        direction: 'both',
+        seasonality: 'none',
+        newExtremesOnly: false,
+        condition: null,
+      },
+    ],
   ])('shows the %s form and checks its body with the api', async (kind, labels, body) => {
-    const calls = fakeApi({ 'GET /businesses/vitals': { body: business }, 'POST /businesses/vitals/rules/validate': { body: { valid: true } } });
-    renderAt(<RuleEditorPage />, { path: '/businesses/vitals/rules/new', pattern: '/businesses/:businessId/rules/new' });
+    const calls = fakeApi({
+      'GET /businesses/vitals': { body: business },
+      'POST /businesses/vitals/rules/validate': { body: { valid: true } },
+    });
+    renderAt(<RuleEditorPage />, {
+      path: '/businesses/vitals/rules/new',
+      pattern: '/businesses/:businessId/rules/new',
+    });
     await userEvent.type(await screen.findByRole('textbox', { name: /^Name/ }), 'r');
     await userEvent.click(screen.getByRole('combobox', { name: 'Kind' }));
     await userEvent.click(screen.getByRole('option', { name: kind }));
@@ -59,4 +124,3 @@ describe('RuleEditorPage', () => {
     await waitFor(() => expect(calls.filter((c) => c.url.endsWith('/validate')).at(-1)?.body).toMatchObject(body));
   });
 });
-

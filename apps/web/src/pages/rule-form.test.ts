@@ -5,14 +5,46 @@ const draft = (patch: Partial<RuleDraft>): RuleDraft => ({ ...emptyDraft(), name
 
 describe('toRuleBody', () => {
   it.each([
-    ['immediate', { kind: 'immediate', condition: 'heart_rate > 100' }, { kind: 'immediate', condition: 'heart_rate > 100' }],
-    ['sequence', { kind: 'sequence', condition: 'spo2 < 94', minCount: '3', within: '5m' }, { minCount: 3, within: '5m', condition: 'spo2 < 94' }],
-    ['absence without condition', { kind: 'absence', window: '20m', expectedGroups: 'A, B,' }, { window: '20m', condition: null, expectedGroups: ['A', 'B'] }],
-    ['aggregate over a window', { kind: 'aggregate', condition: "level == 'ERROR'", window: '3m', op: '>=', threshold: '20' }, { aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 20 }],
-    ['aggregate over a day', { kind: 'aggregate', aggFn: 'sum', aggField: 'amount', period: 'day', threshold: '2000' }, { aggregate: { fn: 'sum', field: 'amount' }, period: 'day', threshold: 2000 }],
-    ['baseline', { kind: 'baseline', field: 'cpu', sensitivity: '3', condition: 'ignored' }, { field: 'cpu', sensitivity: 3, condition: null }],
-    ['baseline judging means and volatility too', { kind: 'baseline', field: 'cpu', meanWindow: '12', volatilityWindow: '24' }, { field: 'cpu', meanWindow: 12, volatilityWindow: 24 }],
-    ['baseline with a longer history, new extremes only', { kind: 'baseline', field: 'cpu', historySize: '1000', newExtremesOnly: true }, { field: 'cpu', historySize: 1000, newExtremesOnly: true }],
+    [
+      'immediate',
+      { kind: 'immediate', condition: 'heart_rate > 100' },
+      { kind: 'immediate', condition: 'heart_rate > 100' },
+    ],
+    [
+      'sequence',
+      { kind: 'sequence', condition: 'spo2 < 94', minCount: '3', within: '5m' },
+      { minCount: 3, within: '5m', condition: 'spo2 < 94' },
+    ],
+    [
+      'absence without condition',
+      { kind: 'absence', window: '20m', expectedGroups: 'A, B,' },
+      { window: '20m', condition: null, expectedGroups: ['A', 'B'] },
+    ],
+    [
+      'aggregate over a window',
+      { kind: 'aggregate', condition: "level == 'ERROR'", window: '3m', op: '>=', threshold: '20' },
+      { aggregate: { fn: 'count' }, window: '3m', op: '>=', threshold: 20 },
+    ],
+    [
+      'aggregate over a day',
+      { kind: 'aggregate', aggFn: 'sum', aggField: 'amount', period: 'day', threshold: '2000' },
+      { aggregate: { fn: 'sum', field: 'amount' }, period: 'day', threshold: 2000 },
+    ],
+    [
+      'baseline',
+      { kind: 'baseline', field: 'cpu', sensitivity: '3', condition: 'ignored' },
+      { field: 'cpu', sensitivity: 3, condition: null },
+    ],
+    [
+      'baseline judging means and volatility too',
+      { kind: 'baseline', field: 'cpu', meanWindow: '12', volatilityWindow: '24' },
+      { field: 'cpu', meanWindow: 12, volatilityWindow: 24 },
+    ],
+    [
+      'baseline with a longer history, new extremes only',
+      { kind: 'baseline', field: 'cpu', historySize: '1000', newExtremesOnly: true },
+      { field: 'cpu', historySize: 1000, newExtremesOnly: true },
+    ],
   ] as const)('builds a %s body', (_what, patch, expected) => {
     expect(toRuleBody(draft(patch as Partial<RuleDraft>))).toMatchObject(expected);
   });

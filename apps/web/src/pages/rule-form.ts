@@ -40,7 +40,16 @@ export const KIND_KEYS: Record<RuleKind, string[]> = {
   sequence: ['minCount', 'within'],
   absence: ['window', 'expectedGroups'],
   aggregate: ['window', 'period', 'aggregate', 'op', 'threshold'],
-  baseline: ['field', 'sensitivity', 'direction', 'seasonality', 'meanWindow', 'volatilityWindow', 'historySize', 'newExtremesOnly'],
+  baseline: [
+    'field',
+    'sensitivity',
+    'direction',
+    'seasonality',
+    'meanWindow',
+    'volatilityWindow',
+    'historySize',
+    'newExtremesOnly',
+  ],
 };
 const ALL_KIND_KEYS = [...new Set(Object.values(KIND_KEYS).flat())];
 
@@ -138,7 +147,8 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
     resolveAfter: d.resolveAfter.trim() || null,
   };
   body.description = d.description.trim();
-  if (d.kind !== 'baseline') body.condition = d.condition.trim() || (d.kind === 'absence' || d.kind === 'aggregate' ? null : '');
+  if (d.kind !== 'baseline')
+    body.condition = d.condition.trim() || (d.kind === 'absence' || d.kind === 'aggregate' ? null : '');
   else body.condition = null;
   if (clearOthers) for (const k of ALL_KIND_KEYS) body[k] = null;
   switch (d.kind) {
@@ -148,7 +158,11 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
       break;
     case 'absence':
       body.window = d.window.trim();
-      if (d.expectedGroups.trim()) body.expectedGroups = d.expectedGroups.split(',').map((g) => g.trim()).filter(Boolean);
+      if (d.expectedGroups.trim())
+        body.expectedGroups = d.expectedGroups
+          .split(',')
+          .map((g) => g.trim())
+          .filter(Boolean);
       break;
     case 'aggregate':
       if (d.period) body.period = d.period;

@@ -18,7 +18,12 @@ describe('SignInPage', () => {
   });
 
   it('refuses a token the api answers 401 to, and forgets it', async () => {
-    fakeApi({ 'GET /businesses': { status: 401, body: { title: 'Authentication required', status: 401, detail: 'unknown token' } } });
+    fakeApi({
+      'GET /businesses': {
+        status: 401,
+        body: { title: 'Authentication required', status: 401, detail: 'unknown token' },
+      },
+    });
     renderAt(<SignInPage />, { path: '/sign-in', pattern: '/sign-in' });
     await userEvent.type(screen.getByLabelText(/Admin token/), 'bad');
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));

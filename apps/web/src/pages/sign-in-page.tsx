@@ -23,7 +23,11 @@ export function SignInPage() {
       navigate(params.get('next') || '/', { replace: true });
     } catch (err) {
       clearToken();
-      setError(err instanceof ProblemError && err.status === 401 ? 'That token is not the admin token.' : `Cannot reach the api: ${(err as Error).message}`);
+      setError(
+        err instanceof ProblemError && err.status === 401
+          ? 'That token is not the admin token.'
+          : `Cannot reach the api: ${(err as Error).message}`,
+      );
     } finally {
       setBusy(false);
     }
@@ -37,7 +41,16 @@ export function SignInPage() {
             Sign in to Anom
           </Typography>
           {params.get('expired') && <Alert severity="warning">Your session ended; sign in again.</Alert>}
-          <TextField label="Admin token" type="password" value={token} onChange={(e) => setValue(e.target.value)} autoFocus required error={error !== null} helperText={error ?? 'The ANOM_ADMIN_TOKEN of this installation (see .env). Kept for this tab only.'} />
+          <TextField
+            label="Admin token"
+            type="password"
+            value={token}
+            onChange={(e) => setValue(e.target.value)}
+            autoFocus
+            required
+            error={error !== null}
+            helperText={error ?? 'The ANOM_ADMIN_TOKEN of this installation (see .env). Kept for this tab only.'}
+          />
           <Button type="submit" variant="contained" disabled={busy || !token.trim()}>
             Sign in
           </Button>

@@ -1,4 +1,24 @@
-import { Alert, Button, Card, CardActions, CardContent, Chip, Dialog, DialogActions, DialogContent, DialogTitle, LinearProgress, MenuItem, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Button,
+  Card,
+  CardActions,
+  CardContent,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  LinearProgress,
+  MenuItem,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { SparkLineChart } from '@mui/x-charts/SparkLineChart';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -21,27 +41,43 @@ interface ProfileRun {
   finishedAt: string | null;
 }
 
-/** What the profiler proposes, per business: rationale, evidence, backtest; accept (optionally edited) or reject with a reason. */
+/**
+ * What the profiler proposes, per business: rationale, evidence, backtest; accept (optionally edited) or reject with a
+ * reason.
+ */
 export function SuggestionsPage() {
   const [params, setParams] = useSearchParams();
-  const businesses = useQuery({ queryKey: ['businesses', false], queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { limit: 200 } } })) });
+  const businesses = useQuery({
+    queryKey: ['businesses', false],
+    queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { limit: 200 } } })),
+  });
   const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
   const status = params.get('status') ?? 'pending';
   const qc = useQueryClient();
   const notify = useNotifier();
   const suggestions = useQuery({
     queryKey: ['suggestions', businessId, status],
-    queryFn: () => call<Page<Suggestion>>(api.GET('/businesses/{businessId}/suggestions', { params: { path: { businessId }, query: { status: status as never } } })),
+    queryFn: () =>
+      call<Page<Suggestion>>(
+        api.GET('/businesses/{businessId}/suggestions', {
+          params: { path: { businessId }, query: { status: status as never } },
+        }),
+      ),
     enabled: !!businessId,
   });
   const run = useQuery({
     queryKey: ['profile-run', businessId],
-    queryFn: () => call<ProfileRun | null>(api.GET('/businesses/{businessId}/profile', { params: { path: { businessId } } })).catch(() => null),
+    queryFn: () =>
+      call<ProfileRun | null>(api.GET('/businesses/{businessId}/profile', { params: { path: { businessId } } })).catch(
+        () => null,
+      ),
     enabled: !!businessId,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false,
   });
   const profile = useMutation({
-    mutationFn: () => call<ProfileRun>(api.POST('/businesses/{businessId}/profile', { params: { path: { businessId } } })),
+    mutationFn: () =>
+      call<ProfileRun>(api.POST('/businesses/{businessId}/profile', { params: { path: { businessId } } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['profile-run', businessId] }),
     onError: notify.error,
   });
@@ -57,15 +93,29 @@ export function SuggestionsPage() {
       <Typography variant="h4" component="h1">
         Suggestions
       </Typography>
-      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: "center", flexWrap: "wrap" }}>
-        <TextField select size="small" label="Business" value={businessId} onChange={(e) => setParams({ businessId: e.target.value, status })} sx={{ minWidth: 220 }}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <TextField
+          select
+          size="small"
+          label="Business"
+          value={businessId}
+          onChange={(e) => setParams({ businessId: e.target.value, status })}
+          sx={{ minWidth: 220 }}
+        >
           {(businesses.data?.items ?? []).map((b) => (
             <MenuItem key={b.id} value={b.id}>
               {b.name}
             </MenuItem>
           ))}
         </TextField>
-        <TextField select size="small" label="Status" value={status} onChange={(e) => setParams({ businessId, status: e.target.value })} sx={{ minWidth: 140 }}>
+        <TextField
+          select
+          size="small"
+          label="Status"
+          value={status}
+          onChange={(e) => setParams({ businessId, status: e.target.value })}
+          sx={{ minWidth: 140 }}
+        >
           {['pending', 'accepted', 'rejected'].map((s) => (
             <MenuItem key={s} value={s}>
               {s}
@@ -75,10 +125,15 @@ export function SuggestionsPage() {
         <span style={{ flexGrow: 1 }} />
         {run.data && (
           <Typography variant="body2" color="text.secondary">
-            Last profiling: {run.data.status} {run.data.finishedAt ? formatTime(run.data.finishedAt) : ''} {run.data.events != null ? `· ${run.data.events} events` : ''} {run.data.error ?? ''}
+            Last profiling: {run.data.status} {run.data.finishedAt ? formatTime(run.data.finishedAt) : ''}{' '}
+            {run.data.events != null ? `· ${run.data.events} events` : ''} {run.data.error ?? ''}
           </Typography>
         )}
-        <Button variant="outlined" disabled={!businessId || running || profile.isPending} onClick={() => profile.mutate()}>
+        <Button
+          variant="outlined"
+          disabled={!businessId || running || profile.isPending}
+          onClick={() => profile.mutate()}
+        >
           Profile now
         </Button>
       </Stack>
@@ -112,7 +167,13 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   const [reason, setReason] = useState('');
   const done = () => void qc.invalidateQueries({ queryKey: ['suggestions', s.businessId] });
   const accept = useMutation({
-    mutationFn: (rule?: Record<string, unknown>) => call<AcceptedSuggestion>(api.POST('/suggestions/{suggestionId}/accept', { params: { path: { suggestionId: s.id } }, body: { rule: rule as never } })),
+    mutationFn: (rule?: Record<string, unknown>) =>
+      call<AcceptedSuggestion>(
+        api.POST('/suggestions/{suggestionId}/accept', {
+          params: { path: { suggestionId: s.id } },
+          body: { rule: rule as never },
+        }),
+      ),
     onSuccess: ({ rule }) => {
       notify.success(`Created rule ${rule.name}`);
       setEditing(false);
@@ -121,7 +182,10 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
     onError: notify.error,
   });
   const reject = useMutation({
-    mutationFn: () => call<Suggestion>(api.POST('/suggestions/{suggestionId}/reject', { params: { path: { suggestionId: s.id } }, body: { reason } })),
+    mutationFn: () =>
+      call<Suggestion>(
+        api.POST('/suggestions/{suggestionId}/reject', { params: { path: { suggestionId: s.id } }, body: { reason } }),
+      ),
     onSuccess: () => {
       notify.success('Rejected; it will not be proposed again');
       setRejecting(false);
@@ -142,7 +206,7 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   return (
     <Card data-testid="suggestion">
       <CardContent>
-        <Stack direction="row" spacing={1} sx={{ alignItems: "center", mb: 1 }}>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
           <Chip size="small" label={s.kind} />
           <Typography variant="h6" component="h2">
             {String(s.rule.name)}
@@ -150,7 +214,8 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
         </Stack>
         <Typography sx={{ mb: 1 }}>{s.rationale}</Typography>
         <Typography variant="body2" sx={{ mb: 1 }}>
-          <code>{rule.kind ? describeRule({ ...rule, groupBy: rule.groupBy ?? [] }) : ''}</code> · severity {String(s.rule.severity ?? 'medium')}
+          <code>{rule.kind ? describeRule({ ...rule, groupBy: rule.groupBy ?? [] }) : ''}</code> · severity{' '}
+          {String(s.rule.severity ?? 'medium')}
         </Typography>
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={3}>
           <Table size="small" aria-label="evidence" sx={{ maxWidth: 520 }}>
@@ -168,9 +233,12 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
           <Stack spacing={0.5} sx={{ minWidth: 260 }}>
             <Typography variant="subtitle2">Backtest</Typography>
             <Typography variant="body2">
-              {s.backtest.alerts} alert{s.backtest.alerts === 1 ? '' : 's'} over {s.backtest.events} events ({s.backtest.alertsPerDay.toFixed(2)} per day; {s.backtest.resolved} would have resolved)
+              {s.backtest.alerts} alert{s.backtest.alerts === 1 ? '' : 's'} over {s.backtest.events} events (
+              {s.backtest.alertsPerDay.toFixed(2)} per day; {s.backtest.resolved} would have resolved)
             </Typography>
-            {s.backtest.perDay.length > 1 && <SparkLineChart data={s.backtest.perDay.map((p) => p.alerts)} height={40} plotType="bar" />}
+            {s.backtest.perDay.length > 1 && (
+              <SparkLineChart data={s.backtest.perDay.map((p) => p.alerts)} height={40} plotType="bar" />
+            )}
           </Stack>
         </Stack>
         {s.status !== 'pending' && (
@@ -179,7 +247,18 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
           </Alert>
         )}
         {editing && (
-          <TextField sx={{ mt: 2 }} fullWidth multiline minRows={6} label="Rule (edit before accepting)" value={ruleText} onChange={(e) => setRuleText(e.target.value)} error={parseError !== null} helperText={parseError ?? 'Same keys as a rule body; the api checks it when you accept'} slotProps={{ input: { sx: { fontFamily: 'monospace', fontSize: 13 } } }} />
+          <TextField
+            sx={{ mt: 2 }}
+            fullWidth
+            multiline
+            minRows={6}
+            label="Rule (edit before accepting)"
+            value={ruleText}
+            onChange={(e) => setRuleText(e.target.value)}
+            error={parseError !== null}
+            helperText={parseError ?? 'Same keys as a rule body; the api checks it when you accept'}
+            slotProps={{ input: { sx: { fontFamily: 'monospace', fontSize: 13 } } }}
+          />
         )}
       </CardContent>
       {s.status === 'pending' && (
@@ -202,11 +281,26 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
       <Dialog open={rejecting} onClose={() => setRejecting(false)} fullWidth maxWidth="sm">
         <DialogTitle>Reject suggestion</DialogTitle>
         <DialogContent>
-          <TextField autoFocus fullWidth required multiline label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ mt: 1 }} helperText="Remembered with the suggestion; it is not proposed again" />
+          <TextField
+            autoFocus
+            fullWidth
+            required
+            multiline
+            label="Reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            sx={{ mt: 1 }}
+            helperText="Remembered with the suggestion; it is not proposed again"
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setRejecting(false)}>Cancel</Button>
-          <Button color="error" variant="contained" disabled={!reason.trim() || reject.isPending} onClick={() => reject.mutate()}>
+          <Button
+            color="error"
+            variant="contained"
+            disabled={!reason.trim() || reject.isPending}
+            onClick={() => reject.mutate()}
+          >
             Reject
           </Button>
         </DialogActions>
@@ -217,6 +311,7 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
 
 /** Evidence values compactly: numbers to 2 decimals, objects as JSON. */
 function formatEvidence(v: unknown): string {
-  const round = (_k: string, x: unknown) => (typeof x === 'number' && !Number.isInteger(x) ? Math.round(x * 100) / 100 : x);
+  const round = (_k: string, x: unknown) =>
+    typeof x === 'number' && !Number.isInteger(x) ? Math.round(x * 100) / 100 : x;
   return typeof v === 'object' && v !== null ? JSON.stringify(v, round) : String(round('', v));
 }

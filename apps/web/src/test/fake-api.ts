@@ -20,9 +20,21 @@ export function fakeApi(routes: Record<string, Handler | { status?: number; body
       calls.push({ method: req.method, url: path + url.search, body });
       const route = routes[`${req.method} ${path}`];
       const answer = typeof route === 'function' ? route(req, body) : route;
-      if (!answer) return new Response(JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${req.method} ${path}` }), { status: 404, headers: { 'content-type': 'application/problem+json' } });
+      if (!answer)
+        return new Response(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Not found',
+            status: 404,
+            detail: `no route ${req.method} ${path}`,
+          }),
+          { status: 404, headers: { 'content-type': 'application/problem+json' } },
+        );
       const status = answer.status ?? 200;
-      return new Response(JSON.stringify(answer.body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+      return new Response(JSON.stringify(answer.body), {
+        status,
+        headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' },
+      });
     }),
   );
   return calls;

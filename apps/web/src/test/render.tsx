@@ -5,7 +5,10 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { Providers } from '../app';
 
 /** Renders `element` at `path` (matching `pattern`) inside the app's providers, with a fresh query cache. */
-export function renderAt(element: ReactElement, { path = '/', pattern = '*' }: { path?: string; pattern?: string } = {}) {
+export function renderAt(
+  element: ReactElement,
+  { path = '/', pattern = '*' }: { path?: string; pattern?: string } = {},
+) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
     <Providers client={client}>

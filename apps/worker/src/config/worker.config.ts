@@ -1,5 +1,19 @@
 import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
-import { AUTO_RESOLVE_EVERY_MS, NOISE_BUDGET_PER_DAY, PROFILE_DAYS, PROFILE_EVERY_MS, PROFILE_MAX_EVENTS, NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_SWEEP_MIN_AGE_MS, NOTIFY_TIMEOUT_MS, RETENTION_EVERY_MS, SWEEP_EVERY_MS, SWEEP_MIN_AGE_MS, TICK_EVERY_MS } from '@anom/contracts';
+import {
+  AUTO_RESOLVE_EVERY_MS,
+  NOISE_BUDGET_PER_DAY,
+  PROFILE_DAYS,
+  PROFILE_EVERY_MS,
+  PROFILE_MAX_EVENTS,
+  NOTIFY_ATTEMPTS,
+  NOTIFY_BACKOFF_MS,
+  NOTIFY_SWEEP_MIN_AGE_MS,
+  NOTIFY_TIMEOUT_MS,
+  RETENTION_EVERY_MS,
+  SWEEP_EVERY_MS,
+  SWEEP_MIN_AGE_MS,
+  TICK_EVERY_MS,
+} from '@anom/contracts';
 
 /** Validated configuration of the worker process. */
 export interface WorkerConfig {
@@ -85,7 +99,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     {
       reporter: ({ errors }) => {
         const keys = Object.entries(errors);
-        if (keys.length > 0) throw new Error(`invalid environment:\n${keys.map(([k, err]) => `  ${k}: ${err?.message || 'missing'}`).join('\n')}`);
+        if (keys.length > 0)
+          throw new Error(
+            `invalid environment:\n${keys.map(([k, err]) => `  ${k}: ${err?.message || 'missing'}`).join('\n')}`,
+          );
       },
     },
   );

@@ -2,7 +2,18 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { AUTO_RESOLVE_JOB, AUTO_RESOLVE_SCHEDULER_ID, MAINTENANCE_QUEUE, PROFILE_ALL_JOB, PROFILE_SCHEDULER_ID, RETENTION_JOB, RETENTION_SCHEDULER_ID, SWEEP_SCHEDULER_ID, TICK_ABSENCE_JOB, TICK_SCHEDULER_ID } from '@anom/contracts';
+import {
+  AUTO_RESOLVE_JOB,
+  AUTO_RESOLVE_SCHEDULER_ID,
+  MAINTENANCE_QUEUE,
+  PROFILE_ALL_JOB,
+  PROFILE_SCHEDULER_ID,
+  RETENTION_JOB,
+  RETENTION_SCHEDULER_ID,
+  SWEEP_SCHEDULER_ID,
+  TICK_ABSENCE_JOB,
+  TICK_SCHEDULER_ID,
+} from '@anom/contracts';
 import { createRedis } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -53,12 +64,24 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     // Daily profiling also once at start-up, so a fresh install shows suggestions soon (one job per
     // hour slot, so several workers starting together queue it once).
     if (this.config.profileEveryMs > 0) {
-      await this.queue.add(PROFILE_ALL_JOB, {}, { ...JOB_OPTS, jobId: `${PROFILE_ALL_JOB}-start-${Math.floor(Date.now() / 3_600_000)}` });
+      await this.queue.add(
+        PROFILE_ALL_JOB,
+        {},
+        { ...JOB_OPTS, jobId: `${PROFILE_ALL_JOB}-start-${Math.floor(Date.now() / 3_600_000)}` },
+      );
     } else {
       await this.queue.removeJobScheduler(PROFILE_SCHEDULER_ID);
     }
-    this.connection.on('ready', () => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')));
-    this.timers.push(setInterval(() => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')), this.config.schedulerCheckMs));
+    this.connection.on(
+      'ready',
+      () => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')),
+    );
+    this.timers.push(
+      setInterval(
+        () => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')),
+        this.config.schedulerCheckMs,
+      ),
+    );
     this.timers.push(setInterval(() => void this.sweep(), this.config.sweepEveryMs));
     void this.sweep();
     this.workerConnection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance-consumer' });
@@ -84,11 +107,15 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
       [AUTO_RESOLVE_SCHEDULER_ID, this.config.autoResolveEveryMs, AUTO_RESOLVE_JOB],
       [RETENTION_SCHEDULER_ID, this.config.retentionEveryMs, RETENTION_JOB],
     ];
-    if (this.config.profileEveryMs > 0) out.push([PROFILE_SCHEDULER_ID, Math.min(this.config.profileEveryMs, 3_600_000), PROFILE_ALL_JOB]);
+    if (this.config.profileEveryMs > 0)
+      out.push([PROFILE_SCHEDULER_ID, Math.min(this.config.profileEveryMs, 3_600_000), PROFILE_ALL_JOB]);
     return out;
   }
 
-  /** Upserts every job scheduler that is missing (every one with `all`), logging those that were missing. One check at a time. */
+  /**
+   * Upserts every job scheduler that is missing (every one with `all`), logging those that were missing. One check at a
+   * time.
+   */
   async ensureSchedulers(all = false): Promise<void> {
     if (this.ensuring) return this.ensuring;
     this.ensuring = (async () => {
@@ -100,7 +127,8 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
         await queue.upsertJobScheduler(id, { every }, { name, opts: JOB_OPTS });
         if (!exists) missing.push(id);
       }
-      if (missing.length > 0 && !all) this.logger.warn({ schedulers: missing }, 'job schedulers were missing (Redis lost its data?): re-established');
+      if (missing.length > 0 && !all)
+        this.logger.warn({ schedulers: missing }, 'job schedulers were missing (Redis lost its data?): re-established');
     })().finally(() => {
       this.ensuring = null;
     });

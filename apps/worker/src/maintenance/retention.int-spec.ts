@@ -30,33 +30,46 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
     const at = new Date(Date.now() - days * DAY);
     await stack.db.pool.query('UPDATE ingest_batch SET created_at = $2 WHERE id = $1', [batchId, at]);
     await stack.db.pool.query('UPDATE event SET received_at = $2 WHERE batch_id = $1', [batchId, at]);
-    await stack.db.pool.query('UPDATE event_idempotency SET created_at = $2 WHERE event_id IN (SELECT id FROM event WHERE batch_id = $1)', [batchId, at]);
+    await stack.db.pool.query(
+      'UPDATE event_idempotency SET created_at = $2 WHERE event_id IN (SELECT id FROM event WHERE batch_id = $1)',
+      [batchId, at],
+    );
   }
 
-  it('deletes evaluated batches received before the business\'s retention with their events, and nothing else', async () => {
-    const old = await ingest(business.id, [{ _id: 'dev-1', timestamp: t(0), user_id: 'u1' }, { timestamp: t(1), user_id: 'u1' }]);
-    const recent = await ingest(business.id, [{ timestamp: t(2), user_id: 'u1' }]);
-    const otherOld = await ingest(other.id, [{ timestamp: t(0), user_id: 'u1' }]);
-    await stack.waitForEvaluation();
-    await age(old, 3);
-    await age(recent, 1);
-    await age(otherOld, 3); // the other business keeps 30 days
+  it(
+    "deletes evaluated batches received before the business's retention with their events, and nothing " + 'else',
+    async () => {
+      const old = await ingest(business.id, [
+        { _id: 'dev-1', timestamp: t(0), user_id: 'u1' },
+        { timestamp: t(1), user_id: 'u1' },
+      ]);
+      const recent = await ingest(business.id, [{ timestamp: t(2), user_id: 'u1' }]);
+      const otherOld = await ingest(other.id, [{ timestamp: t(0), user_id: 'u1' }]);
+      await stack.waitForEvaluation();
+      await age(old, 3);
+      await age(recent, 1);
+      await age(otherOld, 3); // the other business keeps 30 days
 
-    const deleted = await stack.worker!.get(SweepService).applyRetention();
+      const deleted = await stack.worker!.get(SweepService).applyRetention();
 
-    expect(deleted).toEqual([{ businessId: business.id, batches: 1, events: 2, matches: 2, clientIds: 1 }]);
-    expect(await stack.count('ingest_batch', 'id = $1', [old])).toBe(0);
-    expect(await stack.count('event', 'batch_id = $1', [old])).toBe(0);
-    expect(await stack.count('event', 'batch_id = ANY($1::uuid[])', [[recent, otherOld]])).toBe(2);
-    // The rule counted all three u1 events into one alert: the alert stays, only the recent event's match row does.
-    const alert = await stack.db.pool.query("SELECT id, count FROM alert WHERE business_id = $1", [business.id]);
-    expect(alert.rows).toEqual([{ id: expect.any(String), count: 3 }]);
-    expect(await stack.count('rule_match', 'alert_id = $1', [alert.rows[0].id])).toBe(1);
-    expect(await stack.count('rule_match', 'event_id IN (SELECT id FROM event WHERE batch_id = $1)', [recent])).toBe(1);
-    // The forgotten client id is stored as new when sent again.
-    const again = await stack.request('POST', `/ingest/${business.id}`, { body: [{ _id: 'dev-1', timestamp: t(0), user_id: 'u1' }] });
-    expect(again.body.duplicates).toBe(0);
-  });
+      expect(deleted).toEqual([{ businessId: business.id, batches: 1, events: 2, matches: 2, clientIds: 1 }]);
+      expect(await stack.count('ingest_batch', 'id = $1', [old])).toBe(0);
+      expect(await stack.count('event', 'batch_id = $1', [old])).toBe(0);
+      expect(await stack.count('event', 'batch_id = ANY($1::uuid[])', [[recent, otherOld]])).toBe(2);
+      // The rule counted all three u1 events into one alert: the alert stays, only the recent event's match row does.
+      const alert = await stack.db.pool.query('SELECT id, count FROM alert WHERE business_id = $1', [business.id]);
+      expect(alert.rows).toEqual([{ id: expect.any(String), count: 3 }]);
+      expect(await stack.count('rule_match', 'alert_id = $1', [alert.rows[0].id])).toBe(1);
+      expect(await stack.count('rule_match', 'event_id IN (SELECT id FROM event WHERE batch_id = $1)', [recent])).toBe(
+        1,
+      );
+      // The forgotten client id is stored as new when sent again.
+      const again = await stack.request('POST', `/ingest/${business.id}`, {
+        body: [{ _id: 'dev-1', timestamp: t(0), user_id: 'u1' }],
+      });
+      expect(again.body.duplicates).toBe(0);
+    },
+  );
 
   it('never deletes a batch still pending evaluation, however old', async () => {
     const batch = await ingest(business.id, [{ timestamp: t(5), user_id: 'u2' }]);
@@ -70,6 +83,8 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
     expect(deleted.find((d) => d.businessId === business.id)?.batches ?? 0).toBe(0);
     expect(await stack.count('event', 'batch_id = $1', [batch])).toBe(1);
     await stack.db.pool.query("UPDATE ingest_batch SET status = 'done' WHERE id = $1", [batch]);
-    expect((await stack.worker!.get(SweepService).applyRetention()).find((d) => d.businessId === business.id)).toMatchObject({ batches: 1, events: 1 });
+    expect(
+      (await stack.worker!.get(SweepService).applyRetention()).find((d) => d.businessId === business.id),
+    ).toMatchObject({ batches: 1, events: 1 });
   });
 });

@@ -6,7 +6,10 @@ import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
 
 const SWEEP_LIMIT = 1_000;
-/** Batches deleted per retention transaction, and at most this many transactions per business per run (the next run goes on). */
+/**
+ * Batches deleted per retention transaction, and at most this many transactions per business per run (the next run goes
+ * on).
+ */
 const RETENTION_CHUNK = 200;
 const RETENTION_MAX_CHUNKS = 250;
 const DAY_MS = 86_400_000;
@@ -56,7 +59,10 @@ export class SweepService {
    * job id: one waiting out its back-off is left as it is. Returns how many.
    */
   async sweepNotifications(now: Date = new Date()): Promise<number> {
-    const ids = await this.notifications.pendingIds(new Date(now.getTime() - this.config.notifySweepMinAgeMs), SWEEP_LIMIT);
+    const ids = await this.notifications.pendingIds(
+      new Date(now.getTime() - this.config.notifySweepMinAgeMs),
+      SWEEP_LIMIT,
+    );
     const n = await this.notify.enqueue(ids);
     if (n > 0) this.logger.info({ notifications: n }, 'pending notifications re-enqueued');
     return n;
@@ -65,9 +71,11 @@ export class SweepService {
   /** Enqueues an absence tick for every live business with an enabled absence rule. */
   async enqueueTicks(now: Date = new Date()): Promise<number> {
     const r = await this.db.pool.query<{ business_id: string }>(
-      "SELECT DISTINCT r.business_id FROM rule r JOIN business b ON b.id = r.business_id WHERE r.kind = 'absence' AND r.enabled AND r.deleted_at IS NULL AND b.archived_at IS NULL",
+      'SELECT DISTINCT r.business_id FROM rule r JOIN business b ON b.id = r.business_id WHERE r.kind = ' +
+        "'absence' AND r.enabled AND r.deleted_at IS NULL AND b.archived_at IS NULL",
     );
-    for (const { business_id } of r.rows) await this.queues.enqueueTick(business_id, now.getTime(), this.config.tickEveryMs);
+    for (const { business_id } of r.rows)
+      await this.queues.enqueueTick(business_id, now.getTime(), this.config.tickEveryMs);
     return r.rows.length;
   }
 
@@ -81,7 +89,9 @@ export class SweepService {
    * Returns what was deleted, per business that lost anything.
    */
   async applyRetention(now: Date = new Date()): Promise<RetentionOutcome[]> {
-    const r = await this.db.pool.query<{ id: string; retention_days: number }>('SELECT id, retention_days FROM business ORDER BY id');
+    const r = await this.db.pool.query<{ id: string; retention_days: number }>(
+      'SELECT id, retention_days FROM business ORDER BY id',
+    );
     const out: RetentionOutcome[] = [];
     for (const { id, retention_days } of r.rows) {
       const cutoff = new Date(now.getTime() - retention_days * DAY_MS);

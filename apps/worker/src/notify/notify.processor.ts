@@ -12,7 +12,9 @@ import { WORKER_CONFIG } from '../infra/tokens';
 /** Parallel deliveries per worker process: channels are slow I/O, not CPU. */
 const CONCURRENCY = 8;
 
-export type NotifyOutcome = { status: 'skipped'; reason: 'missing' | 'not-pending' } | { status: 'delivered' | 'failed'; statusCode: number | null; error: string | null };
+export type NotifyOutcome =
+  | { status: 'skipped'; reason: 'missing' | 'not-pending' }
+  | { status: 'delivered' | 'failed'; statusCode: number | null; error: string | null };
 
 /**
  * Delivers notifications: one job per notification on the notify queue.
@@ -39,7 +41,11 @@ export class NotifyProcessor implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-notify' });
-    this.worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, (job) => this.process(job), { connection: this.connection, prefix: this.config.queuePrefix, concurrency: CONCURRENCY });
+    this.worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: this.config.queuePrefix,
+      concurrency: CONCURRENCY,
+    });
     this.worker.on('error', (err) => this.logger.error({ err }, 'notify worker error'));
   }
 
@@ -49,13 +55,32 @@ export class NotifyProcessor implements OnApplicationBootstrap, OnApplicationShu
     if (!d) return { status: 'skipped', reason: 'missing' };
     if (d.status !== 'pending') return { status: 'skipped', reason: 'not-pending' };
     const result = d.channel.enabled
-      ? await deliver(this.notice(d), d.channel, { timeoutMs: this.config.notifyTimeoutMs, smtp: this.config.smtpUrl ? { url: this.config.smtpUrl, from: this.config.smtpFrom } : undefined })
+      ? await deliver(this.notice(d), d.channel, {
+          timeoutMs: this.config.notifyTimeoutMs,
+          smtp: this.config.smtpUrl ? { url: this.config.smtpUrl, from: this.config.smtpFrom } : undefined,
+        })
       : { ok: false, statusCode: null, error: 'channel disabled', retryable: false, durationMs: 0 };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const final = !result.ok && (!result.retryable || lastAttempt);
-    await this.notifications.recordAttempt(d.notificationId, { at: new Date(), ok: result.ok, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs }, final);
+    await this.notifications.recordAttempt(
+      d.notificationId,
+      {
+        at: new Date(),
+        ok: result.ok,
+        statusCode: result.statusCode,
+        error: result.error,
+        durationMs: result.durationMs,
+      },
+      final,
+    );
     if (result.ok) return { status: 'delivered', statusCode: result.statusCode, error: null };
-    const log = { notificationId: d.notificationId, channelId: d.channel.id, kind: d.channel.kind, attempt: job.attemptsMade + 1, error: result.error };
+    const log = {
+      notificationId: d.notificationId,
+      channelId: d.channel.id,
+      kind: d.channel.kind,
+      attempt: job.attemptsMade + 1,
+      error: result.error,
+    };
     if (final) {
       this.logger.warn(log, 'notification failed for good');
       if (!result.retryable) throw new UnrecoverableError(result.error ?? 'delivery failed');

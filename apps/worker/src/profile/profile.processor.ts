@@ -24,7 +24,12 @@ export class ProfileProcessor implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-profile' });
-    this.worker = new Worker<ProfileJobData>(PROFILE_QUEUE, (job) => this.profiles.run(job.data.runId), { connection: this.connection, prefix: this.config.queuePrefix, concurrency: 1, lockDuration: 120_000 });
+    this.worker = new Worker<ProfileJobData>(PROFILE_QUEUE, (job) => this.profiles.run(job.data.runId), {
+      connection: this.connection,
+      prefix: this.config.queuePrefix,
+      concurrency: 1,
+      lockDuration: 120_000,
+    });
     this.worker.on('error', (err) => this.logger.error({ err }, 'profile worker error'));
   }
 

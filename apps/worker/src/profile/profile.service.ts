@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { backtest, compileRule, parseRuleDefinition } from '@anom/domain';
-import { BusinessRepository, Database, EventRepository, RuleRepository, SuggestionRepository, type SuggestionBacktest } from '@anom/db';
+import {
+  BusinessRepository,
+  Database,
+  EventRepository,
+  RuleRepository,
+  SuggestionRepository,
+  type SuggestionBacktest,
+} from '@anom/db';
 import { profileEvents, suggestRules } from '@anom/profiler';
 import { ProfileQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
@@ -10,7 +17,10 @@ import { WORKER_CONFIG } from '../infra/tokens';
 
 const DAY = 86_400_000;
 
-export type ProfileOutcome = { status: 'skipped'; reason: 'run-missing' | 'not-queued' | 'business-missing' } | { status: 'done'; events: number; proposed: number; overBudget: number; known: number } | { status: 'failed'; error: string };
+export type ProfileOutcome =
+  | { status: 'skipped'; reason: 'run-missing' | 'not-queued' | 'business-missing' }
+  | { status: 'done'; events: number; proposed: number; overBudget: number; known: number }
+  | { status: 'failed'; error: string };
 
 /**
  * Runs the profiler over a business's recent history (libs/profiler) and
@@ -44,10 +54,20 @@ export class ProfileService {
     await this.suggestions.updateRun(runId, { status: 'running', startedAt: new Date(), progress: 5 });
     try {
       const from = new Date(now.getTime() - this.config.profileDays * DAY);
-      const stored = await this.events.range(business.id, from, new Date(now.getTime() + 1), this.config.profileMaxEvents);
+      const stored = await this.events.range(
+        business.id,
+        from,
+        new Date(now.getTime() + 1),
+        this.config.profileMaxEvents,
+      );
       const events = stored.map((e) => ({ id: e.id, eventTime: e.eventTime, payload: e.payload }));
       await this.suggestions.updateRun(runId, { progress: 30, events: events.length });
-      const profile = profileEvents({ fields: business.fields, entityKeyFields: business.entityKeyFields, timezone: business.timezone, events });
+      const profile = profileEvents({
+        fields: business.fields,
+        entityKeyFields: business.entityKeyFields,
+        timezone: business.timezone,
+        events,
+      });
       const existing = (await this.rules.listActive(business.id)).map((r) => r.definition);
       const known = await this.suggestions.knownKeys(business.id);
       const all = suggestRules(profile, { entityKeyFields: business.entityKeyFields, existing });
@@ -58,10 +78,21 @@ export class ProfileService {
       for (const [i, s] of fresh.entries()) {
         const parsed = parseRuleDefinition(s.rule, business.fields);
         if (!parsed.ok) {
-          this.logger.warn({ businessId: business.id, key: s.key, errors: parsed.errors }, 'profiler suggested a rule that does not parse; left out');
+          this.logger.warn(
+            { businessId: business.id, key: s.key, errors: parsed.errors },
+            'profiler suggested a rule that does not parse; left out',
+          );
           continue;
         }
-        const result = backtest(compileRule({ id: `suggestion:${s.key}`, version: 1, definition: parsed.definition }, business.fields, business.timezone), events, now);
+        const result = backtest(
+          compileRule(
+            { id: `suggestion:${s.key}`, version: 1, definition: parsed.definition },
+            business.fields,
+            business.timezone,
+          ),
+          events,
+          now,
+        );
         const summary: SuggestionBacktest = {
           from: profile.from?.toISOString() ?? null,
           to: profile.to?.toISOString() ?? null,
@@ -72,12 +103,31 @@ export class ProfileService {
           resolved: result.resolved,
         };
         if (summary.alertsPerDay > this.config.noiseBudgetPerDay) overBudget++;
-        else keep.push({ id: randomUUID(), businessId: business.id, key: s.key, kind: s.kind, rule: s.rule, rationale: s.rationale, evidence: s.evidence, backtest: summary, runId });
+        else
+          keep.push({
+            id: randomUUID(),
+            businessId: business.id,
+            key: s.key,
+            kind: s.kind,
+            rule: s.rule,
+            rationale: s.rationale,
+            evidence: s.evidence,
+            backtest: summary,
+            runId,
+          });
         await this.suggestions.updateRun(runId, { progress: 30 + Math.round((70 * (i + 1)) / fresh.length) - 1 });
       }
       const proposed = await this.suggestions.insertMany(keep);
-      await this.suggestions.updateRun(runId, { status: 'done', progress: 100, suggestions: proposed, finishedAt: new Date() });
-      this.logger.info({ businessId: business.id, runId, events: events.length, proposed, overBudget }, 'business profiled');
+      await this.suggestions.updateRun(runId, {
+        status: 'done',
+        progress: 100,
+        suggestions: proposed,
+        finishedAt: new Date(),
+      });
+      this.logger.info(
+        { businessId: business.id, runId, events: events.length, proposed, overBudget },
+        'business profiled',
+      );
       return { status: 'done', events: events.length, proposed, overBudget, known: all.length - fresh.length };
     } catch (err) {
       const error = (err as Error).message;
@@ -87,7 +137,10 @@ export class ProfileService {
     }
   }
 
-  /** Queues a run for every live business not profiled within PROFILE_EVERY_MS, and re-enqueues runs stuck queued. Returns the runs queued. */
+  /**
+   * Queues a run for every live business not profiled within PROFILE_EVERY_MS, and re-enqueues runs stuck queued.
+   * Returns the runs queued.
+   */
   async scheduleAll(now: Date = new Date()): Promise<number> {
     const due = await this.db.pool.query<{ id: string }>(
       `SELECT b.id FROM business b WHERE b.archived_at IS NULL AND NOT EXISTS (
@@ -98,7 +151,10 @@ export class ProfileService {
       const run = await this.suggestions.createRun({ id: randomUUID(), businessId: id, requestedBy: 'schedule' });
       await this.queue.enqueue({ runId: run.id, businessId: id });
     }
-    const stuck = await this.db.pool.query<{ id: string; business_id: string }>("SELECT id, business_id FROM profile_run WHERE status = 'queued' AND created_at < $1", [new Date(now.getTime() - 60_000)]);
+    const stuck = await this.db.pool.query<{ id: string; business_id: string }>(
+      "SELECT id, business_id FROM profile_run WHERE status = 'queued' AND created_at < $1",
+      [new Date(now.getTime() - 60_000)],
+    );
     for (const r of stuck.rows) await this.queue.enqueue({ runId: r.id, businessId: r.business_id });
     return due.rows.length;
   }

@@ -49,7 +49,12 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
         lockDuration: this.config.lockDurationMs,
         stalledInterval: Math.max(1_000, Math.floor(this.config.lockDurationMs / 2)),
       });
-      worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name, data: job?.data, attempts: job?.attemptsMade }, 'evaluation failed; will retry'));
+      worker.on('failed', (job, err) =>
+        this.logger.error(
+          { err, job: job?.name, data: job?.data, attempts: job?.attemptsMade },
+          'evaluation failed; will retry',
+        ),
+      );
       worker.on('error', (err) => this.logger.error({ err }, 'evaluate worker error'));
       this.workers.push(worker);
     }
@@ -75,7 +80,10 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
    * were such no-ops). A job that cannot be removed (not added yet, or being
    * taken) still finds its batch done: removal is only a saving.
    */
-  private async processBatch(job: Job<EvaluateJobData>, queue: Queue): Promise<Omit<EvaluateOutcome & { status: 'done' }, 'batchIds'> | EvaluateOutcome> {
+  private async processBatch(
+    job: Job<EvaluateJobData>,
+    queue: Queue,
+  ): Promise<Omit<EvaluateOutcome & { status: 'done' }, 'batchIds'> | EvaluateOutcome> {
     const outcome = await this.evaluate.evaluateBatch(job.data.batchId);
     const context = { batchId: job.data.batchId, businessId: job.data.businessId, requestId: job.data.requestId };
     if (outcome.status !== 'done') {

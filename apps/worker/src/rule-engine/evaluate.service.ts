@@ -26,15 +26,34 @@ import {
   type IndexChanges,
   type StateStore,
 } from '@anom/domain';
-import { AlertRepository, BusinessRepository, Database, EventRepository, RuleRepository, type ApplyOutcome, type BatchRecord, type BusinessRecord, type CandidateWithSummary, type PoolClient } from '@anom/db';
+import {
+  AlertRepository,
+  BusinessRepository,
+  Database,
+  EventRepository,
+  RuleRepository,
+  type ApplyOutcome,
+  type BatchRecord,
+  type BusinessRecord,
+  type CandidateWithSummary,
+  type PoolClient,
+} from '@anom/db';
 import { GroupLimitCounter, IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
 
 export type EvaluateOutcome =
   | { status: 'skipped'; reason: 'batch-missing' | 'already-done' | 'business-missing' }
-  | ({ status: 'done'; batches: number; events: number; matches: number; failures: number; late: number; ms: number; /** Ids of every batch this job evaluated (its own among them). */ batchIds: string[] } & ApplyOutcome);
-
+  | ({
+      status: 'done';
+      batches: number;
+      events: number;
+      matches: number;
+      failures: number;
+      late: number;
+      ms: number;
+      /** Ids of every batch this job evaluated (its own among them). */ batchIds: string[];
+    } & ApplyOutcome);
 
 const MAX_COMPILED = 5_000;
 
@@ -89,7 +108,22 @@ export class EvaluateService {
     if (!business) return { status: 'skipped', reason: 'business-missing' };
 
     return this.withBusinessLock(business.id, async () => {
-      const total: EvaluateOutcome & { status: 'done' } = { status: 'done', batches: 0, events: 0, matches: 0, failures: 0, late: 0, ms: 0, batchIds: [], opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
+      const total: EvaluateOutcome & { status: 'done' } = {
+        status: 'done',
+        batches: 0,
+        events: 0,
+        matches: 0,
+        failures: 0,
+        late: 0,
+        ms: 0,
+        batchIds: [],
+        opened: [],
+        updated: [],
+        escalated: [],
+        alreadyCounted: 0,
+        suppressed: 0,
+        notifications: [],
+      };
       const rules = await this.activeRules(business);
       // Pending batches are evaluated oldest first, in runs of consecutive
       // batches (one state round trip and one transaction per run), until
@@ -119,7 +153,10 @@ export class EvaluateService {
       total.batches = total.batchIds.length;
       total.ms = Math.round(performance.now() - started);
       if (total.opened.length || total.escalated.length) {
-        this.logger.info({ businessId: business.id, batchId, opened: total.opened.length, escalated: total.escalated.length }, 'alerts raised');
+        this.logger.info(
+          { businessId: business.id, batchId, opened: total.opened.length, escalated: total.escalated.length },
+          'alerts raised',
+        );
       }
       return total;
     });
@@ -149,36 +186,63 @@ export class EvaluateService {
       const ingest = judgeAbsenceAsOf(at.getTime(), await this.ingest.read());
       const asOf = new Date(Math.min(at.getTime(), backlog?.getTime() ?? Infinity, ingest.asOf));
       // Every stateful rule's, not only the absence rules': the marker covers the business.
-      if ((await this.state.load([warmKey(businessId)])).get(warmKey(businessId)) !== stateVersion(all)) await this.rebuildState(business, all, Date.now());
+      if ((await this.state.load([warmKey(businessId)])).get(warmKey(businessId)) !== stateVersion(all))
+        await this.rebuildState(business, all, Date.now());
       // Only the expected groups and those due: a tick costs what fires, not every group watched.
       const loaded = await loadAbsenceTick(this.state, rules, asOf.getTime(), ingest.countFrom);
       const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
-      const outcome = await this.db.transaction((client) => this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at));
+      const outcome = await this.db.transaction((client) =>
+        this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at),
+      );
       await this.notify.enqueue(outcome.notifications);
       await this.state.save(saves, index);
-      if (outcome.opened.length) this.logger.info({ businessId, opened: outcome.opened.length }, 'absence alerts raised');
+      if (outcome.opened.length)
+        this.logger.info({ businessId, opened: outcome.opened.length }, 'absence alerts raised');
       return outcome.opened;
     });
   }
 
-  private async evaluateGroup(batches: BatchRecord[], business: BusinessRecord, rules: CompiledRule[], now: () => Date) {
+  private async evaluateGroup(
+    batches: BatchRecord[],
+    business: BusinessRecord,
+    rules: CompiledRule[],
+    now: () => Date,
+  ) {
     const events = await this.events.loadBatchesEvents(batches);
     const keys = batchStateKeys(rules, events);
-    // The warm marker rides along in the same MGET (no round trip of its own); without stateful rules there is nothing to build.
+    // The warm marker rides along in the same MGET (no round trip of its own); without stateful rules there is nothing
+    // to build.
     const version = stateVersion(rules);
     const stateful = version !== STATELESS;
-    let [loaded, groupCounts] = await Promise.all([this.state.load(stateful ? [...keys, warmKey(business.id)] : keys), this.state.counts(groupIndexes(rules))]);
+    let [loaded, groupCounts] = await Promise.all([
+      this.state.load(stateful ? [...keys, warmKey(business.id)] : keys),
+      this.state.counts(groupIndexes(rules)),
+    ]);
     if (stateful && loaded.get(warmKey(business.id)) !== version) {
       await this.rebuildState(business, rules, now().getTime());
       [loaded, groupCounts] = await Promise.all([this.state.load(keys), this.state.counts(groupIndexes(rules))]);
     }
     const touched = now().getTime();
-    const result = evaluateBatch(rules, events, loaded, { first: batches[0].seq, last: batches[batches.length - 1].seq }, { groupCounts, now: touched });
+    const result = evaluateBatch(
+      rules,
+      events,
+      loaded,
+      { first: batches[0].seq, last: batches[batches.length - 1].seq },
+      { groupCounts, now: touched },
+    );
     const batchIds = batches.map((b) => b.id);
-    if (result.failures.length > 0) this.logger.warn({ businessId: business.id, batchIds, failures: result.failures.length, first: result.failures[0] }, 'rule evaluation errors');
-    if (result.late.length > 0) this.logger.info({ businessId: business.id, batchIds, late: result.late.length }, 'events too late for stateful rules: stored, not evaluated');
+    if (result.failures.length > 0)
+      this.logger.warn(
+        { businessId: business.id, batchIds, failures: result.failures.length, first: result.failures[0] },
+        'rule evaluation errors',
+      );
+    if (result.late.length > 0)
+      this.logger.info(
+        { businessId: business.id, batchIds, late: result.late.length },
+        'events too late for stateful rules: stored, not evaluated',
+      );
     const byId = new Map(rules.map((r) => [r.ruleId, r]));
     for (const o of result.overflow) {
       this.logger.warn({ businessId: business.id, batchIds, ...o }, 'group limit reached: new groups not evaluated');
@@ -190,14 +254,19 @@ export class EvaluateService {
     const candidates = this.candidates(result.matches, rules);
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
-    for (const l of result.late) lateByBatch.set(batchOf.get(l.eventId)!, (lateByBatch.get(batchOf.get(l.eventId)!) ?? 0) + 1);
+    for (const l of result.late)
+      lateByBatch.set(batchOf.get(l.eventId)!, (lateByBatch.get(batchOf.get(l.eventId)!) ?? 0) + 1);
     const applied = await this.db.transaction(async (client: PoolClient) => {
       // Another process may have committed these batches meanwhile: then nothing here counts.
       if (!(await this.events.lockAllPending(client, batchIds))) return null;
       const at = now();
       const outcome = await this.alerts.applyCandidates(client, business.id, candidates, at);
       await this.alerts.applyClears(client, relevantClears(result.clears, result.matches), at);
-      await this.events.markBatchesDone(client, batchIds.map((id) => ({ id, lateEvents: lateByBatch.get(id) ?? 0 })), at);
+      await this.events.markBatchesDone(
+        client,
+        batchIds.map((id) => ({ id, lateEvents: lateByBatch.get(id) ?? 0 })),
+        at,
+      );
       return outcome;
     });
     if (!applied) return null;
@@ -205,7 +274,13 @@ export class EvaluateService {
     await this.notify.enqueue(applied.notifications);
     // Housekeeping after the alerts are committed, off the ingest-to-alert path.
     await this.forgetIdleGroups(rules, touched);
-    return { ...applied, events: events.length, matches: result.matches.length, failures: result.failures.length, late: result.late.length };
+    return {
+      ...applied,
+      events: events.length,
+      matches: result.matches.length,
+      failures: result.failures.length,
+      late: result.late.length,
+    };
   }
 
   /**
@@ -234,13 +309,28 @@ export class EvaluateService {
    * in this process: idle groups go away steadily without a round trip per batch.
    */
   private async forgetIdleGroups(rules: readonly CompiledRule[], now: number): Promise<void> {
-    const due = rules.filter((r) => isStateful(r) && (this.lastForget.get(groupsIndex(r)) ?? -Infinity) <= now - FORGET_EVERY_MS);
+    const due = rules.filter(
+      (r) => isStateful(r) && (this.lastForget.get(groupsIndex(r)) ?? -Infinity) <= now - FORGET_EVERY_MS,
+    );
     if (due.length === 0) return;
     if (this.lastForget.size >= MAX_COMPILED) this.lastForget.clear();
     for (const rule of due) this.lastForget.set(groupsIndex(rule), now);
-    const forgotten = await Promise.all(due.map((r) => this.state.forget(groupsIndex(r), now - forgetAfterMs(r), FORGET_LIMIT, r.definition.kind === 'absence' ? [dueIndex(r)] : [])));
+    const forgotten = await Promise.all(
+      due.map((r) =>
+        this.state.forget(
+          groupsIndex(r),
+          now - forgetAfterMs(r),
+          FORGET_LIMIT,
+          r.definition.kind === 'absence' ? [dueIndex(r)] : [],
+        ),
+      ),
+    );
     due.forEach((rule, i) => {
-      if (forgotten[i] > 0) this.logger.info({ ruleId: rule.ruleId, version: rule.version, forgotten: forgotten[i] }, 'idle groups forgotten');
+      if (forgotten[i] > 0)
+        this.logger.info(
+          { ruleId: rule.ruleId, version: rule.version, forgotten: forgotten[i] },
+          'idle groups forgotten',
+        );
     });
   }
 
@@ -263,7 +353,10 @@ export class EvaluateService {
   private async rebuildState(business: BusinessRecord, rules: readonly CompiledRule[], now: number): Promise<void> {
     const stateful = rules.filter(isStateful);
     // First what an older version kept (an upgrade leaves no marker): the replay keeps keys that exist.
-    await this.convertLegacyAbsence(stateful.filter((r) => r.definition.kind === 'absence'), now);
+    await this.convertLegacyAbsence(
+      stateful.filter((r) => r.definition.kind === 'absence'),
+      now,
+    );
     let events = 0;
     if (stateful.length > 0) {
       const recent = await this.events.recentDoneBatches(business.id, REBUILD_MAX_BATCHES);
@@ -276,8 +369,13 @@ export class EvaluateService {
       batches.sort((a, b) => a.seq - b.seq);
       const parts = Math.ceil(batches.length / GROUP_MAX_BATCHES);
       for (let p = 0; p < parts; p++) {
-        const part = await this.events.loadBatchesEvents(batches.slice(p * GROUP_MAX_BATCHES, (p + 1) * GROUP_MAX_BATCHES));
-        const [existing, groupCounts] = await Promise.all([this.state.load(batchStateKeys(stateful, part)), this.state.counts(groupIndexes(stateful))]);
+        const part = await this.events.loadBatchesEvents(
+          batches.slice(p * GROUP_MAX_BATCHES, (p + 1) * GROUP_MAX_BATCHES),
+        );
+        const [existing, groupCounts] = await Promise.all([
+          this.state.load(batchStateKeys(stateful, part)),
+          this.state.counts(groupIndexes(stateful)),
+        ]);
         // Runs numbered -parts..-1: each part starts from the one before, all before any real batch (seq >= 1).
         const r = evaluateBatch(stateful, part, existing, p - parts, { groupCounts, now });
         await this.state.save(r.saves, r.index);
@@ -301,7 +399,10 @@ export class EvaluateService {
       if (value === undefined) continue;
       const { saves, index } = splitLegacyAbsence(rule, value, now);
       await this.state.save(saves, index);
-      this.logger.info({ ruleId: rule.ruleId, version: rule.version, groups: saves.size - 1 }, 'absence state converted to one key per group');
+      this.logger.info(
+        { ruleId: rule.ruleId, version: rule.version, groups: saves.size - 1 },
+        'absence state converted to one key per group',
+      );
     }
   }
 
@@ -339,7 +440,10 @@ export class EvaluateService {
     }
   }
 
-  private compile(rule: { id: string; version: number; name: string; definition: CompiledRule['definition'] }, business: BusinessRecord): CompiledRule | null {
+  private compile(
+    rule: { id: string; version: number; name: string; definition: CompiledRule['definition'] },
+    business: BusinessRecord,
+  ): CompiledRule | null {
     const key = `${rule.id}@${rule.version}/${business.schemaVersion}/${business.timezone}`;
     let c = this.compiled.get(key);
     if (!c) {
@@ -347,7 +451,10 @@ export class EvaluateService {
         c = compileRule(rule, business.fields, business.timezone);
       } catch (err) {
         c = err as Error;
-        this.logger.error({ ruleId: rule.id, version: rule.version, err }, 'rule does not compile against the current schema; skipped');
+        this.logger.error(
+          { ruleId: rule.id, version: rule.version, err },
+          'rule does not compile against the current schema; skipped',
+        );
       }
       if (this.compiled.size >= MAX_COMPILED) this.compiled.clear();
       this.compiled.set(key, c);
@@ -392,7 +499,10 @@ const MAX_TOUCHED = 200_000;
 const GROUP_MAX_BATCHES = 50;
 const GROUP_MAX_EVENTS = 10_000;
 
-/** The oldest pending batches that fit in one evaluation (at most GROUP_MAX_BATCHES batches and GROUP_MAX_EVENTS events, and always at least one). */
+/**
+ * The oldest pending batches that fit in one evaluation (at most GROUP_MAX_BATCHES batches and GROUP_MAX_EVENTS events,
+ * and always at least one).
+ */
 function firstRun(pending: readonly BatchRecord[]): BatchRecord[] {
   const run: BatchRecord[] = [];
   let events = 0;
@@ -407,6 +517,7 @@ function firstRun(pending: readonly BatchRecord[]): BatchRecord[] {
 /** A clear followed, in the same batch, by a later match of the same fingerprint is superseded. */
 function relevantClears(clears: RuleClear[], matches: RuleMatch[]): RuleClear[] {
   const lastMatch = new Map<string, number>();
-  for (const m of matches) lastMatch.set(m.fingerprint, Math.max(lastMatch.get(m.fingerprint) ?? 0, m.eventTime.getTime()));
+  for (const m of matches)
+    lastMatch.set(m.fingerprint, Math.max(lastMatch.get(m.fingerprint) ?? 0, m.eventTime.getTime()));
   return clears.filter((c) => (lastMatch.get(c.fingerprint) ?? -Infinity) <= c.t.getTime());
 }

@@ -10,8 +10,21 @@ import { SweepService } from '../maintenance/sweep.service';
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 1, 8);
 const at = (minute: number) => new Date(T0 + minute * MIN).toISOString();
-const sequenceRule = { name: 'Tachycardia at rest', kind: 'sequence', condition: 'heart_rate > 100 && activity_level < 10', minCount: 5, groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] };
-const vitals = (minute: number, user: string, hr: number) => ({ timestamp: at(minute), user_id: user, heart_rate: hr, activity_level: 2 });
+const sequenceRule = {
+  name: 'Tachycardia at rest',
+  kind: 'sequence',
+  condition: 'heart_rate > 100 && activity_level < 10',
+  minCount: 5,
+  groupBy: ['user_id'],
+  severity: 'high',
+  escalations: [{ when: 'heart_rate > 130', severity: 'critical' }],
+};
+const vitals = (minute: number, user: string, hr: number) => ({
+  timestamp: at(minute),
+  user_id: user,
+  heart_rate: hr,
+  activity_level: 2,
+});
 
 describe('stateful rules through the pipeline (api + worker + Postgres + Redis)', () => {
   const stack = new TestStack();
@@ -21,19 +34,35 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
   async function business(rules: object[]) {
     const b = businessBody({ fields: [...businessBody().fields, { name: 'service', type: 'string' }] });
     await stack.request('POST', '/businesses', { body: b });
-    for (const r of rules) expect((await stack.request('POST', `/businesses/${b.id}/rules`, { body: r })).status).toBe(201);
+    for (const r of rules)
+      expect((await stack.request('POST', `/businesses/${b.id}/rules`, { body: r })).status).toBe(201);
     return b.id as string;
   }
 
   it('carries a sequence run across batches into one alert with the run evidence', async () => {
     const id = await business([sequenceRule]);
-    await stack.request('POST', `/ingest/${id}`, { body: [vitals(0, 'ann', 110), vitals(1, 'ann', 115), vitals(2, 'ann', 120)] });
-    await stack.request('POST', `/ingest/${id}`, { body: [vitals(3, 'ann', 125), vitals(4, 'ann', 135), vitals(5, 'ann', 118)] });
+    await stack.request('POST', `/ingest/${id}`, {
+      body: [vitals(0, 'ann', 110), vitals(1, 'ann', 115), vitals(2, 'ann', 120)],
+    });
+    await stack.request('POST', `/ingest/${id}`, {
+      body: [vitals(3, 'ann', 125), vitals(4, 'ann', 135), vitals(5, 'ann', 118)],
+    });
     await stack.request('POST', `/ingest/${id}`, { body: [vitals(6, 'ann', 80), vitals(7, 'bob', 150)] });
     await stack.waitForEvaluation();
     const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
-    expect(alerts).toEqual([expect.objectContaining({ count: 6, severity: 'critical', startTime: at(0), endTime: at(5), groupKey: { user_id: 'ann' } })]);
-    expect(alerts[0].summary).toBe('Tachycardia at rest: 6 consecutive, heart_rate avg 120.5 min 110 max 135; activity_level avg 2 min 2 max 2 (user_id=ann)');
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        count: 6,
+        severity: 'critical',
+        startTime: at(0),
+        endTime: at(5),
+        groupKey: { user_id: 'ann' },
+      }),
+    ]);
+    expect(alerts[0].summary).toBe(
+      'Tachycardia at rest: 6 consecutive, heart_rate avg 120.5 min 110 max 135; activity_level avg 2 min 2 max ' +
+        '2 (user_id=ann)',
+    );
     const detail = (await stack.request('GET', `/alerts/${alerts[0].id}`)).body;
     expect(detail.eventIds).toHaveLength(6);
     // The run broke at minute 6: the episode is over and the alert says when.
@@ -42,8 +71,22 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
   });
 
   it('counts an aggregate per group and auto-resolves after resolveAfter once it drops', async () => {
-    const id = await business([{ name: 'Fast average', kind: 'aggregate', aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', op: '>=', threshold: 120, groupBy: ['user_id'], severity: 'medium', resolveAfter: '1s' }]);
-    await stack.request('POST', `/ingest/${id}`, { body: [vitals(0, 'cy', 110), vitals(1, 'cy', 130), vitals(2, 'cy', 140)] });
+    const id = await business([
+      {
+        name: 'Fast average',
+        kind: 'aggregate',
+        aggregate: { fn: 'avg', field: 'heart_rate' },
+        window: '5m',
+        op: '>=',
+        threshold: 120,
+        groupBy: ['user_id'],
+        severity: 'medium',
+        resolveAfter: '1s',
+      },
+    ]);
+    await stack.request('POST', `/ingest/${id}`, {
+      body: [vitals(0, 'cy', 110), vitals(1, 'cy', 130), vitals(2, 'cy', 140)],
+    });
     await stack.waitForEvaluation();
     const [alert] = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
     expect(alert).toMatchObject({ status: 'open', count: 2 });
@@ -58,61 +101,107 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     expect(resolved.history.at(-1)).toMatchObject({ fromStatus: 'open', toStatus: 'resolved', actor: 'auto' });
   });
 
-  it('raises a baseline alert when a value leaves its group\'s learned band, and clears when it is back', async () => {
-    const id = await business([{ name: 'Pulse off baseline', kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], sensitivity: 4, minHistory: 10, severity: 'medium' }]);
+  it("raises a baseline alert when a value leaves its group's learned band, and clears when it is back", async () => {
+    const id = await business([
+      {
+        name: 'Pulse off baseline',
+        kind: 'baseline',
+        field: 'heart_rate',
+        groupBy: ['user_id'],
+        sensitivity: 4,
+        minHistory: 10,
+        severity: 'medium',
+      },
+    ]);
     const usual = Array.from({ length: 20 }, (_, i) => vitals(i, 'dee', 70 + (i % 5)));
     await stack.request('POST', `/ingest/${id}`, { body: usual });
     // Another user's different normal is learned separately.
-    await stack.request('POST', `/ingest/${id}`, { body: Array.from({ length: 20 }, (_, i) => vitals(i, 'eve', 120 + (i % 3))) });
+    await stack.request('POST', `/ingest/${id}`, {
+      body: Array.from({ length: 20 }, (_, i) => vitals(i, 'eve', 120 + (i % 3))),
+    });
     await stack.request('POST', `/ingest/${id}`, { body: [vitals(20, 'dee', 125), vitals(20, 'eve', 121)] });
     await stack.waitForEvaluation();
     const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
     expect(alerts).toEqual([expect.objectContaining({ status: 'open', count: 1, groupKey: { user_id: 'dee' } })]);
-    expect(alerts[0].summary).toMatch(/^Pulse off baseline: heart_rate=125 outside [\d.]+–[\d.]+ \(usual 72, z [\d.]+\) \(user_id=dee\)$/);
+    expect(alerts[0].summary).toMatch(
+      /^Pulse off baseline: heart_rate=125 outside [\d.]+–[\d.]+ \(usual 72, z [\d.]+\) \(user_id=dee\)$/,
+    );
     await stack.request('POST', `/ingest/${id}`, { body: [vitals(21, 'dee', 72)] });
     await stack.waitForEvaluation();
     const cleared = await stack.db.pool.query('SELECT cleared_at FROM alert WHERE id = $1', [alerts[0].id]);
     expect(cleared.rows[0].cleared_at).not.toBeNull();
   });
 
-  it('fires an absence rule on tick, for an expected group that never reported too, and clears when the group reports', async () => {
-    const id = await business([{ name: 'No heartbeat', kind: 'absence', window: '2m', groupBy: ['service'], expectedGroups: ['billing'], severity: 'high', resolveAfter: '1s' }]);
-    const now = Date.now();
-    await stack.request('POST', `/ingest/${id}`, { body: { timestamp: new Date(now).toISOString(), user_id: 'x', service: 'api' } });
-    await stack.waitForEvaluation();
-    const evaluate = stack.worker!.get(EvaluateService);
-    expect(await evaluate.tick(id, new Date(now + 60_000))).toEqual([]);
-    const opened = await evaluate.tick(id, new Date(now + 3 * MIN));
-    expect(opened).toHaveLength(2);
-    // A repeated tick (a redelivered job) changes nothing.
-    expect(await evaluate.tick(id, new Date(now + 3 * MIN))).toEqual([]);
-    const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
-    expect(alerts.map((a: { groupKey: { service: string }; count: number }) => [a.groupKey.service, a.count]).sort()).toEqual([
-      ['api', 1],
-      ['billing', 1],
-    ]);
-    expect(alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').summary).toBe('No heartbeat: no event for 3m (service=api)');
-    await stack.request('POST', `/ingest/${id}`, { body: { timestamp: new Date(now + 3 * MIN).toISOString(), user_id: 'x', service: 'api' } });
-    await stack.waitForEvaluation();
-    const resolved = await stack.worker!.get(SweepService).autoResolve(new Date(Date.now() + 2_000));
-    expect(resolved).toEqual([alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').id]);
-  });
+  it(
+    'fires an absence rule on tick, for an expected group that never reported too, and clears when the group ' +
+      'reports',
+    async () => {
+      const id = await business([
+        {
+          name: 'No heartbeat',
+          kind: 'absence',
+          window: '2m',
+          groupBy: ['service'],
+          expectedGroups: ['billing'],
+          severity: 'high',
+          resolveAfter: '1s',
+        },
+      ]);
+      const now = Date.now();
+      await stack.request('POST', `/ingest/${id}`, {
+        body: { timestamp: new Date(now).toISOString(), user_id: 'x', service: 'api' },
+      });
+      await stack.waitForEvaluation();
+      const evaluate = stack.worker!.get(EvaluateService);
+      expect(await evaluate.tick(id, new Date(now + 60_000))).toEqual([]);
+      const opened = await evaluate.tick(id, new Date(now + 3 * MIN));
+      expect(opened).toHaveLength(2);
+      // A repeated tick (a redelivered job) changes nothing.
+      expect(await evaluate.tick(id, new Date(now + 3 * MIN))).toEqual([]);
+      const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+      expect(
+        alerts.map((a: { groupKey: { service: string }; count: number }) => [a.groupKey.service, a.count]).sort(),
+      ).toEqual([
+        ['api', 1],
+        ['billing', 1],
+      ]);
+      expect(alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').summary).toBe(
+        'No heartbeat: no event for 3m (service=api)',
+      );
+      await stack.request('POST', `/ingest/${id}`, {
+        body: { timestamp: new Date(now + 3 * MIN).toISOString(), user_id: 'x', service: 'api' },
+      });
+      await stack.waitForEvaluation();
+      const resolved = await stack.worker!.get(SweepService).autoResolve(new Date(Date.now() + 2_000));
+      expect(resolved).toEqual([
+        alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').id,
+      ]);
+    },
+  );
 
   it('does not count as silence the events still waiting for evaluation', async () => {
-    const id = await business([{ name: 'No heartbeat', kind: 'absence', window: '1m', groupBy: ['service'], severity: 'high' }]);
+    const id = await business([
+      { name: 'No heartbeat', kind: 'absence', window: '1m', groupBy: ['service'], severity: 'high' },
+    ]);
     const now = Date.now();
     const beat = (service: string, ms: number) => ({ timestamp: new Date(ms).toISOString(), user_id: 'x', service });
     await stack.request('POST', `/ingest/${id}`, { body: [beat('api', now - 50_000), beat('db', now - 5 * MIN)] });
     await stack.waitForEvaluation();
     // api's next heartbeat is accepted but not evaluated (its queue is paused, as if no worker were up).
-    const queue = new Queue(evaluateQueueName(evaluatePartition(id, 2)), { connection: { url: REDIS_URL }, prefix: stack.prefix });
+    const queue = new Queue(evaluateQueueName(evaluatePartition(id, 2)), {
+      connection: { url: REDIS_URL },
+      prefix: stack.prefix,
+    });
     try {
       await queue.pause();
       expect((await stack.request('POST', `/ingest/${id}`, { body: beat('api', now) })).status).toBe(202);
       const evaluate = stack.worker!.get(EvaluateService);
       // 30 s later by the clock api looks silent for 80 s; as of its pending batch, for 50 s. db is silent either way.
       const opened = await evaluate.tick(id, new Date(now + 30_000));
-      const groups = async () => (await stack.request('GET', `/alerts?businessId=${id}`)).body.items.map((a: { groupKey: { service: string } }) => a.groupKey.service);
+      const groups = async () =>
+        (await stack.request('GET', `/alerts?businessId=${id}`)).body.items.map(
+          (a: { groupKey: { service: string } }) => a.groupKey.service,
+        );
       expect(opened).toHaveLength(1);
       expect(await groups()).toEqual(['db']);
       await queue.resume();
@@ -126,7 +215,9 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
   });
 
   it('keeps a resolved fingerprint quiet for the cooldown', async () => {
-    const id = await business([{ name: 'Fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'], cooldown: '1h' }]);
+    const id = await business([
+      { name: 'Fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'], cooldown: '1h' },
+    ]);
     await stack.request('POST', `/ingest/${id}`, { body: vitals(0, 'dee', 120) });
     await stack.waitForEvaluation();
     const [first] = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
@@ -136,7 +227,9 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     await stack.waitForEvaluation();
     const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
     // dee stays quiet (cooldown); eve is another fingerprint.
-    expect(alerts.map((a: { groupKey: { user_id: string }; status: string }) => [a.groupKey.user_id, a.status]).sort()).toEqual([
+    expect(
+      alerts.map((a: { groupKey: { user_id: string }; status: string }) => [a.groupKey.user_id, a.status]).sort(),
+    ).toEqual([
       ['dee', 'resolved'],
       ['eve', 'open'],
     ]);
@@ -145,7 +238,9 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
   it('stores an event too late for a stateful rule, does not evaluate it, and counts it on its batch', async () => {
     const id = await business([{ ...sequenceRule, allowedLateness: '2m' }]);
     await stack.request('POST', `/ingest/${id}`, { body: vitals(30, 'fay', 120) });
-    const late = await stack.request('POST', `/ingest/${id}`, { body: [vitals(20, 'fay', 120), vitals(29, 'fay', 121)] });
+    const late = await stack.request('POST', `/ingest/${id}`, {
+      body: [vitals(20, 'fay', 120), vitals(29, 'fay', 121)],
+    });
     await stack.waitForEvaluation();
     const batch = await stack.request('GET', `/ingest/${id}/batches/${late.body.batchId}`);
     expect(batch.body).toMatchObject({ status: 'done', lateEvents: 1 });
@@ -160,7 +255,8 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
       const plan = (user: number, minute: number) => (minute === 8 ? 70 : 110 + user);
       const requests = [];
       for (let minute = 0; minute < 13; minute++) {
-        for (let u = 0; u < 10; u++) requests.push(stack.request('POST', `/ingest/${id}`, { body: [vitals(minute, `u${u}`, plan(u, minute))] }));
+        for (let u = 0; u < 10; u++)
+          requests.push(stack.request('POST', `/ingest/${id}`, { body: [vitals(minute, `u${u}`, plan(u, minute))] }));
         await Promise.all(requests.splice(0));
       }
       await stack.waitForEvaluation(60_000);
@@ -182,7 +278,20 @@ describe('a worker killed with SIGKILL mid-stream', () => {
     const root = path.resolve(__dirname, '../../../..');
     return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: stack.databaseUrl, REDIS_URL, QUEUE_PREFIX: stack.prefix, EVALUATE_PARTITIONS: '2', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', JOB_LOCK_MS: '3000', SWEEP_EVERY_MS: '1000', SWEEP_MIN_AGE_MS: '2000', ANOM_ADMIN_TOKEN: ADMIN_TOKEN },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: stack.databaseUrl,
+        REDIS_URL,
+        QUEUE_PREFIX: stack.prefix,
+        EVALUATE_PARTITIONS: '2',
+        LOG_LEVEL: 'silent',
+        LOG_PRETTY: 'false',
+        JOB_LOCK_MS: '3000',
+        SWEEP_EVERY_MS: '1000',
+        SWEEP_MIN_AGE_MS: '2000',
+        ANOM_ADMIN_TOKEN: ADMIN_TOKEN,
+      },
       stdio: 'ignore',
     });
   }
@@ -191,7 +300,9 @@ describe('a worker killed with SIGKILL mid-stream', () => {
     const b = businessBody();
     await stack.request('POST', '/businesses', { body: b });
     await stack.request('POST', `/businesses/${b.id}/rules`, { body: sequenceRule });
-    await stack.request('POST', `/businesses/${b.id}/rules`, { body: { name: 'Any fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'] } });
+    await stack.request('POST', `/businesses/${b.id}/rules`, {
+      body: { name: 'Any fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'] },
+    });
     let worker = spawnWorker();
     const batches = 60;
     for (let i = 0; i < batches; i++) {
@@ -213,7 +324,8 @@ describe('a worker killed with SIGKILL mid-stream', () => {
     // Immediate: every fast reading counted exactly once, in one open alert per user.
     const fast = batches - batches / 10;
     const counts = await stack.db.pool.query<{ name: string; n: number; total: number }>(
-      'SELECT r.name, count(*)::int AS n, sum(a.count)::int AS total FROM alert a JOIN rule r ON r.id = a.rule_id WHERE a.business_id = $1 GROUP BY r.name ORDER BY r.name',
+      'SELECT r.name, count(*)::int AS n, sum(a.count)::int AS total FROM alert a JOIN rule r ON r.id = ' +
+        'a.rule_id WHERE a.business_id = $1 GROUP BY r.name ORDER BY r.name',
       [b.id],
     );
     expect(counts.rows).toEqual([

@@ -9,7 +9,15 @@ import type { AlertStatus, FieldType, RuleKind, RuleOrigin, Severity } from '../
  * `T` as JSON carries it: Dates become ISO strings, recursively. The web sees
  * `Jsonify<X>` of every X the api returns.
  */
-export type Jsonify<T> = T extends Date ? string : T extends (infer U)[] ? Jsonify<U>[] : T extends readonly (infer U)[] ? readonly Jsonify<U>[] : T extends object ? { [K in keyof T]: Jsonify<T[K]> } : T;
+export type Jsonify<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Jsonify<U>[]
+    : T extends readonly (infer U)[]
+      ? readonly Jsonify<U>[]
+      : T extends object
+        ? { [K in keyof T]: Jsonify<T[K]> }
+        : T;
 
 export interface Page<T> {
   items: T[];
@@ -108,7 +116,14 @@ export interface Alert {
 }
 
 export interface AlertDetail extends Alert {
-  history: { at: string; fromStatus: AlertStatus | null; toStatus: AlertStatus; severity: Severity | null; actor: string; note: string | null }[];
+  history: {
+    at: string;
+    fromStatus: AlertStatus | null;
+    toStatus: AlertStatus;
+    severity: Severity | null;
+    actor: string;
+    note: string | null;
+  }[];
   eventIds: string[];
   notifications: {
     id: string;
@@ -183,7 +198,14 @@ export interface Series {
   to: string;
   bucketMs: number;
   series: { group: string | null; points: { t: string; v: number | null }[] }[];
-  alerts: { id: string; ruleName: string; severity: Severity; status: AlertStatus; startTime: string; summary: string }[];
+  alerts: {
+    id: string;
+    ruleName: string;
+    severity: Severity;
+    status: AlertStatus;
+    startTime: string;
+    summary: string;
+  }[];
 }
 
 export interface OverviewItem {
@@ -204,7 +226,15 @@ export interface Suggestion {
   rule: Record<string, unknown>;
   rationale: string;
   evidence: Record<string, unknown>;
-  backtest: { from: string | null; to: string | null; events: number; alerts: number; alertsPerDay: number; perDay: { day: string; alerts: number }[]; resolved: number };
+  backtest: {
+    from: string | null;
+    to: string | null;
+    events: number;
+    alerts: number;
+    alertsPerDay: number;
+    perDay: { day: string; alerts: number }[];
+    resolved: number;
+  };
   status: 'pending' | 'accepted' | 'rejected';
   createdAt: string;
   decidedAt: string | null;

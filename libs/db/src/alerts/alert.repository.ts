@@ -107,15 +107,35 @@ export class AlertRepository {
    * as transitions, which queue the business's notifications (see
    * insertTransitions).
    */
-  async applyCandidates(client: PoolClient, businessId: string, candidates: readonly CandidateWithSummary[], now: Date): Promise<ApplyOutcome> {
-    const outcome: ApplyOutcome = { opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
+  async applyCandidates(
+    client: PoolClient,
+    businessId: string,
+    candidates: readonly CandidateWithSummary[],
+    now: Date,
+  ): Promise<ApplyOutcome> {
+    const outcome: ApplyOutcome = {
+      opened: [],
+      updated: [],
+      escalated: [],
+      alreadyCounted: 0,
+      suppressed: 0,
+      notifications: [],
+    };
     if (candidates.length === 0) return outcome;
     const fingerprints = candidates.map((c) => c.fingerprint);
-    if (new Set(fingerprints).size !== fingerprints.length) throw new Error('applyCandidates: candidates must have distinct fingerprints');
+    if (new Set(fingerprints).size !== fingerprints.length)
+      throw new Error('applyCandidates: candidates must have distinct fingerprints');
 
     // Ordered locking keeps two writers (the api acknowledging, the worker updating) from deadlocking.
-    const activeRows = await client.query<{ id: string; fingerprint: string; status: AlertStatus; severity: Severity; evidence: AlertEvidence }>(
-      "SELECT id, fingerprint, status, severity, evidence FROM alert WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' ORDER BY id FOR UPDATE",
+    const activeRows = await client.query<{
+      id: string;
+      fingerprint: string;
+      status: AlertStatus;
+      severity: Severity;
+      evidence: AlertEvidence;
+    }>(
+      'SELECT id, fingerprint, status, severity, evidence FROM alert WHERE fingerprint = ANY($1::text[]) AND ' +
+        "status <> 'resolved' ORDER BY id FOR UPDATE",
       [fingerprints],
     );
     const active = new Map(activeRows.rows.map((r) => [r.fingerprint, r]));
@@ -134,7 +154,9 @@ export class AlertRepository {
       for (const row of r.rows) suppressedBy.set(row.fingerprint, row.id);
     }
 
-    const alertIds = candidates.map((c) => active.get(c.fingerprint)?.id ?? suppressedBy.get(c.fingerprint) ?? randomUUID());
+    const alertIds = candidates.map(
+      (c) => active.get(c.fingerprint)?.id ?? suppressedBy.get(c.fingerprint) ?? randomUUID(),
+    );
     const ruleIds: string[] = [];
     const eventIds: string[] = [];
     const matchAlertIds: string[] = [];
@@ -166,10 +188,34 @@ export class AlertRepository {
       const alertId = alertIds[i];
       const newSamples = c.samples.filter((s) => freshIds.has(s.eventId));
       const current = active.get(c.fingerprint);
-      const common = { id: alertId, rule_version: c.ruleVersion, count: freshIds.size, start_time: c.startTime, end_time: c.endTime, summary: c.summary, cleared_at: c.momentary ? now : null, resolve_after_ms: c.resolveAfterMs };
+      const common = {
+        id: alertId,
+        rule_version: c.ruleVersion,
+        count: freshIds.size,
+        start_time: c.startTime,
+        end_time: c.endTime,
+        summary: c.summary,
+        cleared_at: c.momentary ? now : null,
+        resolve_after_ms: c.resolveAfterMs,
+      };
       if (!current) {
-        inserts.push({ ...common, rule_id: c.ruleId, fingerprint: c.fingerprint, group_key: c.groupKey, severity: c.severity, evidence: { samples: newSamples } });
-        transitions.push({ alertId, from: null, to: 'open', severity: c.severity, actor: 'engine', note: null, event: 'opened' });
+        inserts.push({
+          ...common,
+          rule_id: c.ruleId,
+          fingerprint: c.fingerprint,
+          group_key: c.groupKey,
+          severity: c.severity,
+          evidence: { samples: newSamples },
+        });
+        transitions.push({
+          alertId,
+          from: null,
+          to: 'open',
+          severity: c.severity,
+          actor: 'engine',
+          note: null,
+          event: 'opened',
+        });
         outcome.opened.push(alertId);
         return;
       }
@@ -178,7 +224,15 @@ export class AlertRepository {
       updates.push({ ...common, severity, evidence: { samples } });
       outcome.updated.push(alertId);
       if (severityRank(severity) > severityRank(current.severity)) {
-        transitions.push({ alertId, from: current.status, to: current.status, severity, actor: 'engine', note: `escalated from ${current.severity} to ${severity}`, event: 'escalated' });
+        transitions.push({
+          alertId,
+          from: current.status,
+          to: current.status,
+          severity,
+          actor: 'engine',
+          note: `escalated from ${current.severity} to ${severity}`,
+          event: 'escalated',
+        });
         outcome.escalated.push(alertId);
       }
     });
@@ -194,9 +248,11 @@ export class AlertRepository {
     }
     if (updates.length > 0) {
       await client.query(
-        `UPDATE alert a SET count = a.count + x.count, last_seen_at = $2, start_time = LEAST(a.start_time, x.start_time),
-           end_time = GREATEST(a.end_time, x.end_time), severity = x.severity, summary = x.summary, evidence = x.evidence,
-           rule_version = GREATEST(a.rule_version, x.rule_version), cleared_at = x.cleared_at, resolve_after_ms = x.resolve_after_ms
+        `UPDATE alert a SET count = a.count + x.count, last_seen_at = $2,
+           start_time = LEAST(a.start_time, x.start_time), end_time = GREATEST(a.end_time, x.end_time),
+           severity = x.severity, summary = x.summary, evidence = x.evidence,
+           rule_version = GREATEST(a.rule_version, x.rule_version), cleared_at = x.cleared_at,
+           resolve_after_ms = x.resolve_after_ms
            FROM jsonb_to_recordset($1::jsonb) AS x(${ALERT_RECORD}) WHERE a.id = x.id`,
         [JSON.stringify(updates), now],
       );
@@ -211,7 +267,11 @@ export class AlertRepository {
    */
   async applyClears(client: PoolClient, clears: readonly ClearRecord[], now: Date): Promise<number> {
     if (clears.length === 0) return 0;
-    const r = await client.query("UPDATE alert SET cleared_at = $2 WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND cleared_at IS NULL", [[...new Set(clears.map((c) => c.fingerprint))], now]);
+    const r = await client.query(
+      "UPDATE alert SET cleared_at = $2 WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND " +
+        'cleared_at IS NULL',
+      [[...new Set(clears.map((c) => c.fingerprint))], now],
+    );
     return r.rowCount ?? 0;
   }
 
@@ -223,15 +283,25 @@ export class AlertRepository {
   async autoResolve(now: Date): Promise<{ resolved: string[]; notifications: string[] }> {
     return this.db.transaction(async (client) => {
       const r = await client.query<{ id: string; from_status: AlertStatus }>(
-        `UPDATE alert a SET status = 'resolved', resolved_at = $1, resolved_by = 'auto', resolve_note = 'condition clear for the rule''s resolveAfter'
-         FROM (SELECT id, status FROM alert WHERE status <> 'resolved' AND resolve_after_ms IS NOT NULL AND cleared_at IS NOT NULL
+        `UPDATE alert a SET status = 'resolved', resolved_at = $1, resolved_by = 'auto',
+                resolve_note = 'condition clear for the rule''s resolveAfter'
+         FROM (SELECT id, status FROM alert
+                WHERE status <> 'resolved' AND resolve_after_ms IS NOT NULL AND cleared_at IS NOT NULL
                  AND cleared_at + resolve_after_ms * interval '1 millisecond' <= $1 FOR UPDATE) old
          WHERE a.id = old.id RETURNING a.id, old.status AS from_status`,
         [now],
       );
       const notifications = await insertTransitions(
         client,
-        r.rows.map((row) => ({ alertId: row.id, from: row.from_status, to: 'resolved', severity: null, actor: 'auto', note: "condition clear for the rule's resolveAfter", event: 'resolved' })),
+        r.rows.map((row) => ({
+          alertId: row.id,
+          from: row.from_status,
+          to: 'resolved',
+          severity: null,
+          actor: 'auto',
+          note: "condition clear for the rule's resolveAfter",
+          event: 'resolved',
+        })),
         now,
       );
       return { resolved: r.rows.map((x) => x.id), notifications };
@@ -245,18 +315,41 @@ export class AlertRepository {
 
   async history(id: string): Promise<AlertTransitionRecord[]> {
     const rows = await this.db.prisma.alertTransition.findMany({ where: { alertId: id }, orderBy: { id: 'asc' } });
-    return rows.map((r) => ({ at: r.at, fromStatus: r.fromStatus as AlertStatus | null, toStatus: r.toStatus as AlertStatus, severity: r.severity as Severity | null, actor: r.actor, note: r.note }));
+    return rows.map((r) => ({
+      at: r.at,
+      fromStatus: r.fromStatus as AlertStatus | null,
+      toStatus: r.toStatus as AlertStatus,
+      severity: r.severity as Severity | null,
+      actor: r.actor,
+      note: r.note,
+    }));
   }
 
   /** Ids of the events counted into an alert, oldest first (at most `limit`). */
   async eventIds(id: string, limit: number): Promise<string[]> {
-    const r = await this.db.pool.query<{ event_id: string }>('SELECT event_id FROM rule_match WHERE alert_id = $1 LIMIT $2', [id, limit]);
+    const r = await this.db.pool.query<{ event_id: string }>(
+      'SELECT event_id FROM rule_match WHERE alert_id = $1 LIMIT $2',
+      [id, limit],
+    );
     return r.rows.map((x) => x.event_id);
   }
 
-  /** Alerts of a business whose event-time start lies in [from, to), oldest first (at most `limit`), with their rule's name (deleted rules included). */
-  async startedIn(businessId: string, from: Date, to: Date, limit: number): Promise<(AlertRecord & { ruleName: string })[]> {
-    const rows = await this.db.prisma.alert.findMany({ where: { businessId, startTime: { gte: from, lt: to } }, orderBy: { startTime: 'asc' }, take: limit, include: { rule: { select: { name: true } } } });
+  /**
+   * Alerts of a business whose event-time start lies in [from, to), oldest first (at most `limit`), with their rule's
+   * name (deleted rules included).
+   */
+  async startedIn(
+    businessId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+  ): Promise<(AlertRecord & { ruleName: string })[]> {
+    const rows = await this.db.prisma.alert.findMany({
+      where: { businessId, startTime: { gte: from, lt: to } },
+      orderBy: { startTime: 'asc' },
+      take: limit,
+      include: { rule: { select: { name: true } } },
+    });
     return rows.map((r) => ({ ...toAlertRecord(r), ruleName: r.rule.name }));
   }
 
@@ -270,9 +363,16 @@ export class AlertRepository {
     if (f.from || f.to) where.firstSeenAt = { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) };
     if (f.ids) where.id = { in: f.ids };
     if (f.before) {
-      where.OR = [{ firstSeenAt: { lt: f.before.firstSeenAt } }, { firstSeenAt: f.before.firstSeenAt, id: { lt: f.before.id } }];
+      where.OR = [
+        { firstSeenAt: { lt: f.before.firstSeenAt } },
+        { firstSeenAt: f.before.firstSeenAt, id: { lt: f.before.id } },
+      ];
     }
-    const rows = await this.db.prisma.alert.findMany({ where, orderBy: [{ firstSeenAt: 'desc' }, { id: 'desc' }], take: f.limit });
+    const rows = await this.db.prisma.alert.findMany({
+      where,
+      orderBy: [{ firstSeenAt: 'desc' }, { id: 'desc' }],
+      take: f.limit,
+    });
     return rows.map(toAlertRecord);
   }
 
@@ -280,15 +380,31 @@ export class AlertRepository {
    * Moves an alert from one of `from` to `to`, recording who and why.
    * Returns null when the alert is not in one of `from` (the caller reports why).
    */
-  async transition(id: string, from: AlertStatus[], to: 'acknowledged' | 'resolved', actor: string, note: string | null, at: Date): Promise<{ alert: AlertRecord; notifications: string[] } | null> {
+  async transition(
+    id: string,
+    from: AlertStatus[],
+    to: 'acknowledged' | 'resolved',
+    actor: string,
+    note: string | null,
+    at: Date,
+  ): Promise<{ alert: AlertRecord; notifications: string[] } | null> {
     const moved = await this.db.transaction(async (client) => {
-      const current = await client.query<{ status: AlertStatus }>('SELECT status FROM alert WHERE id = $1 FOR UPDATE', [id]);
+      const current = await client.query<{ status: AlertStatus }>('SELECT status FROM alert WHERE id = $1 FOR UPDATE', [
+        id,
+      ]);
       const status = current.rows[0]?.status;
       if (!status || !from.includes(status)) return null;
       if (to === 'acknowledged') {
-        await client.query("UPDATE alert SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE id = $1", [id, at, actor, note]);
+        await client.query(
+          "UPDATE alert SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE " +
+            'id = $1',
+          [id, at, actor, note],
+        );
       } else {
-        await client.query("UPDATE alert SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolve_note = $4 WHERE id = $1", [id, at, actor, note]);
+        await client.query(
+          "UPDATE alert SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolve_note = $4 WHERE id = $1",
+          [id, at, actor, note],
+        );
       }
       return insertTransitions(client, [{ alertId: id, from: status, to, severity: null, actor, note, event: to }], at);
     });
@@ -310,7 +426,9 @@ interface TransitionRow {
 }
 
 /** The columns of an alert row shared by inserts and updates, as jsonb_to_recordset reads them. */
-const ALERT_RECORD = 'id uuid, rule_version int, count int, start_time timestamptz, end_time timestamptz, summary text, cleared_at timestamptz, resolve_after_ms bigint, severity text, evidence jsonb';
+const ALERT_RECORD =
+  'id uuid, rule_version int, count int, start_time timestamptz, end_time timestamptz, summary text, cleared_at ' +
+  'timestamptz, resolve_after_ms bigint, severity text, evidence jsonb';
 
 /**
  * Records transitions and, in the same statement, queues one notification per
@@ -328,16 +446,32 @@ async function insertTransitions(client: PoolClient, rows: readonly TransitionRo
     `WITH t AS (
        INSERT INTO alert_transition (alert_id, at, from_status, to_status, severity, actor, note, event)
        SELECT x.alert_id, $2, x.from_status, x.to_status, x.severity, x.actor, x.note, x.event
-         FROM jsonb_to_recordset($1::jsonb) AS x(alert_id uuid, from_status text, to_status text, severity text, actor text, note text, event text)
+         FROM jsonb_to_recordset($1::jsonb)
+           AS x(alert_id uuid, from_status text, to_status text, severity text, actor text, note text, event text)
        RETURNING id, alert_id, event)
      INSERT INTO notification (id, alert_id, channel_id, transition_id, event, created_at, status, silence_id)
-     SELECT gen_random_uuid(), t.alert_id, c.id, t.id, t.event, $2, CASE WHEN s.id IS NULL THEN 'pending' ELSE 'silenced' END, s.id
+     SELECT gen_random_uuid(), t.alert_id, c.id, t.id, t.event, $2,
+            CASE WHEN s.id IS NULL THEN 'pending' ELSE 'silenced' END, s.id
        FROM t JOIN alert a ON a.id = t.alert_id
        JOIN notification_channel c ON c.business_id = a.business_id AND c.enabled AND t.event = ANY(c.events)
        LEFT JOIN LATERAL (${SILENCE_MATCH('a', '$2')} LIMIT 1) s ON true
       WHERE array_position($3::text[], a.severity) >= array_position($3::text[], c.min_severity)
      RETURNING id, status`,
-    [JSON.stringify(rows.map((x) => ({ alert_id: x.alertId, from_status: x.from, to_status: x.to, severity: x.severity, actor: x.actor, note: x.note, event: x.event }))), at, SEVERITIES],
+    [
+      JSON.stringify(
+        rows.map((x) => ({
+          alert_id: x.alertId,
+          from_status: x.from,
+          to_status: x.to,
+          severity: x.severity,
+          actor: x.actor,
+          note: x.note,
+          event: x.event,
+        })),
+      ),
+      at,
+      SEVERITIES,
+    ],
   );
   return r.rows.filter((x) => x.status === 'pending').map((x) => x.id);
 }

@@ -27,8 +27,15 @@ export class AuditRepository {
     });
   }
 
-  async listFor(entityType: string, entityId: string): Promise<{ at: Date; actor: string; action: string; before: unknown; after: unknown }[]> {
-    return this.db.prisma.auditLog.findMany({ where: { entityType, entityId }, orderBy: { id: 'asc' }, select: { at: true, actor: true, action: true, before: true, after: true } });
+  async listFor(
+    entityType: string,
+    entityId: string,
+  ): Promise<{ at: Date; actor: string; action: string; before: unknown; after: unknown }[]> {
+    return this.db.prisma.auditLog.findMany({
+      where: { entityType, entityId },
+      orderBy: { id: 'asc' },
+      select: { at: true, actor: true, action: true, before: true, after: true },
+    });
   }
 }
 

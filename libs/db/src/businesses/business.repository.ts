@@ -48,14 +48,20 @@ export class BusinessRepository {
   }
 
   async findById(id: string): Promise<BusinessRecord | null> {
-    const row = await this.db.prisma.business.findUnique({ where: { id }, include: { fields: { orderBy: { position: 'asc' } } } });
+    const row = await this.db.prisma.business.findUnique({
+      where: { id },
+      include: { fields: { orderBy: { position: 'asc' } } },
+    });
     return row ? toRecord(row) : null;
   }
 
   /** Businesses ordered by id; `after` is the last id of the previous page. */
   async list(opts: { includeArchived: boolean; limit: number; after?: string }): Promise<BusinessRecord[]> {
     const rows = await this.db.prisma.business.findMany({
-      where: { ...(opts.includeArchived ? {} : { archivedAt: null }), ...(opts.after ? { id: { gt: opts.after } } : {}) },
+      where: {
+        ...(opts.includeArchived ? {} : { archivedAt: null }),
+        ...(opts.after ? { id: { gt: opts.after } } : {}),
+      },
       include: { fields: { orderBy: { position: 'asc' } } },
       orderBy: { id: 'asc' },
       take: opts.limit,
@@ -64,7 +70,11 @@ export class BusinessRepository {
   }
 
   async update(id: string, patch: BusinessPatch): Promise<BusinessRecord> {
-    const row = await this.db.prisma.business.update({ where: { id }, data: patch, include: { fields: { orderBy: { position: 'asc' } } } });
+    const row = await this.db.prisma.business.update({
+      where: { id },
+      data: patch,
+      include: { fields: { orderBy: { position: 'asc' } } },
+    });
     return toRecord(row);
   }
 
@@ -75,7 +85,11 @@ export class BusinessRepository {
       await tx.field.createMany({ data: schema.fields.map((f, i) => ({ ...fieldData(f, i), businessId: id })) });
       return tx.business.update({
         where: { id },
-        data: { timestampField: schema.timestampField, entityKeyFields: schema.entityKeyFields, schemaVersion: { increment: 1 } },
+        data: {
+          timestampField: schema.timestampField,
+          entityKeyFields: schema.entityKeyFields,
+          schemaVersion: { increment: 1 },
+        },
         include: { fields: { orderBy: { position: 'asc' } } },
       });
     });
@@ -83,14 +97,25 @@ export class BusinessRepository {
   }
 
   async archive(id: string, at: Date): Promise<BusinessRecord> {
-    const row = await this.db.prisma.business.update({ where: { id }, data: { archivedAt: at }, include: { fields: { orderBy: { position: 'asc' } } } });
+    const row = await this.db.prisma.business.update({
+      where: { id },
+      data: { archivedAt: at },
+      include: { fields: { orderBy: { position: 'asc' } } },
+    });
     return toRecord(row);
   }
 }
 
 /** The part of a business the engine needs (domain `BusinessSchema`). */
 export function toBusinessSchema(b: BusinessRecord): BusinessSchema {
-  return { id: b.id, timezone: b.timezone, timestampField: b.timestampField, entityKeyFields: b.entityKeyFields, fields: b.fields, schemaVersion: b.schemaVersion };
+  return {
+    id: b.id,
+    timezone: b.timezone,
+    timestampField: b.timestampField,
+    entityKeyFields: b.entityKeyFields,
+    fields: b.fields,
+    schemaVersion: b.schemaVersion,
+  };
 }
 
 function fieldData(f: FieldDefinition, position: number) {

@@ -64,7 +64,8 @@ export interface BatchRecord {
   requestId: string | null;
 }
 
-const EVENT_COLUMNS = 'id, business_id, event_time, received_at, entity_key, payload, client_event_id, batch_id, schema_version';
+const EVENT_COLUMNS =
+  'id, business_id, event_time, received_at, entity_key, payload, client_event_id, batch_id, schema_version';
 
 /**
  * The event table (a hypertable when TimescaleDB is present) and the
@@ -80,7 +81,14 @@ export class EventRepository {
    * `ingest_batch` row. Events whose client event id was seen before are not
    * stored again; their stored ids are returned in place.
    */
-  async insertBatch(input: { batchId: string; businessId: string; schemaVersion: number; receivedAt: Date; requestId: string | null; events: NewEvent[] }): Promise<InsertBatchResult> {
+  async insertBatch(input: {
+    batchId: string;
+    businessId: string;
+    schemaVersion: number;
+    receivedAt: Date;
+    requestId: string | null;
+    events: NewEvent[];
+  }): Promise<InsertBatchResult> {
     return this.db.transaction(async (client) => {
       const ids = input.events.map((e) => e.id);
       let fresh = input.events;
@@ -102,7 +110,8 @@ export class EventRepository {
         const previously = keys.filter((k) => !claimedKeys.has(k));
         if (previously.length > 0) {
           const r = await client.query<{ client_event_id: string; event_id: string }>(
-            'SELECT client_event_id, event_id FROM event_idempotency WHERE business_id = $1 AND client_event_id = ANY($2::text[])',
+            'SELECT client_event_id, event_id FROM event_idempotency WHERE business_id = $1 AND client_event_id ' +
+              '= ANY($2::text[])',
             [input.businessId, previously],
           );
           for (const row of r.rows) stored.set(row.client_event_id, row.event_id);
@@ -153,13 +162,22 @@ export class EventRepository {
    * table statistics: before the first ANALYZE of a fresh event table it was
    * a sequential scan of the whole table, 50-80 ms per evaluation.
    */
-  async loadBatchesEvents(batches: readonly Pick<BatchRecord, 'id' | 'minTime' | 'maxTime' | 'seq'>[]): Promise<EvaluationRow[]> {
+  async loadBatchesEvents(
+    batches: readonly Pick<BatchRecord, 'id' | 'minTime' | 'maxTime' | 'seq'>[],
+  ): Promise<EvaluationRow[]> {
     // Only what evaluation reads; event time as epoch ms, cheaper to decode than a timestamp string.
-    const r = await this.db.pool.query<{ id: string; t: number; r: number; payload: Record<string, unknown>; batch_id: string }>(
+    const r = await this.db.pool.query<{
+      id: string;
+      t: number;
+      r: number;
+      payload: Record<string, unknown>;
+      batch_id: string;
+    }>(
       `SELECT e.id, e.t, e.r, e.payload, e.batch_id
          FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS b(id, min_time, max_time, ord)
         CROSS JOIN LATERAL (
-          SELECT id, (extract(epoch FROM event_time) * 1000)::float8 AS t, (extract(epoch FROM received_at) * 1000)::float8 AS r, payload, batch_id
+          SELECT id, (extract(epoch FROM event_time) * 1000)::float8 AS t,
+                 (extract(epoch FROM received_at) * 1000)::float8 AS r, payload, batch_id
             FROM event WHERE batch_id = b.id AND event_time BETWEEN b.min_time AND b.max_time OFFSET 0) e
         ORDER BY b.ord, e.t, e.id`,
       [batches.map((b) => b.id), batches.map((b) => b.minTime), batches.map((b) => b.maxTime)],
@@ -167,32 +185,57 @@ export class EventRepository {
     const out: EvaluationRow[] = new Array(r.rows.length);
     for (let i = 0; i < r.rows.length; i++) {
       const row = r.rows[i];
-      out[i] = { id: row.id, eventTime: new Date(row.t), payload: row.payload, batchId: row.batch_id, receivedAt: row.r };
+      out[i] = {
+        id: row.id,
+        eventTime: new Date(row.t),
+        payload: row.payload,
+        batchId: row.batch_id,
+        receivedAt: row.r,
+      };
     }
     return out;
   }
 
   /** Events of a business, newest first, in [from, to), optionally of one entity or among `ids`. */
-  async list(q: { businessId: string; from?: Date; to?: Date; entity?: string; ids?: string[]; limit: number; before?: { eventTime: Date; id: string } }): Promise<StoredEvent[]> {
+  async list(q: {
+    businessId: string;
+    from?: Date;
+    to?: Date;
+    entity?: string;
+    ids?: string[];
+    limit: number;
+    before?: { eventTime: Date; id: string };
+  }): Promise<StoredEvent[]> {
     const where = ['business_id = $1'];
     const args: unknown[] = [q.businessId];
     if (q.from) where.push(`event_time >= $${args.push(q.from)}`);
     if (q.to) where.push(`event_time < $${args.push(q.to)}`);
     if (q.entity !== undefined) where.push(`entity_key = $${args.push(q.entity)}`);
     if (q.ids) where.push(`id = ANY($${args.push(q.ids)}::uuid[])`);
-    if (q.before) where.push(`(event_time, id) < ($${args.push(q.before.eventTime)}, $${args.push(q.before.id)}::uuid)`);
-    const r = await this.db.pool.query(`SELECT ${EVENT_COLUMNS} FROM event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, id DESC LIMIT $${args.push(q.limit)}`, args);
+    if (q.before)
+      where.push(`(event_time, id) < ($${args.push(q.before.eventTime)}, $${args.push(q.before.id)}::uuid)`);
+    const r = await this.db.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, id DESC LIMIT ` +
+        `$${args.push(q.limit)}`,
+      args,
+    );
     return r.rows.map(toEvent);
   }
 
   /** Events of a business in [from, to) in event-time order, at most `limit`. */
   async range(businessId: string, from: Date, to: Date, limit: number): Promise<StoredEvent[]> {
-    const r = await this.db.pool.query(`SELECT ${EVENT_COLUMNS} FROM event WHERE business_id = $1 AND event_time >= $2 AND event_time < $3 ORDER BY event_time, id LIMIT $4`, [businessId, from, to, limit]);
+    const r = await this.db.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM event WHERE business_id = $1 AND event_time >= $2 AND event_time < $3 ORDER ` +
+        `BY event_time, id LIMIT $4`,
+      [businessId, from, to, limit],
+    );
     return r.rows.map(toEvent);
   }
 
   async countByBusiness(businessId: string): Promise<number> {
-    const r = await this.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event WHERE business_id = $1', [businessId]);
+    const r = await this.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event WHERE business_id = $1', [
+      businessId,
+    ]);
     return r.rows[0].n;
   }
 
@@ -203,7 +246,10 @@ export class EventRepository {
 
   /** Pending batches created before `olderThan`, oldest first: the sweeper's work list. */
   async pendingBatches(olderThan: Date, limit: number): Promise<BatchRecord[]> {
-    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2", [olderThan, limit]);
+    const r = await this.db.pool.query(
+      "SELECT * FROM ingest_batch WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2",
+      [olderThan, limit],
+    );
     return r.rows.map(toBatch);
   }
 
@@ -212,7 +258,11 @@ export class EventRepository {
    * at most `limit`: what rule state is rebuilt from after Redis lost it.
    */
   async recentDoneBatches(businessId: string, limit: number): Promise<BatchRecord[]> {
-    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'done' ORDER BY created_at DESC, seq DESC LIMIT $2", [businessId, limit]);
+    const r = await this.db.pool.query(
+      "SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'done' ORDER BY created_at DESC, seq DESC " +
+        'LIMIT $2',
+      [businessId, limit],
+    );
     return r.rows.map(toBatch);
   }
 
@@ -221,22 +271,30 @@ export class EventRepository {
    * most `limit`: what a worker evaluates next, batch by batch or as a run.
    */
   async pendingOf(businessId: string, limit: number): Promise<BatchRecord[]> {
-    const r = await this.db.pool.query("SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'pending' ORDER BY seq LIMIT $2", [businessId, limit]);
+    const r = await this.db.pool.query(
+      "SELECT * FROM ingest_batch WHERE business_id = $1 AND status = 'pending' ORDER BY seq LIMIT $2",
+      [businessId, limit],
+    );
     return r.rows.map(toBatch);
   }
 
   /** When the oldest batch of a business still pending evaluation was received, or null when none is. */
   async oldestPendingReceipt(businessId: string): Promise<Date | null> {
-    const r = await this.db.pool.query<{ at: Date | null }>("SELECT min(created_at) AS at FROM ingest_batch WHERE business_id = $1 AND status = 'pending'", [businessId]);
+    const r = await this.db.pool.query<{ at: Date | null }>(
+      "SELECT min(created_at) AS at FROM ingest_batch WHERE business_id = $1 AND status = 'pending'",
+      [businessId],
+    );
     return r.rows[0]?.at ?? null;
   }
 
   /** Whether all these batches are still pending, locking their rows on the caller's transaction. */
   async lockAllPending(client: PoolClient, ids: readonly string[]): Promise<boolean> {
-    const r = await client.query("SELECT id FROM ingest_batch WHERE id = ANY($1::uuid[]) AND status = 'pending' ORDER BY seq FOR UPDATE", [ids]);
+    const r = await client.query(
+      "SELECT id FROM ingest_batch WHERE id = ANY($1::uuid[]) AND status = 'pending' ORDER BY seq FOR UPDATE",
+      [ids],
+    );
     return r.rowCount === ids.length;
   }
-
 
   /**
    * Retention: deletes up to `limit` evaluated batches of a business received
@@ -246,10 +304,15 @@ export class EventRepository {
    * expire. Batches another transaction holds (a worker marking them done)
    * are skipped for the next run.
    */
-  async deleteExpired(businessId: string, cutoff: Date, limit: number): Promise<{ batches: number; events: number; matches: number }> {
+  async deleteExpired(
+    businessId: string,
+    cutoff: Date,
+    limit: number,
+  ): Promise<{ batches: number; events: number; matches: number }> {
     return this.db.transaction(async (client) => {
       const r = await client.query<{ id: string }>(
-        "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+        "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY " +
+          'created_at LIMIT $3 FOR UPDATE SKIP LOCKED',
         [businessId, cutoff, limit],
       );
       if (r.rows.length === 0) return { batches: 0, events: 0, matches: 0 };
@@ -266,33 +329,56 @@ export class EventRepository {
     });
   }
 
-  /** Retention of client event ids (`_id`): a resend after `cutoff` is stored as new. Returns how many were forgotten. */
+  /**
+   * Retention of client event ids (`_id`): a resend after `cutoff` is stored as new. Returns how many were forgotten.
+   */
   async deleteExpiredClientIds(businessId: string, cutoff: Date): Promise<number> {
-    const r = await this.db.pool.query('DELETE FROM event_idempotency WHERE business_id = $1 AND created_at < $2', [businessId, cutoff]);
+    const r = await this.db.pool.query('DELETE FROM event_idempotency WHERE business_id = $1 AND created_at < $2', [
+      businessId,
+      cutoff,
+    ]);
     return r.rowCount ?? 0;
   }
 
-  /** Marks batches evaluated with their late-event counts, on the caller's transaction so it commits with the alerts they raised. */
-  async markBatchesDone(client: PoolClient, done: readonly { id: string; lateEvents: number }[], at: Date): Promise<void> {
+  /**
+   * Marks batches evaluated with their late-event counts, on the caller's transaction so it commits with the alerts
+   * they raised.
+   */
+  async markBatchesDone(
+    client: PoolClient,
+    done: readonly { id: string; lateEvents: number }[],
+    at: Date,
+  ): Promise<void> {
     await client.query(
-      "UPDATE ingest_batch b SET status = 'done', done_at = $3, attempts = b.attempts + 1, late_events = u.late FROM unnest($1::uuid[], $2::int[]) AS u(id, late) WHERE b.id = u.id",
+      "UPDATE ingest_batch b SET status = 'done', done_at = $3, attempts = b.attempts + 1, late_events = u.late " +
+        'FROM unnest($1::uuid[], $2::int[]) AS u(id, late) WHERE b.id = u.id',
       [done.map((d) => d.id), done.map((d) => d.lateEvents), at],
     );
   }
-
 }
 
 /**
  * COPY rows into `event` in CSV format on `client` (inside the caller's
  * transaction). Also used by the benchmark as the raw-write baseline.
  */
-export async function copyEvents(client: PoolClient, businessId: string, batchId: string, schemaVersion: number, receivedAt: Date, events: readonly NewEvent[]): Promise<void> {
+export async function copyEvents(
+  client: PoolClient,
+  businessId: string,
+  batchId: string,
+  schemaVersion: number,
+  receivedAt: Date,
+  events: readonly NewEvent[],
+): Promise<void> {
   const received = receivedAt.toISOString();
   const business = csv(businessId);
   const lines: string[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    lines[i] = `${e.id},${business},${e.eventTime.toISOString()},${received},${e.entityKey === null ? '' : csv(e.entityKey)},${csv(JSON.stringify(e.payload))},${e.clientEventId === null ? '' : csv(e.clientEventId)},${batchId},${schemaVersion}\n`;
+    const entityKey = e.entityKey === null ? '' : csv(e.entityKey);
+    const clientEventId = e.clientEventId === null ? '' : csv(e.clientEventId);
+    lines[i] =
+      `${e.id},${business},${e.eventTime.toISOString()},${received},${entityKey},` +
+      `${csv(JSON.stringify(e.payload))},${clientEventId},${batchId},${schemaVersion}\n`;
   }
   const stream = client.query(copyFrom(`COPY event (${EVENT_COLUMNS}) FROM STDIN WITH (FORMAT csv)`));
   await pipeline(Readable.from([lines.join('')]), stream);

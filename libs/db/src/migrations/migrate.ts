@@ -22,9 +22,11 @@ export async function ensureDatabase(databaseUrl: string, template?: string): Pr
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created meanwhile by another process
-      });
+      await client
+        .query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`)
+        .catch((err: { code?: string }) => {
+          if (err.code !== '42P04') throw err; // created meanwhile by another process
+        });
     }
   } finally {
     await client.end();
@@ -35,9 +37,13 @@ export async function ensureDatabase(databaseUrl: string, template?: string): Pr
 export async function migrate(databaseUrl: string): Promise<void> {
   await ensureDatabase(databaseUrl);
   const bin = path.join(path.dirname(require.resolve('node-pg-migrate/package.json')), 'bin/node-pg-migrate.js');
-  const r = spawnSync(process.execPath, [bin, 'up', '-m', MIGRATIONS_DIR, '--no-check-order', '--migrations-table', 'pgmigrations'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [bin, 'up', '-m', MIGRATIONS_DIR, '--no-check-order', '--migrations-table', 'pgmigrations'],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`migration failed:\n${r.stdout}\n${r.stderr}`);
 }

@@ -78,7 +78,10 @@ export class NotificationRepository {
   }
 
   async listChannels(businessId: string): Promise<ChannelRecord[]> {
-    const rows = await this.db.prisma.notificationChannel.findMany({ where: { businessId }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.db.prisma.notificationChannel.findMany({
+      where: { businessId },
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map(toChannel);
   }
 
@@ -88,12 +91,21 @@ export class NotificationRepository {
   }
 
   async findChannelByName(businessId: string, name: string): Promise<ChannelRecord | null> {
-    const row = await this.db.prisma.notificationChannel.findUnique({ where: { businessId_name: { businessId, name } } });
+    const row = await this.db.prisma.notificationChannel.findUnique({
+      where: { businessId_name: { businessId, name } },
+    });
     return row ? toChannel(row) : null;
   }
 
-  async updateChannel(id: string, patch: Partial<Pick<ChannelRecord, 'name' | 'config' | 'events' | 'minSeverity' | 'enabled'>>, at: Date): Promise<ChannelRecord> {
-    const row = await this.db.prisma.notificationChannel.update({ where: { id }, data: { ...patch, config: patch.config as object | undefined, updatedAt: at } });
+  async updateChannel(
+    id: string,
+    patch: Partial<Pick<ChannelRecord, 'name' | 'config' | 'events' | 'minSeverity' | 'enabled'>>,
+    at: Date,
+  ): Promise<ChannelRecord> {
+    const row = await this.db.prisma.notificationChannel.update({
+      where: { id },
+      data: { ...patch, config: patch.config as object | undefined, updatedAt: at },
+    });
     return toChannel(row);
   }
 
@@ -115,7 +127,13 @@ export class NotificationRepository {
       channel: { id: r.channel.id, name: r.channel.name, kind: r.channel.kind as ChannelKind },
       event: r.event as AlertEvent,
       status: r.status as NotificationStatus,
-      attempts: r.tries.map((a) => ({ at: a.at, ok: a.ok, statusCode: a.statusCode, error: a.error, durationMs: a.durationMs })),
+      attempts: r.tries.map((a) => ({
+        at: a.at,
+        ok: a.ok,
+        statusCode: a.statusCode,
+        error: a.error,
+        durationMs: a.durationMs,
+      })),
       createdAt: r.createdAt,
       deliveredAt: r.deliveredAt,
       lastError: r.lastError,
@@ -125,7 +143,10 @@ export class NotificationRepository {
 
   /** Notifications still pending that were queued before `olderThan`: the sweeper's work list. */
   async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
-    const r = await this.db.pool.query<{ id: string }>("SELECT id FROM notification WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2", [olderThan, limit]);
+    const r = await this.db.pool.query<{ id: string }>(
+      "SELECT id FROM notification WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2",
+      [olderThan, limit],
+    );
     return r.rows.map((x) => x.id);
   }
 
@@ -136,7 +157,10 @@ export class NotificationRepository {
       include: { channel: true, alert: { include: { business: { select: { id: true, name: true } } } } },
     });
     if (!n) return null;
-    const t = await this.db.pool.query<{ at: Date; actor: string; note: string | null }>('SELECT at, actor, note FROM alert_transition WHERE id = $1', [n.transitionId]);
+    const t = await this.db.pool.query<{ at: Date; actor: string; note: string | null }>(
+      'SELECT at, actor, note FROM alert_transition WHERE id = $1',
+      [n.transitionId],
+    );
     const { business, ...alert } = n.alert;
     return {
       notificationId: n.id,
@@ -157,24 +181,33 @@ export class NotificationRepository {
    */
   async recordAttempt(notificationId: string, attempt: NotificationAttemptRecord, final: boolean): Promise<void> {
     await this.db.transaction(async (client) => {
-      await client.query('INSERT INTO notification_attempt (notification_id, at, ok, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
-        notificationId,
-        attempt.at,
-        attempt.ok,
-        attempt.statusCode,
-        attempt.error,
-        attempt.durationMs,
-      ]);
+      await client.query(
+        'INSERT INTO notification_attempt (notification_id, at, ok, status_code, error, duration_ms) VALUES ($1, ' +
+          '$2, $3, $4, $5, $6)',
+        [notificationId, attempt.at, attempt.ok, attempt.statusCode, attempt.error, attempt.durationMs],
+      );
       const status: NotificationStatus = attempt.ok ? 'delivered' : final ? 'failed' : 'pending';
       await client.query(
-        "UPDATE notification SET attempts = attempts + 1, status = $2, delivered_at = CASE WHEN $3 THEN $4::timestamptz ELSE delivered_at END, last_error = $5 WHERE id = $1 AND status = 'pending'",
+        'UPDATE notification SET attempts = attempts + 1, status = $2, delivered_at = CASE WHEN $3 THEN ' +
+          "$4::timestamptz ELSE delivered_at END, last_error = $5 WHERE id = $1 AND status = 'pending'",
         [notificationId, status, attempt.ok, attempt.at, attempt.error],
       );
     });
   }
 }
 
-type ChannelRow = { id: string; businessId: string; name: string; kind: string; config: unknown; events: string[]; minSeverity: string; enabled: boolean; createdAt: Date; updatedAt: Date };
+type ChannelRow = {
+  id: string;
+  businessId: string;
+  name: string;
+  kind: string;
+  config: unknown;
+  events: string[];
+  minSeverity: string;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 function toChannel(r: ChannelRow): ChannelRecord {
   return {

@@ -25,11 +25,30 @@ export interface RuleRecord {
 export class RuleRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: { id: string; businessId: string; definition: RuleDefinition; origin: RuleOrigin; actor: string }): Promise<RuleRecord> {
+  async create(input: {
+    id: string;
+    businessId: string;
+    definition: RuleDefinition;
+    origin: RuleOrigin;
+    actor: string;
+  }): Promise<RuleRecord> {
     const d = input.definition;
     await this.db.prisma.$transaction([
-      this.db.prisma.rule.create({ data: { id: input.id, businessId: input.businessId, name: d.name, kind: d.kind, severity: d.severity, enabled: d.enabled, origin: input.origin, version: 1 } }),
-      this.db.prisma.ruleVersion.create({ data: { ruleId: input.id, version: 1, definition: toJson(d), createdBy: input.actor } }),
+      this.db.prisma.rule.create({
+        data: {
+          id: input.id,
+          businessId: input.businessId,
+          name: d.name,
+          kind: d.kind,
+          severity: d.severity,
+          enabled: d.enabled,
+          origin: input.origin,
+          version: 1,
+        },
+      }),
+      this.db.prisma.ruleVersion.create({
+        data: { ruleId: input.id, version: 1, definition: toJson(d), createdBy: input.actor },
+      }),
     ]);
     return (await this.findById(input.id))!;
   }
@@ -39,22 +58,37 @@ export class RuleRepository {
     await this.db.prisma.$transaction(async (tx) => {
       const head = await tx.rule.update({
         where: { id },
-        data: { version: { increment: 1 }, name: definition.name, kind: definition.kind, severity: definition.severity, enabled: definition.enabled },
+        data: {
+          version: { increment: 1 },
+          name: definition.name,
+          kind: definition.kind,
+          severity: definition.severity,
+          enabled: definition.enabled,
+        },
       });
-      await tx.ruleVersion.create({ data: { ruleId: id, version: head.version, definition: toJson(definition), createdBy: actor } });
+      await tx.ruleVersion.create({
+        data: { ruleId: id, version: head.version, definition: toJson(definition), createdBy: actor },
+      });
     });
     return (await this.findById(id))!;
   }
 
   async findById(id: string, opts: { includeDeleted?: boolean } = {}): Promise<RuleRecord | null> {
-    const row = await this.db.prisma.rule.findFirst({ where: { id, ...(opts.includeDeleted ? {} : { deletedAt: null }) } });
+    const row = await this.db.prisma.rule.findFirst({
+      where: { id, ...(opts.includeDeleted ? {} : { deletedAt: null }) },
+    });
     if (!row) return null;
-    const v = await this.db.prisma.ruleVersion.findUnique({ where: { ruleId_version: { ruleId: id, version: row.version } } });
+    const v = await this.db.prisma.ruleVersion.findUnique({
+      where: { ruleId_version: { ruleId: id, version: row.version } },
+    });
     return toRecord(row, v!.definition);
   }
 
   async findByName(businessId: string, name: string): Promise<RuleRecord | null> {
-    const row = await this.db.prisma.rule.findFirst({ where: { businessId, name, deletedAt: null }, select: { id: true } });
+    const row = await this.db.prisma.rule.findFirst({
+      where: { businessId, name, deletedAt: null },
+      select: { id: true },
+    });
     return row ? this.findById(row.id) : null;
   }
 
@@ -81,7 +115,21 @@ function toJson(d: RuleDefinition): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(d)) as Prisma.InputJsonValue;
 }
 
-function toRecord(row: { id: string; businessId: string; name: string; kind: string; severity: string; enabled: boolean; version: number; origin: string; createdAt: Date; updatedAt: Date }, definition: unknown): RuleRecord {
+function toRecord(
+  row: {
+    id: string;
+    businessId: string;
+    name: string;
+    kind: string;
+    severity: string;
+    enabled: boolean;
+    version: number;
+    origin: string;
+    createdAt: Date;
+    updatedAt: Date;
+  },
+  definition: unknown,
+): RuleRecord {
   return {
     id: row.id,
     businessId: row.businessId,

@@ -53,40 +53,74 @@ export class SilenceRepository {
     return row ? toSilence(row, now) : null;
   }
 
-  /** A business's silences in `states` at `now`: in force and upcoming by start, expired newest end first; at most `limit`. */
+  /**
+   * A business's silences in `states` at `now`: in force and upcoming by start, expired newest end first; at most
+   * `limit`.
+   */
   async list(businessId: string, states: readonly SilenceState[], now: Date, limit = 500): Promise<SilenceRecord[]> {
     const or = [];
     if (states.includes('active')) or.push({ startsAt: { lte: now }, endsAt: { gt: now } });
     if (states.includes('pending')) or.push({ startsAt: { gt: now } });
     if (states.includes('expired')) or.push({ endsAt: { lte: now } });
     if (or.length === 0) return [];
-    const rows = await this.db.prisma.silence.findMany({ where: { businessId, OR: or }, orderBy: [{ endsAt: 'desc' }, { createdAt: 'desc' }], take: limit });
+    const rows = await this.db.prisma.silence.findMany({
+      where: { businessId, OR: or },
+      orderBy: [{ endsAt: 'desc' }, { createdAt: 'desc' }],
+      take: limit,
+    });
     return rows.map((r) => toSilence(r, now));
   }
 
-  /** Ends a silence at `at` when it would end later (a pending one ends before it began: its start moves too). Returns it as it now is. */
+  /**
+   * Ends a silence at `at` when it would end later (a pending one ends before it began: its start moves too). Returns
+   * it as it now is.
+   */
   async expire(id: string, at: Date): Promise<SilenceRecord | null> {
-    await this.db.pool.query('UPDATE silence SET starts_at = LEAST(starts_at, $2 - interval \'1 millisecond\'), ends_at = $2 WHERE id = $1 AND ends_at > $2', [id, at]);
+    await this.db.pool.query(
+      "UPDATE silence SET starts_at = LEAST(starts_at, $2 - interval '1 millisecond'), ends_at = $2 WHERE id = " +
+        '$1 AND ends_at > $2',
+      [id, at],
+    );
     return this.find(id, at);
   }
 
   /** Which of `alertIds` a silence in force at `at` matches. */
   async silencedAmong(alertIds: readonly string[], at: Date): Promise<Set<string>> {
     if (alertIds.length === 0) return new Set();
-    const r = await this.db.pool.query<{ id: string }>(`SELECT a.id FROM alert a WHERE a.id = ANY($1::uuid[]) AND EXISTS (${SILENCE_MATCH('a', '$2')})`, [alertIds, at]);
+    const r = await this.db.pool.query<{ id: string }>(
+      `SELECT a.id FROM alert a WHERE a.id = ANY($1::uuid[]) AND EXISTS (${SILENCE_MATCH('a', '$2')})`,
+      [alertIds, at],
+    );
     return new Set(r.rows.map((x) => x.id));
   }
 
   /** The silences in force at `at` that match alert `alertId`. */
   async matching(alertId: string, at: Date): Promise<SilenceRecord[]> {
-    const r = await this.db.pool.query<{ id: string }>(`SELECT m.id FROM alert a, LATERAL (${SILENCE_MATCH('a', '$2')}) m WHERE a.id = $1`, [alertId, at]);
+    const r = await this.db.pool.query<{ id: string }>(
+      `SELECT m.id FROM alert a, LATERAL (${SILENCE_MATCH('a', '$2')}) m WHERE a.id = $1`,
+      [alertId, at],
+    );
     if (r.rows.length === 0) return [];
-    const rows = await this.db.prisma.silence.findMany({ where: { id: { in: r.rows.map((x) => x.id) } }, orderBy: { endsAt: 'desc' } });
+    const rows = await this.db.prisma.silence.findMany({
+      where: { id: { in: r.rows.map((x) => x.id) } },
+      orderBy: { endsAt: 'desc' },
+    });
     return rows.map((x) => toSilence(x, at));
   }
 }
 
 function toSilence(r: SilenceRow, now: Date): SilenceRecord {
   const state: SilenceState = r.endsAt <= now ? 'expired' : r.startsAt > now ? 'pending' : 'active';
-  return { id: r.id, businessId: r.businessId, ruleId: r.ruleId, groupKey: r.groupKey as SilenceRecord['groupKey'], startsAt: r.startsAt, endsAt: r.endsAt, comment: r.comment, createdBy: r.createdBy, createdAt: r.createdAt, state };
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    ruleId: r.ruleId,
+    groupKey: r.groupKey as SilenceRecord['groupKey'],
+    startsAt: r.startsAt,
+    endsAt: r.endsAt,
+    comment: r.comment,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    state,
+  };
 }

@@ -15,12 +15,22 @@ export interface SourceRecord {
 export class SourceRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: { id: string; businessId: string; name: string; tokenHash: string; tokenPrefix: string }): Promise<SourceRecord> {
+  async create(input: {
+    id: string;
+    businessId: string;
+    name: string;
+    tokenHash: string;
+    tokenPrefix: string;
+  }): Promise<SourceRecord> {
     return this.db.prisma.source.create({ data: input, omit: { tokenHash: true } });
   }
 
   async listByBusiness(businessId: string): Promise<SourceRecord[]> {
-    return this.db.prisma.source.findMany({ where: { businessId }, orderBy: { createdAt: 'asc' }, omit: { tokenHash: true } });
+    return this.db.prisma.source.findMany({
+      where: { businessId },
+      orderBy: { createdAt: 'asc' },
+      omit: { tokenHash: true },
+    });
   }
 
   /** The live source owning a token hash, if any. */
@@ -29,11 +39,18 @@ export class SourceRepository {
   }
 
   async touch(id: string, at: Date): Promise<void> {
-    await this.db.pool.query('UPDATE source SET last_seen_at = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2)', [id, at]);
+    await this.db.pool.query(
+      'UPDATE source SET last_seen_at = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2)',
+      [id, at],
+    );
   }
 
   async revoke(businessId: string, id: string, at: Date): Promise<SourceRecord | null> {
-    const r = await this.db.prisma.source.updateManyAndReturn({ where: { id, businessId, revokedAt: null }, data: { revokedAt: at }, omit: { tokenHash: true } });
+    const r = await this.db.prisma.source.updateManyAndReturn({
+      where: { id, businessId, revokedAt: null },
+      data: { revokedAt: at },
+      omit: { tokenHash: true },
+    });
     return r[0] ?? null;
   }
 }

@@ -61,10 +61,18 @@ export class SuggestionRepository {
 
   /** The newest run of a business, if any. */
   async latestRun(businessId: string): Promise<ProfileRunRecord | null> {
-    return (await this.db.prisma.profileRun.findFirst({ where: { businessId }, orderBy: { createdAt: 'desc' } })) as ProfileRunRecord | null;
+    return (await this.db.prisma.profileRun.findFirst({
+      where: { businessId },
+      orderBy: { createdAt: 'desc' },
+    })) as ProfileRunRecord | null;
   }
 
-  async updateRun(id: string, patch: Partial<Pick<ProfileRunRecord, 'status' | 'progress' | 'events' | 'suggestions' | 'error' | 'startedAt' | 'finishedAt'>>): Promise<void> {
+  async updateRun(
+    id: string,
+    patch: Partial<
+      Pick<ProfileRunRecord, 'status' | 'progress' | 'events' | 'suggestions' | 'error' | 'startedAt' | 'finishedAt'>
+    >,
+  ): Promise<void> {
     await this.db.prisma.profileRun.update({ where: { id }, data: patch });
   }
 
@@ -75,17 +83,27 @@ export class SuggestionRepository {
   }
 
   /** Stores new suggestions; one whose key the business already had is skipped. Returns how many were stored. */
-  async insertMany(rows: Omit<SuggestionRecord, 'status' | 'createdAt' | 'decidedAt' | 'decidedBy' | 'reason' | 'ruleId'>[]): Promise<number> {
+  async insertMany(
+    rows: Omit<SuggestionRecord, 'status' | 'createdAt' | 'decidedAt' | 'decidedBy' | 'reason' | 'ruleId'>[],
+  ): Promise<number> {
     if (rows.length === 0) return 0;
     const r = await this.db.prisma.suggestion.createMany({
-      data: rows.map((s) => ({ ...s, rule: s.rule as object, evidence: s.evidence as object, backtest: s.backtest as object })),
+      data: rows.map((s) => ({
+        ...s,
+        rule: s.rule as object,
+        evidence: s.evidence as object,
+        backtest: s.backtest as object,
+      })),
       skipDuplicates: true,
     });
     return r.count;
   }
 
   async list(businessId: string, status?: SuggestionStatus): Promise<SuggestionRecord[]> {
-    const rows = await this.db.prisma.suggestion.findMany({ where: { businessId, ...(status ? { status } : {}) }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }] });
+    const rows = await this.db.prisma.suggestion.findMany({
+      where: { businessId, ...(status ? { status } : {}) },
+      orderBy: [{ createdAt: 'asc' }, { key: 'asc' }],
+    });
     return rows as unknown as SuggestionRecord[];
   }
 
@@ -94,10 +112,19 @@ export class SuggestionRepository {
   }
 
   /** Records a decision on a pending suggestion; null when it is no longer pending. */
-  async decide(id: string, decision: { status: 'accepted' | 'rejected'; by: string; at: Date; reason?: string | null; ruleId?: string | null }): Promise<SuggestionRecord | null> {
+  async decide(
+    id: string,
+    decision: { status: 'accepted' | 'rejected'; by: string; at: Date; reason?: string | null; ruleId?: string | null },
+  ): Promise<SuggestionRecord | null> {
     const r = await this.db.prisma.suggestion.updateManyAndReturn({
       where: { id, status: 'pending' },
-      data: { status: decision.status, decidedBy: decision.by, decidedAt: decision.at, reason: decision.reason ?? null, ruleId: decision.ruleId ?? null },
+      data: {
+        status: decision.status,
+        decidedBy: decision.by,
+        decidedAt: decision.at,
+        reason: decision.reason ?? null,
+        ruleId: decision.ruleId ?? null,
+      },
     });
     return (r[0] as unknown as SuggestionRecord) ?? null;
   }

@@ -55,13 +55,18 @@ const AGG_SQL: Record<SeriesAggregation, string> = {
 export class ViewRepository {
   constructor(private readonly db: Database) {}
 
-  async create(v: Pick<ViewRecord, 'id' | 'businessId' | 'name' | 'description' | 'panels' | 'position'>): Promise<ViewRecord> {
+  async create(
+    v: Pick<ViewRecord, 'id' | 'businessId' | 'name' | 'description' | 'panels' | 'position'>,
+  ): Promise<ViewRecord> {
     const row = await this.db.prisma.view.create({ data: { ...v, panels: v.panels as object[] } });
     return toRecord(row);
   }
 
   async listByBusiness(businessId: string): Promise<ViewRecord[]> {
-    const rows = await this.db.prisma.view.findMany({ where: { businessId }, orderBy: [{ position: 'asc' }, { name: 'asc' }] });
+    const rows = await this.db.prisma.view.findMany({
+      where: { businessId },
+      orderBy: [{ position: 'asc' }, { name: 'asc' }],
+    });
     return rows.map(toRecord);
   }
 
@@ -75,8 +80,14 @@ export class ViewRepository {
     return row ? toRecord(row) : null;
   }
 
-  async update(id: string, patch: Partial<Pick<ViewRecord, 'name' | 'description' | 'panels' | 'position'>>): Promise<ViewRecord> {
-    const row = await this.db.prisma.view.update({ where: { id }, data: { ...patch, panels: patch.panels as object[] | undefined } });
+  async update(
+    id: string,
+    patch: Partial<Pick<ViewRecord, 'name' | 'description' | 'panels' | 'position'>>,
+  ): Promise<ViewRecord> {
+    const row = await this.db.prisma.view.update({
+      where: { id },
+      data: { ...patch, panels: patch.panels as object[] | undefined },
+    });
     return toRecord(row);
   }
 
@@ -92,14 +103,27 @@ export class ViewRepository {
    * JSON numbers are left out of numeric aggregations; `filter` keeps the
    * events whose field, as text, is one of its values.
    */
-  async series(q: { businessId: string; field: string | null; agg: SeriesAggregation; groupBy: string | null; filter: SeriesFilter | null; bucketMs: number; from: Date; to: Date; maxGroups: number }): Promise<SeriesGroup[]> {
+  async series(q: {
+    businessId: string;
+    field: string | null;
+    agg: SeriesAggregation;
+    groupBy: string | null;
+    filter: SeriesFilter | null;
+    bucketMs: number;
+    from: Date;
+    to: Date;
+    maxGroups: number;
+  }): Promise<SeriesGroup[]> {
     const args: unknown[] = [q.businessId, q.from, q.to, `${q.bucketMs} milliseconds`];
     const f = q.field ? `$${args.push(q.field)}` : null;
-    const x = f ? `CASE WHEN jsonb_typeof(payload -> ${f}) = 'number' THEN (payload ->> ${f})::float8 END` : 'NULL::float8';
+    const x = f
+      ? `CASE WHEN jsonb_typeof(payload -> ${f}) = 'number' THEN (payload ->> ${f})::float8 END`
+      : 'NULL::float8';
     const g = q.groupBy ? `payload ->> $${args.push(q.groupBy)}` : 'NULL::text';
     // count of a field counts the events that carry it.
     let filter = f && q.agg === 'count' ? ` AND payload ? ${f}` : '';
-    if (q.filter) filter += ` AND payload ->> $${args.push(q.filter.field)} = ANY($${args.push(q.filter.values)}::text[])`;
+    if (q.filter)
+      filter += ` AND payload ->> $${args.push(q.filter.field)} = ANY($${args.push(q.filter.values)}::text[])`;
     const groups = q.groupBy
       ? `, top AS (SELECT g FROM src GROUP BY g ORDER BY count(*) DESC, g LIMIT $${args.push(q.maxGroups)})`
       : '';
@@ -127,18 +151,36 @@ export class ViewRepository {
    * the last `sparkHours` hours (receive time: what is flowing now, whatever
    * the events' own times).
    */
-  async activity(businessIds: string[], now: Date, sparkHours = 6, sparkBucketMs = 10 * 60_000): Promise<BusinessActivity[]> {
+  async activity(
+    businessIds: string[],
+    now: Date,
+    sparkHours = 6,
+    sparkBucketMs = 10 * 60_000,
+  ): Promise<BusinessActivity[]> {
     if (businessIds.length === 0) return [];
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const sparkFrom = new Date(now.getTime() - sparkHours * 3_600_000);
     // Rates and the sparkline sum received batches (ingest_batch_business_created_idx), not event rows.
     const [counts, last, alerts, spark] = await Promise.all([
-      this.db.pool.query<{ b: string; n: number }>('SELECT business_id AS b, sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND created_at >= $2 AND created_at <= $3 GROUP BY 1', [businessIds, hourAgo, now]),
+      this.db.pool.query<{ b: string; n: number }>(
+        'SELECT business_id AS b, sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND ' +
+          'created_at >= $2 AND created_at <= $3 GROUP BY 1',
+        [businessIds, hourAgo, now],
+      ),
       // One index probe per business (event_business_time_idx) instead of a scan.
-      this.db.pool.query<{ b: string; t: Date | null }>('SELECT b, (SELECT max(event_time) FROM event WHERE business_id = b) AS t FROM unnest($1::text[]) AS b', [businessIds]),
-      this.db.pool.query<{ b: string; s: string; n: number }>("SELECT business_id AS b, severity AS s, count(*)::int AS n FROM alert WHERE business_id = ANY($1) AND status <> 'resolved' GROUP BY 1, 2", [businessIds]),
+      this.db.pool.query<{ b: string; t: Date | null }>(
+        'SELECT b, (SELECT max(event_time) FROM event WHERE business_id = b) AS t FROM unnest($1::text[]) AS b',
+        [businessIds],
+      ),
+      this.db.pool.query<{ b: string; s: string; n: number }>(
+        'SELECT business_id AS b, severity AS s, count(*)::int AS n FROM alert WHERE business_id = ANY($1) AND ' +
+          "status <> 'resolved' GROUP BY 1, 2",
+        [businessIds],
+      ),
       this.db.pool.query<{ b: string; t: Date; n: number }>(
-        "SELECT business_id AS b, date_bin($4::interval, created_at, timestamptz 'epoch') AS t, sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND created_at >= $2 AND created_at <= $3 GROUP BY 1, 2 ORDER BY 1, 2",
+        "SELECT business_id AS b, date_bin($4::interval, created_at, timestamptz 'epoch') AS t, " +
+          'sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND created_at >= $2 AND ' +
+          'created_at <= $3 GROUP BY 1, 2 ORDER BY 1, 2',
         [businessIds, sparkFrom, now, `${sparkBucketMs} milliseconds`],
       ),
     ]);
@@ -147,7 +189,12 @@ export class ViewRepository {
       eventsLastHour: counts.rows.find((r) => r.b === b)?.n ?? 0,
       lastEventAt: last.rows.find((r) => r.b === b)?.t ?? null,
       openAlerts: Object.fromEntries(alerts.rows.filter((r) => r.b === b).map((r) => [r.s, r.n])),
-      spark: fillBuckets(spark.rows.filter((r) => r.b === b), sparkFrom, now, sparkBucketMs),
+      spark: fillBuckets(
+        spark.rows.filter((r) => r.b === b),
+        sparkFrom,
+        now,
+        sparkBucketMs,
+      ),
     }));
   }
 }
@@ -156,10 +203,29 @@ export class ViewRepository {
 function fillBuckets(rows: { t: Date; n: number }[], from: Date, to: Date, bucketMs: number): { t: Date; n: number }[] {
   const byT = new Map(rows.map((r) => [r.t.getTime(), r.n]));
   const out: { t: Date; n: number }[] = [];
-  for (let t = Math.floor(from.getTime() / bucketMs) * bucketMs; t <= to.getTime(); t += bucketMs) out.push({ t: new Date(t), n: byT.get(t) ?? 0 });
+  for (let t = Math.floor(from.getTime() / bucketMs) * bucketMs; t <= to.getTime(); t += bucketMs)
+    out.push({ t: new Date(t), n: byT.get(t) ?? 0 });
   return out;
 }
 
-function toRecord(r: { id: string; businessId: string; name: string; description: string; panels: unknown; position: number; createdAt: Date; updatedAt: Date }): ViewRecord {
-  return { id: r.id, businessId: r.businessId, name: r.name, description: r.description, panels: r.panels as ViewPanel[], position: r.position, createdAt: r.createdAt, updatedAt: r.updatedAt };
+function toRecord(r: {
+  id: string;
+  businessId: string;
+  name: string;
+  description: string;
+  panels: unknown;
+  position: number;
+  createdAt: Date;
+  updatedAt: Date;
+}): ViewRecord {
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    name: r.name,
+    description: r.description,
+    panels: r.panels as ViewPanel[],
+    position: r.position,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 }

@@ -30,7 +30,17 @@ export function foldMatches(matches: readonly RuleMatch[]): AlertCandidate[] {
   for (const m of sorted) {
     let c = byFingerprint.get(m.fingerprint);
     if (!c) {
-      c = { fingerprint: m.fingerprint, ruleId: m.ruleId, ruleVersion: m.ruleVersion, groupKey: m.groupKey, severity: m.severity, startTime: m.eventTime, endTime: m.eventTime, eventIds: [], samples: [] };
+      c = {
+        fingerprint: m.fingerprint,
+        ruleId: m.ruleId,
+        ruleVersion: m.ruleVersion,
+        groupKey: m.groupKey,
+        severity: m.severity,
+        startTime: m.eventTime,
+        endTime: m.eventTime,
+        eventIds: [],
+        samples: [],
+      };
       byFingerprint.set(m.fingerprint, c);
     }
     c.severity = maxSeverity(c.severity, m.severity);
@@ -60,13 +70,22 @@ export interface SummaryRule {
  * - any kind, a rule past its maxGroups (group key GROUP_LIMIT_KEY):
  *   `Sustained CPU: group limit reached — 1000 groups tracked; events of 12 new group(s) were not evaluated …`.
  */
-export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCandidate, 'groupKey' | 'samples'>): string {
+export function alertSummary(
+  rule: string | SummaryRule,
+  candidate: Pick<AlertCandidate, 'groupKey' | 'samples'>,
+): string {
   const r: SummaryRule = typeof rule === 'string' ? { name: rule, kind: 'immediate' } : rule;
   const last = candidate.samples[candidate.samples.length - 1];
   if (GROUP_LIMIT_KEY in candidate.groupKey) {
-    return `${r.name}: group limit reached — ${formatValue(candidate.groupKey[GROUP_LIMIT_KEY])} groups tracked; events of ${formatValue(last?.values.untracked_groups ?? 0)} new group(s) were not evaluated (raise maxGroups or lower forgetAfter)`;
+    return (
+      `${r.name}: group limit reached — ${formatValue(candidate.groupKey[GROUP_LIMIT_KEY])} groups tracked; ` +
+      `events of ${formatValue(last?.values.untracked_groups ?? 0)} new group(s) were not evaluated (raise ` +
+      `maxGroups or lower forgetAfter)`
+    );
   }
-  const group = Object.entries(candidate.groupKey).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ');
+  const group = Object.entries(candidate.groupKey)
+    .map(([k, v]) => `${k}=${formatValue(v)}`)
+    .join(', ');
   const tail = group ? ` (${group})` : '';
   if (!last) return `${r.name}${tail}`;
   switch (r.kind) {
@@ -77,10 +96,16 @@ export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCa
           const nums = candidate.samples.map((x) => x.values[f]).filter((v): v is number => typeof v === 'number');
           if (nums.length === 0) return null;
           const avg = nums.reduce((a, b) => a + b, 0) / nums.length;
-          return `${f} avg ${formatValue(avg)} min ${formatValue(Math.min(...nums))} max ${formatValue(Math.max(...nums))}`;
+          return (
+            `${f} avg ${formatValue(avg)} min ${formatValue(Math.min(...nums))} max ` +
+            `${formatValue(Math.max(...nums))}`
+          );
         })
         .filter(Boolean);
-      return `${r.name}: ${formatValue(last.values.run ?? candidate.samples.length)} consecutive${stats.length ? `, ${stats.join('; ')}` : ''}${tail}`;
+      return (
+        `${r.name}: ${formatValue(last.values.run ?? candidate.samples.length)} ` +
+        `consecutive${stats.length ? `, ${stats.join('; ')}` : ''}${tail}`
+      );
     }
     case 'aggregate': {
       const [label, value] = Object.entries(last.values).find(([k]) => k !== 'events') ?? ['value', undefined];
@@ -91,10 +116,16 @@ export function alertSummary(rule: string | SummaryRule, candidate: Pick<AlertCa
       return `${r.name}: no event for ${formatValue(last.values.silent_for)}${tail}`;
     case 'baseline': {
       const field = Object.keys(last.values)[0];
-      return `${r.name}: ${field}=${formatValue(last.values[field])} outside ${formatValue(last.values.low)}–${formatValue(last.values.high)} (usual ${formatValue(last.values.expected)}, z ${formatValue(last.values.z)})${tail}`;
+      return (
+        `${r.name}: ${field}=${formatValue(last.values[field])} outside ` +
+        `${formatValue(last.values.low)}–${formatValue(last.values.high)} (usual ` +
+        `${formatValue(last.values.expected)}, z ${formatValue(last.values.z)})${tail}`
+      );
     }
     default: {
-      const values = Object.entries(last.values).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ');
+      const values = Object.entries(last.values)
+        .map(([k, v]) => `${k}=${formatValue(v)}`)
+        .join(', ');
       return `${r.name}${values ? `: ${values}` : ''}${tail}`;
     }
   }

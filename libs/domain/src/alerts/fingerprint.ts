@@ -9,5 +9,10 @@ export function alertFingerprint(ruleId: string, groupKey: Record<string, unknow
   const canonical = Object.keys(groupKey)
     .sort()
     .map((k) => [k, groupKey[k]]);
-  return createHash('sha256').update(ruleId).update('\u0000').update(JSON.stringify(canonical)).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(ruleId)
+    .update('\u0000')
+    .update(JSON.stringify(canonical))
+    .digest('hex')
+    .slice(0, 32);
 }

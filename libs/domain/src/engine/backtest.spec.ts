@@ -18,13 +18,25 @@ function rule(body: Record<string, unknown>) {
   return compileRule({ id: 'r', version: 1, definition: r.definition }, fields);
 }
 let n = 0;
-const ev = (t: number, hr: number, user = 'a'): EvaluationEvent => ({ id: `e${n++}`, eventTime: new Date(t), payload: { user_id: user, heart_rate: hr } });
+const ev = (t: number, hr: number, user = 'a'): EvaluationEvent => ({
+  id: `e${n++}`,
+  eventTime: new Date(t),
+  payload: { user_id: user, heart_rate: hr },
+});
 
 describe('backtest', () => {
   it('dedups by fingerprint while open and auto-resolves after resolveAfter on event time', () => {
-    const events = [ev(T0, 120), ev(T0 + MIN, 125), ev(T0 + 30 * MIN, 130), ev(T0 + DAY, 140), ev(T0 + DAY + MIN, 70, 'b')];
+    const events = [
+      ev(T0, 120),
+      ev(T0 + MIN, 125),
+      ev(T0 + 30 * MIN, 130),
+      ev(T0 + DAY, 140),
+      ev(T0 + DAY + MIN, 70, 'b'),
+    ];
     const r = backtest(rule({ kind: 'immediate', condition: 'heart_rate > 100', resolveAfter: '10m' }), events);
-    expect(r.alerts.map((a) => [a.count, a.startTime.getTime() - T0, a.resolvedAt && a.resolvedAt.getTime() - T0])).toEqual([
+    expect(
+      r.alerts.map((a) => [a.count, a.startTime.getTime() - T0, a.resolvedAt && a.resolvedAt.getTime() - T0]),
+    ).toEqual([
       [2, 0, 11 * MIN],
       [1, 30 * MIN, 40 * MIN],
       // Still open: the range ends a minute after it.
@@ -39,17 +51,28 @@ describe('backtest', () => {
 
   it('keeps a fingerprint quiet for the cooldown after a resolve', () => {
     const events = [ev(T0, 120), ev(T0 + 20 * MIN, 125), ev(T0 + 2 * 60 * MIN, 130)];
-    const r = backtest(rule({ kind: 'immediate', condition: 'heart_rate > 100', resolveAfter: '5m', cooldown: '1h' }), events);
+    const r = backtest(
+      rule({ kind: 'immediate', condition: 'heart_rate > 100', resolveAfter: '5m', cooldown: '1h' }),
+      events,
+    );
     expect(r.alerts.map((a) => a.startTime.getTime() - T0)).toEqual([0, 2 * 60 * MIN]);
   });
 
   it('replays sequence runs with the same engine as the worker', () => {
     const events = [0, 1, 2, 3, 4, 5, 6].map((m) => ev(T0 + m * MIN, m === 3 ? 80 : 120));
     // Two runs of 3 with a break: two episodes; with resolveAfter 1m the first resolves before the second fires.
-    const r = backtest(rule({ kind: 'sequence', condition: 'heart_rate > 100', minCount: 3, resolveAfter: '1m' }), events);
-    expect(r.alerts).toEqual([expect.objectContaining({ count: 3, startTime: new Date(T0), resolvedAt: new Date(T0 + 4 * MIN) }), expect.objectContaining({ count: 3, startTime: new Date(T0 + 4 * MIN), resolvedAt: null })]);
+    const r = backtest(
+      rule({ kind: 'sequence', condition: 'heart_rate > 100', minCount: 3, resolveAfter: '1m' }),
+      events,
+    );
+    expect(r.alerts).toEqual([
+      expect.objectContaining({ count: 3, startTime: new Date(T0), resolvedAt: new Date(T0 + 4 * MIN) }),
+      expect.objectContaining({ count: 3, startTime: new Date(T0 + 4 * MIN), resolvedAt: null }),
+    ]);
     // Without resolveAfter the alert stays open and the second episode counts into it.
-    expect(backtest(rule({ kind: 'sequence', condition: 'heart_rate > 100', minCount: 3 }), events).alerts).toEqual([expect.objectContaining({ count: 6 })]);
+    expect(backtest(rule({ kind: 'sequence', condition: 'heart_rate > 100', minCount: 3 }), events).alerts).toEqual([
+      expect.objectContaining({ count: 6 }),
+    ]);
   });
 
   it('ticks absence rules on event time up to the end of the range', () => {

@@ -4,7 +4,14 @@ import { maxSeverity } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
 import type { EvaluationEvent, RuleMatch } from '../rules/evaluate-immediate';
 import { MemoryState } from '../state/state-store';
-import { absenceTickPlan, batchStateKeys, evaluateBatch, groupIndexes, tickAbsenceRules, type RuleClear } from './evaluate-batch';
+import {
+  absenceTickPlan,
+  batchStateKeys,
+  evaluateBatch,
+  groupIndexes,
+  tickAbsenceRules,
+  type RuleClear,
+} from './evaluate-batch';
 
 /** One alert a backtested rule would have raised (event time throughout). */
 export interface BacktestAlert {
@@ -65,7 +72,9 @@ export function backtest(rule: CompiledRule, events: readonly EvaluationEvent[],
     let end = i;
     while (end < events.length && end - i < CHUNK && (!absence || events[end].eventTime.getTime() < nextTick)) end++;
     const chunk = events.slice(i, end);
-    const r = evaluateBatch([rule], chunk, store.load(batchStateKeys([rule], chunk)), ++seq, { groupCounts: store.counts(groupIndexes([rule])) });
+    const r = evaluateBatch([rule], chunk, store.load(batchStateKeys([rule], chunk)), ++seq, {
+      groupCounts: store.counts(groupIndexes([rule])),
+    });
     store.save(r.saves, r.index);
     matches.push(...r.matches);
     clears.push(...r.clears);
@@ -98,7 +107,10 @@ function lifecycle(rule: CompiledRule, matches: RuleMatch[], clears: RuleClear[]
   const active = new Map<string, Episode>();
   const lastResolved = new Map<string, number>();
   const all: Episode[] = [];
-  const steps = [...matches.map((m) => ({ t: m.eventTime.getTime(), m })), ...clears.map((c) => ({ t: c.t.getTime(), c }))].sort((a, b) => a.t - b.t);
+  const steps = [
+    ...matches.map((m) => ({ t: m.eventTime.getTime(), m })),
+    ...clears.map((c) => ({ t: c.t.getTime(), c })),
+  ].sort((a, b) => a.t - b.t);
   const resolveDue = (t: number) => {
     if (resolveAfter === null) return;
     for (const [fp, e] of active) {
@@ -120,7 +132,17 @@ function lifecycle(rule: CompiledRule, matches: RuleMatch[], clears: RuleClear[]
     let e = active.get(m.fingerprint);
     if (!e) {
       if ((lastResolved.get(m.fingerprint) ?? -Infinity) + cooldown > step.t) continue;
-      e = { fingerprint: m.fingerprint, groupKey: m.groupKey, severity: m.severity, count: 0, startTime: m.eventTime, endTime: m.eventTime, resolvedAt: null, clearedAt: null, seen: new Set() };
+      e = {
+        fingerprint: m.fingerprint,
+        groupKey: m.groupKey,
+        severity: m.severity,
+        count: 0,
+        startTime: m.eventTime,
+        endTime: m.eventTime,
+        resolvedAt: null,
+        clearedAt: null,
+        seen: new Set(),
+      };
       active.set(m.fingerprint, e);
       all.push(e);
     }

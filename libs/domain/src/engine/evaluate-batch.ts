@@ -5,7 +5,12 @@ import { alertFingerprint } from '../alerts/fingerprint';
 import { GROUP_LIMIT_KEY } from '../alerts/alert-candidate';
 import { severityRank } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
-import { evaluateImmediate, type EvaluationEvent, type EvaluationFailure, type RuleMatch } from '../rules/evaluate-immediate';
+import {
+  evaluateImmediate,
+  type EvaluationEvent,
+  type EvaluationFailure,
+  type RuleMatch,
+} from '../rules/evaluate-immediate';
 import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
 import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
 import { stepBaseline, type BaselineConfig, type BaselineScore, type BaselineState } from '../rules/baseline';
@@ -114,11 +119,25 @@ export function groupIndexes(rules: readonly CompiledRule[]): string[] {
  * consecutive pending batches evaluated together. Pure and deterministic:
  * the same inputs give the same matches, clears and saves.
  */
-export function evaluateBatch(rules: readonly CompiledRule[], events: readonly EvaluationEvent[], loaded: ReadonlyMap<string, unknown>, seq: number | { first: number; last: number }, options: EvaluateOptions = {}): BatchEvaluation {
+export function evaluateBatch(
+  rules: readonly CompiledRule[],
+  events: readonly EvaluationEvent[],
+  loaded: ReadonlyMap<string, unknown>,
+  seq: number | { first: number; last: number },
+  options: EvaluateOptions = {},
+): BatchEvaluation {
   const first = typeof seq === 'number' ? seq : seq.first;
   const last = typeof seq === 'number' ? seq : seq.last;
   const immediate = evaluateImmediate(rules, events);
-  const out: BatchEvaluation = { matches: immediate.matches, clears: [], late: [], failures: immediate.failures, saves: new Map(), index: new Map(), overflow: [] };
+  const out: BatchEvaluation = {
+    matches: immediate.matches,
+    clears: [],
+    late: [],
+    failures: immediate.failures,
+    saves: new Map(),
+    index: new Map(),
+    overflow: [],
+  };
   let now = options.now ?? -Infinity;
   if (options.now === undefined) for (const e of events) now = Math.max(now, e.eventTime.getTime());
   // Which rule each touched key belongs to, for the index changes.
@@ -137,7 +156,12 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     }
     out.saves.set(key, { seq: last, prev: state ?? null, cur: null });
     // Stored text parses to a fresh object (and is saved back as prev unparsed); an object is copied.
-    const working = state === null || state === undefined ? undefined : state instanceof StoredJson ? state.parse() : structuredClone(state);
+    const working =
+      state === null || state === undefined
+        ? undefined
+        : state instanceof StoredJson
+          ? state.parse()
+          : structuredClone(state);
     current.set(key, working);
     return working;
   };
@@ -163,13 +187,42 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
     if (!isStateful(rule)) continue;
     const lateness = parseDuration(d.allowedLateness) ?? 60_000;
     const absence = d.kind === 'absence';
-    const limit = { tracked: options.groupCounts?.get(groupsIndex(rule)) ?? 0, untracked: 0, max: d.maxGroups ?? DEFAULT_MAX_GROUPS };
-    const sequenceConfig: SequenceConfig | null = d.kind === 'sequence' ? { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness } : null;
+    const limit = {
+      tracked: options.groupCounts?.get(groupsIndex(rule)) ?? 0,
+      untracked: 0,
+      max: d.maxGroups ?? DEFAULT_MAX_GROUPS,
+    };
+    const sequenceConfig: SequenceConfig | null =
+      d.kind === 'sequence'
+        ? { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness }
+        : null;
     const aggregateConfig: AggregateConfig | null =
-      d.kind === 'aggregate' ? { fn: d.aggregate!.fn, windowMs: d.window ? parseDuration(d.window) : null, period: d.period ?? null, timezone: rule.timezone, op: d.op!, threshold: d.threshold!, allowedLatenessMs: lateness, maxPoints: 100_000 } : null;
+      d.kind === 'aggregate'
+        ? {
+            fn: d.aggregate!.fn,
+            windowMs: d.window ? parseDuration(d.window) : null,
+            period: d.period ?? null,
+            timezone: rule.timezone,
+            op: d.op!,
+            threshold: d.threshold!,
+            allowedLatenessMs: lateness,
+            maxPoints: 100_000,
+          }
+        : null;
     const baselineConfig: BaselineConfig | null =
       d.kind === 'baseline'
-        ? { sensitivity: d.sensitivity!, direction: d.direction ?? 'both', seasonality: d.seasonality ?? 'none', timezone: rule.timezone, historySize: d.historySize!, minHistory: d.minHistory!, newExtremesOnly: d.newExtremesOnly ?? false, meanWindow: d.meanWindow ?? null, volatilityWindow: d.volatilityWindow ?? null, allowedLatenessMs: lateness }
+        ? {
+            sensitivity: d.sensitivity!,
+            direction: d.direction ?? 'both',
+            seasonality: d.seasonality ?? 'none',
+            timezone: rule.timezone,
+            historySize: d.historySize!,
+            minHistory: d.minHistory!,
+            newExtremesOnly: d.newExtremesOnly ?? false,
+            meanWindow: d.meanWindow ?? null,
+            volatilityWindow: d.volatilityWindow ?? null,
+            allowedLatenessMs: lateness,
+          }
         : null;
     for (const e of events) {
       const g = rule.group(e.payload);
@@ -190,41 +243,97 @@ export function evaluateBatch(rules: readonly CompiledRule[], events: readonly E
 
       if (sequenceConfig) {
         const severity = holds ? severityOf(rule, e.payload) : undefined;
-        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, { id: e.id, t, wt, values: rule.values(e.payload), matches: holds, severity });
+        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, {
+          id: e.id,
+          t,
+          wt,
+          values: rule.values(e.payload),
+          matches: holds,
+          severity,
+        });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'episode-end') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: new Date(s.t) });
-          else for (const sample of s.samples) out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: sample.id, eventTime: new Date(sample.t), severity: (sample.severity as Severity) ?? d.severity, values: { ...sample.values, run: s.runLength } });
+          else
+            for (const sample of s.samples)
+              out.matches.push({
+                ruleId: rule.ruleId,
+                ruleVersion: rule.version,
+                fingerprint,
+                groupKey,
+                eventId: sample.id,
+                eventTime: new Date(sample.t),
+                severity: (sample.severity as Severity) ?? d.severity,
+                values: { ...sample.values, run: s.runLength },
+              });
         }
       } else if (aggregateConfig) {
         const field = d.aggregate!.field;
         const raw = field ? e.payload[field] : null;
         const value = typeof raw === 'number' || typeof raw === 'string' ? raw : null;
-        const r = stepAggregate(aggregateConfig, state as AggregateState | undefined, { id: e.id, t, wt, included: holds && (field === undefined || value !== null), value });
+        const r = stepAggregate(aggregateConfig, state as AggregateState | undefined, {
+          id: e.id,
+          t,
+          wt,
+          included: holds && (field === undefined || value !== null),
+          value,
+        });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: { [aggregateLabel(rule)]: round(s.value), events: s.points } });
+          else
+            out.matches.push({
+              ruleId: rule.ruleId,
+              ruleVersion: rule.version,
+              fingerprint,
+              groupKey,
+              eventId: e.id,
+              eventTime: e.eventTime,
+              severity: severityOf(rule, e.payload),
+              values: { [aggregateLabel(rule)]: round(s.value), events: s.points },
+            });
         }
       } else if (baselineConfig) {
         if (!holds) continue; // the optional condition selects the events that are judged
         const raw = e.payload[d.field!];
-        const r = stepBaseline(baselineConfig, state as BaselineState | undefined, { id: e.id, t, wt, value: typeof raw === 'number' ? raw : null });
+        const r = stepBaseline(baselineConfig, state as BaselineState | undefined, {
+          id: e.id,
+          t,
+          wt,
+          value: typeof raw === 'number' ? raw : null,
+        });
         set(key, r.state);
         for (const s of r.signals) {
           if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
           else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-          else out.matches.push({ ruleId: rule.ruleId, ruleVersion: rule.version, fingerprint, groupKey, eventId: e.id, eventTime: e.eventTime, severity: severityOf(rule, e.payload), values: baselineEvidence(d, raw, s) });
+          else
+            out.matches.push({
+              ruleId: rule.ruleId,
+              ruleVersion: rule.version,
+              fingerprint,
+              groupKey,
+              eventId: e.id,
+              eventTime: e.eventTime,
+              severity: severityOf(rule, e.payload),
+              values: baselineEvidence(d, raw, s),
+            });
         }
       } else {
         const r = observeAbsence(key, state as AbsenceGroupRecord | undefined, wt);
         set(key, { ...r.state, key: groupKey } satisfies AbsenceGroupRecord);
-        for (const s of r.signals) if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
+        for (const s of r.signals)
+          if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
       }
     }
-    if (limit.untracked > 0) out.overflow.push({ ruleId: rule.ruleId, tracked: limit.tracked, maxGroups: limit.max, untracked: limit.untracked });
+    if (limit.untracked > 0)
+      out.overflow.push({
+        ruleId: rule.ruleId,
+        tracked: limit.tracked,
+        maxGroups: limit.max,
+        untracked: limit.untracked,
+      });
   }
   for (const [key, saved] of out.saves) {
     if (skipped.has(key)) {
@@ -253,7 +362,11 @@ export const ABSENCE_TICK_LIMIT = 1_000;
  * None are due while `countFrom` (when ingest resumed) is less than a window
  * ago. Pure.
  */
-export function absenceTickPlan(rules: readonly CompiledRule[], asOf: number, countFrom = -Infinity): { keys: string[]; due: { index: string; maxScore: number }[] } {
+export function absenceTickPlan(
+  rules: readonly CompiledRule[],
+  asOf: number,
+  countFrom = -Infinity,
+): { keys: string[]; due: { index: string; maxScore: number }[] } {
   const keys: string[] = [];
   const due: { index: string; maxScore: number }[] = [];
   for (const rule of rules) {
@@ -265,8 +378,17 @@ export function absenceTickPlan(rules: readonly CompiledRule[], asOf: number, co
   return { keys, due };
 }
 
-/** Loads from `store` what absenceTickPlan says a tick at `asOf` (epoch ms) must judge, at most `limit` due groups per rule. */
-export async function loadAbsenceTick(store: Pick<StateStore, 'load' | 'range'>, rules: readonly CompiledRule[], asOf: number, countFrom = -Infinity, limit = ABSENCE_TICK_LIMIT): Promise<Map<string, unknown>> {
+/**
+ * Loads from `store` what absenceTickPlan says a tick at `asOf` (epoch ms) must judge, at most `limit` due groups per
+ * rule.
+ */
+export async function loadAbsenceTick(
+  store: Pick<StateStore, 'load' | 'range'>,
+  rules: readonly CompiledRule[],
+  asOf: number,
+  countFrom = -Infinity,
+  limit = ABSENCE_TICK_LIMIT,
+): Promise<Map<string, unknown>> {
   const plan = absenceTickPlan(rules, asOf, countFrom);
   const due = await Promise.all(plan.due.map((d) => store.range(d.index, d.maxScore, limit)));
   return store.load([...plan.keys, ...due.flat()]);
@@ -283,7 +405,12 @@ export async function loadAbsenceTick(store: Pick<StateStore, 'load' | 'range'>,
  * when ingest resumed. Returns the matches, the states to save (alerted in
  * `prev` and `cur`, sequence number kept) and the due index changes.
  */
-export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: ReadonlyMap<string, unknown>, now: Date, countFrom = -Infinity): { matches: RuleMatch[]; saves: Map<string, VersionedState>; index: IndexChanges } {
+export function tickAbsenceRules(
+  rules: readonly CompiledRule[],
+  loaded: ReadonlyMap<string, unknown>,
+  now: Date,
+  countFrom = -Infinity,
+): { matches: RuleMatch[]; saves: Map<string, VersionedState>; index: IndexChanges } {
   const matches: RuleMatch[] = [];
   const saves = new Map<string, VersionedState>();
   const index: IndexChanges = new Map();
@@ -306,7 +433,8 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
     const expected = new Map<string, AbsenceGroupRecord>();
     for (const id of d.expectedGroups ?? []) {
       const key = absenceStateKey(rule, id);
-      if (!groups.has(key) && !expected.has(key)) expected.set(key, { last: now.getTime(), alerted: false, key: { [d.groupBy[0]]: id } });
+      if (!groups.has(key) && !expected.has(key))
+        expected.set(key, { last: now.getTime(), alerted: false, key: { [d.groupBy[0]]: id } });
     }
     for (const [key, g] of expected) {
       groups.set(key, g);
@@ -339,7 +467,11 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
         // The silence is detected at the tick: that is when the alert's episode starts.
         eventTime: now,
         severity: d.severity,
-        values: { silent_for: formatMs(s.silentMs), last_seen: new Date(s.last).toISOString(), ...(countFrom > s.last ? { ingest_resumed: new Date(countFrom).toISOString() } : {}) },
+        values: {
+          silent_for: formatMs(s.silentMs),
+          last_seen: new Date(s.last).toISOString(),
+          ...(countFrom > s.last ? { ingest_resumed: new Date(countFrom).toISOString() } : {}),
+        },
       });
     }
   }
@@ -353,7 +485,12 @@ export function tickAbsenceRules(rules: readonly CompiledRule[], loaded: Readonl
  * makes the synthetic event id), severity high: the rule is blind to those
  * groups until the limit is raised or idle groups are forgotten.
  */
-export function groupLimitMatch(rule: Pick<CompiledRule, 'ruleId' | 'version'>, overflow: GroupOverflow, seq: number, at: Date): RuleMatch {
+export function groupLimitMatch(
+  rule: Pick<CompiledRule, 'ruleId' | 'version'>,
+  overflow: GroupOverflow,
+  seq: number,
+  at: Date,
+): RuleMatch {
   const groupKey = { [GROUP_LIMIT_KEY]: overflow.maxGroups };
   return {
     ruleId: rule.ruleId,
@@ -383,7 +520,11 @@ export function legacyAbsenceKey(rule: Pick<CompiledRule, 'ruleId' | 'version'>)
  * with the same sequence number, their index entries (touched `now`, due
  * unless alerted), and the legacy key's deletion. Pure.
  */
-export function splitLegacyAbsence(rule: CompiledRule, legacy: unknown, now: number): { saves: Map<string, VersionedState | undefined>; index: IndexChanges } {
+export function splitLegacyAbsence(
+  rule: CompiledRule,
+  legacy: unknown,
+  now: number,
+): { saves: Map<string, VersionedState | undefined>; index: IndexChanges } {
   const saves = new Map<string, VersionedState | undefined>([[legacyAbsenceKey(rule), undefined]]);
   const index: IndexChanges = new Map();
   const v = legacy as VersionedState;
@@ -445,7 +586,12 @@ function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Sever
 function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: BaselineScore): Record<string, unknown> {
   const [shift, unit] = s.seasonal && s.of === 'value' ? [s.seasonal.expected, s.seasonal.unit] : [0, 1];
   const suffix = s.seasonal ? ' off the daily profile, in usual deviations' : '';
-  const judged = s.of === 'mean' ? { [`mean of last ${d.meanWindow}${suffix}`]: round(s.value) } : s.of === 'volatility' ? { [`mean change over last ${d.volatilityWindow}${suffix}`]: round(s.value) } : {};
+  const judged =
+    s.of === 'mean'
+      ? { [`mean of last ${d.meanWindow}${suffix}`]: round(s.value) }
+      : s.of === 'volatility'
+        ? { [`mean change over last ${d.volatilityWindow}${suffix}`]: round(s.value) }
+        : {};
   return {
     [d.field!]: raw,
     ...judged,
@@ -455,7 +601,11 @@ function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: Baseli
     high: round(shift + unit * s.high),
     z: round(s.z),
     // newExtremesOnly: the record it broke, in the same units.
-    ...(d.newExtremesOnly ? (s.z > 0 ? { 'previous high': round(shift + unit * s.historyMax) } : { 'previous low': round(shift + unit * s.historyMin) }) : {}),
+    ...(d.newExtremesOnly
+      ? s.z > 0
+        ? { 'previous high': round(shift + unit * s.historyMax) }
+        : { 'previous low': round(shift + unit * s.historyMin) }
+      : {}),
   };
 }
 

@@ -25,7 +25,10 @@ describe('compileCondition: check', () => {
     ['heart_rate', /must be a boolean expression/],
     ['heart_rate > ', /Unexpected token/],
     ['', /non-empty/],
-    ['message.matches("(a)\\\\1")', /invalid regular expression "\(a\)\\\\1" \(at column 17\): .*invalid escape sequence.*RE2 syntax/],
+    [
+      'message.matches("(a)\\\\1")',
+      /invalid regular expression "\(a\)\\\\1" \(at column 17\): .*invalid escape sequence.*RE2 syntax/,
+    ],
     ['message.matches("(?=a)b")', /invalid regular expression .*unsupported Perl syntax/],
     ['matches(message, "[")', /invalid regular expression "\["/],
     [`message.matches("${'a'.repeat(1001)}")`, /longer than 1000 characters/],
@@ -72,7 +75,8 @@ describe('compileCondition: run', () => {
   it('matches a catastrophic-backtracking pattern in linear time', () => {
     const c = compile('message.matches("^(a+)+$")');
     const started = performance.now();
-    for (const n of [30, 1_000, 10_000]) expect(c.run({ message: `${'a'.repeat(n)}b` })).toEqual({ ok: true, value: false });
+    for (const n of [30, 1_000, 10_000])
+      expect(c.run({ message: `${'a'.repeat(n)}b` })).toEqual({ ok: true, value: false });
     // JavaScript's RegExp needs seconds for 30 characters; RE2 a few ms for all three.
     expect(performance.now() - started).toBeLessThan(1_000);
   });

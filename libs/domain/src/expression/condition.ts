@@ -78,7 +78,8 @@ const compiledPatterns = new Map<string, RE2JS>();
 export function re2Pattern(pattern: string): RE2JS {
   let re = compiledPatterns.get(pattern);
   if (!re) {
-    if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`regular expression longer than ${MAX_PATTERN_LENGTH} characters`);
+    if (pattern.length > MAX_PATTERN_LENGTH)
+      throw new Error(`regular expression longer than ${MAX_PATTERN_LENGTH} characters`);
     re = RE2JS.compile(pattern);
     if (compiledPatterns.size >= 1_000) compiledPatterns.clear();
     compiledPatterns.set(pattern, re);
@@ -99,7 +100,9 @@ function re2Matches(text: string, pattern: string): boolean {
 
 /** Builds the CEL environment of a schema. One per schema version is enough. */
 export function createConditionEnvironment(fields: readonly FieldDefinition[]): Environment {
-  const env = new Environment({ limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 32 } });
+  const env = new Environment({
+    limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 32 },
+  });
   env.registerFunction(`string.${RE2_MATCHES}(string): bool`, re2Matches);
   // The spec's global form, which cel-js lacks, straight onto RE2.
   env.registerFunction('matches(string, string): bool', re2Matches);
@@ -117,7 +120,12 @@ export function createConditionEnvironment(fields: readonly FieldDefinition[]): 
  * Errors point at `pointer` (the JSON pointer of the condition in the request)
  * and name the field or operator at fault, with a did-you-mean for typos.
  */
-export function compileCondition(source: string, fields: readonly FieldDefinition[], pointer = '/condition', env = createConditionEnvironment(fields)): CheckResult {
+export function compileCondition(
+  source: string,
+  fields: readonly FieldDefinition[],
+  pointer = '/condition',
+  env = createConditionEnvironment(fields),
+): CheckResult {
   if (typeof source !== 'string' || source.trim() === '') {
     return { ok: false, errors: [{ pointer, detail: 'must be a non-empty CEL expression' }] };
   }
@@ -127,7 +135,10 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
     return { ok: false, errors: [{ pointer, detail: explain(check.error, source, fields) }] };
   }
   if (check.type !== 'bool') {
-    return { ok: false, errors: [{ pointer, detail: `must be a boolean expression, but '${source}' is ${check.type}` }] };
+    return {
+      ok: false,
+      errors: [{ pointer, detail: `must be a boolean expression, but '${source}' is ${check.type}` }],
+    };
   }
   const program = env.parse(source);
   const patternError = useRe2(program.ast as ASTNode);
@@ -136,8 +147,13 @@ export function compileCondition(source: string, fields: readonly FieldDefinitio
   // In a pure conjunction a missing field can only make the result false or an
   // error, so skip CEL entirely; with ||, ?: or has() the field may not matter.
   const conjunctive = !/\|\||\?|\bhas\s*\(/.test(source);
-  const timestampFields = fields.filter((f) => f.type === 'timestamp' && referenced.includes(f.name)).map((f) => f.name);
-  const fast = timestampFields.length === 0 ? compileFastPath(program.ast, new Map(fields.map((f) => [f.name, CEL_TYPE[f.type]]))) : null;
+  const timestampFields = fields
+    .filter((f) => f.type === 'timestamp' && referenced.includes(f.name))
+    .map((f) => f.name);
+  const fast =
+    timestampFields.length === 0
+      ? compileFastPath(program.ast, new Map(fields.map((f) => [f.name, CEL_TYPE[f.type]])))
+      : null;
   const run = (payload: Record<string, unknown>): ConditionResult => {
     if (fast) {
       // Every referenced field present: the generated function gives CEL's answer (see fast-path.ts).
@@ -189,7 +205,10 @@ function explain(error: unknown, source: string, fields: readonly FieldDefinitio
   const unknown = /^Unknown variable: (\S+)/.exec(summary);
   if (unknown) {
     const name = unknown[1];
-    const guess = closest(name, fields.map((f) => f.name));
+    const guess = closest(
+      name,
+      fields.map((f) => f.name),
+    );
     return `unknown field '${name}'${at}${guess ? `; did you mean '${guess}'?` : ''}`;
   }
   const overload = /no such overload: (.+)$/.exec(summary);
@@ -224,7 +243,12 @@ function useRe2(node: unknown): string | null {
         re2Pattern(pattern.args);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        return `invalid regular expression ${JSON.stringify(pattern.args.length > 60 ? `${pattern.args.slice(0, 60)}…` : pattern.args)} (at column ${((pattern as { start?: number }).start ?? 0) + 1}): ${reason}; patterns use RE2 syntax (no backreferences or lookaround), which matches in linear time`;
+        return (
+          `invalid regular expression ` +
+          `${JSON.stringify(pattern.args.length > 60 ? `${pattern.args.slice(0, 60)}…` : pattern.args)} (at ` +
+          `column ${((pattern as { start?: number }).start ?? 0) + 1}): ${reason}; patterns use RE2 syntax (no ` +
+          `backreferences or lookaround), which matches in linear time`
+        );
       }
     }
     if (n.op === 'rcall') n.args[0] = RE2_MATCHES;

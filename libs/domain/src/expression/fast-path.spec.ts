@@ -11,7 +11,14 @@ const fields: FieldDefinition[] = [
   { name: 'o', type: 'object' },
 ];
 const env = createConditionEnvironment(fields);
-const kinds = new Map([['x', 'double'], ['y', 'double'], ['m', 'string'], ['lvl', 'string'], ['b', 'bool'], ['o', 'map']]);
+const kinds = new Map([
+  ['x', 'double'],
+  ['y', 'double'],
+  ['m', 'string'],
+  ['lvl', 'string'],
+  ['b', 'bool'],
+  ['o', 'map'],
+]);
 
 describe('compileFastPath', () => {
   // Every expression the fast path takes must agree with cel-js on every event.
@@ -28,7 +35,7 @@ describe('compileFastPath', () => {
     'x > 50 ? b : !b',
   ];
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const events = Array.from({ length: 2000 }, () => ({
     x: [0, 1.5, 50, 100, 150, -3][Math.floor(rnd() * 6)] + (rnd() < 0.3 ? rnd() : 0),
     y: Math.floor(rnd() * 40),
@@ -41,7 +48,8 @@ describe('compileFastPath', () => {
     const fast = compileFastPath(env.parse(source).ast, kinds);
     expect(fast).not.toBeNull();
     const program = env.parse(source);
-    for (const e of events) expect([source, e, fast!(e)]).toEqual([source, e, program(e) === true ? FAST_TRUE : FAST_FALSE]);
+    for (const e of events)
+      expect([source, e, fast!(e)]).toEqual([source, e, program(e) === true ? FAST_TRUE : FAST_FALSE]);
   });
 
   it('answers FAST_MISSING when a referenced field is absent or null, so the caller asks cel-js', () => {
@@ -53,7 +61,13 @@ describe('compileFastPath', () => {
 
   it('keeps field names and strings as data in the generated code', () => {
     const f = new Map([['a"b', 'string']]);
-    const ast = { op: '==', args: [{ op: 'id', args: 'a"b' }, { op: 'value', args: '"); throw 1; ("' }] } as unknown as Parameters<typeof compileFastPath>[0];
+    const ast = {
+      op: '==',
+      args: [
+        { op: 'id', args: 'a"b' },
+        { op: 'value', args: '"); throw 1; ("' },
+      ],
+    } as unknown as Parameters<typeof compileFastPath>[0];
     const fast = compileFastPath(ast, f)!;
     expect(fast({ 'a"b': '"); throw 1; ("' })).toBe(FAST_TRUE);
     expect(fast({ 'a"b': 'x' })).toBe(FAST_FALSE);

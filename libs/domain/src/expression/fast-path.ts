@@ -52,7 +52,11 @@ export function compileFastPath(ast: ASTNode, fieldKinds: ReadonlyMap<string, st
   }
   if (c.kind !== 'bool') return null;
   const lines = ['"use strict";', 'return function fastCondition(p) {'];
-  for (const [name, local] of scope.locals) lines.push(`  const ${local} = p[${JSON.stringify(name)}];`, `  if (${local} === undefined || ${local} === null) return ${FAST_MISSING};`);
+  for (const [name, local] of scope.locals)
+    lines.push(
+      `  const ${local} = p[${JSON.stringify(name)}];`,
+      `  if (${local} === undefined || ${local} === null) return ${FAST_MISSING};`,
+    );
   lines.push(`  return (${c.src}) ? ${FAST_TRUE} : ${FAST_FALSE};`, '};');
   return new Function('S', lines.join('\n'))(scope.sets) as FastCondition;
 }
@@ -127,7 +131,8 @@ function compile(node: ASTNode, scope: Scope): Compiled {
     case '/': {
       const [a, b] = n.args.map((x: ASTNode) => compile(x, scope));
       // Only double arithmetic: int op int has CEL's integer semantics.
-      const ok = (a.kind === 'double' && (b.kind === 'double' || b.kind === 'int')) || (a.kind === 'int' && b.kind === 'double');
+      const ok =
+        (a.kind === 'double' && (b.kind === 'double' || b.kind === 'int')) || (a.kind === 'int' && b.kind === 'double');
       if (!ok) throw new Unsupported();
       return { src: `(${a.src} ${n.op} ${b.src})`, kind: 'double' };
     }

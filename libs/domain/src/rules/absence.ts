@@ -29,10 +29,15 @@ export interface AbsenceGroupState {
   alerted: boolean;
 }
 
-export type AbsenceSignal = { type: 'match'; group: string; last: number; silentMs: number } | { type: 'clear'; group: string; t: number };
+export type AbsenceSignal =
+  { type: 'match'; group: string; last: number; silentMs: number } | { type: 'clear'; group: string; t: number };
 
 /** Records a (matching) event of `group` at event time `t`. Pure. */
-export function observeAbsence(group: string, state: AbsenceGroupState | undefined, t: number): { state: AbsenceGroupState; signals: AbsenceSignal[] } {
+export function observeAbsence(
+  group: string,
+  state: AbsenceGroupState | undefined,
+  t: number,
+): { state: AbsenceGroupState; signals: AbsenceSignal[] } {
   const last = Math.max(state?.last ?? t, t);
   const signals: AbsenceSignal[] = state?.alerted ? [{ type: 'clear', group, t }] : [];
   return { state: { last, alerted: false }, signals };
@@ -45,7 +50,12 @@ export function observeAbsence(group: string, state: AbsenceGroupState | undefin
  * match's `silentMs` is the whole time since the last event. Returns the
  * groups whose state changed. Pure.
  */
-export function tickAbsence(config: AbsenceConfig, groups: ReadonlyMap<string, AbsenceGroupState>, now: number, countFrom = -Infinity): { changed: Map<string, AbsenceGroupState>; signals: AbsenceSignal[] } {
+export function tickAbsence(
+  config: AbsenceConfig,
+  groups: ReadonlyMap<string, AbsenceGroupState>,
+  now: number,
+  countFrom = -Infinity,
+): { changed: Map<string, AbsenceGroupState>; signals: AbsenceSignal[] } {
   const changed = new Map<string, AbsenceGroupState>();
   const signals: AbsenceSignal[] = [];
   for (const [group, s] of groups) {
@@ -59,7 +69,11 @@ export function tickAbsence(config: AbsenceConfig, groups: ReadonlyMap<string, A
 }
 
 /** Initial states of the expected groups, silent since `since` (the rule's start). */
-export function expectAbsenceGroups(groups: readonly string[], since: number, existing: ReadonlyMap<string, AbsenceGroupState>): Map<string, AbsenceGroupState> {
+export function expectAbsenceGroups(
+  groups: readonly string[],
+  since: number,
+  existing: ReadonlyMap<string, AbsenceGroupState>,
+): Map<string, AbsenceGroupState> {
   const out = new Map<string, AbsenceGroupState>();
   for (const g of groups) if (!existing.has(g)) out.set(g, { last: since, alerted: false });
   return out;

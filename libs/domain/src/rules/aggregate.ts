@@ -33,7 +33,18 @@ import { quantileSorted } from 'simple-statistics';
  * themselves (at most maxPoints, oldest dropped first).
  */
 
-export const AGGREGATE_FNS = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'p50', 'p90', 'p95', 'p99'] as const;
+export const AGGREGATE_FNS = [
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count_distinct',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+] as const;
 export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 export const COMPARISON_OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
@@ -72,7 +83,10 @@ export interface AggregateState {
   holding: boolean;
 }
 
-export type AggregateSignal = { type: 'match'; value: number; points: number } | { type: 'clear'; value: number | undefined } | { type: 'late'; id: string };
+export type AggregateSignal =
+  | { type: 'match'; value: number; points: number }
+  | { type: 'clear'; value: number | undefined }
+  | { type: 'late'; id: string };
 
 export interface AggregateInput {
   id: string;
@@ -93,10 +107,21 @@ const NEEDS_VALUES = new Set<AggregateFn>(['count_distinct', 'p50', 'p90', 'p95'
  * buckets each time dominated the cost): pass a state you own, and keep a
  * copy if you need the one before. A too-late event leaves it untouched.
  */
-export function stepAggregate(config: AggregateConfig, state: AggregateState | undefined, e: AggregateInput): { state: AggregateState; signals: AggregateSignal[] } {
+export function stepAggregate(
+  config: AggregateConfig,
+  state: AggregateState | undefined,
+  e: AggregateInput,
+): { state: AggregateState; signals: AggregateSignal[] } {
   const wt = e.wt ?? e.t;
-  const s: AggregateState = state ?? { buckets: [], points: [], watermark: wt, periodStart: config.period ? periodStart(e.t, config) : null, holding: false };
-  if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }] };
+  const s: AggregateState = state ?? {
+    buckets: [],
+    points: [],
+    watermark: wt,
+    periodStart: config.period ? periodStart(e.t, config) : null,
+    holding: false,
+  };
+  if (state && e.t < state.watermark - config.allowedLatenessMs)
+    return { state, signals: [{ type: 'late', id: e.id }] };
   if (config.period) {
     const p = periodStart(e.t, config);
     if (s.periodStart !== null && p < s.periodStart) return { state: s, signals: [{ type: 'late', id: e.id }] };
@@ -110,7 +135,10 @@ export function stepAggregate(config: AggregateConfig, state: AggregateState | u
   const { buckets, points } = s;
   if (e.included) {
     const numeric = typeof e.value === 'number' ? e.value : null;
-    const start = config.windowMs !== null ? Math.floor(e.t / bucketMs(config.windowMs)) * bucketMs(config.windowMs) : (s.periodStart ?? 0);
+    const start =
+      config.windowMs !== null
+        ? Math.floor(e.t / bucketMs(config.windowMs)) * bucketMs(config.windowMs)
+        : (s.periodStart ?? 0);
     addToBucket(buckets, start, numeric);
     if (NEEDS_VALUES.has(config.fn)) insertSorted(points, [e.t, e.value]);
   }
@@ -194,7 +222,10 @@ function aggregateBuckets(fn: AggregateFn, buckets: readonly AggregateBucket[]):
 }
 
 /** The aggregate of `points` ([time, value, …]); undefined where it is not defined for an empty window. */
-export function aggregate(fn: AggregateFn, points: readonly (readonly [number, number | string | null, ...unknown[]])[]): number | undefined {
+export function aggregate(
+  fn: AggregateFn,
+  points: readonly (readonly [number, number | string | null, ...unknown[]])[],
+): number | undefined {
   if (fn === 'count') return points.length;
   if (fn === 'count_distinct') return new Set(points.map((p) => p[1])).size;
   const nums = points.map((p) => p[1]).filter((v): v is number => typeof v === 'number');
@@ -210,7 +241,10 @@ export function aggregate(fn: AggregateFn, points: readonly (readonly [number, n
       return Math.max(...nums);
     default: {
       const q = Number(fn.slice(1)) / 100;
-      return quantileSorted([...nums].sort((a, b) => a - b), q);
+      return quantileSorted(
+        [...nums].sort((a, b) => a - b),
+        q,
+      );
     }
   }
 }
@@ -234,7 +268,9 @@ export function compare(value: number, op: ComparisonOp, threshold: number): boo
 
 /** Start (epoch ms) of the calendar period containing `t` in the config's zone. */
 export function periodStart(t: number, config: Pick<AggregateConfig, 'period' | 'timezone'>): number {
-  return DateTime.fromMillis(t, { zone: config.timezone }).startOf(config.period as CalendarPeriod).toMillis();
+  return DateTime.fromMillis(t, { zone: config.timezone })
+    .startOf(config.period as CalendarPeriod)
+    .toMillis();
 }
 
 /** Inserts a point in time order, in place; in-order arrival (the usual case) appends. */

@@ -1,7 +1,26 @@
-import { binOf, recordMargin, scoreValue, stepBaseline, type BaselineConfig, type BaselineSignal, type BaselineState } from './baseline';
+import {
+  binOf,
+  recordMargin,
+  scoreValue,
+  stepBaseline,
+  type BaselineConfig,
+  type BaselineSignal,
+  type BaselineState,
+} from './baseline';
 
 const HOUR = 3_600_000;
-const config: BaselineConfig = { sensitivity: 3.5, direction: 'both', seasonality: 'none', timezone: 'UTC', historySize: 50, minHistory: 10, newExtremesOnly: false, meanWindow: null, volatilityWindow: null, allowedLatenessMs: HOUR };
+const config: BaselineConfig = {
+  sensitivity: 3.5,
+  direction: 'both',
+  seasonality: 'none',
+  timezone: 'UTC',
+  historySize: 50,
+  minHistory: 10,
+  newExtremesOnly: false,
+  meanWindow: null,
+  volatilityWindow: null,
+  allowedLatenessMs: HOUR,
+};
 
 /** Runs values (one per hour unless [t, value]) through one group; returns a summary of the signals per value. */
 function run(cfg: BaselineConfig, values: (number | [number, number | null])[]): string[] {
@@ -26,18 +45,44 @@ const steady = (n: number) => Array.from({ length: n }, (_, i) => [10, 11, 9][i 
 describe('baseline: the Hampel band, streaming', () => {
   it.each<[string, BaselineConfig, (number | [number, number | null])[], string[]]>([
     ['a group is not judged before minHistory values', config, [100, ...steady(9)], Array(10).fill('-')],
-    ['a value far outside the band matches with its robust z', config, [...steady(10), 20], [...Array(10).fill('-'), 'match z=6.7']],
+    [
+      'a value far outside the band matches with its robust z',
+      config,
+      [...steady(10), 20],
+      [...Array(10).fill('-'), 'match z=6.7'],
+    ],
     ['a value inside the band does not', config, [...steady(10), 14], Array(11).fill('-')],
-    ['back inside after a match clears', config, [...steady(10), 20, 10], [...Array(10).fill('-'), 'match z=6.7', 'clear']],
+    [
+      'back inside after a match clears',
+      config,
+      [...steady(10), 20, 10],
+      [...Array(10).fill('-'), 'match z=6.7', 'clear'],
+    ],
     ['below the band, with direction both', config, [...steady(10), 0], [...Array(10).fill('-'), 'match z=-6.7']],
     ['direction above ignores a drop', { ...config, direction: 'above' }, [...steady(10), 0], Array(11).fill('-')],
     ['direction below ignores a spike', { ...config, direction: 'below' }, [...steady(10), 20], Array(11).fill('-')],
     ['a higher sensitivity widens the band', { ...config, sensitivity: 8 }, [...steady(10), 20], Array(11).fill('-')],
     ['values without a number are ignored', config, [...steady(10), [10 * HOUR, null]], Array(11).fill('-')],
-    ['newExtremesOnly: a spike no larger than an earlier one does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 30, 50], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=27.0']],
-    // 36 values: the margin is 1 / (H_36 − ln 2) = 0.29 of the old high's distance (30) from the median: 48.6 and up (a fixed tenth would take 46); then 0.285 of 46's distance (36): 56.3 and up.
-    ['newExtremesOnly: a new high by less than a chance record\'s mean excess does not count', { ...config, newExtremesOnly: true }, [...steady(30), 40, ...steady(5), 46, 60], [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=33.7']],
-    ['a too-late value is reported, not learned', config, [...steady(10), [2 * HOUR, 500]], [...Array(10).fill('-'), 'late e10']],
+    [
+      'newExtremesOnly: a spike no larger than an earlier one does not count',
+      { ...config, newExtremesOnly: true },
+      [...steady(30), 40, ...steady(5), 30, 50],
+      [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=27.0'],
+    ],
+    // 36 values: the margin is 1 / (H_36 − ln 2) = 0.29 of the old high's distance (30) from the median: 48.6 and up (a
+    // fixed tenth would take 46); then 0.285 of 46's distance (36): 56.3 and up.
+    [
+      "newExtremesOnly: a new high by less than a chance record's mean excess does not count",
+      { ...config, newExtremesOnly: true },
+      [...steady(30), 40, ...steady(5), 46, 60],
+      [...Array(30).fill('-'), 'match z=20.2', 'clear', ...Array(4).fill('-'), '-', 'match z=33.7'],
+    ],
+    [
+      'a too-late value is reported, not learned',
+      config,
+      [...steady(10), [2 * HOUR, 500]],
+      [...Array(10).fill('-'), 'late e10'],
+    ],
   ])('%s', (_what, cfg, values, expected) => {
     expect(run(cfg, values)).toEqual(expected);
   });
@@ -87,29 +132,47 @@ describe('baseline: the Hampel band, streaming', () => {
     const matches = [...calm, ...jittery].flatMap((v, i) => {
       const r = stepBaseline(cfg, state, { id: `e${i}`, t: i * HOUR, value: v });
       state = r.state;
-      return r.signals.flatMap((x) => (x.type === 'match' ? [{ at: i, of: x.of, value: x.value, median: x.median }] : []));
+      return r.signals.flatMap((x) =>
+        x.type === 'match' ? [{ at: i, of: x.of, value: x.value, median: x.median }] : [],
+      );
     });
     expect(matches.filter((m) => m.at < 60)).toEqual([]);
     expect(matches[0]).toMatchObject({ of: 'volatility', median: 2 });
     expect(matches[0].value).toBeGreaterThan(2);
   });
 
-  it('window statistics are derived from the values: the state keeps historySize values and the windows\' reach, nothing else', () => {
-    const cfg: BaselineConfig = { ...config, historySize: 50, meanWindow: 4, volatilityWindow: 6 };
-    let state: BaselineState | undefined;
-    for (let i = 0; i < 200; i++) state = stepBaseline(cfg, state, { id: `e${i}`, t: i * HOUR, value: [8, 12, 9][i % 3] }).state;
-    expect(Object.keys(state!).sort()).toEqual(['bins', 'holding', 'watermark']);
-    expect(state!.bins.all).toHaveLength(50 + 6);
-  });
+  it(
+    "window statistics are derived from the values: the state keeps historySize values and the windows' reach, " +
+      'nothing else',
+    () => {
+      const cfg: BaselineConfig = { ...config, historySize: 50, meanWindow: 4, volatilityWindow: 6 };
+      let state: BaselineState | undefined;
+      for (let i = 0; i < 200; i++)
+        state = stepBaseline(cfg, state, { id: `e${i}`, t: i * HOUR, value: [8, 12, 9][i % 3] }).state;
+      expect(Object.keys(state!).sort()).toEqual(['bins', 'holding', 'watermark']);
+      expect(state!.bins.all).toHaveLength(50 + 6);
+    },
+  );
 
-  it('judges the same whether a group\'s state is kept in memory or saved and loaded between every two values', () => {
+  it("judges the same whether a group's state is kept in memory or saved and loaded between every two values", () => {
     // The worker clones each stored state per batch: window statistics are then derived afresh, not extended.
     let x = 3;
-    const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const values = Array.from({ length: 400 }, (_, i) => 10 + 4 * rnd() + (i > 300 && i < 330 ? 3 : 0) + (i % 97 === 0 ? 15 : 0));
+    const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const values = Array.from(
+      { length: 400 },
+      (_, i) => 10 + 4 * rnd() + (i > 300 && i < 330 ? 3 : 0) + (i % 97 === 0 ? 15 : 0),
+    );
     for (const cfg of [
       { ...config, historySize: 60, meanWindow: 5, volatilityWindow: 8 },
-      { ...config, historySize: 60, meanWindow: 5, volatilityWindow: 8, newExtremesOnly: true, seasonality: 'hour_of_day' as const, minHistory: 5 },
+      {
+        ...config,
+        historySize: 60,
+        meanWindow: 5,
+        volatilityWindow: 8,
+        newExtremesOnly: true,
+        seasonality: 'hour_of_day' as const,
+        minHistory: 5,
+      },
     ]) {
       let kept: BaselineState | undefined;
       let saved: BaselineState | undefined;
@@ -128,10 +191,15 @@ describe('baseline: the Hampel band, streaming', () => {
     }
   });
 
-  it('reads a state saved when window statistics were stored: drops them and derives the windows from its values', () => {
+  it('reads a state saved with window statistics: drops them and derives the windows from its values', () => {
     const cfg: BaselineConfig = { ...config, meanWindow: 4 };
     const alternating = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? 8 : 12));
-    const old = { bins: { all: alternating }, means: { all: Array(47).fill(10) }, watermark: 49 * HOUR, holding: false } as BaselineState;
+    const old = {
+      bins: { all: alternating },
+      means: { all: Array(47).fill(10) },
+      watermark: 49 * HOUR,
+      holding: false,
+    } as BaselineState;
     const shifted = [11, 12, 11, 12];
     let state: BaselineState | undefined = old;
     const out = shifted.map((value, i) => {
@@ -150,7 +218,7 @@ describe('baseline: the Hampel band, streaming', () => {
       Array.from({ length: 288 }, (_, k): [number, number] => {
         const hour = Math.floor(k / 12);
         const level = hour >= 8 && hour < 17 && !(broken && hour === 12) ? 20 : 10;
-        return [(d * 288 + k) * MIN5, level + (((d * 288 + k) * 7) % 5 - 2) * 0.25];
+        return [(d * 288 + k) * MIN5, level + ((((d * 288 + k) * 7) % 5) - 2) * 0.25];
       });
     const values = [...[0, 1, 2, 3, 4].flatMap((d) => day(d, false)), ...day(5, true)];
     const cfg: BaselineConfig = { ...config, historySize: 1000, minHistory: 30, sensitivity: 5 };
@@ -166,12 +234,17 @@ describe('baseline: the Hampel band, streaming', () => {
     const brokenFrom = 5 * 288 + 12 * 12;
     // Once the profile has two earlier days and a day of residuals, ordinary days raise nothing.
     expect(auto.filter((m) => m.i >= 3 * 288 && m.i < brokenFrom)).toEqual([]);
-    expect(auto.find((m) => m.i >= brokenFrom)).toMatchObject({ i: brokenFrom, seasonal: { expected: expect.closeTo(20, 0) } });
+    expect(auto.find((m) => m.i >= brokenFrom)).toMatchObject({
+      i: brokenFrom,
+      seasonal: { expected: expect.closeTo(20, 0) },
+    });
     // Without seasonality, 10 at noon is an ordinary value (the night's level).
-    expect(matchesAt({ ...cfg, seasonality: 'none' }).filter((m) => m.i >= brokenFrom && m.i < brokenFrom + 12)).toEqual([]);
+    expect(
+      matchesAt({ ...cfg, seasonality: 'none' }).filter((m) => m.i >= brokenFrom && m.i < brokenFrom + 12),
+    ).toEqual([]);
   });
 
-  it('seasonality auto: judges residuals in units of their time of day\'s own spread', () => {
+  it("seasonality auto: judges residuals in units of their time of day's own spread", () => {
     // Quiet nights (10 ± 0.25) and noisy days (20 ± 3, 08:00-17:00). On day 6, 03:00-04:00 reads 2 higher:
     // well inside a day's noise, eight times the night's.
     const MIN5 = 5 * 60_000;
@@ -205,7 +278,8 @@ describe('baseline: the Hampel band, streaming', () => {
     // Every day: 100 at 12:00, 10 otherwise. 100 at noon is normal; 100 at 03:00 is not.
     const cfg: BaselineConfig = { ...config, seasonality: 'hour_of_day', minHistory: 5, historySize: 20 };
     const values: [number, number][] = [];
-    for (let d = 0; d < 10; d++) for (let h = 0; h < 24; h++) values.push([d * 24 * HOUR + h * HOUR, (h === 12 ? 100 : 10) + ((d + h) % 3) - 1]);
+    for (let d = 0; d < 10; d++)
+      for (let h = 0; h < 24; h++) values.push([d * 24 * HOUR + h * HOUR, (h === 12 ? 100 : 10) + ((d + h) % 3) - 1]);
     values.push([10 * 24 * HOUR + 12 * HOUR, 100], [10 * 24 * HOUR + 15 * HOUR, 100]);
     const out = run(cfg, values);
     expect(out.at(-2)).toBe('-');
@@ -223,7 +297,7 @@ describe('baseline: the Hampel band, streaming', () => {
 
   it('finds median and MAD by selection exactly as sorting does, for odd and even lengths, ties and negatives', () => {
     let x = 7;
-    const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const sortedMedian = (xs: number[]) => {
       const s = [...xs].sort((a, b) => a - b);
       const m = s.length >> 1;
@@ -240,31 +314,40 @@ describe('baseline: the Hampel band, streaming', () => {
     }
   });
 
-  it('recordMargin sets aside about 1 − 1/e of chance records in exponential noise, for short and long histories and for a mostly-zero counter', () => {
-    // Given a new record, its excess over the old one is Exp(1) (memoryless): sample it beside each history.
-    let seed = 42;
-    const rnd = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return (seed + 0.5) / 2147483648;
-    };
-    const exp = () => -Math.log(rnd());
-    // 95% zeros: the median is 0 and the tail is a twentieth of the history (half the history as the tail keeps ~52%).
-    const zeroInflated = () => (rnd() < 0.95 ? 0 : exp());
-    for (const [n, sample] of [[36, exp], [1000, exp], [1000, zeroInflated]] as const) {
-      let kept = 0;
-      const trials = 2000;
-      for (let i = 0; i < trials; i++) {
-        const h = Array.from({ length: n }, sample);
-        const { median, historyMax, above } = scoreValue(h, 0, 3.5);
-        if (exp() > recordMargin(above) * (historyMax - median)) kept++;
+  it(
+    'recordMargin sets aside about 1 − 1/e of chance records in exponential noise, for short and long histories ' +
+      'and for a mostly-zero counter',
+    () => {
+      // Given a new record, its excess over the old one is Exp(1) (memoryless): sample it beside each history.
+      let seed = 42;
+      const rnd = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return (seed + 0.5) / 2147483648;
+      };
+      const exp = () => -Math.log(rnd());
+      // 95% zeros: the median is 0 and the tail is a twentieth of the history (half the history as the tail keeps
+      // ~52%).
+      const zeroInflated = () => (rnd() < 0.95 ? 0 : exp());
+      for (const [n, sample] of [
+        [36, exp],
+        [1000, exp],
+        [1000, zeroInflated],
+      ] as const) {
+        let kept = 0;
+        const trials = 2000;
+        for (let i = 0; i < trials; i++) {
+          const h = Array.from({ length: n }, sample);
+          const { median, historyMax, above } = scoreValue(h, 0, 3.5);
+          if (exp() > recordMargin(above) * (historyMax - median)) kept++;
+        }
+        expect(kept / trials).toBeGreaterThan(0.33);
+        expect(kept / trials).toBeLessThan(0.42);
       }
-      expect(kept / trials).toBeGreaterThan(0.33);
-      expect(kept / trials).toBeLessThan(0.42);
-    }
-    expect(recordMargin(500)).toBeCloseTo(0.147, 3);
-    expect(recordMargin(1)).toBe(1);
-    expect(recordMargin(0)).toBe(1);
-  });
+      expect(recordMargin(500)).toBeCloseTo(0.147, 3);
+      expect(recordMargin(1)).toBe(1);
+      expect(recordMargin(0)).toBe(1);
+    },
+  );
 
   it('counts the values above and below the median, the tails a record margin is learnt from', () => {
     const s = scoreValue([0, 0, 0, 0, 0, 0, 3, 5, 9, 0, 0], 1, 3.5);

@@ -124,7 +124,10 @@ export interface BaselineState {
   /** States saved before the window statistics were derived stored them here; dropped on the next value. */
   means?: Record<string, number[]>;
   volatility?: Record<string, number[]>;
-  /** Seasonality auto: per 5-minute slot of the day, [day number, sum, count] of the last PROFILE_DAYS days, oldest first. */
+  /**
+   * Seasonality auto: per 5-minute slot of the day, [day number, sum, count] of the last PROFILE_DAYS days, oldest
+   * first.
+   */
   profile?: Record<string, [day: number, sum: number, count: number][]>;
   watermark: number;
   /** Whether the previous value was outside the band. */
@@ -157,7 +160,8 @@ export interface BaselineScore {
   below: number;
 }
 
-export type BaselineSignal = ({ type: 'match' } & BaselineScore) | { type: 'clear'; value: number } | { type: 'late'; id: string };
+export type BaselineSignal =
+  ({ type: 'match' } & BaselineScore) | { type: 'clear'; value: number } | { type: 'late'; id: string };
 
 export const DEFAULT_SENSITIVITY = 3.5;
 export const DEFAULT_HISTORY = 500;
@@ -169,9 +173,14 @@ export const DEFAULT_MIN_HISTORY = 30;
  * score, when the bin had enough history, for callers that want it (the NAB
  * benchmark).
  */
-export function stepBaseline(config: BaselineConfig, state: BaselineState | undefined, e: { id: string; t: number; value: number | null; wt?: number }): { state: BaselineState; signals: BaselineSignal[]; score: BaselineScore | null } {
+export function stepBaseline(
+  config: BaselineConfig,
+  state: BaselineState | undefined,
+  e: { id: string; t: number; value: number | null; wt?: number },
+): { state: BaselineState; signals: BaselineSignal[]; score: BaselineScore | null } {
   const s: BaselineState = state ?? { bins: {}, watermark: e.wt ?? e.t, holding: false };
-  if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }], score: null };
+  if (state && e.t < state.watermark - config.allowedLatenessMs)
+    return { state, signals: [{ type: 'late', id: e.id }], score: null };
   if (e.value === null || !Number.isFinite(e.value)) return { state: s, signals: [], score: null };
   s.watermark = Math.max(s.watermark, e.wt ?? e.t);
   delete s.means;
@@ -179,7 +188,10 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   const bin = binOf(e.t, config);
   const values = (s.bins[bin] ??= []);
   // The value band: judged without a daily shape, and its centre is what the shape is compared with.
-  const valueScore = values.length >= config.minHistory ? scoreRange(values, Math.max(0, values.length - config.historySize), values.length, e.value, config.sensitivity) : null;
+  const valueScore =
+    values.length >= config.minHistory
+      ? scoreRange(values, Math.max(0, values.length - config.historySize), values.length, e.value, config.sensitivity)
+      : null;
   let seasonal: { outside: boolean; judged: BaselineScore | null } | null = null;
   if (config.seasonality === 'auto') {
     const slot = daySlot(e.t, config.timezone);
@@ -191,10 +203,21 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
       if (spread && valueScore) {
         // In units of the slot's own spread (never under a fraction of the residuals' overall one).
         const unit = Math.max(profile.spread, RESIDUAL_UNIT_FLOOR * spread.scale);
-        const explained = explainsShape(s.bins[RESIDUAL_BIN], spread.median, values, e.value, config.historySize, valueScore.median);
+        const explained = explainsShape(
+          s.bins[RESIDUAL_BIN],
+          spread.median,
+          values,
+          e.value,
+          config.historySize,
+          valueScore.median,
+        );
         // Only the series that is judged is scored; the other one just learns.
         const standardized = judgeSeries(s, STANDARDIZED_BIN, residual / unit, config, explained);
-        if (explained) seasonal = { outside: standardized.outside, judged: standardized.judged && { ...standardized.judged, seasonal: { expected: profile.expected, unit } } };
+        if (explained)
+          seasonal = {
+            outside: standardized.outside,
+            judged: standardized.judged && { ...standardized.judged, seasonal: { expected: profile.expected, unit } },
+          };
       }
     }
   }
@@ -207,10 +230,16 @@ export function stepBaseline(config: BaselineConfig, state: BaselineState | unde
   return { state: s, signals, score: valueScore };
 }
 
-/** Seasonality auto keeps its residuals (value units) and standardized residuals in these bins (no binOf name collides with them). */
+/**
+ * Seasonality auto keeps its residuals (value units) and standardized residuals in these bins (no binOf name collides
+ * with them).
+ */
 const RESIDUAL_BIN = '~residual';
 const STANDARDIZED_BIN = '~standardized';
-/** A residual's unit is at least this fraction of the residuals' robust σ: a slot that never varied does not make every change infinite. */
+/**
+ * A residual's unit is at least this fraction of the residuals' robust σ: a slot that never varied does not make every
+ * change infinite.
+ */
 const RESIDUAL_UNIT_FLOOR = 0.5;
 /**
  * newExtremesOnly: how far beyond the extreme of a history a value must be,
@@ -252,10 +281,22 @@ const PROFILE_NEIGHBOURS = 2;
  * caller already has it). With `judge` false nothing is scored (the bands
  * cost O(history) each), only learnt.
  */
-function judgeSeries(s: BaselineState, bin: string, x: number, config: BaselineConfig, judge = true, valueScore?: BaselineScore | null): { outside: boolean; judged: BaselineScore | null; score: BaselineScore | null } {
+function judgeSeries(
+  s: BaselineState,
+  bin: string,
+  x: number,
+  config: BaselineConfig,
+  judge = true,
+  valueScore?: BaselineScore | null,
+): { outside: boolean; judged: BaselineScore | null; score: BaselineScore | null } {
   const history = (s.bins[bin] ??= []);
   const n = history.length;
-  const score = valueScore !== undefined ? valueScore : judge && n >= config.minHistory ? scoreRange(history, Math.max(0, n - config.historySize), n, x, config.sensitivity) : null;
+  const score =
+    valueScore !== undefined
+      ? valueScore
+      : judge && n >= config.minHistory
+        ? scoreRange(history, Math.max(0, n - config.historySize), n, x, config.sensitivity)
+        : null;
   let outside = judge && score !== null && isOff(score, config, config.direction);
   let judged = judge ? score : null;
   history.push(x);
@@ -305,7 +346,10 @@ function derivedWindows(history: number[], config: BaselineConfig): DerivedWindo
   if (config.meanWindow === null && config.volatilityWindow === null) return null;
   const cached = extendWindows(history, config);
   if (cached) return cached;
-  const w: DerivedWindows = { means: config.meanWindow === null ? null : [], volatility: config.volatilityWindow === null ? null : [] };
+  const w: DerivedWindows = {
+    means: config.meanWindow === null ? null : [],
+    volatility: config.volatilityWindow === null ? null : [],
+  };
   for (let j = 0; j < history.length; j++) {
     w.means?.push(windowMean(history, j, config.meanWindow!));
     w.volatility?.push(windowVolatility(history, j, config.volatilityWindow!));
@@ -319,7 +363,10 @@ function extendWindows(history: number[], config: BaselineConfig): DerivedWindow
   const w = DERIVED.get(history);
   if (!w) return null;
   const j = history.length - 1;
-  const stale = (w.means !== null) !== (config.meanWindow !== null) || (w.volatility !== null) !== (config.volatilityWindow !== null) || (w.means ?? w.volatility)!.length !== j;
+  const stale =
+    (w.means !== null) !== (config.meanWindow !== null) ||
+    (w.volatility !== null) !== (config.volatilityWindow !== null) ||
+    (w.means ?? w.volatility)!.length !== j;
   if (stale) {
     DERIVED.delete(history);
     return null;
@@ -370,7 +417,10 @@ function daySlot(t: number, zone: string): [day: number, slot: number] {
  * and its neighbours, and their spread (1.4826 × MAD, value units). Null
  * until two earlier days are known.
  */
-function profileExpectation(s: BaselineState, [day, slot]: [number, number]): { expected: number; spread: number } | null {
+function profileExpectation(
+  s: BaselineState,
+  [day, slot]: [number, number],
+): { expected: number; spread: number } | null {
   if (!s.profile) return null;
   const means: number[] = [];
   const days = new Set<number>();
@@ -387,7 +437,10 @@ function profileExpectation(s: BaselineState, [day, slot]: [number, number]): { 
   return { expected, spread: 1.4826 * medianOfSorted(deviations) };
 }
 
-/** Adds a value to its day's mean of its slot; days stay in order (a late value joins its own day), the oldest beyond PROFILE_DAYS go. */
+/**
+ * Adds a value to its day's mean of its slot; days stay in order (a late value joins its own day), the oldest beyond
+ * PROFILE_DAYS go.
+ */
 function learnProfile(s: BaselineState, [day, slot]: [number, number], value: number): void {
   const days = ((s.profile ??= {})[slot] ??= []);
   let i = days.length - 1;
@@ -413,7 +466,14 @@ function learnProfile(s: BaselineState, [day, slot]: [number, number], value: nu
  * had joined `values` (a history of `historySize` at most), before it does:
  * whether the shape explains the group decides which series is scored.
  */
-function explainsShape(residuals: readonly number[], residualMedian: number, values: readonly number[], value: number, historySize: number, valueMedian: number): boolean {
+function explainsShape(
+  residuals: readonly number[],
+  residualMedian: number,
+  values: readonly number[],
+  value: number,
+  historySize: number,
+  valueMedian: number,
+): boolean {
   if (residuals.length < PROFILE_SLOTS) return false;
   const start = Math.max(0, values.length + 1 - historySize);
   let sum = 0;
@@ -428,12 +488,18 @@ function meanAbsoluteDeviation(xs: readonly number[], median: number): number {
   return sum / xs.length;
 }
 
-/** Whether a score is off its band: beyond the sensitivity on the `direction` side, and a new extreme by recordMargin when the config asks. */
+/**
+ * Whether a score is off its band: beyond the sensitivity on the `direction` side, and a new extreme by recordMargin
+ * when the config asks.
+ */
 function isOff(score: BaselineScore, config: BaselineConfig, direction: Direction): boolean {
   if (!isOutside(score.z, config.sensitivity, direction)) return false;
   if (!config.newExtremesOnly) return true;
   const { value, median, historyMin, historyMax } = score;
-  return value > historyMax + recordMargin(score.above) * (historyMax - median) || value < historyMin - recordMargin(score.below) * (median - historyMin);
+  return (
+    value > historyMax + recordMargin(score.above) * (historyMax - median) ||
+    value < historyMin - recordMargin(score.below) * (median - historyMin)
+  );
 }
 
 /**
@@ -443,7 +509,14 @@ function isOff(score: BaselineScore, config: BaselineConfig, direction: Directio
  * overlapping ones share its values). `first` is the first position with a
  * full window. Null until minHistory such windows.
  */
-function judgeWindow(series: readonly number[], at: number, k: number, first: number, config: BaselineConfig, of: 'mean' | 'volatility'): BaselineScore | null {
+function judgeWindow(
+  series: readonly number[],
+  at: number,
+  k: number,
+  first: number,
+  config: BaselineConfig,
+  of: 'mean' | 'volatility',
+): BaselineScore | null {
   const from = Math.max(first, at - config.historySize);
   const to = at - k + 1;
   if (to - from < config.minHistory) return null;
@@ -451,12 +524,23 @@ function judgeWindow(series: readonly number[], at: number, k: number, first: nu
 }
 
 /** The band of the first `count` values of `history` (all by default; not changed) and where `value` falls in it. */
-export function scoreValue(history: readonly number[], value: number, sensitivity: number, count = history.length): BaselineScore {
+export function scoreValue(
+  history: readonly number[],
+  value: number,
+  sensitivity: number,
+  count = history.length,
+): BaselineScore {
   return scoreRange(history, 0, count, value, sensitivity);
 }
 
 /** The band of `history[from..to)` (not changed) and where `value` falls in it. */
-function scoreRange(history: readonly number[], from: number, to: number, value: number, sensitivity: number): BaselineScore {
+function scoreRange(
+  history: readonly number[],
+  from: number,
+  to: number,
+  value: number,
+  sensitivity: number,
+): BaselineScore {
   // Medians by selection (O(n)) on one scratch copy, not by sorting: this runs per event and band.
   const n = to - from;
   const buf = new Float64Array(n);
@@ -483,7 +567,19 @@ function scoreRange(history: readonly number[], from: number, to: number, value:
   if (scale === 0) scale = (1.2533 * sum) / n;
   if (scale === 0) scale = 1e-6 * Math.max(1, Math.abs(median));
   const z = (value - median) / scale;
-  return { of: 'value', value, median, scale, z, low: median - sensitivity * scale, high: median + sensitivity * scale, historyMin: min, historyMax: max, above, below };
+  return {
+    of: 'value',
+    value,
+    median,
+    scale,
+    z,
+    low: median - sensitivity * scale,
+    high: median + sensitivity * scale,
+    historyMin: min,
+    historyMax: max,
+    above,
+    below,
+  };
 }
 
 /**

@@ -44,22 +44,44 @@ export interface CompiledRule {
  * Throws an Error when the definition no longer type-checks (the schema
  * changed under it); callers skip such a rule and report it, they do not stop.
  */
-export function compileRule(rule: { id: string; version: number; definition: RuleDefinition }, fields: readonly FieldDefinition[], timezone = 'UTC'): CompiledRule {
+export function compileRule(
+  rule: { id: string; version: number; definition: RuleDefinition },
+  fields: readonly FieldDefinition[],
+  timezone = 'UTC',
+): CompiledRule {
   const env = createConditionEnvironment(fields);
-  const condition = rule.definition.condition === null ? null : compileCondition(rule.definition.condition, fields, '/condition', env);
-  if (condition && !condition.ok) throw new Error(`rule ${rule.id} v${rule.version}: ${condition.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`);
+  const condition =
+    rule.definition.condition === null ? null : compileCondition(rule.definition.condition, fields, '/condition', env);
+  if (condition && !condition.ok)
+    throw new Error(
+      `rule ${rule.id} v${rule.version}: ${condition.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+    );
   const escalations = rule.definition.escalations.map((e, i) => {
     const c = compileCondition(e.when, fields, `/escalations/${i}/when`, env);
-    if (!c.ok) throw new Error(`rule ${rule.id} v${rule.version}: ${c.errors.map((x) => `${x.pointer} ${x.detail}`).join('; ')}`);
+    if (!c.ok)
+      throw new Error(
+        `rule ${rule.id} v${rule.version}: ${c.errors.map((x) => `${x.pointer} ${x.detail}`).join('; ')}`,
+      );
     return { condition: c.condition, severity: e.severity };
   });
   const aggregateField = rule.definition.aggregate?.field;
-  const evidenceFields = [...new Set([...(condition ? condition.condition.fields : []), ...escalations.flatMap((e) => e.condition.fields), ...(aggregateField ? [aggregateField] : []), ...(rule.definition.field ? [rule.definition.field] : [])])];
+  const evidenceFields = [
+    ...new Set([
+      ...(condition ? condition.condition.fields : []),
+      ...escalations.flatMap((e) => e.condition.fields),
+      ...(aggregateField ? [aggregateField] : []),
+      ...(rule.definition.field ? [rule.definition.field] : []),
+    ]),
+  ];
   const by = rule.definition.groupBy;
   const build = (payload: Record<string, unknown>): RuleGroup => {
     const groupKey: Record<string, unknown> = {};
     for (const f of by) groupKey[f] = payload[f] ?? null;
-    return { groupKey, fingerprint: alertFingerprint(rule.id, groupKey), stateKey: stateKey(rule.id, rule.version, groupKey) };
+    return {
+      groupKey,
+      fingerprint: alertFingerprint(rule.id, groupKey),
+      stateKey: stateKey(rule.id, rule.version, groupKey),
+    };
   };
   // One group-by field holding a string (the usual case): its values key a cache of their own,
   // so the lookup builds no string. Anything else goes through a memo of type and value.
@@ -79,7 +101,17 @@ export function compileRule(rule: { id: string; version: number; definition: Rul
     return byMemo.get(memo) ?? remember(byMemo, memo, payload);
   };
   const values = compileValues(evidenceFields);
-  return { ruleId: rule.id, version: rule.version, definition: rule.definition, condition: condition ? condition.condition : null, escalations, evidenceFields, timezone, group, values };
+  return {
+    ruleId: rule.id,
+    version: rule.version,
+    definition: rule.definition,
+    condition: condition ? condition.condition : null,
+    escalations,
+    evidenceFields,
+    timezone,
+    group,
+    values,
+  };
 }
 
 /**
@@ -104,5 +136,7 @@ function groupMemo(by: readonly string[], payload: Record<string, unknown>): str
  */
 function compileValues(fields: readonly string[]): (payload: Record<string, unknown>) => Record<string, unknown> {
   const props = fields.map((f) => `${JSON.stringify(f)}: p[${JSON.stringify(f)}]`).join(', ');
-  return new Function(`"use strict"; return function values(p) { return { ${props} }; };`)() as (payload: Record<string, unknown>) => Record<string, unknown>;
+  return new Function(`"use strict"; return function values(p) { return { ${props} }; };`)() as (
+    payload: Record<string, unknown>,
+  ) => Record<string, unknown>;
 }

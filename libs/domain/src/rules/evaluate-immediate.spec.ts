@@ -23,7 +23,12 @@ function event(payload: Record<string, unknown>, minute = n): EvaluationEvent {
 }
 
 describe('evaluateImmediate', () => {
-  const tachy = rule({ condition: 'heart_rate > 100 && activity_level < 10', groupBy: ['user_id'], severity: 'high', escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] });
+  const tachy = rule({
+    condition: 'heart_rate > 100 && activity_level < 10',
+    groupBy: ['user_id'],
+    severity: 'high',
+    escalations: [{ when: 'heart_rate > 130', severity: 'critical' }],
+  });
 
   it.each([
     ['matches at rest above 100 bpm', { user_id: 'a', heart_rate: 120, activity_level: 3 }, 'high'],
@@ -37,8 +42,17 @@ describe('evaluateImmediate', () => {
   });
 
   it('gives each group its own fingerprint and keeps the matched values', () => {
-    const { matches } = evaluateImmediate([tachy], [event({ user_id: 'a', heart_rate: 120, activity_level: 1 }), event({ user_id: 'b', heart_rate: 125, activity_level: 2 })]);
-    expect(matches.map((m) => m.fingerprint)).toEqual([alertFingerprint('r1', { user_id: 'a' }), alertFingerprint('r1', { user_id: 'b' })]);
+    const { matches } = evaluateImmediate(
+      [tachy],
+      [
+        event({ user_id: 'a', heart_rate: 120, activity_level: 1 }),
+        event({ user_id: 'b', heart_rate: 125, activity_level: 2 }),
+      ],
+    );
+    expect(matches.map((m) => m.fingerprint)).toEqual([
+      alertFingerprint('r1', { user_id: 'a' }),
+      alertFingerprint('r1', { user_id: 'b' }),
+    ]);
     expect(matches[1].values).toEqual({ heart_rate: 125, activity_level: 2 });
   });
 
@@ -49,7 +63,10 @@ describe('evaluateImmediate', () => {
 
   it('reports a failing condition as a value and goes on with the batch', () => {
     const bad = rule({ condition: 'int(user_id) > 3' }, 'bad');
-    const { matches, failures } = evaluateImmediate([bad, tachy], [event({ user_id: 'x', heart_rate: 120, activity_level: 1 })]);
+    const { matches, failures } = evaluateImmediate(
+      [bad, tachy],
+      [event({ user_id: 'x', heart_rate: 120, activity_level: 1 })],
+    );
     expect(failures).toHaveLength(1);
     expect(matches).toHaveLength(1);
   });
@@ -57,8 +74,16 @@ describe('evaluateImmediate', () => {
 
 describe('foldMatches', () => {
   it('folds one fingerprint into one candidate with the highest severity and the event-time span', () => {
-    const tachy = rule({ condition: 'heart_rate > 100', groupBy: ['user_id'], escalations: [{ when: 'heart_rate > 130', severity: 'critical' }] });
-    const events = [event({ user_id: 'a', heart_rate: 135 }, 5), event({ user_id: 'a', heart_rate: 110 }, 1), event({ user_id: 'a', heart_rate: 120 }, 9)];
+    const tachy = rule({
+      condition: 'heart_rate > 100',
+      groupBy: ['user_id'],
+      escalations: [{ when: 'heart_rate > 130', severity: 'critical' }],
+    });
+    const events = [
+      event({ user_id: 'a', heart_rate: 135 }, 5),
+      event({ user_id: 'a', heart_rate: 110 }, 1),
+      event({ user_id: 'a', heart_rate: 120 }, 9),
+    ];
     const [c, ...rest] = foldMatches(evaluateImmediate([tachy], events).matches);
     expect(rest).toEqual([]);
     expect(c.severity).toBe('critical');

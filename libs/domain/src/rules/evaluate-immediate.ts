@@ -45,7 +45,10 @@ export interface EvaluationFailure {
  * Errors are values: a failing condition is reported in `failures` and the
  * batch goes on. Disabled rules are skipped.
  */
-export function evaluateImmediate(rules: readonly CompiledRule[], events: readonly EvaluationEvent[]): { matches: RuleMatch[]; failures: EvaluationFailure[] } {
+export function evaluateImmediate(
+  rules: readonly CompiledRule[],
+  events: readonly EvaluationEvent[],
+): { matches: RuleMatch[]; failures: EvaluationFailure[] } {
   const matches: RuleMatch[] = [];
   const failures: EvaluationFailure[] = [];
   for (const rule of rules) {
@@ -77,7 +80,16 @@ export function evaluateImmediate(rules: readonly CompiledRule[], events: readon
         }
       }
       const g = group(payload);
-      matches.push({ ruleId, ruleVersion: version, fingerprint: g.fingerprint, groupKey: g.groupKey, eventId: event.id, eventTime: event.eventTime, severity, values: values(payload) });
+      matches.push({
+        ruleId,
+        ruleVersion: version,
+        fingerprint: g.fingerprint,
+        groupKey: g.groupKey,
+        eventId: event.id,
+        eventTime: event.eventTime,
+        severity,
+        values: values(payload),
+      });
     }
   }
   return { matches, failures };

@@ -28,7 +28,7 @@ describe('defaultForgetAfterMs', () => {
     ['an absence rule: at least a week', { kind: 'absence', window: '20m' }, 7 * 24 * H],
     ['a long absence window: ten windows', { kind: 'absence', window: '1d' }, 10 * 24 * H],
     ['a baseline: its history lasts', { kind: 'baseline' }, 30 * 24 * H],
-    ['the rule\'s own', { kind: 'baseline', forgetAfter: '3h' }, 3 * H],
+    ["the rule's own", { kind: 'baseline', forgetAfter: '3h' }, 3 * H],
   ] as const)('%s', (_what, d, ms) => {
     expect(defaultForgetAfterMs(d as Parameters<typeof defaultForgetAfterMs>[0])).toBe(ms);
   });
@@ -37,15 +37,81 @@ describe('defaultForgetAfterMs', () => {
 describe('parseRuleDefinition', () => {
   it.each([
     ['sequence', { kind: 'sequence', minCount: 5, within: '5m' }, { minCount: 5, within: '5m' }],
-    ['absence without condition', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: ['u-1'] }, { condition: null, window: '20m', expectedGroups: ['u-1'] }],
-    ['aggregate over a window', { kind: 'aggregate', condition: undefined, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', op: '>=', threshold: 80 }, { condition: null, aggregate: { fn: 'avg', field: 'heart_rate' }, window: '5m', period: null, op: '>=', threshold: 80 }],
-    ['baseline with defaults', { kind: 'baseline', condition: undefined, field: 'heart_rate' }, { condition: null, field: 'heart_rate', sensitivity: 3.5, direction: 'both', seasonality: 'none', historySize: 500, minHistory: 30 }],
-    ['seasonal baseline', { kind: 'baseline', field: 'heart_rate', sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }, { sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 }],
-    ['baseline with a learnt daily profile', { kind: 'baseline', field: 'heart_rate', seasonality: 'auto' }, { seasonality: 'auto' }],
-    ['baseline judging 12-value means too', { kind: 'baseline', field: 'heart_rate', meanWindow: 12 }, { meanWindow: 12, newExtremesOnly: false }],
-    ['aggregate over a calendar day', { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 }, { aggregate: { fn: 'count' }, window: null, period: 'day' }],
-    ['sequence with its own group limit and idle expiry', { kind: 'sequence', minCount: 5, maxGroups: 500, forgetAfter: '2h' }, { maxGroups: 500, forgetAfter: '2h' }],
-    ['absence with no expected groups (null, as an edit sends it)', { kind: 'absence', condition: undefined, window: '20m', expectedGroups: null, minCount: null }, { window: '20m' }],
+    [
+      'absence without condition',
+      { kind: 'absence', condition: undefined, window: '20m', expectedGroups: ['u-1'] },
+      { condition: null, window: '20m', expectedGroups: ['u-1'] },
+    ],
+    [
+      'aggregate over a window',
+      {
+        kind: 'aggregate',
+        condition: undefined,
+        aggregate: { fn: 'avg', field: 'heart_rate' },
+        window: '5m',
+        op: '>=',
+        threshold: 80,
+      },
+      {
+        condition: null,
+        aggregate: { fn: 'avg', field: 'heart_rate' },
+        window: '5m',
+        period: null,
+        op: '>=',
+        threshold: 80,
+      },
+    ],
+    [
+      'baseline with defaults',
+      { kind: 'baseline', condition: undefined, field: 'heart_rate' },
+      {
+        condition: null,
+        field: 'heart_rate',
+        sensitivity: 3.5,
+        direction: 'both',
+        seasonality: 'none',
+        historySize: 500,
+        minHistory: 30,
+      },
+    ],
+    [
+      'seasonal baseline',
+      {
+        kind: 'baseline',
+        field: 'heart_rate',
+        sensitivity: 5,
+        direction: 'above',
+        seasonality: 'hour_of_day',
+        historySize: 200,
+        minHistory: 10,
+      },
+      { sensitivity: 5, direction: 'above', seasonality: 'hour_of_day', historySize: 200, minHistory: 10 },
+    ],
+    [
+      'baseline with a learnt daily profile',
+      { kind: 'baseline', field: 'heart_rate', seasonality: 'auto' },
+      { seasonality: 'auto' },
+    ],
+    [
+      'baseline judging 12-value means too',
+      { kind: 'baseline', field: 'heart_rate', meanWindow: 12 },
+      { meanWindow: 12, newExtremesOnly: false },
+    ],
+    [
+      'aggregate over a calendar day',
+      { kind: 'aggregate', aggregate: { fn: 'count' }, period: 'day', op: '>', threshold: 5 },
+      { aggregate: { fn: 'count' }, window: null, period: 'day' },
+    ],
+    [
+      'sequence with its own group limit and idle expiry',
+      { kind: 'sequence', minCount: 5, maxGroups: 500, forgetAfter: '2h' },
+      { maxGroups: 500, forgetAfter: '2h' },
+    ],
+    [
+      'absence with no expected groups (null, as an edit sends it)',
+      { kind: 'absence', condition: undefined, window: '20m', expectedGroups: null, minCount: null },
+      { window: '20m' },
+    ],
   ])('accepts a %s rule', (_what, patch, expected) => {
     const r = parseRuleDefinition({ ...valid, ...patch }, fields);
     expect(r.ok && r.definition).toMatchObject(expected);
@@ -53,7 +119,10 @@ describe('parseRuleDefinition', () => {
 
   it('normalises a valid rule with defaults', () => {
     const r = parseRuleDefinition(valid, fields);
-    expect(r).toEqual({ ok: true, definition: { ...valid, cooldown: null, resolveAfter: null, enabled: true, allowedLateness: '1m' } });
+    expect(r).toEqual({
+      ok: true,
+      definition: { ...valid, cooldown: null, resolveAfter: null, enabled: true, allowedLateness: '1m' },
+    });
   });
 
   it('defaults severity to medium and groupBy to none', () => {
@@ -105,7 +174,10 @@ describe('parseRuleDefinition', () => {
     [{ kind: 'absence', window: '20m', expectedGroups: ['a'], groupBy: [] }, '/expectedGroups'],
     [{ kind: 'aggregate', aggregate: { fn: 'median' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/fn'],
     [{ kind: 'aggregate', aggregate: { fn: 'avg' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/field'],
-    [{ kind: 'aggregate', aggregate: { fn: 'sum', field: 'user_id' }, window: '3m', op: '>', threshold: 1 }, '/aggregate/field'],
+    [
+      { kind: 'aggregate', aggregate: { fn: 'sum', field: 'user_id' }, window: '3m', op: '>', threshold: 1 },
+      '/aggregate/field',
+    ],
     [{ kind: 'aggregate', aggregate: { fn: 'count' }, op: '>', threshold: 1 }, '/window'],
     [{ kind: 'aggregate', aggregate: { fn: 'count' }, window: '3m', period: 'day', op: '>', threshold: 1 }, '/period'],
     [{ kind: 'aggregate', aggregate: { fn: 'count' }, period: 'year', op: '>', threshold: 1 }, '/period'],

@@ -26,18 +26,137 @@ const threeIn5m: SequenceConfig = { minCount: 3, withinMs: 5 * MIN, allowedLaten
 
 describe('sequence: N or more consecutive matches per group', () => {
   it.each<[string, SequenceConfig, [number, boolean][], string[]]>([
-    ['fires on the Nth consecutive match, with the N events', three, [[0, true], [1, true], [2, true]], ['-', '-', 'match[e0 e1 e2]#3']],
-    ['does not fire on N-1', three, [[0, true], [1, true], [2, false]], ['-', '-', '-']],
-    ['a break restarts the count', three, [[0, true], [1, true], [2, false], [3, true], [4, true], [5, true]], ['-', '-', '-', '-', '-', 'match[e3 e4 e5]#3']],
-    ['further matches join the episode one by one', three, [[0, true], [1, true], [2, true], [3, true], [4, true]], ['-', '-', 'match[e0 e1 e2]#3', 'match[e3]#4', 'match[e4]#5']],
-    ['the breaking event ends a fired episode', three, [[0, true], [1, true], [2, true], [3, false]], ['-', '-', 'match[e0 e1 e2]#3', 'end']],
-    ['a break before firing ends nothing', three, [[0, true], [1, false]], ['-', '-']],
-    ['a new run after an episode is a new episode', three, [[0, true], [1, true], [2, true], [3, false], [4, true], [5, true], [6, true]], ['-', '-', 'match[e0 e1 e2]#3', 'end', '-', '-', 'match[e4 e5 e6]#3']],
-    ['within: N matches spread wider than the span do not fire', threeIn5m, [[0, true], [3, true], [6, true]], ['-', '-', '-']],
-    ['within: the oldest slide out until N fit the span', threeIn5m, [[0, true], [3, true], [6, true], [7, true]], ['-', '-', '-', 'match[e1 e2 e3]#4']],
-    ['within: exactly the span fits', threeIn5m, [[0, true], [2, true], [5, true]], ['-', '-', 'match[e0 e1 e2]#3']],
-    ['a late event inside the allowance is taken in arrival order', three, [[10, true], [8, true], [11, true]], ['-', '-', 'match[e0 e1 e2]#3']],
-    ['an event older than the allowance is too late and changes nothing', three, [[10, true], [11, true], [4, false], [12, true]], ['-', '-', 'late e2', 'match[e0 e1 e3]#3']],
+    [
+      'fires on the Nth consecutive match, with the N events',
+      three,
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+      ],
+      ['-', '-', 'match[e0 e1 e2]#3'],
+    ],
+    [
+      'does not fire on N-1',
+      three,
+      [
+        [0, true],
+        [1, true],
+        [2, false],
+      ],
+      ['-', '-', '-'],
+    ],
+    [
+      'a break restarts the count',
+      three,
+      [
+        [0, true],
+        [1, true],
+        [2, false],
+        [3, true],
+        [4, true],
+        [5, true],
+      ],
+      ['-', '-', '-', '-', '-', 'match[e3 e4 e5]#3'],
+    ],
+    [
+      'further matches join the episode one by one',
+      three,
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+        [3, true],
+        [4, true],
+      ],
+      ['-', '-', 'match[e0 e1 e2]#3', 'match[e3]#4', 'match[e4]#5'],
+    ],
+    [
+      'the breaking event ends a fired episode',
+      three,
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+        [3, false],
+      ],
+      ['-', '-', 'match[e0 e1 e2]#3', 'end'],
+    ],
+    [
+      'a break before firing ends nothing',
+      three,
+      [
+        [0, true],
+        [1, false],
+      ],
+      ['-', '-'],
+    ],
+    [
+      'a new run after an episode is a new episode',
+      three,
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+        [3, false],
+        [4, true],
+        [5, true],
+        [6, true],
+      ],
+      ['-', '-', 'match[e0 e1 e2]#3', 'end', '-', '-', 'match[e4 e5 e6]#3'],
+    ],
+    [
+      'within: N matches spread wider than the span do not fire',
+      threeIn5m,
+      [
+        [0, true],
+        [3, true],
+        [6, true],
+      ],
+      ['-', '-', '-'],
+    ],
+    [
+      'within: the oldest slide out until N fit the span',
+      threeIn5m,
+      [
+        [0, true],
+        [3, true],
+        [6, true],
+        [7, true],
+      ],
+      ['-', '-', '-', 'match[e1 e2 e3]#4'],
+    ],
+    [
+      'within: exactly the span fits',
+      threeIn5m,
+      [
+        [0, true],
+        [2, true],
+        [5, true],
+      ],
+      ['-', '-', 'match[e0 e1 e2]#3'],
+    ],
+    [
+      'a late event inside the allowance is taken in arrival order',
+      three,
+      [
+        [10, true],
+        [8, true],
+        [11, true],
+      ],
+      ['-', '-', 'match[e0 e1 e2]#3'],
+    ],
+    [
+      'an event older than the allowance is too late and changes nothing',
+      three,
+      [
+        [10, true],
+        [11, true],
+        [4, false],
+        [12, true],
+      ],
+      ['-', '-', 'late e2', 'match[e0 e1 e3]#3'],
+    ],
   ])('%s', (_what, config, events, expected) => {
     expect(run(config, events)).toEqual(expected);
   });
@@ -50,6 +169,12 @@ describe('sequence: N or more consecutive matches per group', () => {
       state = r.state;
       signals.push(...r.signals);
     }
-    expect(signals).toEqual([{ type: 'match', runLength: 3, samples: [112, 118, 125].map((hr, i) => ({ id: `e${i}`, t: i * MIN, values: { heart_rate: hr } })) }]);
+    expect(signals).toEqual([
+      {
+        type: 'match',
+        runLength: 3,
+        samples: [112, 118, 125].map((hr, i) => ({ id: `e${i}`, t: i * MIN, values: { heart_rate: hr } })),
+      },
+    ]);
   });
 });

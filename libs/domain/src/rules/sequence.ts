@@ -56,8 +56,13 @@ export interface SequenceInput extends RunSample {
 }
 
 /** Advances one group's run by one event. Pure: returns the next state (undefined = no run) and signals. */
-export function stepSequence(config: SequenceConfig, state: SequenceState | undefined, e: SequenceInput): { state: SequenceState | undefined; signals: SequenceSignal[] } {
-  if (state && e.t < state.watermark - config.allowedLatenessMs) return { state, signals: [{ type: 'late', id: e.id }] };
+export function stepSequence(
+  config: SequenceConfig,
+  state: SequenceState | undefined,
+  e: SequenceInput,
+): { state: SequenceState | undefined; signals: SequenceSignal[] } {
+  if (state && e.t < state.watermark - config.allowedLatenessMs)
+    return { state, signals: [{ type: 'late', id: e.id }] };
   const wt = e.wt ?? e.t;
   const watermark = Math.max(state?.watermark ?? wt, wt);
   if (!e.matches) {
@@ -69,9 +74,17 @@ export function stepSequence(config: SequenceConfig, state: SequenceState | unde
   const recent = [...(state?.recent ?? []), sample].slice(-config.minCount);
   const runLength = (state?.runLength ?? 0) + 1;
   if (state?.fired) {
-    return { state: { recent, runLength, watermark, fired: true }, signals: [{ type: 'match', samples: [sample], runLength }] };
+    return {
+      state: { recent, runLength, watermark, fired: true },
+      signals: [{ type: 'match', samples: [sample], runLength }],
+    };
   }
-  const fits = recent.length >= config.minCount && (config.withinMs === null || recent[recent.length - 1].t - recent[0].t <= config.withinMs);
+  const fits =
+    recent.length >= config.minCount &&
+    (config.withinMs === null || recent[recent.length - 1].t - recent[0].t <= config.withinMs);
   if (!fits) return { state: { recent, runLength, watermark, fired: false }, signals: [] };
-  return { state: { recent, runLength, watermark, fired: true }, signals: [{ type: 'match', samples: recent, runLength }] };
+  return {
+    state: { recent, runLength, watermark, fired: true },
+    signals: [{ type: 'match', samples: recent, runLength }],
+  };
 }

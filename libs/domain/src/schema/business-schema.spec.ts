@@ -12,12 +12,20 @@ describe('checkBusinessSchema', () => {
   });
 
   it.each([
-    ['a field name that is not an identifier', { fields: [...fields, { name: 'heart-rate', type: 'number' }] }, '/fields/2/name'],
+    [
+      'a field name that is not an identifier',
+      { fields: [...fields, { name: 'heart-rate', type: 'number' }] },
+      '/fields/2/name',
+    ],
     ['a reserved field name', { fields: [...fields, { name: 'in', type: 'number' }] }, '/fields/2/name'],
     ['a field named __proto__', { fields: [...fields, { name: '__proto__', type: 'number' }] }, '/fields/2/name'],
     ['a field named constructor', { fields: [...fields, { name: 'constructor', type: 'string' }] }, '/fields/2/name'],
     ['a field named toString', { fields: [...fields, { name: 'toString', type: 'string' }] }, '/fields/2/name'],
-    ['a field named hasOwnProperty', { fields: [...fields, { name: 'hasOwnProperty', type: 'boolean' }] }, '/fields/2/name'],
+    [
+      'a field named hasOwnProperty',
+      { fields: [...fields, { name: 'hasOwnProperty', type: 'boolean' }] },
+      '/fields/2/name',
+    ],
     ['an unknown type', { fields: [...fields, { name: 'x', type: 'float' }] }, '/fields/2/type'],
     ['an enum without values', { fields: [...fields, { name: 'x', type: 'enum' }] }, '/fields/2/enum'],
     ['min above max', { fields: [...fields, { name: 'x', type: 'number', min: 5, max: 1 }] }, '/fields/2/min'],

@@ -32,7 +32,29 @@ export const BUSINESS_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Field names are identifiers so CEL conditions can name them directly. */
 export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names CEL reserves; a field so named could never be referenced in a condition. */
-const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+const CEL_RESERVED = new Set([
+  'true',
+  'false',
+  'null',
+  'in',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
+]);
 /**
  * Names of Object.prototype's members (`__proto__`, `constructor`,
  * `toString`, `hasOwnProperty`, …): a field so named reads the prototype's
@@ -42,7 +64,10 @@ const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'con
 const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 /** The envelope key carrying the client event id; never a field. */
 export const CLIENT_EVENT_ID_KEY = '_id';
-/** Field types usable as group keys and entity keys (scalar); defined in @anom/contracts so the web app uses the same list. */
+/**
+ * Field types usable as group keys and entity keys (scalar); defined in @anom/contracts so the web app uses the same
+ * list.
+ */
 export { KEY_FIELD_TYPES };
 
 /** Checks one field definition; pointers are relative to the field (`/type`). */
@@ -85,7 +110,9 @@ export function checkField(field: FieldDefinition): InputErrorDetail[] {
  * field and entity-key fields exist with suitable types. Pointers are relative
  * to the business body (`/fields/2/type`, `/timestampField`).
  */
-export function checkBusinessSchema(schema: Pick<BusinessSchema, 'fields' | 'timestampField' | 'entityKeyFields' | 'timezone'>): InputErrorDetail[] {
+export function checkBusinessSchema(
+  schema: Pick<BusinessSchema, 'fields' | 'timestampField' | 'entityKeyFields' | 'timezone'>,
+): InputErrorDetail[] {
   const errors: InputErrorDetail[] = [];
   const seen = new Set<string>();
   schema.fields.forEach((f, i) => {
@@ -97,12 +124,17 @@ export function checkBusinessSchema(schema: Pick<BusinessSchema, 'fields' | 'tim
   if (schema.timestampField != null) {
     const f = byName.get(schema.timestampField);
     if (!f) errors.push({ pointer: '/timestampField', detail: `no field named '${schema.timestampField}'` });
-    else if (f.type !== 'timestamp') errors.push({ pointer: '/timestampField', detail: `field '${f.name}' is ${f.type}, must be timestamp` });
+    else if (f.type !== 'timestamp')
+      errors.push({ pointer: '/timestampField', detail: `field '${f.name}' is ${f.type}, must be timestamp` });
   }
   schema.entityKeyFields.forEach((name, i) => {
     const f = byName.get(name);
     if (!f) errors.push({ pointer: `/entityKeyFields/${i}`, detail: `no field named '${name}'` });
-    else if (!KEY_FIELD_TYPES.includes(f.type)) errors.push({ pointer: `/entityKeyFields/${i}`, detail: `field '${name}' is ${f.type}; an entity key must be a scalar field` });
+    else if (!KEY_FIELD_TYPES.includes(f.type))
+      errors.push({
+        pointer: `/entityKeyFields/${i}`,
+        detail: `field '${name}' is ${f.type}; an entity key must be a scalar field`,
+      });
   });
   if (!isValidTimeZone(schema.timezone)) {
     errors.push({ pointer: '/timezone', detail: `'${schema.timezone}' is not an IANA time zone` });

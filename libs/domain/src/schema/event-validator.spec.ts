@@ -24,7 +24,20 @@ const validator = compileEventValidator(schema);
 
 describe('compileEventValidator', () => {
   it('accepts a valid event and reads its event time and entity key', () => {
-    const r = validator.validate([{ timestamp: '2024-12-31T23:04:05.000Z', user_id: 'u-1', heart_rate: 72.5, steps: 3, posture: 'lying', worn: true, meta: { a: 1 } }], now);
+    const r = validator.validate(
+      [
+        {
+          timestamp: '2024-12-31T23:04:05.000Z',
+          user_id: 'u-1',
+          heart_rate: 72.5,
+          steps: 3,
+          posture: 'lying',
+          worn: true,
+          meta: { a: 1 },
+        },
+      ],
+      now,
+    );
     expect(r.errors).toEqual([]);
     expect(r.events[0].eventTime.toISOString()).toBe('2024-12-31T23:04:05.000Z');
     expect(r.events[0].entityKey).toBe('u-1');
@@ -43,11 +56,19 @@ describe('compileEventValidator', () => {
   });
 
   it.each([
-    [{ timestamp: '2025-01-02T03:04:05Z', user_id: 'u', heart_rate: '72' }, '/0/heart_rate', /must be number, got string "72"/],
+    [
+      { timestamp: '2025-01-02T03:04:05Z', user_id: 'u', heart_rate: '72' },
+      '/0/heart_rate',
+      /must be number, got string "72"/,
+    ],
     [{ timestamp: '2025-01-02T03:04:05Z' }, '/0/user_id', /is required/],
     [{ timestamp: '2025-01-02T03:04:05Z', user_id: 'u', heart_rate: 10 }, '/0/heart_rate', /must be >= 20/],
     [{ timestamp: '2025-01-02T03:04:05Z', user_id: 'u', steps: 1.5 }, '/0/steps', /must be integer/],
-    [{ timestamp: '2025-01-02T03:04:05Z', user_id: 'u', posture: 'running' }, '/0/posture', /must be one of: lying, sitting, standing/],
+    [
+      { timestamp: '2025-01-02T03:04:05Z', user_id: 'u', posture: 'running' },
+      '/0/posture',
+      /must be one of: lying, sitting, standing/,
+    ],
     [{ timestamp: 'yesterday', user_id: 'u' }, '/0/timestamp', /RFC 3339/],
     [{ timestamp: '2025-01-02 03:04:05', user_id: 'u' }, '/0/timestamp', /RFC 3339/],
     [{ timestamp: '2025-01-02T03:04:05Z', user_id: 'u', worn: 'yes' }, '/0/worn', /must be boolean/],
@@ -61,7 +82,11 @@ describe('compileEventValidator', () => {
   });
 
   it.each([
-    ['9999-12-31', '9999-12-31T00:00:00Z', /is 7975 years ahead of the time it was received \(2025-01-01T00:00:00.000Z\); at most 10 min ahead is accepted/],
+    [
+      '9999-12-31',
+      '9999-12-31T00:00:00Z',
+      /is 7975 years ahead of the time it was received \(2025-01-01T00:00:00.000Z\); at most 10 min ahead is accepted/,
+    ],
     ['a day ahead', '2025-01-02T00:00:00Z', /is 24 h ahead/],
     ['11 minutes ahead', '2025-01-01T00:11:00Z', /is 11 min ahead/],
     ['0001-01-01', '0001-01-01T00:00:00Z', /is before 1970-01-01T00:00:00.000Z/],
@@ -75,25 +100,45 @@ describe('compileEventValidator', () => {
   });
 
   it('refuses an event before a floor the caller gives, with its reason', () => {
-    const r = validator.validate([{ timestamp: '2024-11-30T00:00:00Z', user_id: 'u' }, { timestamp: '2024-12-30T00:00:00Z', user_id: 'u' }], now, { earliest: { ms: Date.parse('2024-12-01T00:00:00Z'), why: 'older than the retention' } });
-    expect(r.errors).toEqual([{ pointer: '/0/timestamp', detail: 'is before 2024-12-01T00:00:00.000Z: older than the retention' }]);
+    const r = validator.validate(
+      [
+        { timestamp: '2024-11-30T00:00:00Z', user_id: 'u' },
+        { timestamp: '2024-12-30T00:00:00Z', user_id: 'u' },
+      ],
+      now,
+      { earliest: { ms: Date.parse('2024-12-01T00:00:00Z'), why: 'older than the retention' } },
+    );
+    expect(r.errors).toEqual([
+      { pointer: '/0/timestamp', detail: 'is before 2024-12-01T00:00:00.000Z: older than the retention' },
+    ]);
     expect(r.events).toHaveLength(1);
   });
 
   it('accepts an event up to the future skew ahead, and takes a larger skew when given', () => {
     expect(validator.validate([{ timestamp: '2025-01-01T00:10:00Z', user_id: 'u' }], now).errors).toEqual([]);
-    expect(validator.validate([{ timestamp: '2025-01-02T00:00:00Z', user_id: 'u' }], now, { maxFutureSkewMs: 2 * 86_400_000 }).errors).toEqual([]);
+    expect(
+      validator.validate([{ timestamp: '2025-01-02T00:00:00Z', user_id: 'u' }], now, {
+        maxFutureSkewMs: 2 * 86_400_000,
+      }).errors,
+    ).toEqual([]);
     expect(validator.validate([{ timestamp: '1970-01-01T00:00:00Z', user_id: 'u' }], now).errors).toEqual([]);
   });
 
   it('reports every bad event of a batch with its index', () => {
-    const r = validator.validate([{ timestamp: '2025-01-02T03:04:05Z', user_id: 'ok' }, { timestamp: '2025-01-02T03:04:05Z' }, null], later);
+    const r = validator.validate(
+      [{ timestamp: '2025-01-02T03:04:05Z', user_id: 'ok' }, { timestamp: '2025-01-02T03:04:05Z' }, null],
+      later,
+    );
     expect(r.errors.map((e) => e.pointer)).toEqual(['/1/user_id', '/2']);
     expect(r.events).toHaveLength(1);
   });
 
   it('uses the receive time when the business has no timestamp field', () => {
-    const v = compileEventValidator({ ...schema, timestampField: null, fields: schema.fields.filter((f) => f.name !== 'timestamp') });
+    const v = compileEventValidator({
+      ...schema,
+      timestampField: null,
+      fields: schema.fields.filter((f) => f.name !== 'timestamp'),
+    });
     expect(v.validate([{ user_id: 'u' }], now).events[0].eventTime).toEqual(now);
   });
 });

@@ -31,7 +31,11 @@ export interface EventValidator {
    * DEFAULT_MAX_FUTURE_SKEW_MS) after `now` is an error. Never throws: every
    * problem is reported, with its index.
    */
-  validate(raw: readonly unknown[], now: Date, options?: { maxFutureSkewMs?: number; earliest?: { ms: number; why: string } }): EventValidationResult;
+  validate(
+    raw: readonly unknown[],
+    now: Date,
+    options?: { maxFutureSkewMs?: number; earliest?: { ms: number; why: string } },
+  ): EventValidationResult;
 }
 
 /**
@@ -128,19 +132,33 @@ export function compileEventValidator(schema: BusinessSchema): EventValidator {
         if (timestampField !== null && obj[timestampField] !== undefined) {
           const t = toDate(obj[timestampField]);
           if (t === null) {
-            errors.push({ pointer: `/${i}/${timestampField}`, detail: 'must be an RFC 3339 date-time with a zone or epoch milliseconds' });
+            errors.push({
+              pointer: `/${i}/${timestampField}`,
+              detail: 'must be an RFC 3339 date-time with a zone or epoch milliseconds',
+            });
             continue;
           }
           if (t.getTime() < EARLIEST_EVENT_TIME) {
-            errors.push({ pointer: `/${i}/${timestampField}`, detail: `is before ${new Date(EARLIEST_EVENT_TIME).toISOString()}, the earliest event time accepted` });
+            errors.push({
+              pointer: `/${i}/${timestampField}`,
+              detail: `is before ${new Date(EARLIEST_EVENT_TIME).toISOString()}, the earliest event time accepted`,
+            });
             continue;
           }
           if (earliest && t.getTime() < earliest.ms) {
-            errors.push({ pointer: `/${i}/${timestampField}`, detail: `is before ${new Date(earliest.ms).toISOString()}: ${earliest.why}` });
+            errors.push({
+              pointer: `/${i}/${timestampField}`,
+              detail: `is before ${new Date(earliest.ms).toISOString()}: ${earliest.why}`,
+            });
             continue;
           }
           if (t.getTime() > latest) {
-            errors.push({ pointer: `/${i}/${timestampField}`, detail: `is ${formatAhead(t.getTime() - now.getTime())} ahead of the time it was received (${now.toISOString()}); at most ${formatAhead(latest - now.getTime())} ahead is accepted` });
+            errors.push({
+              pointer: `/${i}/${timestampField}`,
+              detail:
+                `is ${formatAhead(t.getTime() - now.getTime())} ahead of the time it was received ` +
+                `(${now.toISOString()}); at most ${formatAhead(latest - now.getTime())} ahead is accepted`,
+            });
             continue;
           }
           eventTime = t;
@@ -184,13 +202,27 @@ function formatAhead(ms: number): string {
 function ajvErrorDetail(index: number, e: ErrorObject): InputErrorDetail {
   switch (e.keyword) {
     case 'required':
-      return { pointer: `/${index}/${(e.params as { missingProperty: string }).missingProperty}`, detail: 'is required' };
+      return {
+        pointer: `/${index}/${(e.params as { missingProperty: string }).missingProperty}`,
+        detail: 'is required',
+      };
     case 'enum':
-      return { pointer: `/${index}${e.instancePath}`, detail: `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+      return {
+        pointer: `/${index}${e.instancePath}`,
+        detail: `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
+      };
     case 'type':
-      return { pointer: `/${index}${e.instancePath}`, detail: `must be ${String((e.params as { type: string | string[] }).type).replace(',', ' or ')}, got ${describe(e.data)}` };
+      return {
+        pointer: `/${index}${e.instancePath}`,
+        detail:
+          `must be ${String((e.params as { type: string | string[] }).type).replace(',', ' or ')}, got ` +
+          `${describe(e.data)}`,
+      };
     case 'format':
-      return { pointer: `/${index}${e.instancePath}`, detail: 'must be an RFC 3339 date-time with a zone (2024-05-01T12:00:00Z) or epoch milliseconds' };
+      return {
+        pointer: `/${index}${e.instancePath}`,
+        detail: 'must be an RFC 3339 date-time with a zone (2024-05-01T12:00:00Z) or epoch milliseconds',
+      };
     default:
       return { pointer: `/${index}${e.instancePath}`, detail: e.message ?? 'is invalid' };
   }

@@ -28,7 +28,11 @@ const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): bo
  * (1e400), no `__proto__` key. Walks with an explicit stack, so any depth is
  * safe to inspect; stops at the first problem. Never throws.
  */
-export function jsonProblem(value: unknown, limits: JsonLimits = DEFAULT_JSON_LIMITS, base = ''): InputErrorDetail | null {
+export function jsonProblem(
+  value: unknown,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+  base = '',
+): InputErrorDetail | null {
   const stack: [unknown, string, number][] = [[value, base, 0]];
   while (stack.length > 0) {
     const [v, pointer, depth] = stack.pop()!;
@@ -36,14 +40,16 @@ export function jsonProblem(value: unknown, limits: JsonLimits = DEFAULT_JSON_LI
       const p = stringProblem(v);
       if (p) return { pointer, detail: p };
     } else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return { pointer, detail: 'is a number out of range (a double holds up to about 1.8e308)' };
+      if (!Number.isFinite(v))
+        return { pointer, detail: 'is a number out of range (a double holds up to about 1.8e308)' };
     } else if (v !== null && typeof v === 'object') {
       if (depth >= limits.maxDepth) return { pointer, detail: `nests deeper than ${limits.maxDepth} levels` };
       if (Array.isArray(v)) {
         for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${pointer}/${i}`, depth + 1]);
       } else {
         const keys = Object.keys(v);
-        if (keys.length > limits.maxKeys) return { pointer, detail: `has ${keys.length} keys; at most ${limits.maxKeys} are accepted` };
+        if (keys.length > limits.maxKeys)
+          return { pointer, detail: `has ${keys.length} keys; at most ${limits.maxKeys} are accepted` };
         for (let i = keys.length - 1; i >= 0; i--) {
           const k = keys[i];
           const at = `${pointer}/${pointerSegment(k)}`;

@@ -31,12 +31,34 @@ describe('checkSeriesSpec', () => {
 
 describe('parseViewPanels', () => {
   it('fills defaults and a title', () => {
-    const r = parseViewPanels([{ agg: 'avg', field: 'heart_rate', groupBy: 'user_id' }, { agg: 'count', title: ' Events per bucket ', chart: 'bar' }], fields);
+    const r = parseViewPanels(
+      [
+        { agg: 'avg', field: 'heart_rate', groupBy: 'user_id' },
+        { agg: 'count', title: ' Events per bucket ', chart: 'bar' },
+      ],
+      fields,
+    );
     expect(r).toEqual({
       ok: true,
       panels: [
-        { title: 'avg(heart_rate)', field: 'heart_rate', agg: 'avg', groupBy: 'user_id', bucket: null, chart: 'line', filter: null },
-        { title: 'Events per bucket', field: null, agg: 'count', groupBy: null, bucket: null, chart: 'bar', filter: null },
+        {
+          title: 'avg(heart_rate)',
+          field: 'heart_rate',
+          agg: 'avg',
+          groupBy: 'user_id',
+          bucket: null,
+          chart: 'line',
+          filter: null,
+        },
+        {
+          title: 'Events per bucket',
+          field: null,
+          agg: 'count',
+          groupBy: null,
+          bucket: null,
+          chart: 'bar',
+          filter: null,
+        },
       ],
     });
   });
@@ -44,7 +66,11 @@ describe('parseViewPanels', () => {
   it.each([
     ['not an array', {}, ['/panels']],
     ['empty', [], ['/panels']],
-    ['a bad panel among good ones', [{ agg: 'count' }, { agg: 'avg', field: 'note', chart: 'pie' }], ['/panels/1/chart', '/panels/1/field']],
+    [
+      'a bad panel among good ones',
+      [{ agg: 'count' }, { agg: 'avg', field: 'note', chart: 'pie' }],
+      ['/panels/1/chart', '/panels/1/field'],
+    ],
     ['a non-object panel', [3], ['/panels/0']],
   ])('rejects %s', (_what, input, pointers) => {
     const r = parseViewPanels(input, fields);

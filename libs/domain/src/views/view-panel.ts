@@ -44,7 +44,10 @@ const GROUPABLE = new Set(['string', 'enum', 'integer', 'boolean']);
  * against the business's fields. Returns the problems with pointers relative
  * to the panel (`/field`, `/agg`, …); empty when it is valid.
  */
-export function checkSeriesSpec(p: { field?: string | null; agg?: unknown; groupBy?: string | null; bucket?: string | null; filter?: unknown }, fields: readonly FieldDefinition[]): InputErrorDetail[] {
+export function checkSeriesSpec(
+  p: { field?: string | null; agg?: unknown; groupBy?: string | null; bucket?: string | null; filter?: unknown },
+  fields: readonly FieldDefinition[],
+): InputErrorDetail[] {
   const errors: InputErrorDetail[] = [];
   const byName = new Map(fields.map((f) => [f.name, f]));
   if (!SERIES_AGGREGATIONS.includes(p.agg as SeriesAggregation)) {
@@ -53,29 +56,48 @@ export function checkSeriesSpec(p: { field?: string | null; agg?: unknown; group
     const f = p.field ? byName.get(p.field) : undefined;
     if (!p.field) errors.push({ pointer: '/field', detail: `is required for ${String(p.agg)}` });
     else if (!f) errors.push({ pointer: '/field', detail: `no field '${p.field}' in this business` });
-    else if (!NUMERIC.has(f.type)) errors.push({ pointer: '/field', detail: `'${p.field}' is ${f.type}; ${String(p.agg)} needs a number or integer field` });
+    else if (!NUMERIC.has(f.type))
+      errors.push({
+        pointer: '/field',
+        detail: `'${p.field}' is ${f.type}; ${String(p.agg)} needs a number or integer field`,
+      });
   } else if (p.field && !byName.has(p.field)) {
     errors.push({ pointer: '/field', detail: `no field '${p.field}' in this business` });
   }
   if (p.groupBy) {
     const g = byName.get(p.groupBy);
     if (!g) errors.push({ pointer: '/groupBy', detail: `no field '${p.groupBy}' in this business` });
-    else if (!GROUPABLE.has(g.type)) errors.push({ pointer: '/groupBy', detail: `'${p.groupBy}' is ${g.type}; group by a string, enum, integer or boolean field` });
+    else if (!GROUPABLE.has(g.type))
+      errors.push({
+        pointer: '/groupBy',
+        detail: `'${p.groupBy}' is ${g.type}; group by a string, enum, integer or boolean field`,
+      });
   }
   if (p.filter !== undefined && p.filter !== null) {
     const f = p.filter as Partial<SeriesFilter>;
-    if (typeof f !== 'object' || typeof f.field !== 'string' || !Array.isArray(f.values) || f.values.length === 0 || f.values.some((v) => typeof v !== 'string')) {
+    if (
+      typeof f !== 'object' ||
+      typeof f.field !== 'string' ||
+      !Array.isArray(f.values) ||
+      f.values.length === 0 ||
+      f.values.some((v) => typeof v !== 'string')
+    ) {
       errors.push({ pointer: '/filter', detail: 'must be { field, values: [text, …] } with at least one value' });
     } else {
       const ff = byName.get(f.field);
       if (!ff) errors.push({ pointer: '/filter/field', detail: `no field '${f.field}' in this business` });
-      else if (!GROUPABLE.has(ff.type)) errors.push({ pointer: '/filter/field', detail: `'${f.field}' is ${ff.type}; filter on a string, enum, integer or boolean field` });
+      else if (!GROUPABLE.has(ff.type))
+        errors.push({
+          pointer: '/filter/field',
+          detail: `'${f.field}' is ${ff.type}; filter on a string, enum, integer or boolean field`,
+        });
     }
   }
   if (p.bucket) {
     const ms = parseDuration(p.bucket);
     if (ms === null) errors.push({ pointer: '/bucket', detail: 'must be a duration such as 1m, 15m, 1h' });
-    else if (ms < MIN_BUCKET_MS || ms > MAX_BUCKET_MS) errors.push({ pointer: '/bucket', detail: 'must be between 1s and 7d' });
+    else if (ms < MIN_BUCKET_MS || ms > MAX_BUCKET_MS)
+      errors.push({ pointer: '/bucket', detail: 'must be between 1s and 7d' });
   }
   return errors;
 }
@@ -85,9 +107,13 @@ export function checkSeriesSpec(p: { field?: string | null; agg?: unknown; group
  * `chart: 'line'`, `groupBy`/`bucket`/`field` null, title from agg and field),
  * or every problem with a pointer such as `/panels/2/field`.
  */
-export function parseViewPanels(input: unknown, fields: readonly FieldDefinition[]): { ok: true; panels: ViewPanel[] } | { ok: false; errors: InputErrorDetail[] } {
+export function parseViewPanels(
+  input: unknown,
+  fields: readonly FieldDefinition[],
+): { ok: true; panels: ViewPanel[] } | { ok: false; errors: InputErrorDetail[] } {
   if (!Array.isArray(input)) return { ok: false, errors: [{ pointer: '/panels', detail: 'must be an array' }] };
-  if (input.length === 0 || input.length > MAX_PANELS) return { ok: false, errors: [{ pointer: '/panels', detail: `must hold 1 to ${MAX_PANELS} panels` }] };
+  if (input.length === 0 || input.length > MAX_PANELS)
+    return { ok: false, errors: [{ pointer: '/panels', detail: `must hold 1 to ${MAX_PANELS} panels` }] };
   const errors: InputErrorDetail[] = [];
   const panels: ViewPanel[] = [];
   input.forEach((raw, i) => {
@@ -98,15 +124,28 @@ export function parseViewPanels(input: unknown, fields: readonly FieldDefinition
     }
     const p = raw as Record<string, unknown>;
     for (const k of ['title', 'field', 'groupBy', 'bucket'] as const) {
-      if (p[k] !== undefined && p[k] !== null && typeof p[k] !== 'string') errors.push({ pointer: `${at}/${k}`, detail: 'must be a string' });
+      if (p[k] !== undefined && p[k] !== null && typeof p[k] !== 'string')
+        errors.push({ pointer: `${at}/${k}`, detail: 'must be a string' });
     }
-    if (p.chart !== undefined && !PANEL_CHARTS.includes(p.chart as PanelChart)) errors.push({ pointer: `${at}/chart`, detail: `must be one of ${PANEL_CHARTS.join(', ')}` });
-    const spec = { field: (p.field as string) || null, agg: p.agg, groupBy: (p.groupBy as string) || null, bucket: (p.bucket as string) || null, filter: (p.filter as SeriesFilter | undefined) ?? null };
+    if (p.chart !== undefined && !PANEL_CHARTS.includes(p.chart as PanelChart))
+      errors.push({ pointer: `${at}/chart`, detail: `must be one of ${PANEL_CHARTS.join(', ')}` });
+    const spec = {
+      field: (p.field as string) || null,
+      agg: p.agg,
+      groupBy: (p.groupBy as string) || null,
+      bucket: (p.bucket as string) || null,
+      filter: (p.filter as SeriesFilter | undefined) ?? null,
+    };
     const problems = checkSeriesSpec(spec, fields);
     errors.push(...problems.map((e) => ({ pointer: `${at}${e.pointer}`, detail: e.detail })));
     if (problems.length > 0) return;
     const agg = p.agg as SeriesAggregation;
-    const title = typeof p.title === 'string' && p.title.trim() ? p.title.trim() : agg === 'count' ? 'Events' : `${agg}(${spec.field})`;
+    const title =
+      typeof p.title === 'string' && p.title.trim()
+        ? p.title.trim()
+        : agg === 'count'
+          ? 'Events'
+          : `${agg}(${spec.field})`;
     const filter = spec.filter ? { field: spec.filter.field, values: [...spec.filter.values] } : null;
     panels.push({ title, ...spec, agg, filter, chart: (p.chart as PanelChart) ?? 'line' });
   });
@@ -114,7 +153,13 @@ export function parseViewPanels(input: unknown, fields: readonly FieldDefinition
 }
 
 /** Bucket widths a chosen bucket snaps to (milliseconds). */
-const NICE_BUCKETS_MS = [1, 5, 10, 15, 30].map((s) => s * 1_000).concat([1, 2, 5, 10, 15, 30].map((m) => m * 60_000), [1, 2, 3, 6, 12].map((h) => h * 3_600_000), [86_400_000, 7 * 86_400_000]);
+const NICE_BUCKETS_MS = [1, 5, 10, 15, 30]
+  .map((s) => s * 1_000)
+  .concat(
+    [1, 2, 5, 10, 15, 30].map((m) => m * 60_000),
+    [1, 2, 3, 6, 12].map((h) => h * 3_600_000),
+    [86_400_000, 7 * 86_400_000],
+  );
 
 /**
  * The bucket width (milliseconds) for a range of `rangeMs` so a chart shows

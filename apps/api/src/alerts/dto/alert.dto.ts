@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { ALERT_STATUSES, SEVERITIES } from '@anom/contracts';
 
 import { commaList } from '../../common/query-list';
@@ -14,13 +27,19 @@ export class ListAlertsQuery {
   @ApiPropertyOptional({ description: 'Comma-separated: open,acknowledged,resolved' })
   @IsOptional()
   @Transform(commaList)
-  @IsIn(ALERT_STATUSES as unknown as string[], { each: true, message: `each status must be one of ${ALERT_STATUSES.join(', ')}` })
+  @IsIn(ALERT_STATUSES as unknown as string[], {
+    each: true,
+    message: `each status must be one of ${ALERT_STATUSES.join(', ')}`,
+  })
   status?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated severities' })
   @IsOptional()
   @Transform(commaList)
-  @IsIn(SEVERITIES as unknown as string[], { each: true, message: `each severity must be one of ${SEVERITIES.join(', ')}` })
+  @IsIn(SEVERITIES as unknown as string[], {
+    each: true,
+    message: `each severity must be one of ${SEVERITIES.join(', ')}`,
+  })
   severity?: string[];
 
   @ApiPropertyOptional()

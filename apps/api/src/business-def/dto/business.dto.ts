@@ -1,7 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOmittable } from '../../common/validators/is-omittable';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { FIELD_TYPES, type FieldType } from '@anom/contracts';
 import { BUSINESS_ID_PATTERN } from '@anom/domain';
 
@@ -53,10 +69,15 @@ export class FieldDto {
 export class UpdateFieldDto extends PartialType(OmitType(FieldDto, ['name'] as const)) {}
 
 export class CreateBusinessDto {
-  @ApiProperty({ example: 'camel-routes', description: 'Slug used in every URL: lowercase letters, digits, single dashes' })
+  @ApiProperty({
+    example: 'camel-routes',
+    description: 'Slug used in every URL: lowercase letters, digits, single dashes',
+  })
   @IsString()
   @Length(2, 64)
-  @Matches(BUSINESS_ID_PATTERN, { message: 'must be a slug: lowercase letters, digits and single dashes (camel-routes)' })
+  @Matches(BUSINESS_ID_PATTERN, {
+    message: 'must be a slug: lowercase letters, digits and single dashes (camel-routes)',
+  })
   id!: string;
 
   @ApiProperty({ example: 'Camel route monitoring' })
@@ -75,7 +96,11 @@ export class CreateBusinessDto {
   @IsString()
   timezone?: string;
 
-  @ApiPropertyOptional({ example: 'timestamp', nullable: true, description: 'Field holding the event time; omit to use the receive time' })
+  @ApiPropertyOptional({
+    example: 'timestamp',
+    nullable: true,
+    description: 'Field holding the event time; omit to use the receive time',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
@@ -88,7 +113,11 @@ export class CreateBusinessDto {
   @IsString({ each: true })
   entityKeyFields?: string[];
 
-  @ApiPropertyOptional({ default: 30, description: 'Days events are kept after they were received (then deleted by the worker, once evaluated; alerts are kept)' })
+  @ApiPropertyOptional({
+    default: 30,
+    description:
+      'Days events are kept after they were received (then deleted by the worker, once evaluated; alerts are kept)',
+  })
   @IsOmittable()
   @IsInt()
   @Min(1)
@@ -105,7 +134,9 @@ export class CreateBusinessDto {
 }
 
 // skipNullProperties false: a null name or timezone is validated (and refused), not skipped.
-export class UpdateBusinessDto extends PartialType(OmitType(CreateBusinessDto, ['id', 'fields'] as const), { skipNullProperties: false }) {}
+export class UpdateBusinessDto extends PartialType(OmitType(CreateBusinessDto, ['id', 'fields'] as const), {
+  skipNullProperties: false,
+}) {}
 
 export class ListBusinessesQuery {
   @ApiPropertyOptional({ description: 'Include archived businesses' })

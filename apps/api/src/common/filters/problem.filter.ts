@@ -24,8 +24,15 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 /** Sends `err` as problem+json on `reply`, logging 500s with their error id. */
-export function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, bodyLimit: number, logger: ErrorLogger): void {
+export function sendProblem(
+  err: unknown,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  bodyLimit: number,
+  logger: ErrorLogger,
+): void {
   const problem = toProblem(err, req.url, bodyLimit);
-  if (problem.status >= 500) logger.error({ err, errorId: problem.errorId, url: req.url, method: req.method }, 'request failed');
+  if (problem.status >= 500)
+    logger.error({ err, errorId: problem.errorId, url: req.url, method: req.method }, 'request failed');
   void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }

@@ -60,7 +60,11 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token) throw new DomainError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (the admin token, or a source token for ingest)');
+    if (!token)
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'send Authorization: Bearer <token> (the admin token, or a source token for ingest)',
+      );
     if (timingSafeEqual(createHash('sha256').update(token).digest(), this.adminDigest)) {
       req.principal = { kind: 'admin', actor: 'admin' };
       return true;
@@ -69,8 +73,13 @@ export class AuthGuard implements CanActivate {
     if (!source) throw new DomainError('UNAUTHENTICATED', 'the token is not valid');
     const ingest = this.reflector.getAllAndOverride<boolean>(INGEST_ROUTE, targets);
     const businessId = (req.params as Record<string, string> | undefined)?.businessId;
-    if (!ingest) throw new DomainError('FORBIDDEN', 'a source token may only ingest events; this route needs the admin token');
-    if (businessId !== source.businessId) throw new DomainError('FORBIDDEN', `this source token belongs to business '${source.businessId}', not '${businessId}'`);
+    if (!ingest)
+      throw new DomainError('FORBIDDEN', 'a source token may only ingest events; this route needs the admin token');
+    if (businessId !== source.businessId)
+      throw new DomainError(
+        'FORBIDDEN',
+        `this source token belongs to business '${source.businessId}', not '${businessId}'`,
+      );
     req.principal = { kind: 'source', actor: `source:${source.name}`, source };
     this.touch(source);
     return true;

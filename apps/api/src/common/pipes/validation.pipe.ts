@@ -15,7 +15,11 @@ export function createValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => {
       const details = flatten(errors, '');
-      return new DomainError('VALIDATION_FAILED', details.map((d) => `${d.pointer || '/'}: ${d.detail}`).join('; '), details);
+      return new DomainError(
+        'VALIDATION_FAILED',
+        details.map((d) => `${d.pointer || '/'}: ${d.detail}`).join('; '),
+        details,
+      );
     },
   });
 }
@@ -25,7 +29,8 @@ function flatten(errors: ValidationError[], prefix: string): InputErrorDetail[] 
   for (const e of errors) {
     const pointer = `${prefix}/${pointerSegment(e.property)}`;
     if (e.constraints) {
-      // Messages start with the property's name: cut it by length, never by building a RegExp from a name a client chose.
+      // Messages start with the property's name: cut it by length, never by building a RegExp from a name a client
+      // chose.
       const reasons = Object.values(e.constraints).map((m) => {
         const rest = m.startsWith(`property ${e.property} `) ? m.slice(`property ${e.property} `.length) : m;
         return rest.startsWith(`${e.property} `) ? rest.slice(e.property.length + 1) : rest;

@@ -6,4 +6,5 @@ import { ValidateIf } from 'class-validator';
  * refused by its type check with a 400), where IsOptional let it through to
  * a NOT NULL column as a 500. For properties that have no "clear" meaning.
  */
-export const IsOmittable = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
+export const IsOmittable = (): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);

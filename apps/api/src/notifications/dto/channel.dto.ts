@@ -1,20 +1,44 @@
 import { IsOmittable } from '../../common/validators/is-omittable';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { ALERT_EVENTS, CHANNEL_KINDS, SEVERITIES } from '@anom/contracts';
 
 /** Kind-specific settings; which keys a kind needs is checked by ChannelsService. */
 export class ChannelConfigDto {
-  @ApiPropertyOptional({ description: 'webhook, slack, discord: the URL to POST to', example: 'https://hooks.slack.com/services/T000/B000/XXXX' })
+  @ApiPropertyOptional({
+    description: 'webhook, slack, discord: the URL to POST to',
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+  })
   @IsOptional()
-  @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false }, { message: 'url must be an http(s) URL' })
+  @IsUrl(
+    { require_protocol: true, protocols: ['http', 'https'], require_tld: false },
+    { message: 'url must be an http(s) URL' },
+  )
   url?: string;
 
-  @ApiPropertyOptional({ description: 'webhook: Standard Webhooks signing secret (whsec_ + base64); generated when omitted' })
+  @ApiPropertyOptional({
+    description: 'webhook: Standard Webhooks signing secret (whsec_ + base64); generated when omitted',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/, { message: 'secret must be whsec_ followed by at least 16 bytes of base64' })
+  @Matches(/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/, {
+    message: 'secret must be whsec_ followed by at least 16 bytes of base64',
+  })
   secret?: string;
 
   @ApiPropertyOptional({ description: 'email: recipients', example: ['oncall@example.com'] })
@@ -46,10 +70,17 @@ export class CreateChannelDto {
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @IsIn(ALERT_EVENTS as unknown as string[], { each: true, message: `each event must be one of ${ALERT_EVENTS.join(', ')}` })
+  @IsIn(ALERT_EVENTS as unknown as string[], {
+    each: true,
+    message: `each event must be one of ${ALERT_EVENTS.join(', ')}`,
+  })
   events?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, default: 'info', description: 'alerts below this severity are not announced' })
+  @ApiPropertyOptional({
+    enum: SEVERITIES,
+    default: 'info',
+    description: 'alerts below this severity are not announced',
+  })
   @IsOptional()
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: string;
@@ -68,7 +99,10 @@ export class UpdateChannelDto {
   @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ type: ChannelConfigDto, description: 'replaces the whole config (a webhook keeps its secret unless a new one is given)' })
+  @ApiPropertyOptional({
+    type: ChannelConfigDto,
+    description: 'replaces the whole config (a webhook keeps its secret unless a new one is given)',
+  })
   @IsOmittable()
   @IsObject()
   @ValidateNested()
@@ -79,7 +113,10 @@ export class UpdateChannelDto {
   @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
-  @IsIn(ALERT_EVENTS as unknown as string[], { each: true, message: `each event must be one of ${ALERT_EVENTS.join(', ')}` })
+  @IsIn(ALERT_EVENTS as unknown as string[], {
+    each: true,
+    message: `each event must be one of ${ALERT_EVENTS.join(', ')}`,
+  })
   events?: string[];
 
   @ApiPropertyOptional({ enum: SEVERITIES })

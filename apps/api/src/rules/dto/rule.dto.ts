@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDateString, IsIn, IsNumber, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  ValidateNested,
+} from 'class-validator';
 import { RULE_KINDS, SEVERITIES } from '@anom/contracts';
 
 /**
@@ -24,7 +34,10 @@ export class RuleBodyDto {
   @IsString()
   kind?: string;
 
-  @ApiPropertyOptional({ example: 'heart_rate > 100 && activity_level < 10', description: 'CEL condition over the business fields' })
+  @ApiPropertyOptional({
+    example: 'heart_rate > 100 && activity_level < 10',
+    description: 'CEL condition over the business fields',
+  })
   @IsOptional()
   @IsString()
   condition?: string;
@@ -59,17 +72,31 @@ export class RuleBodyDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ example: '1m', description: 'How much older than the newest event of a group an event may be and still be evaluated (stateful kinds)' })
+  @ApiPropertyOptional({
+    example: '1m',
+    description:
+      'How much older than the newest event of a group an event may be and still be evaluated (stateful kinds)',
+  })
   @IsOptional()
   @IsString()
   allowedLateness?: string;
 
-  @ApiPropertyOptional({ example: 20000, description: 'stateful kinds: groups tracked at most (default 20000); events of new groups past it are not evaluated by the rule, counted, and raise one "group limit reached" alert' })
+  @ApiPropertyOptional({
+    example: 20000,
+    description:
+      'stateful kinds: groups tracked at most (default 20000); events of new groups past it are not evaluated by ' +
+      'the rule, counted, and raise one "group limit reached" alert',
+  })
   @IsOptional()
   @IsNumber()
   maxGroups?: number;
 
-  @ApiPropertyOptional({ example: '7d', description: 'stateful kinds: forget a group untouched this long (default: ten times the window, at least 1h; 7d for absence; 30d for baseline)' })
+  @ApiPropertyOptional({
+    example: '7d',
+    description:
+      'stateful kinds: forget a group untouched this long (default: ten times the window, at least 1h; 7d for ' +
+      'absence; 30d for baseline)',
+  })
   @IsOptional()
   @IsString()
   forgetAfter?: string;
@@ -89,12 +116,18 @@ export class RuleBodyDto {
   @IsString()
   window?: string;
 
-  @ApiPropertyOptional({ enum: ['day', 'week', 'month'], description: 'aggregate: calendar period in the business time zone' })
+  @ApiPropertyOptional({
+    enum: ['day', 'week', 'month'],
+    description: 'aggregate: calendar period in the business time zone',
+  })
   @IsOptional()
   @IsString()
   period?: string;
 
-  @ApiPropertyOptional({ example: { fn: 'count' }, description: 'aggregate: { fn: count|sum|avg|min|max|count_distinct|p50|p90|p95|p99, field? }' })
+  @ApiPropertyOptional({
+    example: { fn: 'count' },
+    description: 'aggregate: { fn: count|sum|avg|min|max|count_distinct|p50|p90|p95|p99, field? }',
+  })
   @IsOptional()
   @IsObject()
   aggregate?: { fn: string; field?: string };
@@ -109,7 +142,11 @@ export class RuleBodyDto {
   @IsNumber()
   threshold?: number;
 
-  @ApiPropertyOptional({ type: [String], example: ['SFTP-BANK-A'], description: 'absence: group values expected to report' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['SFTP-BANK-A'],
+    description: 'absence: group values expected to report',
+  })
   @IsOptional()
   @IsArray()
   expectedGroups?: string[];
@@ -119,7 +156,10 @@ export class RuleBodyDto {
   @IsString()
   field?: string;
 
-  @ApiPropertyOptional({ example: 3.5, description: 'baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous' })
+  @ApiPropertyOptional({
+    example: 3.5,
+    description: 'baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous',
+  })
   @IsOptional()
   @IsNumber()
   sensitivity?: number;
@@ -129,7 +169,12 @@ export class RuleBodyDto {
   @IsString()
   direction?: string;
 
-  @ApiPropertyOptional({ enum: ['none', 'hour_of_day', 'day_of_week', 'auto'], description: 'baseline: a band per hour of day or day of week, or auto: a learnt daily profile, used for groups whose daily shape explains most of their variation' })
+  @ApiPropertyOptional({
+    enum: ['none', 'hour_of_day', 'day_of_week', 'auto'],
+    description:
+      'baseline: a band per hour of day or day of week, or auto: a learnt daily profile, used for groups whose ' +
+      'daily shape explains most of their variation',
+  })
   @IsOptional()
   @IsString()
   seasonality?: string;
@@ -144,24 +189,42 @@ export class RuleBodyDto {
   @IsNumber()
   minHistory?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'baseline: only values beyond every value of the history (new highs or lows, by more than a chance record would: 1 / H_m of the old extreme\'s distance from the median, m the values beyond the median on its side; 0.15 for 1000 continuous values) count' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'baseline: only values beyond every value of the history (new highs or lows, by more than a chance record ' +
+      "would: 1 / H_m of the old extreme's distance from the median, m the values beyond the median on its side; " +
+      '0.15 for 1000 continuous values) count',
+  })
   @IsOptional()
   @IsBoolean()
   newExtremesOnly?: boolean;
 
-  @ApiPropertyOptional({ example: 12, description: 'baseline: also judge the mean of the last this many values against the history of such means (a level shift inside the range of single values); 2-100, at most half of historySize' })
+  @ApiPropertyOptional({
+    example: 12,
+    description:
+      'baseline: also judge the mean of the last this many values against the history of such means (a level ' +
+      'shift inside the range of single values); 2-100, at most half of historySize',
+  })
   @IsOptional()
   @IsNumber()
   meanWindow?: number;
 
-  @ApiPropertyOptional({ example: 24, description: 'baseline: also judge the mean absolute change between consecutive values over the last this many values (noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize' })
+  @ApiPropertyOptional({
+    example: 24,
+    description:
+      'baseline: also judge the mean absolute change between consecutive values over the last this many values ' +
+      '(noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize',
+  })
   @IsOptional()
   @IsNumber()
   volatilityWindow?: number;
 }
 
 export class BacktestDto {
-  @ApiPropertyOptional({ description: 'The rule body, as POST /businesses/:businessId/rules takes it (need not be saved)' })
+  @ApiPropertyOptional({
+    description: 'The rule body, as POST /businesses/:businessId/rules takes it (need not be saved)',
+  })
   @IsObject()
   @ValidateNested()
   @Type(() => RuleBodyDto)

@@ -3,7 +3,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 
 export class CreateSilenceDto {
-  @ApiProperty({ description: 'Why the alerts are muted, for whoever sees the silence', example: 'Nightly database maintenance' })
+  @ApiProperty({
+    description: 'Why the alerts are muted, for whoever sees the silence',
+    example: 'Nightly database maintenance',
+  })
   @IsString()
   @Length(1, 500)
   comment!: string;
@@ -13,7 +16,12 @@ export class CreateSilenceDto {
   @IsUUID(undefined, { message: 'ruleId must be a UUID' })
   ruleId?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only alerts whose group key has these fields with these values (omit for every group)', example: { service: 'billing' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Only alerts whose group key has these fields with these values (omit for every group)',
+    example: { service: 'billing' },
+  })
   @IsOmittable()
   @IsObject({ message: 'groupKey must be an object of field names to values' })
   groupKey?: Record<string, unknown>;
@@ -28,7 +36,10 @@ export class CreateSilenceDto {
   @IsISO8601({ strict: true }, { message: 'endsAt must be an ISO 8601 date-time' })
   endsAt?: string;
 
-  @ApiPropertyOptional({ description: 'How long from the start (30s, 15m, 2h, 1d, 1w); give this or endsAt', example: '2h' })
+  @ApiPropertyOptional({
+    description: 'How long from the start (30s, 15m, 2h, 1d, 1w); give this or endsAt',
+    example: '2h',
+  })
   @IsOmittable()
   @IsString()
   @Length(2, 20)
@@ -36,8 +47,13 @@ export class CreateSilenceDto {
 }
 
 export class ListSilencesQuery {
-  @ApiPropertyOptional({ description: 'Comma-separated states (default active,pending)', example: 'active,pending,expired' })
+  @ApiPropertyOptional({
+    description: 'Comma-separated states (default active,pending)',
+    example: 'active,pending,expired',
+  })
   @IsOptional()
-  @Matches(/^(active|pending|expired)(,(active|pending|expired))*$/, { message: 'state must be a comma-separated list of active, pending, expired' })
+  @Matches(/^(active|pending|expired)(,(active|pending|expired))*$/, {
+    message: 'state must be a comma-separated list of active, pending, expired',
+  })
   state?: string;
 }

@@ -9,7 +9,10 @@ export class ListSuggestionsQuery {
 }
 
 export class AcceptSuggestionDto {
-  @ApiPropertyOptional({ description: 'Edits to the suggested rule body (same keys as POST /rules), applied before it is created', example: { window: '30m', severity: 'critical' } })
+  @ApiPropertyOptional({
+    description: 'Edits to the suggested rule body (same keys as POST /rules), applied before it is created',
+    example: { window: '30m', severity: 'critical' },
+  })
   @IsOptional()
   @IsObject()
   rule?: Record<string, unknown>;

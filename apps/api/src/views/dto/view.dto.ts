@@ -18,22 +18,41 @@ export class ViewPanelDto {
   @ApiPropertyOptional({ example: 'Heart rate per user' })
   title?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'heart_rate', description: 'Numeric field (not needed for count)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'heart_rate',
+    description: 'Numeric field (not needed for count)',
+  })
   field?: string | null;
 
   @ApiProperty({ enum: SERIES_AGGREGATIONS, example: 'avg' })
   agg!: (typeof SERIES_AGGREGATIONS)[number];
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'user_id', description: 'One series per value of this field (the 10 busiest)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'user_id',
+    description: 'One series per value of this field (the 10 busiest)',
+  })
   groupBy?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '5m', description: 'Bucket width; chosen from the range when absent' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '5m',
+    description: 'Bucket width; chosen from the range when absent',
+  })
   bucket?: string | null;
 
   @ApiPropertyOptional({ enum: ['line', 'bar'], description: 'default line' })
   chart?: 'line' | 'bar';
 
-  @ApiPropertyOptional({ type: SeriesFilterDto, nullable: true, description: 'Only events whose field is one of the values' })
+  @ApiPropertyOptional({
+    type: SeriesFilterDto,
+    nullable: true,
+    description: 'Only events whose field is one of the values',
+  })
   filter?: SeriesFilterDto | null;
 }
 

@@ -1,4 +1,16 @@
-import { Button, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import {
+  Button,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -17,7 +29,15 @@ export function EventsTab({ business }: { business: Business }) {
   const cursor = cursors[cursors.length - 1];
   const events = useQuery({
     queryKey: ['events', business.id, entity, cursor],
-    queryFn: () => call<Page<StoredEvent>>(api.GET('/businesses/{businessId}/events', { params: { path: { businessId: business.id }, query: { limit: PAGE_SIZE, cursor, entity: entity || undefined } } })),
+    queryFn: () =>
+      call<Page<StoredEvent>>(
+        api.GET('/businesses/{businessId}/events', {
+          params: {
+            path: { businessId: business.id },
+            query: { limit: PAGE_SIZE, cursor, entity: entity || undefined },
+          },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
   const columns = business.fields.map((f) => f.name).filter((f) => f !== business.timestampField);
@@ -36,7 +56,9 @@ export function EventsTab({ business }: { business: Business }) {
       <QueryState query={events}>
         {(data) =>
           data.items.length === 0 ? (
-            <Empty>No events{entity ? ` for ${entity}` : ''} yet. Send some with POST /ingest/{business.id}.</Empty>
+            <Empty>
+              No events{entity ? ` for ${entity}` : ''} yet. Send some with POST /ingest/{business.id}.
+            </Empty>
           ) : (
             <Paper>
               <TableContainer sx={{ maxHeight: 640 }}>
@@ -55,7 +77,13 @@ export function EventsTab({ business }: { business: Business }) {
                       <TableRow key={e.id} hover>
                         <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(e.eventTime)}</TableCell>
                         {columns.map((c) => (
-                          <TableCell key={c}>{e.payload[c] === undefined ? '' : typeof e.payload[c] === 'object' ? JSON.stringify(e.payload[c]) : String(e.payload[c])}</TableCell>
+                          <TableCell key={c}>
+                            {e.payload[c] === undefined
+                              ? ''
+                              : typeof e.payload[c] === 'object'
+                                ? JSON.stringify(e.payload[c])
+                                : String(e.payload[c])}
+                          </TableCell>
                         ))}
                         <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(e.receivedAt)}</TableCell>
                       </TableRow>
@@ -63,14 +91,18 @@ export function EventsTab({ business }: { business: Business }) {
                   </TableBody>
                 </Table>
               </TableContainer>
-              <Stack direction="row" spacing={1} sx={{ alignItems: "center", p: 1 }}>
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center', p: 1 }}>
                 <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
                   Page {cursors.length} · {data.items.length} events
                 </Typography>
                 <Button size="small" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
                   Newer
                 </Button>
-                <Button size="small" disabled={!data.nextCursor} onClick={() => setCursors([...cursors, data.nextCursor ?? undefined])}>
+                <Button
+                  size="small"
+                  disabled={!data.nextCursor}
+                  onClick={() => setCursors([...cursors, data.nextCursor ?? undefined])}
+                >
                   Older
                 </Button>
               </Stack>

@@ -1,4 +1,18 @@
-import { Button, Chip, IconButton, Link, Paper, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow, Tooltip } from '@mui/material';
+import {
+  Button,
+  Chip,
+  IconButton,
+  Link,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tooltip,
+} from '@mui/material';
 import EditIcon from '@mui/icons-material/Edit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
@@ -10,7 +24,23 @@ import { SeverityChip } from '../../components/severity-chip';
 import { Empty, QueryState } from '../../components/states';
 
 /** A rule's gist in one line: its condition, window or field. */
-export function describeRule(r: Pick<Rule, 'kind' | 'condition' | 'minCount' | 'within' | 'window' | 'period' | 'aggregate' | 'op' | 'threshold' | 'field' | 'sensitivity' | 'groupBy'>): string {
+export function describeRule(
+  r: Pick<
+    Rule,
+    | 'kind'
+    | 'condition'
+    | 'minCount'
+    | 'within'
+    | 'window'
+    | 'period'
+    | 'aggregate'
+    | 'op'
+    | 'threshold'
+    | 'field'
+    | 'sensitivity'
+    | 'groupBy'
+  >,
+): string {
   const by = r.groupBy.length ? ` per ${r.groupBy.join(', ')}` : '';
   switch (r.kind) {
     case 'immediate':
@@ -20,7 +50,10 @@ export function describeRule(r: Pick<Rule, 'kind' | 'condition' | 'minCount' | '
     case 'absence':
       return `no ${r.condition ? `${r.condition} ` : ''}event for ${r.window}${by}`;
     case 'aggregate':
-      return `${r.aggregate?.fn}(${r.aggregate?.field ?? ''})${r.condition ? ` where ${r.condition}` : ''} ${r.op} ${r.threshold} over ${r.window ?? r.period}${by}`;
+      return (
+        `${r.aggregate?.fn}(${r.aggregate?.field ?? ''})${r.condition ? ` where ${r.condition}` : ''} ` +
+        `${r.op} ${r.threshold} over ${r.window ?? r.period}${by}`
+      );
     case 'baseline':
       return `${r.field} off its baseline (sensitivity ${r.sensitivity})${by}`;
   }
@@ -30,10 +63,15 @@ export function describeRule(r: Pick<Rule, 'kind' | 'condition' | 'minCount' | '
 export function RulesTab({ business }: { business: Business }) {
   const qc = useQueryClient();
   const notify = useNotifier();
-  const rules = useQuery({ queryKey: ['rules', business.id], queryFn: () => call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })) });
+  const rules = useQuery({
+    queryKey: ['rules', business.id],
+    queryFn: () =>
+      call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })),
+  });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['rules', business.id] });
   const toggle = useMutation({
-    mutationFn: (r: Rule) => call<Rule>(api.PATCH('/rules/{ruleId}', { params: { path: { ruleId: r.id } }, body: { enabled: !r.enabled } })),
+    mutationFn: (r: Rule) =>
+      call<Rule>(api.PATCH('/rules/{ruleId}', { params: { path: { ruleId: r.id } }, body: { enabled: !r.enabled } })),
     onSuccess: (r) => {
       notify.success(`${r.name} ${r.enabled ? 'enabled' : 'disabled'} (v${r.version})`);
       refresh();
@@ -51,7 +89,12 @@ export function RulesTab({ business }: { business: Business }) {
   return (
     <Stack spacing={2}>
       {!business.archivedAt && (
-        <Button variant="contained" sx={{ alignSelf: 'flex-start' }} component={RouterLink} to={`/businesses/${business.id}/rules/new`}>
+        <Button
+          variant="contained"
+          sx={{ alignSelf: 'flex-start' }}
+          component={RouterLink}
+          to={`/businesses/${business.id}/rules/new`}
+        >
           New rule
         </Button>
       )}
@@ -91,15 +134,31 @@ export function RulesTab({ business }: { business: Business }) {
                       </TableCell>
                       <TableCell>v{r.version}</TableCell>
                       <TableCell>
-                        <Switch checked={r.enabled} onChange={() => toggle.mutate(r)} slotProps={{ input: { 'aria-label': `enable ${r.name}` } }} />
+                        <Switch
+                          checked={r.enabled}
+                          onChange={() => toggle.mutate(r)}
+                          slotProps={{ input: { 'aria-label': `enable ${r.name}` } }}
+                        />
                       </TableCell>
                       <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                         <Tooltip title="Edit">
-                          <IconButton size="small" component={RouterLink} to={`/rules/${r.id}/edit`} aria-label={`edit ${r.name}`}>
+                          <IconButton
+                            size="small"
+                            component={RouterLink}
+                            to={`/rules/${r.id}/edit`}
+                            aria-label={`edit ${r.name}`}
+                          >
                             <EditIcon fontSize="small" />
                           </IconButton>
                         </Tooltip>
-                        <ConfirmButton icon label={`delete ${r.name}`} title={`Delete rule ${r.name}?`} body="It stops evaluating. Its alerts and versions stay for the record." confirmLabel="Delete" onConfirm={() => remove.mutate(r)} />
+                        <ConfirmButton
+                          icon
+                          label={`delete ${r.name}`}
+                          title={`Delete rule ${r.name}?`}
+                          body="It stops evaluating. Its alerts and versions stay for the record."
+                          confirmLabel="Delete"
+                          onConfirm={() => remove.mutate(r)}
+                        />
                       </TableCell>
                     </TableRow>
                   ))}

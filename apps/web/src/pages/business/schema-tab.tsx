@@ -1,4 +1,23 @@
-import { Autocomplete, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, MenuItem, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
+import {
+  Autocomplete,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  IconButton,
+  MenuItem,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import EditIcon from '@mui/icons-material/Edit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -20,12 +39,22 @@ export function SchemaTab({ business }: { business: Business }) {
   const [editingField, setEditingField] = useState<FieldDraft | null>(null);
   const [editingDetails, setEditingDetails] = useState(false);
   const bumped = (after: Business) => {
-    notify.success(after.schemaVersion !== business.schemaVersion ? `Schema v${business.schemaVersion} → v${after.schemaVersion}` : `Saved ${after.name}`);
+    notify.success(
+      after.schemaVersion !== business.schemaVersion
+        ? `Schema v${business.schemaVersion} → v${after.schemaVersion}`
+        : `Saved ${after.name}`,
+    );
     qc.setQueryData(['business', business.id], after);
     void qc.invalidateQueries({ queryKey: ['businesses'] });
   };
   const add = useMutation({
-    mutationFn: () => call<Business>(api.POST('/businesses/{businessId}/fields', { params: { path: { businessId: business.id } }, body: toFieldBody(draft) as never })),
+    mutationFn: () =>
+      call<Business>(
+        api.POST('/businesses/{businessId}/fields', {
+          params: { path: { businessId: business.id } },
+          body: toFieldBody(draft) as never,
+        }),
+      ),
     onSuccess: (after) => {
       bumped(after);
       setAdding(false);
@@ -40,7 +69,12 @@ export function SchemaTab({ business }: { business: Business }) {
   const update = useMutation({
     mutationFn: (f: FieldDraft) => {
       const { name, ...patch } = toFieldBody(f);
-      return call<Business>(api.PATCH('/businesses/{businessId}/fields/{name}', { params: { path: { businessId: business.id, name } }, body: patch as never }));
+      return call<Business>(
+        api.PATCH('/businesses/{businessId}/fields/{name}', {
+          params: { path: { businessId: business.id, name } },
+          body: patch as never,
+        }),
+      );
     },
     onSuccess: (after) => {
       bumped(after);
@@ -53,7 +87,10 @@ export function SchemaTab({ business }: { business: Business }) {
     },
   });
   const remove = useMutation({
-    mutationFn: (name: string) => call<Business>(api.DELETE('/businesses/{businessId}/fields/{name}', { params: { path: { businessId: business.id, name } } })),
+    mutationFn: (name: string) =>
+      call<Business>(
+        api.DELETE('/businesses/{businessId}/fields/{name}', { params: { path: { businessId: business.id, name } } }),
+      ),
     onSuccess: bumped,
     onError: notify.error,
   });
@@ -62,7 +99,9 @@ export function SchemaTab({ business }: { business: Business }) {
     <Stack spacing={2}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <Typography color="text.secondary" sx={{ flexGrow: 1 }}>
-          Event time: <b>{business.timestampField ?? 'receive time'}</b> · Entity keys: <b>{business.entityKeyFields.join(', ') || 'none'}</b> · Time zone: <b>{business.timezone}</b> · Retention: <b>{business.retentionDays} days</b>
+          Event time: <b>{business.timestampField ?? 'receive time'}</b> · Entity keys:{' '}
+          <b>{business.entityKeyFields.join(', ') || 'none'}</b> · Time zone: <b>{business.timezone}</b> ·{' '}
+          <span>Retention:</span> <b>{business.retentionDays} days</b>
         </Typography>
         {live && <Button onClick={() => setEditingDetails(true)}>Edit details</Button>}
       </Stack>
@@ -88,18 +127,38 @@ export function SchemaTab({ business }: { business: Business }) {
                 <TableCell>{f.type}</TableCell>
                 <TableCell>{f.unit ?? ''}</TableCell>
                 <TableCell>{f.required ? 'yes' : ''}</TableCell>
-                <TableCell>{f.enum ? f.enum.join(', ') : f.min != null || f.max != null ? `${f.min ?? '−∞'} … ${f.max ?? '∞'}` : ''}</TableCell>
+                <TableCell>
+                  {f.enum
+                    ? f.enum.join(', ')
+                    : f.min != null || f.max != null
+                      ? `${f.min ?? '−∞'} … ${f.max ?? '∞'}`
+                      : ''}
+                </TableCell>
                 <TableCell>{f.description ?? ''}</TableCell>
                 <TableCell align="right">
                   {live && (
                     <Tooltip title="Edit field">
-                      <IconButton size="small" aria-label={`edit field ${f.name}`} onClick={() => setEditingField(draftOfField(f))}>
+                      <IconButton
+                        size="small"
+                        aria-label={`edit field ${f.name}`}
+                        onClick={() => setEditingField(draftOfField(f))}
+                      >
                         <EditIcon fontSize="small" />
                       </IconButton>
                     </Tooltip>
                   )}
                   {live && (
-                    <ConfirmButton icon label={`remove field ${f.name}`} title={`Remove field ${f.name}?`} body="Stored events keep their values; new events may no longer carry it. Refused while a live rule uses it." confirmLabel="Remove" onConfirm={() => remove.mutate(f.name)} />
+                    <ConfirmButton
+                      icon
+                      label={`remove field ${f.name}`}
+                      title={`Remove field ${f.name}?`}
+                      body={
+                        'Stored events keep their values; new events may no longer carry it. Refused while a ' +
+                        'live rule uses it.'
+                      }
+                      confirmLabel="Remove"
+                      onConfirm={() => remove.mutate(f.name)}
+                    />
                   )}
                 </TableCell>
               </TableRow>
@@ -113,7 +172,9 @@ export function SchemaTab({ business }: { business: Business }) {
         </Button>
       )}
       <Dialog open={adding} onClose={() => setAdding(false)} maxWidth="md" fullWidth>
-        <DialogTitle>Add a field (schema v{business.schemaVersion} → v{business.schemaVersion + 1})</DialogTitle>
+        <DialogTitle>
+          Add a field (schema v{business.schemaVersion} → v{business.schemaVersion + 1})
+        </DialogTitle>
         <DialogContent>
           <FieldRow index={0} value={draft} onChange={setDraft} errorAt={(k) => problem?.fieldError(`/${k}`)} />
         </DialogContent>
@@ -130,7 +191,12 @@ export function SchemaTab({ business }: { business: Business }) {
             Edit field {editingField.name} (schema v{business.schemaVersion} → v{business.schemaVersion + 1})
           </DialogTitle>
           <DialogContent>
-            <FieldRow index={0} value={editingField} onChange={(f) => setEditingField({ ...f, name: editingField.name })} errorAt={(k) => problem?.fieldError(`/${k}`)} />
+            <FieldRow
+              index={0}
+              value={editingField}
+              onChange={(f) => setEditingField({ ...f, name: editingField.name })}
+              errorAt={(k) => problem?.fieldError(`/${k}`)}
+            />
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setEditingField(null)}>Cancel</Button>
@@ -140,17 +206,36 @@ export function SchemaTab({ business }: { business: Business }) {
           </DialogActions>
         </Dialog>
       )}
-      {editingDetails && <DetailsDialog business={business} onClose={() => setEditingDetails(false)} onSaved={bumped} />}
+      {editingDetails && (
+        <DetailsDialog business={business} onClose={() => setEditingDetails(false)} onSaved={bumped} />
+      )}
     </Stack>
   );
 }
 
 function draftOfField(f: Field): FieldDraft {
-  return { name: f.name, type: f.type, required: !!f.required, unit: f.unit ?? '', enumValues: (f.enum ?? []).join(', '), min: f.min != null ? String(f.min) : '', max: f.max != null ? String(f.max) : '', description: f.description ?? '' };
+  return {
+    name: f.name,
+    type: f.type,
+    required: !!f.required,
+    unit: f.unit ?? '',
+    enumValues: (f.enum ?? []).join(', '),
+    min: f.min != null ? String(f.min) : '',
+    max: f.max != null ? String(f.max) : '',
+    description: f.description ?? '',
+  };
 }
 
 /** Name, description, time zone, event-time field and entity keys (the last two change the schema version). */
-function DetailsDialog({ business, onClose, onSaved }: { business: Business; onClose: () => void; onSaved: (b: Business) => void }) {
+function DetailsDialog({
+  business,
+  onClose,
+  onSaved,
+}: {
+  business: Business;
+  onClose: () => void;
+  onSaved: (b: Business) => void;
+}) {
   const [name, setName] = useState(business.name);
   const [description, setDescription] = useState(business.description);
   const [timezone, setTimezone] = useState(business.timezone);
@@ -163,7 +248,13 @@ function DetailsDialog({ business, onClose, onSaved }: { business: Business; onC
       call<Business>(
         api.PATCH('/businesses/{businessId}', {
           params: { path: { businessId: business.id } },
-          body: { name, description, timezone, timestampField: (timestampField || null) as never, entityKeyFields: entityKeys },
+          body: {
+            name,
+            description,
+            timezone,
+            timestampField: (timestampField || null) as never,
+            entityKeyFields: entityKeys,
+          },
         }),
       ),
     onSuccess: (b) => {
@@ -181,10 +272,35 @@ function DetailsDialog({ business, onClose, onSaved }: { business: Business; onC
       <DialogTitle>Edit {business.name}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ pt: 1 }}>
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={!!err('/name')} helperText={err('/name')} />
-          <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline />
-          <Autocomplete options={TIME_ZONES} value={timezone} onChange={(_e, v) => setTimezone(v ?? 'UTC')} renderInput={(p) => <TextField {...p} label="Time zone" error={!!err('/timezone')} helperText={err('/timezone')} />} />
-          <TextField select label="Event-time field" value={timestampField} onChange={(e) => setTimestampField(e.target.value)} error={!!err('/timestampField')} helperText={err('/timestampField') ?? 'changing it bumps the schema version'}>
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={!!err('/name')}
+            helperText={err('/name')}
+          />
+          <TextField
+            label="Description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            multiline
+          />
+          <Autocomplete
+            options={TIME_ZONES}
+            value={timezone}
+            onChange={(_e, v) => setTimezone(v ?? 'UTC')}
+            renderInput={(p) => (
+              <TextField {...p} label="Time zone" error={!!err('/timezone')} helperText={err('/timezone')} />
+            )}
+          />
+          <TextField
+            select
+            label="Event-time field"
+            value={timestampField}
+            onChange={(e) => setTimestampField(e.target.value)}
+            error={!!err('/timestampField')}
+            helperText={err('/timestampField') ?? 'changing it bumps the schema version'}
+          >
             <MenuItem value="">
               <em>none (receive time)</em>
             </MenuItem>
@@ -196,7 +312,20 @@ function DetailsDialog({ business, onClose, onSaved }: { business: Business; onC
                 </MenuItem>
               ))}
           </TextField>
-          <Autocomplete multiple options={keyFieldNames(business.fields)} value={entityKeys} onChange={(_e, v) => setEntityKeys(v)} renderInput={(p) => <TextField {...p} label="Entity keys" error={!!err('/entityKeyFields')} helperText={err('/entityKeyFields')} />} />
+          <Autocomplete
+            multiple
+            options={keyFieldNames(business.fields)}
+            value={entityKeys}
+            onChange={(_e, v) => setEntityKeys(v)}
+            renderInput={(p) => (
+              <TextField
+                {...p}
+                label="Entity keys"
+                error={!!err('/entityKeyFields')}
+                helperText={err('/entityKeyFields')}
+              />
+            )}
+          />
         </Stack>
       </DialogContent>
       <DialogActions>

@@ -4,16 +4,45 @@ import { fakeApi } from '../../test/fake-api';
 import { renderAt } from '../../test/render';
 import { SilencesTab } from './silences-tab';
 
-const business = { id: 'vitals', name: 'Vitals', description: '', timezone: 'UTC', timestampField: 'timestamp', entityKeyFields: [], fields: [], schemaVersion: 1, archivedAt: null } as never;
-const base = { businessId: 'vitals', groupKey: {}, startsAt: '2026-11-20T09:00:00Z', endsAt: '2026-11-20T12:00:00Z', createdBy: 'admin', createdAt: '2026-11-20T09:00:00Z' };
-const active = { ...base, id: 's1', ruleId: 'r1', groupKey: { user_id: 'u1' }, comment: 'device swap', state: 'active' };
+const business = {
+  id: 'vitals',
+  name: 'Vitals',
+  description: '',
+  timezone: 'UTC',
+  timestampField: 'timestamp',
+  entityKeyFields: [],
+  fields: [],
+  schemaVersion: 1,
+  archivedAt: null,
+} as never;
+const base = {
+  businessId: 'vitals',
+  groupKey: {},
+  startsAt: '2026-11-20T09:00:00Z',
+  endsAt: '2026-11-20T12:00:00Z',
+  createdBy: 'admin',
+  createdAt: '2026-11-20T09:00:00Z',
+};
+const active = {
+  ...base,
+  id: 's1',
+  ruleId: 'r1',
+  groupKey: { user_id: 'u1' },
+  comment: 'device swap',
+  state: 'active',
+};
 const ended = { ...base, id: 's2', ruleId: null, comment: 'last night’s maintenance', state: 'expired' };
 
 describe('SilencesTab', () => {
-  it('lists the silences in force with the rule they mute, and the ended ones on request (without Expire)', async () => {
+  it('lists the silences in force with the rule they mute, the ended ones on request (without Expire)', async () => {
     const calls = fakeApi({
       'GET /businesses/vitals/rules': { body: { items: [{ id: 'r1', name: 'Fast pulse' }], nextCursor: null } },
-      'GET /businesses/vitals/silences': (req) => ({ body: { items: new URL(req.url).searchParams.get('state')?.includes('expired') ? [active, ended] : [active], nextCursor: null } }),
+      'GET /businesses/vitals/silences': (req) => ({
+        body: {
+          items: new URL(req.url).searchParams.get('state')?.includes('expired') ? [active, ended] : [active],
+          nextCursor: null,
+        },
+      }),
     });
     const { default: userEvent } = await import('@testing-library/user-event');
     renderAt(<SilencesTab business={business} />);

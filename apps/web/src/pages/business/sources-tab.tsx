@@ -1,4 +1,22 @@
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, InputAdornment, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip } from '@mui/material';
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  IconButton,
+  InputAdornment,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Tooltip,
+} from '@mui/material';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -15,9 +33,21 @@ export function SourcesTab({ business }: { business: Business }) {
   const notify = useNotifier();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<Source | null>(null);
-  const sources = useQuery({ queryKey: ['sources', business.id], queryFn: () => call<Page<Source>>(api.GET('/businesses/{businessId}/sources', { params: { path: { businessId: business.id } } })) });
+  const sources = useQuery({
+    queryKey: ['sources', business.id],
+    queryFn: () =>
+      call<Page<Source>>(
+        api.GET('/businesses/{businessId}/sources', { params: { path: { businessId: business.id } } }),
+      ),
+  });
   const create = useMutation({
-    mutationFn: () => call<Source>(api.POST('/businesses/{businessId}/sources', { params: { path: { businessId: business.id } }, body: { name: name.trim() } })),
+    mutationFn: () =>
+      call<Source>(
+        api.POST('/businesses/{businessId}/sources', {
+          params: { path: { businessId: business.id } },
+          body: { name: name.trim() },
+        }),
+      ),
     onSuccess: (s) => {
       setCreated(s);
       setName('');
@@ -26,7 +56,12 @@ export function SourcesTab({ business }: { business: Business }) {
     onError: notify.error,
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => call<Source>(api.DELETE('/businesses/{businessId}/sources/{sourceId}', { params: { path: { businessId: business.id, sourceId: id } } })),
+    mutationFn: (id: string) =>
+      call<Source>(
+        api.DELETE('/businesses/{businessId}/sources/{sourceId}', {
+          params: { path: { businessId: business.id, sourceId: id } },
+        }),
+      ),
     onSuccess: (s) => {
       notify.success(`Revoked ${s.name}`);
       void qc.invalidateQueries({ queryKey: ['sources', business.id] });
@@ -45,7 +80,13 @@ export function SourcesTab({ business }: { business: Business }) {
             create.mutate();
           }}
         >
-          <TextField size="small" label="New source name" value={name} onChange={(e) => setName(e.target.value)} placeholder="ward-3-gateway" />
+          <TextField
+            size="small"
+            label="New source name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="ward-3-gateway"
+          />
           <Button type="submit" variant="contained" disabled={!name.trim() || create.isPending}>
             Create source
           </Button>
@@ -75,10 +116,18 @@ export function SourcesTab({ business }: { business: Business }) {
                         <code>{s.tokenPrefix}…</code>
                       </TableCell>
                       <TableCell>{formatTime(s.createdAt)}</TableCell>
-                      <TableCell title={formatTime(s.lastSeenAt)}>{s.revokedAt ? `revoked ${ago(s.revokedAt)}` : ago(s.lastSeenAt)}</TableCell>
+                      <TableCell title={formatTime(s.lastSeenAt)}>
+                        {s.revokedAt ? `revoked ${ago(s.revokedAt)}` : ago(s.lastSeenAt)}
+                      </TableCell>
                       <TableCell align="right">
                         {!s.revokedAt && (
-                          <ConfirmButton label="Revoke" title={`Revoke ${s.name}?`} body="Its token stops working (within 10 s on every api replica); events it sent stay." confirmLabel="Revoke" onConfirm={() => revoke.mutate(s.id)} />
+                          <ConfirmButton
+                            label="Revoke"
+                            title={`Revoke ${s.name}?`}
+                            body="Its token stops working (within 10 s on every api replica); events it sent stay."
+                            confirmLabel="Revoke"
+                            onConfirm={() => revoke.mutate(s.id)}
+                          />
                         )}
                       </TableCell>
                     </TableRow>
@@ -110,7 +159,10 @@ export function SourcesTab({ business }: { business: Business }) {
                         onClick={async () => {
                           await navigator.clipboard.writeText(created?.token ?? '').then(
                             () => notify.success('Token copied'),
-                            () => notify.error(new Error('The browser refused the clipboard; select the token and copy it.')),
+                            () =>
+                              notify.error(
+                                new Error('The browser refused the clipboard; select the token and copy it.'),
+                              ),
                           );
                         }}
                       >
@@ -122,7 +174,17 @@ export function SourcesTab({ business }: { business: Business }) {
               },
             }}
           />
-          <TextField sx={{ mt: 2 }} fullWidth multiline label="Try it" value={`curl -X POST -H "Authorization: Bearer ${created?.token ?? ''}" -H "Content-Type: application/json" ${window.location.origin}/api/ingest/${business.id} -d '{…}'`} slotProps={{ input: { readOnly: true } }} />
+          <TextField
+            sx={{ mt: 2 }}
+            fullWidth
+            multiline
+            label="Try it"
+            value={
+              `curl -X POST -H "Authorization: Bearer ${created?.token ?? ''}" -H "Content-Type: ` +
+              `application/json" ${window.location.origin}/api/ingest/${business.id} -d '{…}'`
+            }
+            slotProps={{ input: { readOnly: true } }}
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setCreated(null)} variant="contained">
