@@ -8,7 +8,8 @@ NX_DAEMON=false npx nx show projects >/dev/null
 npx eslint .
 npx prettier --check --log-level warn .
 long=$(git ls-files -co --exclude-standard -- '*.ts' '*.tsx' '*.js' '*.mjs' '*.css' |
-  grep -v -E '(^|/)generated/|schema\.d\.ts$' | xargs awk 'length > 120 { print FILENAME ":" FNR }')
+  grep -v -E '(^|/)generated/|schema\.d\.ts$' | while read -r f; do [ -f "$f" ] && echo "$f"; done |
+  xargs -r awk 'length > 120 { print FILENAME ":" FNR }')
 if [ -n "$long" ]; then
   echo "lines over 120 characters:" >&2
   echo "$long" >&2

@@ -1,5 +1,3 @@
-import { DateTime } from 'luxon';
-
 /**
  * `baseline` rules: a value is anomalous when it leaves the band learned from
  * its group's recent history.
@@ -87,85 +85,11 @@ import { DateTime } from 'luxon';
  * scored): a `match` while the value is outside the band, a `clear` when it
  * is back inside after a match. Events without a numeric value are ignored.
  */
-
-export const SEASONALITIES = ['none', 'hour_of_day', 'day_of_week', 'auto'] as const;
-export type Seasonality = (typeof SEASONALITIES)[number];
-export const DIRECTIONS = ['both', 'above', 'below'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-
-export interface BaselineConfig {
-  /** Robust z-score beyond which a value is anomalous (default 3.5). */
-  sensitivity: number;
-  direction: Direction;
-  seasonality: Seasonality;
-  /** IANA zone of seasonal bins. */
-  timezone: string;
-  /** Values remembered per group (per seasonal bin). */
-  historySize: number;
-  /** Values a group (bin) needs before it is scored. */
-  minHistory: number;
-  /** Only values beyond every value of the history count (see above). */
-  newExtremesOnly: boolean;
-  /** Also judge the mean of the last `meanWindow` values (null: not judged). */
-  meanWindow: number | null;
-  /** Also judge the mean absolute change over the last `volatilityWindow` values (null: not judged). */
-  volatilityWindow: number | null;
-  allowedLatenessMs: number;
-}
-
-export interface BaselineState {
-  /**
-   * History per seasonal bin (`all` without seasonality), oldest first:
-   * `historySize` values, and with meanWindow or volatilityWindow as many
-   * more as the oldest window needs (windowReach): the window statistics are
-   * derived from the values, not stored.
-   */
-  bins: Record<string, number[]>;
-  /** States saved before the window statistics were derived stored them here; dropped on the next value. */
-  means?: Record<string, number[]>;
-  volatility?: Record<string, number[]>;
-  /**
-   * Seasonality auto: per 5-minute slot of the day, [day number, sum, count] of the last PROFILE_DAYS days, oldest
-   * first.
-   */
-  profile?: Record<string, [day: number, sum: number, count: number][]>;
-  watermark: number;
-  /** Whether the previous value was outside the band. */
-  holding: boolean;
-}
-
-/** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
-export interface BaselineScore {
-  /** What was judged: the value, the mean of the last `meanWindow` values, or their volatility. */
-  of: 'value' | 'mean' | 'volatility';
-  /**
-   * Seasonality auto: judged as the residual from the daily profile in units
-   * of the slot's spread; `expected` is the profile's value for this time and
-   * `unit` (value units) what one unit of `value`, `median`, `low`, `high` is.
-   */
-  seasonal?: { expected: number; unit: number };
-  value: number;
-  median: number;
-  /** Robust σ: 1.4826 × MAD (or the floor above). */
-  scale: number;
-  /** (value − median) / scale. */
-  z: number;
-  low: number;
-  high: number;
-  /** Smallest and largest value of the history the value was judged against. */
-  historyMin: number;
-  historyMax: number;
-  /** How many values of that history lie above and below its median: the tails a record's margin is learnt from. */
-  above: number;
-  below: number;
-}
-
-export type BaselineSignal =
-  ({ type: 'match' } & BaselineScore) | { type: 'clear'; value: number } | { type: 'late'; id: string };
-
-export const DEFAULT_SENSITIVITY = 3.5;
-export const DEFAULT_HISTORY = 500;
-export const DEFAULT_MIN_HISTORY = 30;
+import { DateTime } from 'luxon';
+import { daySlot, explainsShape, learnProfile, profileExpectation } from './daily-profile';
+import { isOutside, scoreRange, scoreValue } from './robust-statistics';
+import type { BaselineConfig, BaselineScore, BaselineSignal, BaselineState, Direction } from './types';
+import { derivedWindows, extendWindows, judgeWindow, windowReach } from './windows';
 
 /**
  * Scores one value against its group's history and then learns it. Updates
@@ -236,11 +160,13 @@ export function stepBaseline(
  */
 const RESIDUAL_BIN = '~residual';
 const STANDARDIZED_BIN = '~standardized';
+
 /**
  * A residual's unit is at least this fraction of the residuals' robust σ: a slot that never varied does not make every
  * change infinite.
  */
 const RESIDUAL_UNIT_FLOOR = 0.5;
+
 /**
  * newExtremesOnly: how far beyond the extreme of a history a value must be,
  * as a fraction of that extreme's distance from the median, given `m`: how
@@ -267,11 +193,6 @@ export function recordMargin(m: number): number {
   const harmonic = Math.log(m) + 0.5772156649015329 + 1 / (2 * m) - 1 / (12 * m * m);
   return 1 / Math.max(1, harmonic);
 }
-/** Slots per day (5 minutes each) and days per slot that seasonality auto keeps. */
-const PROFILE_SLOTS = 288;
-const PROFILE_DAYS = 7;
-/** Slots either side of a value's own that its expectation also draws on. */
-const PROFILE_NEIGHBOURS = 2;
 
 /**
  * Judges `x` on one series (a seasonal bin of values, or the residuals):
@@ -322,76 +243,6 @@ function judgeSeries(
   return { outside, judged, score };
 }
 
-/** Values a bin keeps beyond historySize so that its oldest judged window statistic can be derived. */
-function windowReach(config: BaselineConfig): number {
-  return Math.max(config.meanWindow === null ? 0 : config.meanWindow - 1, config.volatilityWindow ?? 0);
-}
-
-/**
- * A bin's window statistics by position (NaN where a position has no full
- * window): the mean of the meanWindow values ending there, the mean absolute
- * change over the volatilityWindow values ending there. Derived from the
- * values, each with the same arithmetic as when its last value arrived, and
- * cached per history array — a batch's working state — so that each new
- * value costs one window, not the whole history.
- */
-interface DerivedWindows {
-  means: number[] | null;
-  volatility: number[] | null;
-}
-const DERIVED = new WeakMap<number[], DerivedWindows>();
-
-/** The derived windows of `history` (its last value included), built when not cached. */
-function derivedWindows(history: number[], config: BaselineConfig): DerivedWindows | null {
-  if (config.meanWindow === null && config.volatilityWindow === null) return null;
-  const cached = extendWindows(history, config);
-  if (cached) return cached;
-  const w: DerivedWindows = {
-    means: config.meanWindow === null ? null : [],
-    volatility: config.volatilityWindow === null ? null : [],
-  };
-  for (let j = 0; j < history.length; j++) {
-    w.means?.push(windowMean(history, j, config.meanWindow!));
-    w.volatility?.push(windowVolatility(history, j, config.volatilityWindow!));
-  }
-  DERIVED.set(history, w);
-  return w;
-}
-
-/** The cached windows of `history` extended by its last value, or null (and forgotten) when they do not match it. */
-function extendWindows(history: number[], config: BaselineConfig): DerivedWindows | null {
-  const w = DERIVED.get(history);
-  if (!w) return null;
-  const j = history.length - 1;
-  const stale =
-    (w.means !== null) !== (config.meanWindow !== null) ||
-    (w.volatility !== null) !== (config.volatilityWindow !== null) ||
-    (w.means ?? w.volatility)!.length !== j;
-  if (stale) {
-    DERIVED.delete(history);
-    return null;
-  }
-  w.means?.push(windowMean(history, j, config.meanWindow!));
-  w.volatility?.push(windowVolatility(history, j, config.volatilityWindow!));
-  return w;
-}
-
-/** Mean of the k values ending at position j (the last one first, as it was summed on arrival), NaN before k − 1. */
-function windowMean(h: readonly number[], j: number, k: number): number {
-  if (j < k - 1) return NaN;
-  let sum = h[j];
-  for (let i = j - k + 1; i < j; i++) sum += h[i];
-  return sum / k;
-}
-
-/** Mean absolute change over the v values ending at position j (v changes), NaN before v. */
-function windowVolatility(h: readonly number[], j: number, v: number): number {
-  if (j < v) return NaN;
-  let sum = Math.abs(h[j] - h[j - 1]);
-  for (let i = j - v + 1; i < j; i++) sum += Math.abs(h[i] - h[i - 1]);
-  return sum / v;
-}
-
 /**
  * Remembers a residual of seasonality auto (value units) and returns the
  * band the residuals had before it (median and robust σ), null until
@@ -403,89 +254,6 @@ function learnResidual(s: BaselineState, residual: number, config: BaselineConfi
   history.push(residual);
   if (history.length > config.historySize) history.splice(0, history.length - config.historySize);
   return score;
-}
-
-/** [day number, slot of the day] of `t` in `zone` (5-minute slots). */
-function daySlot(t: number, zone: string): [day: number, slot: number] {
-  const dt = DateTime.fromMillis(t, { zone });
-  const day = Math.floor((t + dt.offset * 60_000) / 86_400_000);
-  return [day, Math.floor((dt.hour * 60 + dt.minute) / (1440 / PROFILE_SLOTS))];
-}
-
-/**
- * The expectation at a slot: median of the earlier days' means of the slot
- * and its neighbours, and their spread (1.4826 × MAD, value units). Null
- * until two earlier days are known.
- */
-function profileExpectation(
-  s: BaselineState,
-  [day, slot]: [number, number],
-): { expected: number; spread: number } | null {
-  if (!s.profile) return null;
-  const means: number[] = [];
-  const days = new Set<number>();
-  for (let d = -PROFILE_NEIGHBOURS; d <= PROFILE_NEIGHBOURS; d++) {
-    for (const [dn, sum, count] of s.profile[(slot + d + PROFILE_SLOTS) % PROFILE_SLOTS] ?? []) {
-      if (dn >= day) continue;
-      means.push(sum / count);
-      days.add(dn);
-    }
-  }
-  if (days.size < 2) return null;
-  const expected = medianOfSorted(means.sort((a, b) => a - b));
-  const deviations = means.map((m) => Math.abs(m - expected)).sort((a, b) => a - b);
-  return { expected, spread: 1.4826 * medianOfSorted(deviations) };
-}
-
-/**
- * Adds a value to its day's mean of its slot; days stay in order (a late value joins its own day), the oldest beyond
- * PROFILE_DAYS go.
- */
-function learnProfile(s: BaselineState, [day, slot]: [number, number], value: number): void {
-  const days = ((s.profile ??= {})[slot] ??= []);
-  let i = days.length - 1;
-  while (i >= 0 && days[i][0] > day) i--;
-  if (i >= 0 && days[i][0] === day) {
-    days[i][1] += value;
-    days[i][2] += 1;
-    return;
-  }
-  days.splice(i + 1, 0, [day, value, 1]);
-  if (days.length > PROFILE_DAYS) days.splice(0, days.length - PROFILE_DAYS);
-}
-
-/**
- * Whether the residuals' spread is under half the values': the daily shape
- * explains most of the variation. Spread here is the mean absolute deviation
- * around the median, not the MAD: a daily shape often makes the values
- * bimodal (day and night levels), where the MAD only sees the larger mode.
- * Judged once there is a day's worth of residuals (PROFILE_SLOTS). The
- * medians are the ones the two bands were just scored with (one value
- * earlier than the histories): no sorting per event for this. `residuals`
- * already holds the new residual; the values' spread is taken as if `value`
- * had joined `values` (a history of `historySize` at most), before it does:
- * whether the shape explains the group decides which series is scored.
- */
-function explainsShape(
-  residuals: readonly number[],
-  residualMedian: number,
-  values: readonly number[],
-  value: number,
-  historySize: number,
-  valueMedian: number,
-): boolean {
-  if (residuals.length < PROFILE_SLOTS) return false;
-  const start = Math.max(0, values.length + 1 - historySize);
-  let sum = 0;
-  for (let i = start; i < values.length; i++) sum += Math.abs(values[i] - valueMedian);
-  sum += Math.abs(value - valueMedian);
-  return meanAbsoluteDeviation(residuals, residualMedian) < 0.5 * (sum / (values.length - start + 1));
-}
-
-function meanAbsoluteDeviation(xs: readonly number[], median: number): number {
-  let sum = 0;
-  for (const x of xs) sum += Math.abs(x - median);
-  return sum / xs.length;
 }
 
 /**
@@ -500,141 +268,6 @@ function isOff(score: BaselineScore, config: BaselineConfig, direction: Directio
     value > historyMax + recordMargin(score.above) * (historyMax - median) ||
     value < historyMin - recordMargin(score.below) * (median - historyMin)
   );
-}
-
-/**
- * Scores the window statistic at position `at` of `series` (a bin's derived
- * means or volatility; `k` values wide) against those of the last
- * historySize positions before it whose windows do not overlap it (the
- * overlapping ones share its values). `first` is the first position with a
- * full window. Null until minHistory such windows.
- */
-function judgeWindow(
-  series: readonly number[],
-  at: number,
-  k: number,
-  first: number,
-  config: BaselineConfig,
-  of: 'mean' | 'volatility',
-): BaselineScore | null {
-  const from = Math.max(first, at - config.historySize);
-  const to = at - k + 1;
-  if (to - from < config.minHistory) return null;
-  return { ...scoreRange(series, from, to, series[at], config.sensitivity), of };
-}
-
-/** The band of the first `count` values of `history` (all by default; not changed) and where `value` falls in it. */
-export function scoreValue(
-  history: readonly number[],
-  value: number,
-  sensitivity: number,
-  count = history.length,
-): BaselineScore {
-  return scoreRange(history, 0, count, value, sensitivity);
-}
-
-/** The band of `history[from..to)` (not changed) and where `value` falls in it. */
-function scoreRange(
-  history: readonly number[],
-  from: number,
-  to: number,
-  value: number,
-  sensitivity: number,
-): BaselineScore {
-  // Medians by selection (O(n)) on one scratch copy, not by sorting: this runs per event and band.
-  const n = to - from;
-  const buf = new Float64Array(n);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = history[from + i];
-    buf[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const median = medianInPlace(buf);
-  let sum = 0;
-  let above = 0;
-  let below = 0;
-  for (let i = 0; i < n; i++) {
-    const x = history[from + i];
-    if (x > median) above++;
-    else if (x < median) below++;
-    buf[i] = Math.abs(x - median);
-    sum += buf[i];
-  }
-  let scale = 1.4826 * medianInPlace(buf);
-  if (scale === 0) scale = (1.2533 * sum) / n;
-  if (scale === 0) scale = 1e-6 * Math.max(1, Math.abs(median));
-  const z = (value - median) / scale;
-  return {
-    of: 'value',
-    value,
-    median,
-    scale,
-    z,
-    low: median - sensitivity * scale,
-    high: median + sensitivity * scale,
-    historyMin: min,
-    historyMax: max,
-    above,
-    below,
-  };
-}
-
-/**
- * Median of `a` (reordered in place) by Hoare's selection (Hoare 1961,
- * "Algorithm 65: Find", CACM 4): the mean of the two middle values for an
- * even length, as medianOfSorted. NaN when empty.
- */
-function medianInPlace(a: Float64Array): number {
-  const n = a.length;
-  if (n === 0) return NaN;
-  const k = n >> 1;
-  select(a, k);
-  if (n % 2 === 1) return a[k];
-  // After selecting k, a[0..k) holds the k smallest: the other middle value is their largest.
-  let lower = -Infinity;
-  for (let i = 0; i < k; i++) if (a[i] > lower) lower = a[i];
-  return (lower + a[k]) / 2;
-}
-
-/** Reorders `a` so that a[k] is its k-th smallest, smaller-or-equal values before it and larger-or-equal after. */
-function select(a: Float64Array, k: number): void {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
-function isOutside(z: number, sensitivity: number, direction: Direction): boolean {
-  if (direction === 'above') return z > sensitivity;
-  if (direction === 'below') return z < -sensitivity;
-  return Math.abs(z) > sensitivity;
-}
-
-function medianOfSorted(sorted: readonly number[]): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Seasonal bin of event time `t` (epoch ms): `all`, `h0`…`h23` or `d1`…`d7` (ISO weekday) in the config's zone. */

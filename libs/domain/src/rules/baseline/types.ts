@@ -1,0 +1,83 @@
+/** The shapes of a baseline rule: its configuration, a group's state, a score and the signals (see model.ts). */
+
+export const SEASONALITIES = ['none', 'hour_of_day', 'day_of_week', 'auto'] as const;
+
+export type Seasonality = (typeof SEASONALITIES)[number];
+
+export const DIRECTIONS = ['both', 'above', 'below'] as const;
+
+export type Direction = (typeof DIRECTIONS)[number];
+
+export interface BaselineConfig {
+  /** Robust z-score beyond which a value is anomalous (default 3.5). */
+  sensitivity: number;
+  direction: Direction;
+  seasonality: Seasonality;
+  /** IANA zone of seasonal bins. */
+  timezone: string;
+  /** Values remembered per group (per seasonal bin). */
+  historySize: number;
+  /** Values a group (bin) needs before it is scored. */
+  minHistory: number;
+  /** Only values beyond every value of the history count (see above). */
+  newExtremesOnly: boolean;
+  /** Also judge the mean of the last `meanWindow` values (null: not judged). */
+  meanWindow: number | null;
+  /** Also judge the mean absolute change over the last `volatilityWindow` values (null: not judged). */
+  volatilityWindow: number | null;
+  allowedLatenessMs: number;
+}
+
+export interface BaselineState {
+  /**
+   * History per seasonal bin (`all` without seasonality), oldest first:
+   * `historySize` values, and with meanWindow or volatilityWindow as many
+   * more as the oldest window needs (windowReach): the window statistics are
+   * derived from the values, not stored.
+   */
+  bins: Record<string, number[]>;
+  /** States saved before the window statistics were derived stored them here; dropped on the next value. */
+  means?: Record<string, number[]>;
+  volatility?: Record<string, number[]>;
+  /**
+   * Seasonality auto: per 5-minute slot of the day, [day number, sum, count] of the last PROFILE_DAYS days, oldest
+   * first.
+   */
+  profile?: Record<string, [day: number, sum: number, count: number][]>;
+  watermark: number;
+  /** Whether the previous value was outside the band. */
+  holding: boolean;
+}
+
+/** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
+export interface BaselineScore {
+  /** What was judged: the value, the mean of the last `meanWindow` values, or their volatility. */
+  of: 'value' | 'mean' | 'volatility';
+  /**
+   * Seasonality auto: judged as the residual from the daily profile in units
+   * of the slot's spread; `expected` is the profile's value for this time and
+   * `unit` (value units) what one unit of `value`, `median`, `low`, `high` is.
+   */
+  seasonal?: { expected: number; unit: number };
+  value: number;
+  median: number;
+  /** Robust σ: 1.4826 × MAD (or the floor above). */
+  scale: number;
+  /** (value − median) / scale. */
+  z: number;
+  low: number;
+  high: number;
+  /** Smallest and largest value of the history the value was judged against. */
+  historyMin: number;
+  historyMax: number;
+  /** How many values of that history lie above and below its median: the tails a record's margin is learnt from. */
+  above: number;
+  below: number;
+}
+
+export type BaselineSignal =
+  ({ type: 'match' } & BaselineScore) | { type: 'clear'; value: number } | { type: 'late'; id: string };
+
+export const DEFAULT_SENSITIVITY = 3.5;
+export const DEFAULT_HISTORY = 500;
+export const DEFAULT_MIN_HISTORY = 30;
