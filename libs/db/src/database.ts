@@ -1,11 +1,20 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, types, type PoolClient } from 'pg';
-import { PrismaClient } from './generated/prisma/client';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 // bigint columns (counts, bigserial ids) come back as JS numbers: they stay far below 2^53 here.
 types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 
 export type { PoolClient };
+
+/**
+ * The handle of a definitions transaction (Prisma's interactive transaction
+ * client), which every definitions repository method takes as its last,
+ * optional argument: a service opens one with `Database.transaction` and
+ * passes it to each repository call, so a change and its audit row commit or
+ * roll back together. Without it a method runs on its own.
+ */
+export type Tx = Prisma.TransactionClient;
 
 /**
  * One connection pool shared by Prisma (definitions, alerts) and raw SQL
@@ -31,10 +40,23 @@ export class Database {
   }
 
   /**
-   * Runs `fn` in one transaction on a dedicated client; commits when it
-   * resolves, rolls back and rethrows when it throws.
+   * Runs `fn` in one definitions transaction (see `Tx`): commits when it
+   * resolves, rolls back and rethrows when it throws. With `join` (a caller's
+   * transaction) it runs `fn` in that one instead, so services compose.
+   * Prisma's interactive transaction, 10 s at most (then it rolls back).
    */
-  async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, join?: Tx): Promise<T> {
+    if (join) return fn(join);
+    return this.prisma.$transaction(fn, { timeout: 10_000, maxWait: 10_000 });
+  }
+
+  /**
+   * Runs `fn` in one SQL transaction on a dedicated pg client: the pipeline's
+   * write path (events by COPY, ingest batches, alerts and their outbox; see
+   * libs/db/README.md). Commits when it resolves, rolls back and rethrows when
+   * it throws. Only repositories of libs/db call it.
+   */
+  async sqlTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -44,6 +66,25 @@ export class Database {
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Runs `fn` holding the Postgres session advisory lock named `key` (hashed
+   * with hashtext) on a dedicated connection: one holder across all processes
+   * at a time, released when `fn` settles or the connection dies.
+   */
+  async withSessionLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
     } finally {
       client.release();
     }

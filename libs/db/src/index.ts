@@ -4,6 +4,7 @@ export * from './businesses/business.repository';
 export * from './sources/source.repository';
 export * from './rules/rule.repository';
 export * from './alerts/alert.repository';
+export * from './alerts/alert-listener';
 export * from './events/event.repository';
 export * from './audit/audit.repository';
 export * from './seed/seed-businesses';

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, checkBusinessSchema, parseRuleDefinition, type FieldDefinition } from '@anom/domain';
-import { AuditRepository, BusinessRepository, RuleRepository, type BusinessRecord, type SchemaPatch } from '@anom/db';
+import {
+  AuditRepository,
+  BusinessRepository,
+  Database,
+  RuleRepository,
+  type BusinessRecord,
+  type SchemaPatch,
+} from '@anom/db';
 import { decodeCursor, toPage, type Page } from '../common/pagination';
 import type {
   CreateBusinessDto,
@@ -21,6 +28,7 @@ export class BusinessesService {
     private readonly businesses: BusinessRepository,
     private readonly rules: RuleRepository,
     private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   async create(dto: CreateBusinessDto, actor: string): Promise<BusinessRecord> {
@@ -38,15 +46,23 @@ export class BusinessesService {
         `a business with id '${dto.id}' exists (ids are never reused, archived ones included)`,
         [{ pointer: '/id', detail: 'is taken' }],
       );
-    const created = await this.businesses.create({
-      id: dto.id,
-      name: dto.name,
-      description: dto.description ?? '',
-      retentionDays: dto.retentionDays ?? 30,
-      ...schema,
+    return this.db.transaction(async (tx) => {
+      const created = await this.businesses.create(
+        {
+          id: dto.id,
+          name: dto.name,
+          description: dto.description ?? '',
+          retentionDays: dto.retentionDays ?? 30,
+          ...schema,
+        },
+        tx,
+      );
+      await this.audit.record(
+        { actor, action: 'create', entityType: 'business', entityId: created.id, after: created },
+        tx,
+      );
+      return created;
     });
-    await this.audit.record({ actor, action: 'create', entityType: 'business', entityId: created.id, after: created });
-    return created;
   }
 
   async list(q: ListBusinessesQuery): Promise<Page<BusinessRecord>> {
@@ -80,22 +96,28 @@ export class BusinessesService {
       entityKeyFields: dto.entityKeyFields ?? before.entityKeyFields,
     };
     this.assertSchema({ ...schema, timezone });
-    let after = await this.businesses.update(id, {
-      name: dto.name,
-      description: dto.description,
-      timezone: dto.timezone,
-      retentionDays: dto.retentionDays,
+    // Details, schema and the audit row commit together (one transaction, not three).
+    return this.db.transaction(async (tx) => {
+      const patch = {
+        name: dto.name,
+        description: dto.description,
+        timezone: dto.timezone,
+        retentionDays: dto.retentionDays,
+      };
+      let after = await this.businesses.update(id, patch, tx);
+      if (schemaChanged) after = await this.businesses.replaceSchema(id, schema, tx);
+      await this.audit.record({ actor, action: 'update', entityType: 'business', entityId: id, before, after }, tx);
+      return after;
     });
-    if (schemaChanged) after = await this.businesses.replaceSchema(id, schema);
-    await this.audit.record({ actor, action: 'update', entityType: 'business', entityId: id, before, after });
-    return after;
   }
 
   async archive(id: string, actor: string): Promise<BusinessRecord> {
     const before = await this.getLive(id);
-    const after = await this.businesses.archive(id, new Date());
-    await this.audit.record({ actor, action: 'archive', entityType: 'business', entityId: id, before, after });
-    return after;
+    return this.db.transaction(async (tx) => {
+      const after = await this.businesses.archive(id, new Date(), tx);
+      await this.audit.record({ actor, action: 'archive', entityType: 'business', entityId: id, before, after }, tx);
+      return after;
+    });
   }
 
   async addField(id: string, dto: FieldDto, actor: string): Promise<BusinessRecord> {
@@ -161,16 +183,19 @@ export class BusinessesService {
         );
       }
     }
-    const after = await this.businesses.replaceSchema(b.id, schema);
-    await this.audit.record({
-      actor,
-      action,
-      entityType: 'field',
-      entityId: `${b.id}/${fieldName}`,
-      before: b.fields.find((f) => f.name === fieldName),
-      after: after.fields.find((f) => f.name === fieldName),
+    return this.db.transaction(async (tx) => {
+      const after = await this.businesses.replaceSchema(b.id, schema, tx);
+      const entry = {
+        actor,
+        action,
+        entityType: 'field' as const,
+        entityId: `${b.id}/${fieldName}`,
+        before: b.fields.find((f) => f.name === fieldName),
+        after: after.fields.find((f) => f.name === fieldName),
+      };
+      await this.audit.record(entry, tx);
+      return after;
     });
-    return after;
   }
 
   private assertSchema(schema: Parameters<typeof checkBusinessSchema>[0]): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
-import { AuditRepository, NotificationRepository, type ChannelConfig, type ChannelRecord } from '@anom/db';
+import { AuditRepository, Database, NotificationRepository, type ChannelConfig, type ChannelRecord } from '@anom/db';
 import type { AlertEvent, ChannelKind, Severity } from '@anom/contracts';
 import { newWebhookSecret } from '@anom/notify';
 import { BusinessesService } from '../business-def/businesses.service';
@@ -25,6 +25,7 @@ export class ChannelsService {
     private readonly channels: NotificationRepository,
     private readonly businesses: BusinessesService,
     private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   async create(businessId: string, dto: CreateChannelDto, actor: string): Promise<ChannelView & { secret?: string }> {
@@ -38,7 +39,7 @@ export class ChannelsService {
         `business '${businessId}' already has a channel named '${dto.name}'`,
         [{ pointer: '/name', detail: 'already taken' }],
       );
-    const channel = await this.channels.createChannel({
+    const input = {
       id: randomUUID(),
       businessId,
       name: dto.name,
@@ -47,13 +48,12 @@ export class ChannelsService {
       events: (dto.events as AlertEvent[] | undefined) ?? DEFAULT_EVENTS,
       minSeverity: (dto.minSeverity as Severity | undefined) ?? 'info',
       enabled: dto.enabled ?? true,
-    });
-    await this.audit.record({
-      actor,
-      action: 'create',
-      entityType: 'channel',
-      entityId: channel.id,
-      after: view(channel),
+    };
+    const channel = await this.db.transaction(async (tx) => {
+      const created = await this.channels.createChannel(input, tx);
+      const entry = { actor, action: 'create', entityType: 'channel' as const, entityId: created.id };
+      await this.audit.record({ ...entry, after: view(created) }, tx);
+      return created;
     });
     return kind === 'webhook' ? { ...view(channel), secret: config.secret } : view(channel);
   }
@@ -85,33 +85,29 @@ export class ChannelsService {
       config = checkConfig(before.kind, dto.config);
       if (before.kind === 'webhook' && !config.secret) config.secret = before.config.secret;
     }
-    const after = await this.channels.updateChannel(
-      id,
-      {
-        name: dto.name,
-        config,
-        events: dto.events as AlertEvent[] | undefined,
-        minSeverity: dto.minSeverity as Severity | undefined,
-        enabled: dto.enabled,
-      },
-      new Date(),
-    );
-    await this.audit.record({
-      actor,
-      action: 'update',
-      entityType: 'channel',
-      entityId: id,
-      before: view(before),
-      after: view(after),
+    const patch = {
+      name: dto.name,
+      config,
+      events: dto.events as AlertEvent[] | undefined,
+      minSeverity: dto.minSeverity as Severity | undefined,
+      enabled: dto.enabled,
+    };
+    return this.db.transaction(async (tx) => {
+      const after = await this.channels.updateChannel(id, patch, new Date(), tx);
+      const entry = { actor, action: 'update', entityType: 'channel' as const, entityId: id };
+      await this.audit.record({ ...entry, before: view(before), after: view(after) }, tx);
+      return view(after);
     });
-    return view(after);
   }
 
   /** Deletes the channel and its delivery history. */
   async remove(id: string, actor: string): Promise<ChannelView> {
     const before = await this.find(id);
-    await this.channels.deleteChannel(id);
-    await this.audit.record({ actor, action: 'delete', entityType: 'channel', entityId: id, before: view(before) });
+    await this.db.transaction(async (tx) => {
+      await this.channels.deleteChannel(id, tx);
+      const entry = { actor, action: 'delete', entityType: 'channel' as const, entityId: id, before: view(before) };
+      await this.audit.record(entry, tx);
+    });
     return view(before);
   }
 

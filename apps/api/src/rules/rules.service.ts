@@ -11,7 +11,7 @@ import {
   type BacktestAlert,
   type RuleDefinition,
 } from '@anom/domain';
-import { AuditRepository, EventRepository, RuleRepository, type RuleRecord } from '@anom/db';
+import { AuditRepository, Database, EventRepository, RuleRepository, type RuleRecord, type Tx } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { BacktestDto, RuleBodyDto } from './dto/rule.dto';
 
@@ -51,6 +51,7 @@ export class RulesService {
     private readonly audit: AuditRepository,
     private readonly events: EventRepository,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly db: Database,
   ) {}
 
   /**
@@ -109,19 +110,26 @@ export class RulesService {
     return { valid: true, rule: this.parse(body, business.fields) };
   }
 
-  /** `origin`: `suggestion` when a person accepts a profiler suggestion. */
+  /**
+   * `origin`: `suggestion` when a person accepts a profiler suggestion. The rule, its first version and the audit
+   * row commit together, inside `join` (the caller's transaction) when given.
+   */
   async create(
     businessId: string,
     body: RuleBodyDto | Record<string, unknown>,
     actor: string,
     origin: RuleOrigin = 'user',
+    join?: Tx,
   ): Promise<RuleView> {
     const business = await this.businesses.getLive(businessId);
     const definition = this.parse(body, business.fields);
     await this.assertNameFree(businessId, definition.name);
-    const rule = await this.rules.create({ id: randomUUID(), businessId, definition, origin, actor });
-    await this.audit.record({ actor, action: 'create', entityType: 'rule', entityId: rule.id, after: rule.definition });
-    return view(rule);
+    return this.db.transaction(async (tx) => {
+      const rule = await this.rules.create({ id: randomUUID(), businessId, definition, origin, actor }, tx);
+      const entry = { actor, action: 'create', entityType: 'rule' as const, entityId: rule.id, after: rule.definition };
+      await this.audit.record(entry, tx);
+      return view(rule);
+    }, join);
   }
 
   async list(businessId: string): Promise<{ items: RuleView[]; nextCursor: null }> {
@@ -139,28 +147,23 @@ export class RulesService {
     const business = await this.businesses.getLive(before.businessId);
     const definition = this.parse({ ...before.definition, ...stripUndefined(body) }, business.fields);
     if (definition.name !== before.name) await this.assertNameFree(before.businessId, definition.name);
-    const after = await this.rules.update(ruleId, definition, actor);
-    await this.audit.record({
-      actor,
-      action: 'update',
-      entityType: 'rule',
-      entityId: ruleId,
-      before: before.definition,
-      after: after.definition,
+    return this.db.transaction(async (tx) => {
+      const after = await this.rules.update(ruleId, definition, actor, tx);
+      const entry = { actor, action: 'update', entityType: 'rule' as const, entityId: ruleId };
+      await this.audit.record({ ...entry, before: before.definition, after: after.definition }, tx);
+      return view(after);
     });
-    return view(after);
   }
 
   /** Deletes (soft): the rule stops evaluating; its alerts and versions stay for the record. */
   async remove(ruleId: string, actor: string): Promise<RuleView> {
     const before = await this.find(ruleId);
-    await this.rules.softDelete(ruleId, new Date());
-    await this.audit.record({
-      actor,
-      action: 'delete',
-      entityType: 'rule',
-      entityId: ruleId,
-      before: before.definition,
+    await this.db.transaction(async (tx) => {
+      await this.rules.softDelete(ruleId, new Date(), tx);
+      await this.audit.record(
+        { actor, action: 'delete', entityType: 'rule', entityId: ruleId, before: before.definition },
+        tx,
+      );
     });
     return { ...view(before), enabled: false };
   }

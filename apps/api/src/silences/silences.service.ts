@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, parseDuration } from '@anom/domain';
 import type { InputErrorDetail } from '@anom/contracts';
-import { AuditRepository, RuleRepository, SilenceRepository, type SilenceRecord, type SilenceState } from '@anom/db';
+import {
+  AuditRepository,
+  Database,
+  RuleRepository,
+  SilenceRepository,
+  type SilenceRecord,
+  type SilenceState,
+} from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { CreateSilenceDto } from './dto/silence.dto';
 
@@ -23,6 +30,7 @@ export class SilencesService {
     private readonly rules: RuleRepository,
     private readonly businesses: BusinessesService,
     private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   /**
@@ -82,21 +90,13 @@ export class SilencesService {
       else errors.push({ pointer, detail: 'must be a string, number or boolean (a group key value)' });
     }
     if (errors.length > 0) throw new DomainError('SILENCE_INVALID', 'invalid silence', errors);
-    const silence = await this.silences.create(
-      {
-        id: randomUUID(),
-        businessId,
-        ruleId: dto.ruleId ?? null,
-        groupKey,
-        startsAt,
-        endsAt: endsAt!,
-        comment: dto.comment,
-        createdBy: actor,
-      },
-      now,
-    );
-    await this.audit.record({ actor, action: 'create', entityType: 'silence', entityId: silence.id, after: silence });
-    return silence;
+    const input = { id: randomUUID(), businessId, ruleId: dto.ruleId ?? null, groupKey, startsAt, endsAt: endsAt! };
+    return this.db.transaction(async (tx) => {
+      const silence = await this.silences.create({ ...input, comment: dto.comment, createdBy: actor }, now, tx);
+      const entry = { actor, action: 'create', entityType: 'silence' as const, entityId: silence.id, after: silence };
+      await this.audit.record(entry, tx);
+      return silence;
+    });
   }
 
   /** A business's silences in `states` (default: in force and upcoming). */
@@ -118,8 +118,10 @@ export class SilencesService {
   async expire(id: string, actor: string): Promise<SilenceRecord> {
     const before = await this.get(id);
     if (before.state === 'expired') return before;
-    const after = (await this.silences.expire(id, new Date()))!;
-    await this.audit.record({ actor, action: 'expire', entityType: 'silence', entityId: id, before, after });
-    return after;
+    return this.db.transaction(async (tx) => {
+      const after = (await this.silences.expire(id, new Date(), tx))!;
+      await this.audit.record({ actor, action: 'expire', entityType: 'silence', entityId: id, before, after }, tx);
+      return after;
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
-import { AuditRepository, SourceRepository, type SourceRecord } from '@anom/db';
+import { AuditRepository, Database, SourceRepository, type SourceRecord } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
 import { hashToken } from '../common/guards/auth.guard';
 import { SourceTokenCache } from '../common/guards/source-token.cache';
@@ -18,21 +18,20 @@ export class SourcesService {
     private readonly businesses: BusinessesService,
     private readonly audit: AuditRepository,
     private readonly tokenCache: SourceTokenCache,
+    private readonly db: Database,
   ) {}
 
   async create(businessId: string, name: string, actor: string): Promise<SourceRecord & { token: string }> {
     await this.businesses.getLive(businessId);
     // 32 random bytes: a hash lookup is safe without a slow KDF at this entropy.
     const token = `anom_${randomBytes(32).toString('base64url')}`;
-    const source = await this.sources.create({
-      id: randomUUID(),
-      businessId,
-      name,
-      tokenHash: hashToken(token),
-      tokenPrefix: token.slice(0, 10),
+    const input = { id: randomUUID(), businessId, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 10) };
+    return this.db.transaction(async (tx) => {
+      const source = await this.sources.create(input, tx);
+      const entry = { actor, action: 'create', entityType: 'source' as const, entityId: source.id, after: source };
+      await this.audit.record(entry, tx);
+      return { ...source, token };
     });
-    await this.audit.record({ actor, action: 'create', entityType: 'source', entityId: source.id, after: source });
-    return { ...source, token };
   }
 
   async list(businessId: string): Promise<{ items: SourceRecord[]; nextCursor: null }> {
@@ -41,11 +40,14 @@ export class SourcesService {
   }
 
   async revoke(businessId: string, sourceId: string, actor: string): Promise<SourceRecord> {
-    const revoked = await this.sources.revoke(businessId, sourceId, new Date());
-    if (!revoked)
-      throw new DomainError('SOURCE_NOT_FOUND', `business '${businessId}' has no live source '${sourceId}'`);
+    const revoked = await this.db.transaction(async (tx) => {
+      const r = await this.sources.revoke(businessId, sourceId, new Date(), tx);
+      if (!r) throw new DomainError('SOURCE_NOT_FOUND', `business '${businessId}' has no live source '${sourceId}'`);
+      await this.audit.record({ actor, action: 'revoke', entityType: 'source', entityId: sourceId, after: r }, tx);
+      return r;
+    });
+    // After the commit: a token refused here is revoked for good.
     this.tokenCache.evictSource(sourceId);
-    await this.audit.record({ actor, action: 'revoke', entityType: 'source', entityId: sourceId, after: revoked });
     return revoked;
   }
 }

@@ -1,17 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { Client } from 'pg';
 import { Subject, type Observable } from 'rxjs';
-import { AlertRepository, type AlertRecord } from '@anom/db';
+import { AlertChangeListener, AlertRepository, type AlertChange, type AlertRecord } from '@anom/db';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from '../infra/tokens';
 
 /** What the live alert stream carries: an alert as it is now, or "reload" when too much changed at once. */
 export type AlertStreamMessage = { type: 'alert'; alert: AlertRecord } | { type: 'reload' };
-
-/** The Postgres channel the alert_transition trigger notifies (migration 1764200000000). */
-export const ALERT_CHANNEL = 'anom_alert';
-const RECONNECT_MS = 2_000;
 
 /**
  * The live feed of alert changes, from Postgres LISTEN/NOTIFY: a trigger on
@@ -25,10 +20,7 @@ const RECONNECT_MS = 2_000;
 @Injectable()
 export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
   private readonly subject = new Subject<AlertStreamMessage>();
-  private client: Client | null = null;
-  private current: Client | null = null;
-  private closed = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly listener: AlertChangeListener;
 
   constructor(
     private readonly alerts: AlertRepository,
@@ -36,6 +28,11 @@ export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(AlertStreamService.name);
+    this.listener = new AlertChangeListener(
+      this.config.databaseUrl,
+      (change) => void this.onChange(change),
+      (err, what) => this.logger.warn({ err }, what),
+    );
   }
 
   get messages(): Observable<AlertStreamMessage> {
@@ -43,52 +40,18 @@ export class AlertStreamService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.connect();
+    await this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
     this.subject.complete();
-    await this.current?.end().catch(() => undefined);
+    await this.listener.close();
   }
 
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'anom-alert-stream' });
-    // Only the newest connection may schedule a reconnect: a late 'end' of an old one must not open a second listener.
-    this.current = client;
-    client.on('notification', (msg) => void this.onNotification(msg.payload));
-    client.on('error', (err) => {
-      this.logger.warn({ err }, 'alert stream connection lost');
-      this.retry(client);
-    });
-    client.on('end', () => this.retry(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${ALERT_CHANNEL}`);
-      this.client = client;
-    } catch (err) {
-      this.logger.warn({ err }, 'alert stream could not listen; retrying');
-      this.retry(client);
-    }
-  }
-
-  private retry(client: Client): void {
-    client.end().catch(() => undefined);
-    if (this.closed || this.timer || client !== this.current) return;
-    this.client = null;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.connect();
-    }, RECONNECT_MS);
-  }
-
-  private async onNotification(payload: string | undefined): Promise<void> {
+  private async onChange(body: AlertChange): Promise<void> {
     // Nobody is streaming from this replica: no alert rows to load.
     if (!this.subject.observed) return;
     try {
-      const body = JSON.parse(payload ?? '{}') as { ids?: string[]; more?: boolean };
       if (body.more || !body.ids) {
         this.subject.next({ type: 'reload' });
         return;

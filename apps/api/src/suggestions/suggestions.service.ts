@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import {
   AuditRepository,
+  Database,
   SuggestionRepository,
   type ProfileRunRecord,
   type SuggestionRecord,
@@ -26,6 +27,7 @@ export class SuggestionsService {
     private readonly businesses: BusinessesService,
     private readonly rules: RulesService,
     private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   /** Queues a profiling run; the worker picks it up (or the maintenance sweep, if Redis is away now). */
@@ -55,37 +57,38 @@ export class SuggestionsService {
     return { items: await this.suggestions.list(businessId, status as SuggestionStatus | undefined), nextCursor: null };
   }
 
-  /** Creates the suggested rule (with `edits` applied) and marks the suggestion accepted. */
+  /**
+   * Creates the suggested rule (with `edits` applied) and marks the suggestion accepted, in one transaction: a
+   * suggestion decided meanwhile (SUGGESTION_DECIDED) leaves no rule behind.
+   */
   async accept(
     id: string,
     edits: Record<string, unknown> | undefined,
     actor: string,
   ): Promise<{ suggestion: SuggestionRecord; rule: RuleView }> {
     const s = await this.pending(id);
-    const rule = await this.rules.create(s.businessId, { ...s.rule, ...(edits ?? {}) }, actor, 'suggestion');
-    const decided = await this.suggestions.decide(id, {
-      status: 'accepted',
-      by: actor,
-      at: new Date(),
-      ruleId: rule.id,
+    return this.db.transaction(async (tx) => {
+      const body = { ...s.rule, ...(edits ?? {}) };
+      const rule = await this.rules.create(s.businessId, body, actor, 'suggestion', tx);
+      const decision = { status: 'accepted' as const, by: actor, at: new Date(), ruleId: rule.id };
+      const decided = await this.suggestions.decide(id, decision, tx);
+      if (!decided) throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was decided meanwhile`);
+      const entry = { actor, action: 'accept', entityType: 'suggestion' as const, entityId: id };
+      await this.audit.record({ ...entry, after: { ruleId: rule.id } }, tx);
+      return { suggestion: decided, rule };
     });
-    if (!decided) throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was decided meanwhile`);
-    await this.audit.record({
-      actor,
-      action: 'accept',
-      entityType: 'suggestion',
-      entityId: id,
-      after: { ruleId: rule.id },
-    });
-    return { suggestion: decided, rule };
   }
 
   async reject(id: string, reason: string, actor: string): Promise<SuggestionRecord> {
     await this.pending(id);
-    const decided = await this.suggestions.decide(id, { status: 'rejected', by: actor, at: new Date(), reason });
-    if (!decided) throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was decided meanwhile`);
-    await this.audit.record({ actor, action: 'reject', entityType: 'suggestion', entityId: id, after: { reason } });
-    return decided;
+    return this.db.transaction(async (tx) => {
+      const decision = { status: 'rejected' as const, by: actor, at: new Date(), reason };
+      const decided = await this.suggestions.decide(id, decision, tx);
+      if (!decided) throw new DomainError('SUGGESTION_DECIDED', `suggestion '${id}' was decided meanwhile`);
+      const entry = { actor, action: 'reject', entityType: 'suggestion' as const, entityId: id, after: { reason } };
+      await this.audit.record(entry, tx);
+      return decided;
+    });
   }
 
   private async pending(id: string): Promise<SuggestionRecord> {

@@ -13,6 +13,7 @@ import {
   AlertRepository,
   AuditRepository,
   BusinessRepository,
+  Database,
   ViewRepository,
   type BusinessActivity,
   type SeriesGroup,
@@ -58,22 +59,19 @@ export class ViewsService {
     private readonly businessRepo: BusinessRepository,
     private readonly alerts: AlertRepository,
     private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   async create(businessId: string, dto: CreateViewDto, actor: string): Promise<ViewRecord> {
     const b = await this.businesses.getLive(businessId);
     const panels = this.parsePanels(dto.panels, b.fields);
     await this.assertNameFree(businessId, dto.name);
-    const view = await this.views.create({
-      id: randomUUID(),
-      businessId,
-      name: dto.name,
-      description: dto.description ?? '',
-      panels,
-      position: dto.position ?? 0,
+    const draft = { id: randomUUID(), businessId, name: dto.name, description: dto.description ?? '', panels };
+    return this.db.transaction(async (tx) => {
+      const view = await this.views.create({ ...draft, position: dto.position ?? 0 }, tx);
+      await this.audit.record({ actor, action: 'create', entityType: 'view', entityId: view.id, after: view }, tx);
+      return view;
     });
-    await this.audit.record({ actor, action: 'create', entityType: 'view', entityId: view.id, after: view });
-    return view;
   }
 
   async list(businessId: string): Promise<{ items: ViewRecord[]; nextCursor: null }> {
@@ -92,20 +90,20 @@ export class ViewsService {
     const b = await this.businesses.getLive(before.businessId);
     const panels = dto.panels !== undefined ? this.parsePanels(dto.panels, b.fields) : undefined;
     if (dto.name !== undefined && dto.name !== before.name) await this.assertNameFree(before.businessId, dto.name);
-    const after = await this.views.update(id, {
-      name: dto.name,
-      description: dto.description,
-      position: dto.position,
-      panels,
+    const patch = { name: dto.name, description: dto.description, position: dto.position, panels };
+    return this.db.transaction(async (tx) => {
+      const after = await this.views.update(id, patch, tx);
+      await this.audit.record({ actor, action: 'update', entityType: 'view', entityId: id, before, after }, tx);
+      return after;
     });
-    await this.audit.record({ actor, action: 'update', entityType: 'view', entityId: id, before, after });
-    return after;
   }
 
   async remove(id: string, actor: string): Promise<ViewRecord> {
     const before = await this.get(id);
-    await this.views.remove(id);
-    await this.audit.record({ actor, action: 'delete', entityType: 'view', entityId: id, before });
+    await this.db.transaction(async (tx) => {
+      await this.views.remove(id, tx);
+      await this.audit.record({ actor, action: 'delete', entityType: 'view', entityId: id, before }, tx);
+    });
     return before;
   }
 

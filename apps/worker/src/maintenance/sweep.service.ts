@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AlertRepository, Database, EventRepository, NotificationRepository } from '@anom/db';
+import { AlertRepository, BusinessRepository, EventRepository, NotificationRepository, RuleRepository } from '@anom/db';
 import { EvaluateQueues, NotifyQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -33,7 +33,8 @@ export class SweepService {
   constructor(
     private readonly events: EventRepository,
     private readonly alerts: AlertRepository,
-    private readonly db: Database,
+    private readonly rules: RuleRepository,
+    private readonly businesses: BusinessRepository,
     private readonly queues: EvaluateQueues,
     private readonly notifications: NotificationRepository,
     private readonly notify: NotifyQueue,
@@ -70,13 +71,9 @@ export class SweepService {
 
   /** Enqueues an absence tick for every live business with an enabled absence rule. */
   async enqueueTicks(now: Date = new Date()): Promise<number> {
-    const r = await this.db.pool.query<{ business_id: string }>(
-      'SELECT DISTINCT r.business_id FROM rule r JOIN business b ON b.id = r.business_id WHERE r.kind = ' +
-        "'absence' AND r.enabled AND r.deleted_at IS NULL AND b.archived_at IS NULL",
-    );
-    for (const { business_id } of r.rows)
-      await this.queues.enqueueTick(business_id, now.getTime(), this.config.tickEveryMs);
-    return r.rows.length;
+    const ids = await this.rules.businessesWithLiveRulesOf('absence');
+    for (const id of ids) await this.queues.enqueueTick(id, now.getTime(), this.config.tickEveryMs);
+    return ids.length;
   }
 
   /**
@@ -89,12 +86,9 @@ export class SweepService {
    * Returns what was deleted, per business that lost anything.
    */
   async applyRetention(now: Date = new Date()): Promise<RetentionOutcome[]> {
-    const r = await this.db.pool.query<{ id: string; retention_days: number }>(
-      'SELECT id, retention_days FROM business ORDER BY id',
-    );
     const out: RetentionOutcome[] = [];
-    for (const { id, retention_days } of r.rows) {
-      const cutoff = new Date(now.getTime() - retention_days * DAY_MS);
+    for (const { id, retentionDays } of await this.businesses.retentionPolicies()) {
+      const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
       const total: RetentionOutcome = { businessId: id, batches: 0, events: 0, matches: 0, clientIds: 0 };
       for (let i = 0; i < RETENTION_MAX_CHUNKS; i++) {
         const d = await this.events.deleteExpired(id, cutoff, RETENTION_CHUNK);

@@ -142,20 +142,13 @@ export class ProfileService {
    * Returns the runs queued.
    */
   async scheduleAll(now: Date = new Date()): Promise<number> {
-    const due = await this.db.pool.query<{ id: string }>(
-      `SELECT b.id FROM business b WHERE b.archived_at IS NULL AND NOT EXISTS (
-         SELECT 1 FROM profile_run r WHERE r.business_id = b.id AND r.created_at > $1)`,
-      [new Date(now.getTime() - this.config.profileEveryMs)],
-    );
-    for (const { id } of due.rows) {
+    const due = await this.suggestions.businessesNotProfiledSince(new Date(now.getTime() - this.config.profileEveryMs));
+    for (const id of due) {
       const run = await this.suggestions.createRun({ id: randomUUID(), businessId: id, requestedBy: 'schedule' });
       await this.queue.enqueue({ runId: run.id, businessId: id });
     }
-    const stuck = await this.db.pool.query<{ id: string; business_id: string }>(
-      "SELECT id, business_id FROM profile_run WHERE status = 'queued' AND created_at < $1",
-      [new Date(now.getTime() - 60_000)],
-    );
-    for (const r of stuck.rows) await this.queue.enqueue({ runId: r.id, businessId: r.business_id });
-    return due.rows.length;
+    const stuck = await this.suggestions.runsQueuedBefore(new Date(now.getTime() - 60_000));
+    for (const r of stuck) await this.queue.enqueue({ runId: r.id, businessId: r.businessId });
+    return due.length;
   }
 }

@@ -193,7 +193,7 @@ export class EvaluateService {
       const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
-      const outcome = await this.db.transaction((client) =>
+      const outcome = await this.db.sqlTransaction((client) =>
         this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at),
       );
       await this.notify.enqueue(outcome.notifications);
@@ -256,7 +256,7 @@ export class EvaluateService {
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late)
       lateByBatch.set(batchOf.get(l.eventId)!, (lateByBatch.get(batchOf.get(l.eventId)!) ?? 0) + 1);
-    const applied = await this.db.transaction(async (client: PoolClient) => {
+    const applied = await this.db.sqlTransaction(async (client: PoolClient) => {
       // Another process may have committed these batches meanwhile: then nothing here counts.
       if (!(await this.events.lockAllPending(client, batchIds))) return null;
       const at = now();
@@ -426,18 +426,8 @@ export class EvaluateService {
   }
 
   /** Runs `fn` holding a Postgres session advisory lock on the business. */
-  private async withBusinessLock<T>(businessId: string, fn: () => Promise<T>): Promise<T> {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query("SELECT pg_advisory_lock(hashtext('anom:evaluate:' || $1))", [businessId]);
-      try {
-        return await fn();
-      } finally {
-        await client.query("SELECT pg_advisory_unlock(hashtext('anom:evaluate:' || $1))", [businessId]);
-      }
-    } finally {
-      client.release();
-    }
+  private withBusinessLock<T>(businessId: string, fn: () => Promise<T>): Promise<T> {
+    return this.db.withSessionLock(`anom:evaluate:${businessId}`, fn);
   }
 
   private compile(

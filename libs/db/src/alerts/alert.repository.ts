@@ -281,7 +281,7 @@ export class AlertRepository {
    * notifications queued for them.
    */
   async autoResolve(now: Date): Promise<{ resolved: string[]; notifications: string[] }> {
-    return this.db.transaction(async (client) => {
+    return this.db.sqlTransaction(async (client) => {
       const r = await client.query<{ id: string; from_status: AlertStatus }>(
         `UPDATE alert a SET status = 'resolved', resolved_at = $1, resolved_by = 'auto',
                 resolve_note = 'condition clear for the rule''s resolveAfter'
@@ -388,7 +388,7 @@ export class AlertRepository {
     note: string | null,
     at: Date,
   ): Promise<{ alert: AlertRecord; notifications: string[] } | null> {
-    const moved = await this.db.transaction(async (client) => {
+    const moved = await this.db.sqlTransaction(async (client) => {
       const current = await client.query<{ status: AlertStatus }>('SELECT status FROM alert WHERE id = $1 FOR UPDATE', [
         id,
       ]);

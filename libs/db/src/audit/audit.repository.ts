@@ -1,4 +1,4 @@
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
 export interface AuditEntry {
@@ -14,8 +14,9 @@ export interface AuditEntry {
 export class AuditRepository {
   constructor(private readonly db: Database) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.prisma.auditLog.create({
+  /** Writes one audit row; pass the change's transaction so that both commit or neither does. */
+  async record(entry: AuditEntry, tx?: Tx): Promise<void> {
+    await (tx ?? this.db.prisma).auditLog.create({
       data: {
         actor: entry.actor,
         action: entry.action,

@@ -1,6 +1,6 @@
 import type { BusinessSchema, FieldDefinition } from '@anom/domain';
 import type { FieldType } from '@anom/contracts';
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
 /** A business with its fields, as the repository returns it. */
@@ -30,8 +30,8 @@ type BusinessRow = Prisma.BusinessGetPayload<{ include: { fields: true } }>;
 export class BusinessRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: BusinessCreate): Promise<BusinessRecord> {
-    const row = await this.db.prisma.business.create({
+  async create(input: BusinessCreate, tx?: Tx): Promise<BusinessRecord> {
+    const row = await (tx ?? this.db.prisma).business.create({
       data: {
         id: input.id,
         name: input.name,
@@ -47,8 +47,8 @@ export class BusinessRepository {
     return toRecord(row);
   }
 
-  async findById(id: string): Promise<BusinessRecord | null> {
-    const row = await this.db.prisma.business.findUnique({
+  async findById(id: string, tx?: Tx): Promise<BusinessRecord | null> {
+    const row = await (tx ?? this.db.prisma).business.findUnique({
       where: { id },
       include: { fields: { orderBy: { position: 'asc' } } },
     });
@@ -69,8 +69,13 @@ export class BusinessRepository {
     return rows.map(toRecord);
   }
 
-  async update(id: string, patch: BusinessPatch): Promise<BusinessRecord> {
-    const row = await this.db.prisma.business.update({
+  /** Every business (archived ones too: their events still expire) with its retention in days. */
+  async retentionPolicies(): Promise<{ id: string; retentionDays: number }[]> {
+    return this.db.prisma.business.findMany({ select: { id: true, retentionDays: true }, orderBy: { id: 'asc' } });
+  }
+
+  async update(id: string, patch: BusinessPatch, tx?: Tx): Promise<BusinessRecord> {
+    const row = await (tx ?? this.db.prisma).business.update({
       where: { id },
       data: patch,
       include: { fields: { orderBy: { position: 'asc' } } },
@@ -79,8 +84,8 @@ export class BusinessRepository {
   }
 
   /** Replaces the schema (fields, event-time field, entity keys) and bumps the schema version, atomically. */
-  async replaceSchema(id: string, schema: SchemaPatch): Promise<BusinessRecord> {
-    const row = await this.db.prisma.$transaction(async (tx) => {
+  async replaceSchema(id: string, schema: SchemaPatch, join?: Tx): Promise<BusinessRecord> {
+    const row = await this.db.transaction(async (tx) => {
       await tx.field.deleteMany({ where: { businessId: id } });
       await tx.field.createMany({ data: schema.fields.map((f, i) => ({ ...fieldData(f, i), businessId: id })) });
       return tx.business.update({
@@ -92,12 +97,12 @@ export class BusinessRepository {
         },
         include: { fields: { orderBy: { position: 'asc' } } },
       });
-    });
+    }, join);
     return toRecord(row);
   }
 
-  async archive(id: string, at: Date): Promise<BusinessRecord> {
-    const row = await this.db.prisma.business.update({
+  async archive(id: string, at: Date, tx?: Tx): Promise<BusinessRecord> {
+    const row = await (tx ?? this.db.prisma).business.update({
       where: { id },
       data: { archivedAt: at },
       include: { fields: { orderBy: { position: 'asc' } } },

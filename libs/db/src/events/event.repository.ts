@@ -89,7 +89,7 @@ export class EventRepository {
     requestId: string | null;
     events: NewEvent[];
   }): Promise<InsertBatchResult> {
-    return this.db.transaction(async (client) => {
+    return this.db.sqlTransaction(async (client) => {
       const ids = input.events.map((e) => e.id);
       let fresh = input.events;
       let duplicates = 0;
@@ -309,7 +309,7 @@ export class EventRepository {
     cutoff: Date,
     limit: number,
   ): Promise<{ batches: number; events: number; matches: number }> {
-    return this.db.transaction(async (client) => {
+    return this.db.sqlTransaction(async (client) => {
       const r = await client.query<{ id: string }>(
         "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY " +
           'created_at LIMIT $3 FOR UPDATE SKIP LOCKED',

@@ -1,5 +1,5 @@
 import type { AlertEvent, ChannelKind, NotificationStatus, Severity } from '@anom/contracts';
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import { toAlertRecord, type AlertRecord } from '../alerts/alert.repository';
 
 /** Kind-specific settings of a channel. */
@@ -72,8 +72,10 @@ export interface Delivery {
 export class NotificationRepository {
   constructor(private readonly db: Database) {}
 
-  async createChannel(input: Omit<ChannelRecord, 'createdAt' | 'updatedAt'>): Promise<ChannelRecord> {
-    const row = await this.db.prisma.notificationChannel.create({ data: { ...input, config: input.config as object } });
+  async createChannel(input: Omit<ChannelRecord, 'createdAt' | 'updatedAt'>, tx?: Tx): Promise<ChannelRecord> {
+    const row = await (tx ?? this.db.prisma).notificationChannel.create({
+      data: { ...input, config: input.config as object },
+    });
     return toChannel(row);
   }
 
@@ -101,8 +103,9 @@ export class NotificationRepository {
     id: string,
     patch: Partial<Pick<ChannelRecord, 'name' | 'config' | 'events' | 'minSeverity' | 'enabled'>>,
     at: Date,
+    tx?: Tx,
   ): Promise<ChannelRecord> {
-    const row = await this.db.prisma.notificationChannel.update({
+    const row = await (tx ?? this.db.prisma).notificationChannel.update({
       where: { id },
       data: { ...patch, config: patch.config as object | undefined, updatedAt: at },
     });
@@ -110,8 +113,8 @@ export class NotificationRepository {
   }
 
   /** Deletes a channel with its notifications and their attempts. */
-  async deleteChannel(id: string): Promise<void> {
-    await this.db.prisma.notificationChannel.delete({ where: { id } });
+  async deleteChannel(id: string, tx?: Tx): Promise<void> {
+    await (tx ?? this.db.prisma).notificationChannel.delete({ where: { id } });
   }
 
   /** Notifications of an alert with their attempts, oldest first. */
@@ -180,7 +183,7 @@ export class NotificationRepository {
    * retrying), else still `pending`.
    */
   async recordAttempt(notificationId: string, attempt: NotificationAttemptRecord, final: boolean): Promise<void> {
-    await this.db.transaction(async (client) => {
+    await this.db.sqlTransaction(async (client) => {
       await client.query(
         'INSERT INTO notification_attempt (notification_id, at, ok, status_code, error, duration_ms) VALUES ($1, ' +
           '$2, $3, $4, $5, $6)',

@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '@anom/domain';
 import type { RuleOrigin } from '@anom/contracts';
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
 /** A rule's head (current version) with that version's definition. */
@@ -25,16 +25,19 @@ export interface RuleRecord {
 export class RuleRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: {
-    id: string;
-    businessId: string;
-    definition: RuleDefinition;
-    origin: RuleOrigin;
-    actor: string;
-  }): Promise<RuleRecord> {
+  async create(
+    input: {
+      id: string;
+      businessId: string;
+      definition: RuleDefinition;
+      origin: RuleOrigin;
+      actor: string;
+    },
+    join?: Tx,
+  ): Promise<RuleRecord> {
     const d = input.definition;
-    await this.db.prisma.$transaction([
-      this.db.prisma.rule.create({
+    return this.db.transaction(async (tx) => {
+      await tx.rule.create({
         data: {
           id: input.id,
           businessId: input.businessId,
@@ -45,17 +48,17 @@ export class RuleRepository {
           origin: input.origin,
           version: 1,
         },
-      }),
-      this.db.prisma.ruleVersion.create({
+      });
+      await tx.ruleVersion.create({
         data: { ruleId: input.id, version: 1, definition: toJson(d), createdBy: input.actor },
-      }),
-    ]);
-    return (await this.findById(input.id))!;
+      });
+      return (await this.findById(input.id, {}, tx))!;
+    }, join);
   }
 
   /** Writes `definition` as the next version and moves the head to it. */
-  async update(id: string, definition: RuleDefinition, actor: string): Promise<RuleRecord> {
-    await this.db.prisma.$transaction(async (tx) => {
+  async update(id: string, definition: RuleDefinition, actor: string, join?: Tx): Promise<RuleRecord> {
+    return this.db.transaction(async (tx) => {
       const head = await tx.rule.update({
         where: { id },
         data: {
@@ -69,16 +72,17 @@ export class RuleRepository {
       await tx.ruleVersion.create({
         data: { ruleId: id, version: head.version, definition: toJson(definition), createdBy: actor },
       });
-    });
-    return (await this.findById(id))!;
+      return (await this.findById(id, {}, tx))!;
+    }, join);
   }
 
-  async findById(id: string, opts: { includeDeleted?: boolean } = {}): Promise<RuleRecord | null> {
-    const row = await this.db.prisma.rule.findFirst({
+  async findById(id: string, opts: { includeDeleted?: boolean } = {}, tx?: Tx): Promise<RuleRecord | null> {
+    const q = tx ?? this.db.prisma;
+    const row = await q.rule.findFirst({
       where: { id, ...(opts.includeDeleted ? {} : { deletedAt: null }) },
     });
     if (!row) return null;
-    const v = await this.db.prisma.ruleVersion.findUnique({
+    const v = await q.ruleVersion.findUnique({
       where: { ruleId_version: { ruleId: id, version: row.version } },
     });
     return toRecord(row, v!.definition);
@@ -106,8 +110,19 @@ export class RuleRepository {
     return (await this.listByBusiness(businessId)).filter((r) => r.enabled);
   }
 
-  async softDelete(id: string, at: Date): Promise<void> {
-    await this.db.prisma.rule.update({ where: { id }, data: { deletedAt: at, enabled: false } });
+  /** Ids of the live businesses with an enabled, live rule of `kind`. */
+  async businessesWithLiveRulesOf(kind: RuleRecord['kind']): Promise<string[]> {
+    const rows = await this.db.prisma.rule.findMany({
+      where: { kind, enabled: true, deletedAt: null, business: { archivedAt: null } },
+      select: { businessId: true },
+      distinct: ['businessId'],
+      orderBy: { businessId: 'asc' },
+    });
+    return rows.map((r) => r.businessId);
+  }
+
+  async softDelete(id: string, at: Date, tx?: Tx): Promise<void> {
+    await (tx ?? this.db.prisma).rule.update({ where: { id }, data: { deletedAt: at, enabled: false } });
   }
 }
 

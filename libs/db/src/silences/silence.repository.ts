@@ -1,4 +1,4 @@
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import type { Silence as SilenceRow } from '../generated/prisma/client';
 
 /** Where a silence stands at a given time. */
@@ -43,13 +43,13 @@ export const SILENCE_MATCH = (alert: string, at: string): string =>
 export class SilenceRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: Omit<SilenceRecord, 'createdAt' | 'state'>, now: Date): Promise<SilenceRecord> {
-    const row = await this.db.prisma.silence.create({ data: { ...input, groupKey: input.groupKey } });
+  async create(input: Omit<SilenceRecord, 'createdAt' | 'state'>, now: Date, tx?: Tx): Promise<SilenceRecord> {
+    const row = await (tx ?? this.db.prisma).silence.create({ data: { ...input, groupKey: input.groupKey } });
     return toSilence(row, now);
   }
 
-  async find(id: string, now: Date): Promise<SilenceRecord | null> {
-    const row = await this.db.prisma.silence.findUnique({ where: { id } });
+  async find(id: string, now: Date, tx?: Tx): Promise<SilenceRecord | null> {
+    const row = await (tx ?? this.db.prisma).silence.findUnique({ where: { id } });
     return row ? toSilence(row, now) : null;
   }
 
@@ -75,13 +75,11 @@ export class SilenceRepository {
    * Ends a silence at `at` when it would end later (a pending one ends before it began: its start moves too). Returns
    * it as it now is.
    */
-  async expire(id: string, at: Date): Promise<SilenceRecord | null> {
-    await this.db.pool.query(
-      "UPDATE silence SET starts_at = LEAST(starts_at, $2 - interval '1 millisecond'), ends_at = $2 WHERE id = " +
-        '$1 AND ends_at > $2',
-      [id, at],
-    );
-    return this.find(id, at);
+  async expire(id: string, at: Date, tx?: Tx): Promise<SilenceRecord | null> {
+    const q = tx ?? this.db.prisma;
+    await q.$executeRaw`UPDATE silence SET starts_at = LEAST(starts_at, ${at}::timestamptz - interval '1 millisecond'),
+      ends_at = ${at}::timestamptz WHERE id = ${id}::uuid AND ends_at > ${at}::timestamptz`;
+    return this.find(id, at, q);
   }
 
   /** Which of `alertIds` a silence in force at `at` matches. */

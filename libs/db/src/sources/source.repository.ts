@@ -1,4 +1,4 @@
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 
 export interface SourceRecord {
   id: string;
@@ -15,14 +15,17 @@ export interface SourceRecord {
 export class SourceRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: {
-    id: string;
-    businessId: string;
-    name: string;
-    tokenHash: string;
-    tokenPrefix: string;
-  }): Promise<SourceRecord> {
-    return this.db.prisma.source.create({ data: input, omit: { tokenHash: true } });
+  async create(
+    input: {
+      id: string;
+      businessId: string;
+      name: string;
+      tokenHash: string;
+      tokenPrefix: string;
+    },
+    tx?: Tx,
+  ): Promise<SourceRecord> {
+    return (tx ?? this.db.prisma).source.create({ data: input, omit: { tokenHash: true } });
   }
 
   async listByBusiness(businessId: string): Promise<SourceRecord[]> {
@@ -39,14 +42,14 @@ export class SourceRepository {
   }
 
   async touch(id: string, at: Date): Promise<void> {
-    await this.db.pool.query(
-      'UPDATE source SET last_seen_at = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2)',
-      [id, at],
-    );
+    await this.db.prisma.source.updateMany({
+      where: { id, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: at } }] },
+      data: { lastSeenAt: at },
+    });
   }
 
-  async revoke(businessId: string, id: string, at: Date): Promise<SourceRecord | null> {
-    const r = await this.db.prisma.source.updateManyAndReturn({
+  async revoke(businessId: string, id: string, at: Date, tx?: Tx): Promise<SourceRecord | null> {
+    const r = await (tx ?? this.db.prisma).source.updateManyAndReturn({
       where: { id, businessId, revokedAt: null },
       data: { revokedAt: at },
       omit: { tokenHash: true },

@@ -1,4 +1,4 @@
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 
 export type ProfileRunStatus = 'queued' | 'running' | 'done' | 'failed';
 export type SuggestionStatus = 'pending' | 'accepted' | 'rejected';
@@ -76,6 +76,24 @@ export class SuggestionRepository {
     await this.db.prisma.profileRun.update({ where: { id }, data: patch });
   }
 
+  /** Ids of the live businesses without a profiling run created after `since`. */
+  async businessesNotProfiledSince(since: Date): Promise<string[]> {
+    const rows = await this.db.prisma.business.findMany({
+      where: { archivedAt: null, profileRuns: { none: { createdAt: { gt: since } } } },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Runs still queued that were created before `before` (their queue job was lost). */
+  async runsQueuedBefore(before: Date): Promise<{ id: string; businessId: string }[]> {
+    return this.db.prisma.profileRun.findMany({
+      where: { status: 'queued', createdAt: { lt: before } },
+      select: { id: true, businessId: true },
+    });
+  }
+
   /** Keys this business has had suggested, whatever became of them. */
   async knownKeys(businessId: string): Promise<Set<string>> {
     const rows = await this.db.prisma.suggestion.findMany({ where: { businessId }, select: { key: true } });
@@ -115,8 +133,9 @@ export class SuggestionRepository {
   async decide(
     id: string,
     decision: { status: 'accepted' | 'rejected'; by: string; at: Date; reason?: string | null; ruleId?: string | null },
+    tx?: Tx,
   ): Promise<SuggestionRecord | null> {
-    const r = await this.db.prisma.suggestion.updateManyAndReturn({
+    const r = await (tx ?? this.db.prisma).suggestion.updateManyAndReturn({
       where: { id, status: 'pending' },
       data: {
         status: decision.status,

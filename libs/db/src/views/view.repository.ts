@@ -1,5 +1,5 @@
 import type { SeriesAggregation, SeriesFilter, ViewPanel } from '@anom/domain';
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 
 /** A view as stored: a named list of chart panels of one business. */
 export interface ViewRecord {
@@ -57,8 +57,9 @@ export class ViewRepository {
 
   async create(
     v: Pick<ViewRecord, 'id' | 'businessId' | 'name' | 'description' | 'panels' | 'position'>,
+    tx?: Tx,
   ): Promise<ViewRecord> {
-    const row = await this.db.prisma.view.create({ data: { ...v, panels: v.panels as object[] } });
+    const row = await (tx ?? this.db.prisma).view.create({ data: { ...v, panels: v.panels as object[] } });
     return toRecord(row);
   }
 
@@ -83,16 +84,17 @@ export class ViewRepository {
   async update(
     id: string,
     patch: Partial<Pick<ViewRecord, 'name' | 'description' | 'panels' | 'position'>>,
+    tx?: Tx,
   ): Promise<ViewRecord> {
-    const row = await this.db.prisma.view.update({
+    const row = await (tx ?? this.db.prisma).view.update({
       where: { id },
       data: { ...patch, panels: patch.panels as object[] | undefined },
     });
     return toRecord(row);
   }
 
-  async remove(id: string): Promise<void> {
-    await this.db.prisma.view.delete({ where: { id } });
+  async remove(id: string, tx?: Tx): Promise<void> {
+    await (tx ?? this.db.prisma).view.delete({ where: { id } });
   }
 
   /**
