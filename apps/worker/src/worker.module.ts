@@ -17,7 +17,10 @@ import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { NotifyProcessor } from './notify/notify.processor';
 import { ProfileProcessor } from './profile/profile.processor';
 import { ProfileService } from './profile/profile.service';
-import { SweepService } from './maintenance/sweep.service';
+import { AutoResolveService } from './maintenance/auto-resolve.service';
+import { OutboxSweeper } from './maintenance/outbox-sweeper.service';
+import { RetentionService } from './maintenance/retention.service';
+import { AbsenceTicks } from './rule-engine/absence-ticks.service';
 import { EvaluateProcessor } from './rule-engine/evaluate.processor';
 import { EvaluateService } from './rule-engine/evaluate.service';
 
@@ -79,7 +82,10 @@ export class WorkerModule implements OnApplicationShutdown {
         ...repositories,
         EvaluateService,
         EvaluateProcessor,
-        SweepService,
+        OutboxSweeper,
+        RetentionService,
+        AutoResolveService,
+        AbsenceTicks,
         MaintenanceProcessor,
         NotifyProcessor,
         ProfileService,

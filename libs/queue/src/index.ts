@@ -5,3 +5,4 @@ export * from './profile-queue';
 export * from './ingest-availability';
 export * from './maintenance-schedulers';
 export * from './group-limit-counter';
+export * from './queue-consumer';

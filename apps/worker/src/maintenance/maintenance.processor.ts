@@ -1,6 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import {
   AUTO_RESOLVE_JOB,
@@ -14,10 +13,13 @@ import {
   TICK_ABSENCE_JOB,
   TICK_SCHEDULER_ID,
 } from '@anom/contracts';
-import { createRedis } from '@anom/queue';
+import { QueueConsumer, type ConsumedQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
-import { SweepService } from './sweep.service';
+import { AbsenceTicks } from '../rule-engine/absence-ticks.service';
+import { AutoResolveService } from './auto-resolve.service';
+import { OutboxSweeper } from './outbox-sweeper.service';
+import { RetentionService } from './retention.service';
 import { ProfileService } from '../profile/profile.service';
 
 /**
@@ -36,27 +38,28 @@ import { ProfileService } from '../profile/profile.service';
 const JOB_OPTS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
 @Injectable()
-export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private worker?: Worker;
+export class MaintenanceProcessor extends QueueConsumer {
   private queue?: Queue;
-  private connection?: Redis;
-  private workerConnection?: Redis;
   private timers: NodeJS.Timeout[] = [];
   private sweeping = false;
   private ensuring: Promise<void> | null = null;
 
   constructor(
-    private readonly sweeper: SweepService,
+    private readonly sweeper: OutboxSweeper,
+    private readonly ticks: AbsenceTicks,
+    private readonly resolver: AutoResolveService,
+    private readonly retention: RetentionService,
     private readonly profiles: ProfileService,
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
+    super({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, name: 'anom-worker' });
     logger.setContext('MaintenanceProcessor');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance' });
-    this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connection, prefix: this.config.queuePrefix });
+  protected async consumes(): Promise<ConsumedQueue[]> {
+    const connection = this.connection('maintenance-admin');
+    this.queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix: this.config.queuePrefix });
     // At start-up every scheduler is upserted, so a changed interval takes effect; later checks add missing ones.
     await this.ensureSchedulers(true);
     // A scheduler from before the sweeper ran on local timers.
@@ -72,7 +75,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     } else {
       await this.queue.removeJobScheduler(PROFILE_SCHEDULER_ID);
     }
-    this.connection.on(
+    connection.on(
       'ready',
       () => void this.ensureSchedulers().catch((err) => this.logger.warn({ err }, 'job schedulers not checked')),
     );
@@ -84,20 +87,23 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     );
     this.timers.push(setInterval(() => void this.sweep(), this.config.sweepEveryMs));
     void this.sweep();
-    this.workerConnection = createRedis(this.config.redisUrl, { name: 'anom-worker-maintenance-consumer' });
-    this.worker = new Worker(
-      MAINTENANCE_QUEUE,
-      async (job) => {
-        if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.sweeper.enqueueTicks() };
-        if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.sweeper.autoResolve()).length };
-        if (job.name === RETENTION_JOB) return { deleted: await this.sweeper.applyRetention() };
-        if (job.name === PROFILE_ALL_JOB) return { queued: await this.profiles.scheduleAll() };
-        return null;
+    return [
+      {
+        queue: MAINTENANCE_QUEUE,
+        handler: (job) => this.run(job),
+        concurrency: 1,
+        failedMessage: 'maintenance job failed',
       },
-      { connection: this.workerConnection, prefix: this.config.queuePrefix, concurrency: 1 },
-    );
-    this.worker.on('error', (err) => this.logger.error({ err }, 'maintenance worker error'));
-    this.worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name }, 'maintenance job failed'));
+    ];
+  }
+
+  /** One scheduled job: what it did, for the job's return value. */
+  private async run(job: Job): Promise<unknown> {
+    if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.ticks.enqueueTicks() };
+    if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.resolver.autoResolve()).length };
+    if (job.name === RETENTION_JOB) return { deleted: await this.retention.applyRetention() };
+    if (job.name === PROFILE_ALL_JOB) return { queued: await this.profiles.scheduleAll() };
+    return null;
   }
 
   /** The schedulers this worker's configuration wants: id, every (ms), job name. */
@@ -149,11 +155,11 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  protected override async beforeClose(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    await this.worker?.close();
+  }
+
+  protected override async afterClose(): Promise<void> {
     await this.queue?.close();
-    this.connection?.disconnect();
-    this.workerConnection?.disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { TestStack, businessBody } from '../../../../test/harness';
-import { SweepService } from './sweep.service';
+import { RetentionService } from './retention.service';
 
 const t = (minute: number) => new Date(Date.UTC(2025, 0, 1, 8, minute)).toISOString();
 const DAY = 86_400_000;
@@ -50,7 +50,7 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
       await age(recent, 1);
       await age(otherOld, 3); // the other business keeps 30 days
 
-      const deleted = await stack.worker!.get(SweepService).applyRetention();
+      const deleted = await stack.worker!.get(RetentionService).applyRetention();
 
       expect(deleted).toEqual([{ businessId: business.id, batches: 1, events: 2, matches: 2, clientIds: 1 }]);
       expect(await stack.count('ingest_batch', 'id = $1', [old])).toBe(0);
@@ -78,13 +78,13 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
     // As if its evaluation had not happened yet (the worker was down for longer than the retention).
     await stack.db.pool.query("UPDATE ingest_batch SET status = 'pending' WHERE id = $1", [batch]);
 
-    const deleted = await stack.worker!.get(SweepService).applyRetention();
+    const deleted = await stack.worker!.get(RetentionService).applyRetention();
 
     expect(deleted.find((d) => d.businessId === business.id)?.batches ?? 0).toBe(0);
     expect(await stack.count('event', 'batch_id = $1', [batch])).toBe(1);
     await stack.db.pool.query("UPDATE ingest_batch SET status = 'done' WHERE id = $1", [batch]);
     expect(
-      (await stack.worker!.get(SweepService).applyRetention()).find((d) => d.businessId === business.id),
+      (await stack.worker!.get(RetentionService).applyRetention()).find((d) => d.businessId === business.id),
     ).toMatchObject({ batches: 1, events: 1 });
   });
 });

@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { NOTIFY_QUEUE } from '@anom/contracts';
 import { TestStack, businessBody, expectProblem, waitUntil } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
-import { SweepService } from '../maintenance/sweep.service';
+import { OutboxSweeper } from '../maintenance/outbox-sweeper.service';
 
 interface Received {
   path: string;
@@ -414,7 +414,7 @@ describe('notifications (api + worker + Postgres + Redis, local HTTP receiver an
       await queue.close();
       redis.disconnect();
       await stack.startWorker({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, notifySweepMinAgeMs: 0 });
-      expect(await stack.worker!.get(SweepService).sweepNotifications()).toBeGreaterThan(0);
+      expect(await stack.worker!.get(OutboxSweeper).sweepNotifications()).toBeGreaterThan(0);
       await waitUntil('the swept notice', async () =>
         receiver
           .on('/hook')

@@ -1,11 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { NOTIFY_QUEUE, type NotifyJobData } from '@anom/contracts';
 import { NotificationRepository, type Delivery } from '@anom/db';
 import { deliver, type Notice } from '@anom/notify';
-import { createRedis } from '@anom/queue';
+import { QueueConsumer, type ConsumedQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
 
@@ -27,26 +26,18 @@ export type NotifyOutcome =
  * on `webhook-id` (the notification id).
  */
 @Injectable()
-export class NotifyProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private worker?: Worker<NotifyJobData>;
-  private connection?: Redis;
-
+export class NotifyProcessor extends QueueConsumer {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
+    super({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, name: 'anom-worker' });
     logger.setContext('NotifyProcessor');
   }
 
-  onApplicationBootstrap(): void {
-    this.connection = createRedis(this.config.redisUrl, { name: 'anom-worker-notify' });
-    this.worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.config.queuePrefix,
-      concurrency: CONCURRENCY,
-    });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'notify worker error'));
+  protected consumes(): ConsumedQueue<NotifyJobData>[] {
+    return [{ queue: NOTIFY_QUEUE, handler: (job) => this.process(job), concurrency: CONCURRENCY }];
   }
 
   /** One delivery attempt of the job's notification. Throws to make BullMQ retry. */
@@ -101,10 +92,5 @@ export class NotifyProcessor implements OnApplicationBootstrap, OnApplicationShu
       note: d.transition.note,
       alertUrl: this.config.publicUrl ? `${this.config.publicUrl}/alerts/${d.alert.id}` : undefined,
     };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-    this.connection?.disconnect();
   }
 }

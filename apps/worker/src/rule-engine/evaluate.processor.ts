@@ -1,9 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { TICK_JOB, evaluateJobId, evaluateQueueName, type EvaluateJobData, type TickJobData } from '@anom/contracts';
-import { createRedis } from '@anom/queue';
+import { QueueConsumer, type ConsumedQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
 import { EvaluateService, type EvaluateOutcome } from './evaluate.service';
@@ -15,11 +14,9 @@ import { EvaluateService, type EvaluateOutcome } from './evaluate.service';
  * work is EvaluateService's.
  */
 @Injectable()
-export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly workers: Worker<EvaluateJobData | TickJobData, unknown>[] = [];
+export class EvaluateProcessor extends QueueConsumer {
   /** Per partition, to remove the jobs of batches another job already evaluated. */
   private readonly queues: Queue[] = [];
-  private readonly connections: Redis[] = [];
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -27,41 +24,34 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
+    super({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, name: 'anom-worker' });
     logger.setContext('EvaluateProcessor');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const admin = createRedis(this.config.redisUrl, { name: 'anom-worker-admin' });
-    this.connections.push(admin);
+  protected async consumes(): Promise<ConsumedQueue<EvaluateJobData | TickJobData>[]> {
+    const admin = this.connection('admin');
+    const consumed: ConsumedQueue<EvaluateJobData | TickJobData>[] = [];
     for (let p = 0; p < this.config.evaluatePartitions; p++) {
       const name = evaluateQueueName(p);
       const queue = new Queue(name, { connection: admin, prefix: this.config.queuePrefix });
       await queue.setGlobalConcurrency(1);
       this.queues.push(queue);
-      const connection = createRedis(this.config.redisUrl, { name: `anom-worker-${name}` });
-      this.connections.push(connection);
-      const worker = new Worker<EvaluateJobData | TickJobData, unknown>(name, (job) => this.process(job, queue), {
-        connection,
-        prefix: this.config.queuePrefix,
+      consumed.push({
+        queue: name,
+        handler: (job) => this.process(job, queue),
         concurrency: 1,
         // Jobs take milliseconds: a short lock lets a dead worker's job be
         // picked up again within seconds instead of holding its partition.
-        lockDuration: this.config.lockDurationMs,
-        stalledInterval: Math.max(1_000, Math.floor(this.config.lockDurationMs / 2)),
+        lockDurationMs: this.config.lockDurationMs,
+        stalledIntervalMs: Math.max(1_000, Math.floor(this.config.lockDurationMs / 2)),
+        failedMessage: 'evaluation failed; will retry',
       });
-      worker.on('failed', (job, err) =>
-        this.logger.error(
-          { err, job: job?.name, data: job?.data, attempts: job?.attemptsMade },
-          'evaluation failed; will retry',
-        ),
-      );
-      worker.on('error', (err) => this.logger.error({ err }, 'evaluate worker error'));
-      this.workers.push(worker);
     }
     // The global concurrency of 1 is a key in Redis: set it again should Redis lose its data.
     const reassert = () => void Promise.all(this.queues.map((q) => q.setGlobalConcurrency(1))).catch(() => undefined);
     admin.on('ready', reassert);
     this.timer = setInterval(reassert, this.config.schedulerCheckMs);
+    return consumed;
   }
 
   private async process(job: Job<EvaluateJobData | TickJobData>, queue: Queue): Promise<unknown> {
@@ -97,11 +87,11 @@ export class EvaluateProcessor implements OnApplicationBootstrap, OnApplicationS
     return summary;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  protected override async beforeClose(): Promise<void> {
     clearInterval(this.timer);
-    // Finish the jobs in hand, then stop taking new ones.
-    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  protected override async afterClose(): Promise<void> {
     await Promise.all(this.queues.map((q) => q.close()));
-    for (const c of this.connections) c.disconnect();
   }
 }

@@ -7,7 +7,7 @@ import { seed } from '@anom/db';
 import { TestStack, businessBody, expectProblem, waitUntil, ADMIN_TOKEN } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
 import { EvaluateService } from './evaluate.service';
-import { SweepService } from '../maintenance/sweep.service';
+import { OutboxSweeper } from '../maintenance/outbox-sweeper.service';
 import { AnomClient } from '../../../cli/src/api-client';
 import { replay } from '../../../cli/src/replay';
 
@@ -155,7 +155,7 @@ describe('pipeline: ingest -> evaluate -> alert (api + worker + Postgres + Redis
     expect(outcome).toMatchObject({ status: 'done', opened: [], updated: [], alreadyCounted: 3 });
     // And once more through the queue: the sweeper re-enqueues it.
     await stack.db.pool.query("UPDATE ingest_batch SET status = 'pending' WHERE id = $1", [r.body.batchId]);
-    await stack.worker!.get(SweepService).sweep();
+    await stack.worker!.get(OutboxSweeper).sweep();
     await stack.waitForEvaluation();
     const after = (await stack.request('GET', `/alerts?businessId=${b.id}`)).body.items;
     expect(after).toEqual([expect.objectContaining({ id: before[0].id, count: 3 })]);
@@ -247,7 +247,7 @@ describe('pipeline with Redis unreachable at ingest', () => {
     expect(health.body.redis).toBe('down');
 
     await stack.startWorker();
-    await stack.worker!.get(SweepService).sweep();
+    await stack.worker!.get(OutboxSweeper).sweep();
     await stack.waitForEvaluation();
     const alerts = await stack.db.pool.query('SELECT severity FROM alert WHERE business_id = $1', [b.id]);
     expect(alerts.rows).toEqual([{ severity: 'critical' }]);

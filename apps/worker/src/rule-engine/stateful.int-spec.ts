@@ -5,7 +5,7 @@ import { evaluatePartition, evaluateQueueName } from '@anom/contracts';
 import { TestStack, businessBody, ADMIN_TOKEN } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
 import { EvaluateService } from './evaluate.service';
-import { SweepService } from '../maintenance/sweep.service';
+import { AutoResolveService } from '../maintenance/auto-resolve.service';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 1, 8);
@@ -93,7 +93,7 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     expect(alert.summary).toBe('Fast average: avg(heart_rate) = 126.667 in 5m (user_id=cy)');
     await stack.request('POST', `/ingest/${id}`, { body: [vitals(9, 'cy', 70)] });
     await stack.waitForEvaluation();
-    const sweeper = stack.worker!.get(SweepService);
+    const sweeper = stack.worker!.get(AutoResolveService);
     expect(await sweeper.autoResolve(new Date())).toEqual([]);
     expect(await sweeper.autoResolve(new Date(Date.now() + 1_500))).toEqual([alert.id]);
     const resolved = (await stack.request('GET', `/alerts/${alert.id}`)).body;
@@ -172,7 +172,7 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
         body: { timestamp: new Date(now + 3 * MIN).toISOString(), user_id: 'x', service: 'api' },
       });
       await stack.waitForEvaluation();
-      const resolved = await stack.worker!.get(SweepService).autoResolve(new Date(Date.now() + 2_000));
+      const resolved = await stack.worker!.get(AutoResolveService).autoResolve(new Date(Date.now() + 2_000));
       expect(resolved).toEqual([
         alerts.find((a: { groupKey: { service: string } }) => a.groupKey.service === 'api').id,
       ]);
