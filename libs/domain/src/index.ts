@@ -9,6 +9,7 @@ export * from './rules/evaluate-immediate';
 export * from './alerts/fingerprint';
 export * from './alerts/severity';
 export * from './alerts/alert-candidate';
+export * from './alerts/lifecycle';
 export * from './state/state-store';
 export * from './rules/sequence';
 export * from './rules/aggregate';

@@ -3,12 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import {
-  alertSummary,
+  lifecycleCandidates,
   batchStateKeys,
   compileRule,
   dueIndex,
   evaluateBatch,
-  foldMatches,
   forgetAfterMs,
   groupIndexes,
   groupLimitMatch,
@@ -17,7 +16,6 @@ import {
   judgeAbsenceAsOf,
   legacyAbsenceKey,
   loadAbsenceTick,
-  parseDuration,
   splitLegacyAbsence,
   tickAbsenceRules,
   type CompiledRule,
@@ -35,7 +33,6 @@ import {
   type ApplyOutcome,
   type BatchRecord,
   type BusinessRecord,
-  type CandidateWithSummary,
   type PoolClient,
 } from '@anom/db';
 import { GroupLimitCounter, IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
@@ -194,7 +191,7 @@ export class EvaluateService {
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
       const outcome = await this.db.sqlTransaction((client) =>
-        this.alerts.applyCandidates(client, businessId, this.candidates(matches, rules), at),
+        this.alerts.applyCandidates(client, businessId, lifecycleCandidates(matches, rules), at),
       );
       await this.notify.enqueue(outcome.notifications);
       await this.state.save(saves, index);
@@ -251,7 +248,7 @@ export class EvaluateService {
       result.matches.push(groupLimitMatch(byId.get(o.ruleId)!, o, batches[0].seq, new Date(touched)));
     }
     await this.state.save(result.saves, this.thinTouches(result.index, rules, touched));
-    const candidates = this.candidates(result.matches, rules);
+    const candidates = lifecycleCandidates(result.matches, rules);
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late)
@@ -404,20 +401,6 @@ export class EvaluateService {
         'absence state converted to one key per group',
       );
     }
-  }
-
-  private candidates(matches: RuleMatch[], rules: CompiledRule[]): CandidateWithSummary[] {
-    const byId = new Map(rules.map((r) => [r.ruleId, r.definition]));
-    return foldMatches(matches).map((c) => {
-      const d = byId.get(c.ruleId);
-      return {
-        ...c,
-        summary: alertSummary(d ?? c.ruleId, c),
-        resolveAfterMs: d?.resolveAfter ? parseDuration(d.resolveAfter) : null,
-        cooldownMs: d?.cooldown ? parseDuration(d.cooldown) : null,
-        momentary: d?.kind === 'immediate',
-      };
-    });
   }
 
   private async activeRules(business: BusinessRecord): Promise<CompiledRule[]> {

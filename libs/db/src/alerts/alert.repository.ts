@@ -1,14 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertCandidate } from '@anom/domain';
-import { EVIDENCE_SAMPLES, maxSeverity, severityRank } from '@anom/domain';
-import { SEVERITIES, type AlertEvent, type AlertStatus, type Severity } from '@anom/contracts';
-import { SILENCE_MATCH } from '../silences/silence.repository';
+import {
+  AUTO_RESOLVE_NOTE,
+  alertIdsFor,
+  autoResolveTransition,
+  isAutoResolveDue,
+  needsRouting,
+  planAlertChanges,
+  routeNotifications,
+  type ActiveAlert,
+  type AlertEvidence,
+  type AlertInsert,
+  type AlertUpdate,
+  type AnnouncedAlert,
+  type ChannelRoute,
+  type LifecycleCandidate,
+  type PlannedNotification,
+  type PlannedTransition,
+  type Routing,
+  type SilenceInForce,
+} from '@anom/domain';
+import type { AlertStatus, Severity } from '@anom/contracts';
 import type { Database, PoolClient } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
-export interface AlertEvidence {
-  samples: { eventId: string; eventTime: string; values: Record<string, unknown> }[];
-}
+export type { AlertEvidence };
 
 /** An alert as the API returns it (DESIGN.md "API shapes"). */
 export interface AlertRecord {
@@ -71,16 +86,6 @@ export interface ApplyOutcome {
   notifications: string[];
 }
 
-export interface CandidateWithSummary extends AlertCandidate {
-  summary: string;
-  /** The rule's resolveAfter in ms (null: only people resolve). */
-  resolveAfterMs: number | null;
-  /** Immediate rules: each match is momentary, so the condition counts as cleared right after it. */
-  momentary: boolean;
-  /** The rule's cooldown in ms: how long after a resolve the fingerprint stays quiet. */
-  cooldownMs?: number | null;
-}
-
 /** The end of an episode for a fingerprint (wall-clock `at` starts its resolveAfter). */
 export interface ClearRecord {
   fingerprint: string;
@@ -93,70 +98,38 @@ export class AlertRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Applies one evaluation's alert candidates on the caller's transaction, in
-   * a fixed number of set-based statements whatever the number of candidates.
-   * Candidates must have distinct fingerprints (foldMatches gives one per
-   * fingerprint); throws otherwise.
-   *
-   * Idempotent: a match is counted once per (rule, event) through
-   * `rule_match`, so re-evaluating a batch changes nothing. A fingerprint with
-   * an open or acknowledged alert updates it (count, last seen, event-time
-   * span, evidence, escalated severity); a fingerprint resolved less than its
-   * rule's cooldown ago is suppressed (its matches are linked to the resolved
-   * alert); otherwise a new alert opens. Openings and escalations are recorded
-   * as transitions, which queue the business's notifications (see
-   * insertTransitions).
+   * Applies one evaluation's alert candidates on the caller's transaction:
+   * loads what the lifecycle needs (the fingerprints' active alerts, locked;
+   * cooldowns and the business's channels and silences when the plan may
+   * record a transition), counts the matches (`rule_match`, so a re-evaluated
+   * batch counts nothing twice), and writes the plan of @anom/domain
+   * `planAlertChanges` as it is. Set-based: at most six statements whatever
+   * the number of candidates, three in the steady state (active alerts
+   * updated without escalation). Throws when two candidates share a
+   * fingerprint.
    */
   async applyCandidates(
     client: PoolClient,
     businessId: string,
-    candidates: readonly CandidateWithSummary[],
+    candidates: readonly LifecycleCandidate[],
     now: Date,
   ): Promise<ApplyOutcome> {
-    const outcome: ApplyOutcome = {
-      opened: [],
-      updated: [],
-      escalated: [],
-      alreadyCounted: 0,
-      suppressed: 0,
-      notifications: [],
-    };
-    if (candidates.length === 0) return outcome;
-    const fingerprints = candidates.map((c) => c.fingerprint);
-    if (new Set(fingerprints).size !== fingerprints.length)
-      throw new Error('applyCandidates: candidates must have distinct fingerprints');
-
+    if (candidates.length === 0)
+      return { opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
     // Ordered locking keeps two writers (the api acknowledging, the worker updating) from deadlocking.
-    const activeRows = await client.query<{
-      id: string;
-      fingerprint: string;
-      status: AlertStatus;
-      severity: Severity;
-      evidence: AlertEvidence;
-    }>(
-      'SELECT id, fingerprint, status, severity, evidence FROM alert WHERE fingerprint = ANY($1::text[]) AND ' +
-        "status <> 'resolved' ORDER BY id FOR UPDATE",
-      [fingerprints],
+    const activeRows = await client.query<ActiveAlert>(
+      `SELECT id, fingerprint, status, severity, evidence FROM alert
+        WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' ORDER BY id FOR UPDATE`,
+      [candidates.map((c) => c.fingerprint)],
     );
     const active = new Map(activeRows.rows.map((r) => [r.fingerprint, r]));
-
-    // Cooldown: the latest resolved alert of a quiet fingerprint, resolved less than cooldown ago.
-    const cooling = candidates.filter((c) => !active.has(c.fingerprint) && c.cooldownMs);
-    const suppressedBy = new Map<string, string>();
-    if (cooling.length > 0) {
-      const r = await client.query<{ fingerprint: string; id: string }>(
-        `SELECT DISTINCT ON (a.fingerprint) a.fingerprint, a.id
-           FROM unnest($1::text[], $2::timestamptz[]) AS u(fingerprint, since)
-           JOIN alert a ON a.fingerprint = u.fingerprint AND a.status = 'resolved' AND a.resolved_at > u.since
-          ORDER BY a.fingerprint, a.resolved_at DESC`,
-        [cooling.map((c) => c.fingerprint), cooling.map((c) => new Date(now.getTime() - c.cooldownMs!))],
-      );
-      for (const row of r.rows) suppressedBy.set(row.fingerprint, row.id);
+    let coolingDown = new Map<string, string>();
+    let routing: Routing = { channels: [], silences: [] };
+    if (needsRouting(candidates, active)) {
+      const cooling = candidates.filter((c) => !active.has(c.fingerprint) && c.cooldownMs);
+      ({ coolingDown, routing } = await loadRouting(client, businessId, now, cooling));
     }
-
-    const alertIds = candidates.map(
-      (c) => active.get(c.fingerprint)?.id ?? suppressedBy.get(c.fingerprint) ?? randomUUID(),
-    );
+    const alertIds = alertIdsFor(candidates, { active, coolingDown }, randomUUID);
     const ruleIds: string[] = [];
     const eventIds: string[] = [];
     const matchAlertIds: string[] = [];
@@ -173,80 +146,18 @@ export class AlertRepository {
       [ruleIds, eventIds, matchAlertIds],
     );
     const fresh = new Set(counted.rows.map((r) => `${r.rule_id}/${r.event_id}`));
-
-    const inserts: Record<string, unknown>[] = [];
-    const updates: Record<string, unknown>[] = [];
-    const transitions: TransitionRow[] = [];
-    candidates.forEach((c, i) => {
-      const freshIds = new Set(c.eventIds.filter((e) => fresh.has(`${c.ruleId}/${e}`)));
-      outcome.alreadyCounted += c.eventIds.length - freshIds.size;
-      if (freshIds.size === 0) return;
-      if (suppressedBy.has(c.fingerprint)) {
-        outcome.suppressed += freshIds.size;
-        return;
-      }
-      const alertId = alertIds[i];
-      const newSamples = c.samples.filter((s) => freshIds.has(s.eventId));
-      const current = active.get(c.fingerprint);
-      const common = {
-        id: alertId,
-        rule_version: c.ruleVersion,
-        count: freshIds.size,
-        start_time: c.startTime,
-        end_time: c.endTime,
-        summary: c.summary,
-        cleared_at: c.momentary ? now : null,
-        resolve_after_ms: c.resolveAfterMs,
-      };
-      if (!current) {
-        inserts.push({
-          ...common,
-          rule_id: c.ruleId,
-          fingerprint: c.fingerprint,
-          group_key: c.groupKey,
-          severity: c.severity,
-          evidence: { samples: newSamples },
-        });
-        transitions.push({
-          alertId,
-          from: null,
-          to: 'open',
-          severity: c.severity,
-          actor: 'engine',
-          note: null,
-          event: 'opened',
-        });
-        outcome.opened.push(alertId);
-        return;
-      }
-      const severity = maxSeverity(current.severity, c.severity);
-      const samples = [...(current.evidence?.samples ?? []), ...newSamples].slice(-EVIDENCE_SAMPLES);
-      updates.push({ ...common, severity, evidence: { samples } });
-      outcome.updated.push(alertId);
-      if (severityRank(severity) > severityRank(current.severity)) {
-        transitions.push({
-          alertId,
-          from: current.status,
-          to: current.status,
-          severity,
-          actor: 'engine',
-          note: `escalated from ${current.severity} to ${severity}`,
-          event: 'escalated',
-        });
-        outcome.escalated.push(alertId);
-      }
-    });
-    if (inserts.length > 0) {
+    const plan = planAlertChanges(candidates, { active, coolingDown, fresh, routing }, alertIds, now);
+    if (plan.inserts.length > 0) {
       await client.query(
         `INSERT INTO alert (id, business_id, rule_id, rule_version, fingerprint, group_key, status, severity, count,
            start_time, end_time, first_seen_at, last_seen_at, summary, evidence, cleared_at, resolve_after_ms)
          SELECT x.id, $2, x.rule_id, x.rule_version, x.fingerprint, x.group_key, 'open', x.severity, x.count,
            x.start_time, x.end_time, $3, $3, x.summary, x.evidence, x.cleared_at, x.resolve_after_ms
            FROM jsonb_to_recordset($1::jsonb) AS x(${ALERT_RECORD}, rule_id uuid, fingerprint text, group_key jsonb)`,
-        [JSON.stringify(inserts), businessId, now],
+        [JSON.stringify(plan.inserts.map(alertColumns)), businessId, now],
       );
     }
-    if (updates.length > 0) {
+    if (plan.updates.length > 0) {
       await client.query(
         `UPDATE alert a SET count = a.count + x.count, last_seen_at = $2,
            start_time = LEAST(a.start_time, x.start_time), end_time = GREATEST(a.end_time, x.end_time),
@@ -254,11 +165,12 @@ export class AlertRepository {
            rule_version = GREATEST(a.rule_version, x.rule_version), cleared_at = x.cleared_at,
            resolve_after_ms = x.resolve_after_ms
            FROM jsonb_to_recordset($1::jsonb) AS x(${ALERT_RECORD}) WHERE a.id = x.id`,
-        [JSON.stringify(updates), now],
+        [JSON.stringify(plan.updates.map(alertColumns)), now],
       );
     }
-    outcome.notifications = await insertTransitions(client, transitions, now);
-    return outcome;
+    const notifications = await writeTransitions(client, plan.transitions, plan.notifications, now);
+    const { opened, updated, escalated, alreadyCounted, suppressed } = plan;
+    return { opened, updated, escalated, alreadyCounted, suppressed, notifications };
   }
 
   /**
@@ -268,43 +180,47 @@ export class AlertRepository {
   async applyClears(client: PoolClient, clears: readonly ClearRecord[], now: Date): Promise<number> {
     if (clears.length === 0) return 0;
     const r = await client.query(
-      "UPDATE alert SET cleared_at = $2 WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND " +
-        'cleared_at IS NULL',
+      `UPDATE alert SET cleared_at = $2
+        WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND cleared_at IS NULL`,
       [[...new Set(clears.map((c) => c.fingerprint))], now],
     );
     return r.rowCount ?? 0;
   }
 
   /**
-   * Resolves (`resolved_by = 'auto'`) every active alert whose condition has
-   * been clear for its rule's resolveAfter. Returns the ids resolved and the
-   * notifications queued for them.
+   * Resolves (`resolved_by = 'auto'`) every active alert that @anom/domain
+   * `isAutoResolveDue` says is due at `now`: those the query selects with the
+   * same condition (index-friendly), locked, confirmed by the domain, with
+   * their routing. Returns the ids resolved and the notifications queued.
    */
   async autoResolve(now: Date): Promise<{ resolved: string[]; notifications: string[] }> {
     return this.db.sqlTransaction(async (client) => {
-      const r = await client.query<{ id: string; from_status: AlertStatus }>(
-        `UPDATE alert a SET status = 'resolved', resolved_at = $1, resolved_by = 'auto',
-                resolve_note = 'condition clear for the rule''s resolveAfter'
-         FROM (SELECT id, status FROM alert
-                WHERE status <> 'resolved' AND resolve_after_ms IS NOT NULL AND cleared_at IS NOT NULL
-                 AND cleared_at + resolve_after_ms * interval '1 millisecond' <= $1 FOR UPDATE) old
-         WHERE a.id = old.id RETURNING a.id, old.status AS from_status`,
-        [now],
+      const due = await client.query<RoutedAlertRow & { cleared_at: Date; resolve_after_ms: number }>(
+        `SELECT a.id, a.status, a.cleared_at, a.resolve_after_ms, ${ROUTED_ALERT_COLUMNS} FROM alert a
+          WHERE a.status <> 'resolved' AND a.resolve_after_ms IS NOT NULL AND a.cleared_at IS NOT NULL
+            AND a.cleared_at + a.resolve_after_ms * interval '1 millisecond' <= $1
+          ORDER BY a.id FOR UPDATE OF a`,
+        [now, now],
       );
-      const notifications = await insertTransitions(
+      const rows = due.rows.filter((r) =>
+        isAutoResolveDue(
+          { id: r.id, status: r.status, clearedAt: r.cleared_at, resolveAfterMs: r.resolve_after_ms },
+          now,
+        ),
+      );
+      if (rows.length === 0) return { resolved: [], notifications: [] };
+      await client.query(
+        `UPDATE alert SET status = 'resolved', resolved_at = $2, resolved_by = 'auto', resolve_note = $3
+          WHERE id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id), now, AUTO_RESOLVE_NOTE],
+      );
+      const notifications = await writeTransitions(
         client,
-        r.rows.map((row) => ({
-          alertId: row.id,
-          from: row.from_status,
-          to: 'resolved',
-          severity: null,
-          actor: 'auto',
-          note: "condition clear for the rule's resolveAfter",
-          event: 'resolved',
-        })),
+        rows.map(autoResolveTransition),
+        rows.flatMap((r) => routeNotifications([announced(r, 'resolved')], routingOf(r))),
         now,
       );
-      return { resolved: r.rows.map((x) => x.id), notifications };
+      return { resolved: rows.map((x) => x.id), notifications };
     });
   }
 
@@ -389,15 +305,16 @@ export class AlertRepository {
     at: Date,
   ): Promise<{ alert: AlertRecord; notifications: string[] } | null> {
     const moved = await this.db.sqlTransaction(async (client) => {
-      const current = await client.query<{ status: AlertStatus }>('SELECT status FROM alert WHERE id = $1 FOR UPDATE', [
-        id,
-      ]);
-      const status = current.rows[0]?.status;
-      if (!status || !from.includes(status)) return null;
+      const current = await client.query<RoutedAlertRow>(
+        `SELECT a.id, a.status, ${ROUTED_ALERT_COLUMNS} FROM alert a WHERE a.id = $1 FOR UPDATE OF a`,
+        [id, at],
+      );
+      const row = current.rows[0];
+      if (!row || !from.includes(row.status)) return null;
       if (to === 'acknowledged') {
         await client.query(
-          "UPDATE alert SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE " +
-            'id = $1',
+          `UPDATE alert SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, note = $4
+            WHERE id = $1`,
           [id, at, actor, note],
         );
       } else {
@@ -406,7 +323,8 @@ export class AlertRepository {
           [id, at, actor, note],
         );
       }
-      return insertTransitions(client, [{ alertId: id, from: status, to, severity: null, actor, note, event: to }], at);
+      const transition = { alertId: id, from: row.status, to, severity: null, actor, note, event: to } as const;
+      return writeTransitions(client, [transition], routeNotifications([announced(row, to)], routingOf(row)), at);
     });
     if (!moved) return null;
     const alert = await this.findById(id);
@@ -414,34 +332,103 @@ export class AlertRepository {
   }
 }
 
-/** A row of alert_transition to write. */
-interface TransitionRow {
-  alertId: string;
-  from: AlertStatus | null;
-  to: AlertStatus;
-  severity: Severity | null;
-  actor: string;
-  note: string | null;
-  event: AlertEvent;
-}
-
 /** The columns of an alert row shared by inserts and updates, as jsonb_to_recordset reads them. */
 const ALERT_RECORD =
-  'id uuid, rule_version int, count int, start_time timestamptz, end_time timestamptz, summary text, cleared_at ' +
-  'timestamptz, resolve_after_ms bigint, severity text, evidence jsonb';
+  'id uuid, rule_version int, count int, start_time timestamptz, end_time timestamptz, summary text, ' +
+  'cleared_at timestamptz, resolve_after_ms bigint, severity text, evidence jsonb';
+
+/** A planned alert row as ALERT_RECORD (and the insert's extra columns) name its fields. */
+function alertColumns(a: AlertInsert | AlertUpdate): Record<string, unknown> {
+  return {
+    id: a.id,
+    rule_version: a.ruleVersion,
+    count: a.count,
+    start_time: a.startTime,
+    end_time: a.endTime,
+    summary: a.summary,
+    cleared_at: a.clearedAt,
+    resolve_after_ms: a.resolveAfterMs,
+    severity: a.severity,
+    evidence: a.evidence,
+    ...('ruleId' in a ? { rule_id: a.ruleId, fingerprint: a.fingerprint, group_key: a.groupKey } : {}),
+  };
+}
 
 /**
- * Records transitions and, in the same statement, queues one notification per
- * enabled channel of the alert's business that subscribes to the transition's
- * event and whose minimum severity the alert meets (the outbox of the notify
- * queue: a transition and its notifications commit together or not at all).
- * A notification whose alert a silence in force at `at` matches (see
- * SilenceRepository) is recorded as `silenced`, with that silence, and not
- * queued. Returns the ids of the notifications queued, for the caller to
- * enqueue after commit; the notification sweeper enqueues any it did not.
+ * Two columns, `channels` and `silences`: the enabled notification channels
+ * of business `business` and its silences in force at `at` (SQL expressions),
+ * as JSON arrays of ChannelRoute and SilenceInForce.
  */
-async function insertTransitions(client: PoolClient, rows: readonly TransitionRow[], at: Date): Promise<string[]> {
-  if (rows.length === 0) return [];
+const routingColumns = (business: string, at: string): string =>
+  `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'events', c.events, 'minSeverity', c.min_severity)), '[]')
+      FROM notification_channel c WHERE c.business_id = ${business} AND c.enabled) AS channels,
+   (SELECT coalesce(json_agg(json_build_object('id', s.id, 'ruleId', s.rule_id, 'groupKey', s.group_key,
+             'endsAt', s.ends_at)), '[]')
+      FROM silence s WHERE s.business_id = ${business} AND s.starts_at <= ${at} AND ${at} < s.ends_at) AS silences`;
+
+/** The columns routing needs of an alert row `a`, with its business's routing at `$2` (one statement). */
+const ROUTED_ALERT_COLUMNS = `a.rule_id, a.group_key, a.severity, ${routingColumns('a.business_id', '$2')}`;
+
+interface RoutedAlertRow {
+  id: string;
+  status: AlertStatus;
+  rule_id: string;
+  group_key: Record<string, unknown>;
+  severity: Severity;
+  channels: ChannelRoute[];
+  silences: (Omit<SilenceInForce, 'endsAt'> & { endsAt: string })[];
+}
+
+function routingOf(r: Pick<RoutedAlertRow, 'channels' | 'silences'>): Routing {
+  return { channels: r.channels, silences: r.silences.map((s) => ({ ...s, endsAt: new Date(s.endsAt) })) };
+}
+
+function announced(r: RoutedAlertRow, event: AnnouncedAlert['event']): AnnouncedAlert {
+  return { id: r.id, ruleId: r.rule_id, groupKey: r.group_key, severity: r.severity, event };
+}
+
+/**
+ * What planning openings and escalations needs beyond the active alerts, in
+ * one statement: for the `cooling` candidates, the newest alert of their
+ * fingerprint resolved less than their cooldown ago; the business's enabled
+ * channels; the silences in force at `now`.
+ */
+async function loadRouting(
+  client: PoolClient,
+  businessId: string,
+  now: Date,
+  cooling: readonly LifecycleCandidate[],
+): Promise<{ coolingDown: Map<string, string>; routing: Routing }> {
+  const r = await client.query<
+    Pick<RoutedAlertRow, 'channels' | 'silences'> & { cooling: { f: string; id: string }[] }
+  >(
+    `SELECT
+       (SELECT coalesce(json_agg(json_build_object('f', x.fingerprint, 'id', x.id)), '[]') FROM (
+          SELECT DISTINCT ON (a.fingerprint) a.fingerprint, a.id
+            FROM unnest($3::text[], $4::timestamptz[]) AS u(fingerprint, since)
+            JOIN alert a ON a.fingerprint = u.fingerprint AND a.status = 'resolved' AND a.resolved_at > u.since
+           ORDER BY a.fingerprint, a.resolved_at DESC) x) AS cooling,
+       ${routingColumns('$1', '$2')}`,
+    [businessId, now, cooling.map((c) => c.fingerprint), cooling.map((c) => new Date(now.getTime() - c.cooldownMs!))],
+  );
+  const row = r.rows[0];
+  return { coolingDown: new Map(row.cooling.map((x) => [x.f, x.id])), routing: routingOf(row) };
+}
+
+/**
+ * Records transitions and their planned notifications in one statement (the
+ * outbox of the notify queue: a transition and its notifications commit
+ * together or not at all). Returns the ids of the `pending` notifications,
+ * for the caller to enqueue after commit; the notification sweeper enqueues
+ * any it did not.
+ */
+async function writeTransitions(
+  client: PoolClient,
+  transitions: readonly PlannedTransition[],
+  notifications: readonly PlannedNotification[],
+  at: Date,
+): Promise<string[]> {
+  if (transitions.length === 0) return [];
   const r = await client.query<{ id: string; status: string }>(
     `WITH t AS (
        INSERT INTO alert_transition (alert_id, at, from_status, to_status, severity, actor, note, event)
@@ -450,16 +437,14 @@ async function insertTransitions(client: PoolClient, rows: readonly TransitionRo
            AS x(alert_id uuid, from_status text, to_status text, severity text, actor text, note text, event text)
        RETURNING id, alert_id, event)
      INSERT INTO notification (id, alert_id, channel_id, transition_id, event, created_at, status, silence_id)
-     SELECT gen_random_uuid(), t.alert_id, c.id, t.id, t.event, $2,
-            CASE WHEN s.id IS NULL THEN 'pending' ELSE 'silenced' END, s.id
-       FROM t JOIN alert a ON a.id = t.alert_id
-       JOIN notification_channel c ON c.business_id = a.business_id AND c.enabled AND t.event = ANY(c.events)
-       LEFT JOIN LATERAL (${SILENCE_MATCH('a', '$2')} LIMIT 1) s ON true
-      WHERE array_position($3::text[], a.severity) >= array_position($3::text[], c.min_severity)
+     SELECT gen_random_uuid(), n.alert_id, n.channel_id, t.id, n.event, $2, n.status, n.silence_id
+       FROM jsonb_to_recordset($3::jsonb)
+         AS n(alert_id uuid, event text, channel_id uuid, status text, silence_id uuid)
+       JOIN t ON t.alert_id = n.alert_id AND t.event = n.event
      RETURNING id, status`,
     [
       JSON.stringify(
-        rows.map((x) => ({
+        transitions.map((x) => ({
           alert_id: x.alertId,
           from_status: x.from,
           to_status: x.to,
@@ -470,11 +455,20 @@ async function insertTransitions(client: PoolClient, rows: readonly TransitionRo
         })),
       ),
       at,
-      SEVERITIES,
+      JSON.stringify(
+        notifications.map((n) => ({
+          alert_id: n.alertId,
+          event: n.event,
+          channel_id: n.channelId,
+          status: n.status,
+          silence_id: n.silenceId,
+        })),
+      ),
     ],
   );
   return r.rows.filter((x) => x.status === 'pending').map((x) => x.id);
 }
+
 /** An alert row as Prisma returns it, in the API's shape. */
 export function toAlertRecord(r: AlertRow): AlertRecord {
   return {
