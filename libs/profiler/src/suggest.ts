@@ -15,11 +15,20 @@ export interface Suggestion {
   evidence: Record<string, unknown>;
 }
 
+/** What deduplication reads of an existing rule (any RuleDefinition fits). */
+export interface ExistingRule {
+  kind: RuleDefinition['kind'];
+  condition: string | null;
+  field?: string;
+  window?: string | null;
+  aggregate?: { fn: string };
+}
+
 export interface SuggestOptions {
   /** The business's entity-key fields: suggestions are per entity where that makes sense. */
   entityKeyFields: readonly string[];
   /** Rules that exist: a suggestion doing the same is not made. */
-  existing?: readonly Pick<RuleDefinition, 'kind' | 'condition' | 'field' | 'window' | 'aggregate'>[];
+  existing?: readonly ExistingRule[];
   /** Fewest values or events a statistic needs before it is trusted (default 200). */
   minSamples?: number;
 }
@@ -181,10 +190,7 @@ function rareValues(f: FieldProfile, over: string, groupBy: string[]): Suggestio
   ];
 }
 
-function duplicates(
-  s: Suggestion,
-  existing: readonly Pick<RuleDefinition, 'kind' | 'condition' | 'field' | 'window' | 'aggregate'>[],
-): boolean {
+function duplicates(s: Suggestion, existing: readonly ExistingRule[]): boolean {
   const r = s.rule;
   return existing.some((e) => {
     if (e.kind !== r.kind) return false;

@@ -63,7 +63,7 @@ export class SuggestionsService {
    */
   async accept(
     id: string,
-    edits: Record<string, unknown> | undefined,
+    edits: object | undefined,
     actor: string,
   ): Promise<{ suggestion: SuggestionRecord; rule: RuleView }> {
     const s = await this.pending(id);

@@ -22,4 +22,28 @@ export type {
   View,
   ViewPanel,
 } from '@anom/contracts';
-export { ALERT_STATUSES, FIELD_TYPES, RULE_KINDS, SEVERITIES } from '@anom/contracts';
+export type {
+  AggregateFn,
+  CalendarPeriod,
+  ComparisonOp,
+  Direction,
+  RuleBody,
+  RuleOptionKey,
+  Seasonality,
+} from '@anom/contracts';
+export {
+  AGGREGATE_FNS,
+  ALERT_STATUSES,
+  CALENDAR_PERIODS,
+  COMPARISON_OPS,
+  DIRECTIONS,
+  FIELD_TYPES,
+  RULE_KINDS,
+  RULE_KIND_OPTIONS,
+  RULE_OPTIONS,
+  SEASONALITIES,
+  SEVERITIES,
+} from '@anom/contracts';
+
+/** A rule body as the api takes it (POST and PATCH /rules, validate, backtest): the OpenAPI document's. */
+export type RuleBodyRequest = import('./schema').components['schemas']['RuleBodyDto'];

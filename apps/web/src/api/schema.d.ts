@@ -670,6 +670,12 @@ export interface components {
             /** @example wearable-gateway */
             name: string;
         };
+        EscalationDto: {
+            /** @example heart_rate > 130 */
+            when: string;
+            /** @enum {string} */
+            severity: "info" | "low" | "medium" | "high" | "critical";
+        };
         RuleBodyDto: {
             /** @example Tachycardia at rest */
             name?: string;
@@ -677,10 +683,10 @@ export interface components {
             /** @enum {string} */
             kind?: "immediate" | "sequence" | "absence" | "aggregate" | "baseline";
             /**
-             * @description CEL condition over the business fields
+             * @description CEL condition over the business fields (null: every event, for aggregate, absence and baseline)
              * @example heart_rate > 100 && activity_level < 10
              */
-            condition?: string;
+            condition?: string | null;
             /**
              * @example [
              *       "user_id"
@@ -697,11 +703,11 @@ export interface components {
              *       }
              *     ]
              */
-            escalations?: string[];
+            escalations?: components["schemas"]["EscalationDto"][];
             /** @example 10m */
-            cooldown?: string;
+            cooldown?: string | null;
             /** @example 2m */
-            resolveAfter?: string;
+            resolveAfter?: string | null;
             enabled?: boolean;
             /**
              * @description How much older than the newest event of a group an event may be and still be evaluated (stateful kinds)
@@ -717,90 +723,97 @@ export interface components {
              * @description stateful kinds: forget a group untouched this long (default: ten times the window, at least 1h; 7d for absence; 30d for baseline)
              * @example 7d
              */
-            forgetAfter?: string;
+            forgetAfter?: string | null;
             /**
              * @description sequence: consecutive matches that fire
              * @example 5
              */
-            minCount?: number;
+            minCount?: number | null;
             /**
              * @description sequence: span the last minCount matches must fit in
              * @example 5m
              */
-            within?: string;
+            within?: string | null;
             /**
              * @description aggregate: sliding window; absence: silence that fires
              * @example 3m
              */
-            window?: string;
-            /**
-             * @description aggregate: calendar period in the business time zone
-             * @enum {string}
-             */
-            period?: "day" | "week" | "month";
-            /**
-             * @description aggregate: { fn: count|sum|avg|min|max|count_distinct|p50|p90|p95|p99, field? }
-             * @example {
-             *       "fn": "count"
-             *     }
-             */
-            aggregate?: Record<string, never>;
-            /** @enum {string} */
-            op?: ">" | ">=" | "<" | "<=" | "==" | "!=";
-            /** @example 20 */
-            threshold?: number;
+            window?: string | null;
             /**
              * @description absence: group values expected to report
              * @example [
              *       "SFTP-BANK-A"
              *     ]
              */
-            expectedGroups?: string[];
+            expectedGroups?: string[] | null;
+            /**
+             * @description aggregate: { fn: count|sum|avg|min|max|count_distinct|p50|p90|p95|p99, field? }
+             * @example {
+             *       "fn": "count"
+             *     }
+             */
+            aggregate?: {
+                /** @enum {string} */
+                fn?: "count" | "sum" | "avg" | "min" | "max" | "count_distinct" | "p50" | "p90" | "p95" | "p99";
+                field?: string;
+            } | null;
+            /**
+             * @description aggregate: calendar period in the business time zone
+             * @enum {string|null}
+             */
+            period?: "day" | "week" | "month" | null;
+            /**
+             * @description aggregate: comparison
+             * @enum {string|null}
+             */
+            op?: ">" | ">=" | "<" | "<=" | "==" | "!=" | null;
+            /**
+             * @description aggregate: compared with
+             * @example 20
+             */
+            threshold?: number | null;
             /**
              * @description baseline: the number field judged against its band
              * @example cpu_percent
              */
-            field?: string;
+            field?: string | null;
             /**
              * @description baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous
              * @example 3.5
              */
-            sensitivity?: number;
+            sensitivity?: number | null;
             /**
              * @description baseline: which side of the band counts
-             * @enum {string}
+             * @enum {string|null}
              */
-            direction?: "both" | "above" | "below";
+            direction?: "both" | "above" | "below" | null;
             /**
              * @description baseline: a band per hour of day or day of week, or auto: a learnt daily profile, used for groups whose daily shape explains most of their variation
-             * @enum {string}
+             * @enum {string|null}
              */
-            seasonality?: "none" | "hour_of_day" | "day_of_week" | "auto";
+            seasonality?: "none" | "hour_of_day" | "day_of_week" | "auto" | null;
             /**
-             * @description baseline: values remembered per group
+             * @description baseline: values remembered per group (and seasonal bin); 20-5000
              * @example 500
              */
-            historySize?: number;
+            historySize?: number | null;
             /**
-             * @description baseline: values a group needs before it is judged
+             * @description baseline: values a group needs before it is judged; 5 to historySize
              * @example 30
              */
-            minHistory?: number;
-            /**
-             * @description baseline: only values beyond every value of the history (new highs or lows, by more than a chance record would: 1 / H_m of the old extreme's distance from the median, m the values beyond the median on its side; 0.15 for 1000 continuous values) count
-             * @default false
-             */
-            newExtremesOnly?: boolean;
+            minHistory?: number | null;
+            /** @description baseline: only values beyond every value of the history (new highs or lows, by more than a chance record would: 1 / H_m of the old extreme's distance from the median, m the values beyond the median on its side; 0.15 for 1000 continuous values) count */
+            newExtremesOnly?: boolean | null;
             /**
              * @description baseline: also judge the mean of the last this many values against the history of such means (a level shift inside the range of single values); 2-100, at most half of historySize
              * @example 12
              */
-            meanWindow?: number;
+            meanWindow?: number | null;
             /**
              * @description baseline: also judge the mean absolute change between consecutive values over the last this many values (noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize
              * @example 24
              */
-            volatilityWindow?: number;
+            volatilityWindow?: number | null;
         };
         BacktestDto: {
             /** @description The rule body, as POST /businesses/:businessId/rules takes it (need not be saved) */
@@ -876,7 +889,7 @@ export interface components {
              *       "severity": "critical"
              *     }
              */
-            rule?: Record<string, never>;
+            rule?: components["schemas"]["RuleBodyDto"];
         };
         RejectSuggestionDto: {
             /** @example Bank B files only on weekdays */

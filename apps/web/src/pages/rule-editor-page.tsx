@@ -27,7 +27,11 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, call } from '../api/client';
 import {
+  AGGREGATE_FNS,
+  COMPARISON_OPS,
+  DIRECTIONS,
   RULE_KINDS,
+  SEASONALITIES,
   SEVERITIES,
   type BacktestResult,
   type Business,
@@ -41,8 +45,10 @@ import { Loading, QueryState } from '../components/states';
 import { keyFieldNames, numericFieldNames } from '../fields';
 import { KIND_HELP, draftOf, emptyDraft, toRuleBody, type RuleDraft } from './rule-form';
 
-const AGG_FNS = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'p50', 'p90', 'p95', 'p99'];
-const OPS = ['>', '>=', '<', '<=', '==', '!='];
+/** A select's value as one of `values` (the select offers only those). */
+function oneOf<T extends string>(values: readonly T[], v: string): T {
+  return values.find((x) => x === v) ?? values[0];
+}
 
 /** New rule (`/businesses/:businessId/rules/new`) or a new version of one (`/rules/:ruleId/edit`). */
 export function RuleEditorPage() {
@@ -127,7 +133,7 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
       call<BacktestResult>(
         api.POST('/businesses/{businessId}/rules/backtest', {
           params: { path: { businessId: business.id } },
-          body: { rule: toRuleBody(d) as never, from: new Date(Date.now() - days * 86_400_000).toISOString() },
+          body: { rule: toRuleBody(d), from: new Date(Date.now() - days * 86_400_000).toISOString() },
         }),
       ),
     onError: notify.error,
@@ -135,11 +141,11 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
   const save = useMutation({
     mutationFn: () =>
       rule
-        ? call<Rule>(api.PATCH('/rules/{ruleId}', { params: { path: { ruleId: rule.id } }, body: body as never }))
+        ? call<Rule>(api.PATCH('/rules/{ruleId}', { params: { path: { ruleId: rule.id } }, body }))
         : call<Rule>(
             api.POST('/businesses/{businessId}/rules', {
               params: { path: { businessId: business.id } },
-              body: body as never,
+              body,
             }),
           ),
     onSuccess: (r) => {
@@ -270,12 +276,12 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
                 select
                 label="Function"
                 value={d.aggFn}
-                onChange={(e) => set({ aggFn: e.target.value })}
+                onChange={(e) => set({ aggFn: oneOf(AGGREGATE_FNS, e.target.value) })}
                 sx={{ width: 150 }}
                 error={!!err('/aggregate')}
                 helperText={err('/aggregate')}
               >
-                {AGG_FNS.map((f) => (
+                {AGGREGATE_FNS.map((f) => (
                   <MenuItem key={f} value={f}>
                     {f}
                   </MenuItem>
@@ -301,10 +307,10 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
                 select
                 label="Compared"
                 value={d.op}
-                onChange={(e) => set({ op: e.target.value })}
+                onChange={(e) => set({ op: oneOf(COMPARISON_OPS, e.target.value) })}
                 sx={{ width: 100 }}
               >
-                {OPS.map((o) => (
+                {COMPARISON_OPS.map((o) => (
                   <MenuItem key={o} value={o}>
                     {o}
                   </MenuItem>
@@ -377,10 +383,10 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
                 select
                 label="Direction"
                 value={d.direction}
-                onChange={(e) => set({ direction: e.target.value })}
+                onChange={(e) => set({ direction: oneOf(DIRECTIONS, e.target.value) })}
                 sx={{ width: 130 }}
               >
-                {['both', 'above', 'below'].map((x) => (
+                {DIRECTIONS.map((x) => (
                   <MenuItem key={x} value={x}>
                     {x}
                   </MenuItem>
@@ -390,10 +396,10 @@ function RuleEditor({ business, rule }: { business: Business; rule: Rule | null 
                 select
                 label="Seasonality"
                 value={d.seasonality}
-                onChange={(e) => set({ seasonality: e.target.value })}
+                onChange={(e) => set({ seasonality: oneOf(SEASONALITIES, e.target.value) })}
                 sx={{ width: 160 }}
               >
-                {['none', 'hour_of_day', 'day_of_week', 'auto'].map((x) => (
+                {SEASONALITIES.map((x) => (
                   <MenuItem key={x} value={x}>
                     {x}
                   </MenuItem>

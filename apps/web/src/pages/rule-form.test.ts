@@ -56,7 +56,8 @@ describe('toRuleBody', () => {
     expect(toRuleBody(draft({ kind: 'baseline', field: 'cpu' }))).not.toHaveProperty('meanWindow');
   });
 
-  it('keeps a threshold that is not a number as text, so the api names it', () => {
-    expect(toRuleBody(draft({ kind: 'aggregate', threshold: 'lots' })).threshold).toBe('lots');
+  it('leaves out a number that is not one, so the api names the missing option', () => {
+    expect(toRuleBody(draft({ kind: 'aggregate', threshold: 'lots' })).threshold).toBeUndefined();
+    expect(toRuleBody(draft({ kind: 'aggregate', threshold: '2.5' })).threshold).toBe(2.5);
   });
 });

@@ -1,4 +1,17 @@
-import type { Rule, RuleKind, Severity } from '../api/models';
+import {
+  RULE_KIND_OPTIONS,
+  RULE_OPTIONS,
+  type AggregateFn,
+  type CalendarPeriod,
+  type ComparisonOp,
+  type Direction,
+  type Rule,
+  type RuleBodyRequest,
+  type Seasonality,
+  type RuleKind,
+  type RuleOptionKey,
+  type Severity,
+} from '../api/models';
 
 /** The rule editor's state: every input as the form holds it (numbers as text until sent). */
 export interface RuleDraft {
@@ -15,16 +28,16 @@ export interface RuleDraft {
   minCount: string;
   within: string;
   window: string;
-  period: '' | 'day' | 'week' | 'month';
-  aggFn: string;
+  period: '' | CalendarPeriod;
+  aggFn: AggregateFn;
   aggField: string;
-  op: string;
+  op: ComparisonOp;
   threshold: string;
   expectedGroups: string;
   field: string;
   sensitivity: string;
-  direction: string;
-  seasonality: string;
+  direction: Direction;
+  seasonality: Seasonality;
   /** Values whose mean is judged too ('' for values only). */
   meanWindow: string;
   /** Values whose mean absolute change is judged too ('' for none). */
@@ -35,23 +48,19 @@ export interface RuleDraft {
   newExtremesOnly: boolean;
 }
 
-export const KIND_KEYS: Record<RuleKind, string[]> = {
-  immediate: [],
-  sequence: ['minCount', 'within'],
-  absence: ['window', 'expectedGroups'],
-  aggregate: ['window', 'period', 'aggregate', 'op', 'threshold'],
-  baseline: [
-    'field',
-    'sensitivity',
-    'direction',
-    'seasonality',
-    'meanWindow',
-    'volatilityWindow',
-    'historySize',
-    'newExtremesOnly',
-  ],
+/** The options each kind's form sets (RULE_KIND_OPTIONS without those left to their default). */
+export const KIND_KEYS: Record<RuleKind, RuleOptionKey[]> = {
+  immediate: formKeys('immediate'),
+  sequence: formKeys('sequence'),
+  absence: formKeys('absence'),
+  aggregate: formKeys('aggregate'),
+  baseline: formKeys('baseline'),
 };
 const ALL_KIND_KEYS = [...new Set(Object.values(KIND_KEYS).flat())];
+
+function formKeys(kind: RuleKind): RuleOptionKey[] {
+  return RULE_KIND_OPTIONS[kind].filter((k) => !RULE_OPTIONS[k].advanced);
+}
 
 export const KIND_HELP: Record<RuleKind, string> = {
   immediate: 'One event satisfies the condition.',
@@ -95,7 +104,7 @@ export function emptyDraft(): RuleDraft {
 
 export function draftOf(r: Rule): RuleDraft {
   const d = emptyDraft();
-  return {
+  const common: RuleDraft = {
     ...d,
     name: r.name,
     description: r.description ?? '',
@@ -107,27 +116,41 @@ export function draftOf(r: Rule): RuleDraft {
     cooldown: r.cooldown ?? '',
     resolveAfter: r.resolveAfter ?? '',
     enabled: r.enabled,
-    minCount: r.minCount !== undefined ? String(r.minCount) : d.minCount,
-    within: r.within ?? '',
-    window: r.window ?? (r.kind === 'aggregate' && r.period ? '' : d.window),
-    period: r.period ?? '',
-    aggFn: r.aggregate?.fn ?? d.aggFn,
-    aggField: r.aggregate?.field ?? '',
-    op: r.op ?? d.op,
-    threshold: r.threshold !== undefined ? String(r.threshold) : d.threshold,
-    expectedGroups: (r.expectedGroups ?? []).join(', '),
-    field: r.field ?? '',
-    sensitivity: r.sensitivity !== undefined ? String(r.sensitivity) : d.sensitivity,
-    direction: r.direction ?? d.direction,
-    seasonality: r.seasonality ?? d.seasonality,
-    meanWindow: r.meanWindow !== undefined ? String(r.meanWindow) : '',
-    volatilityWindow: r.volatilityWindow !== undefined ? String(r.volatilityWindow) : '',
-    historySize: r.historySize !== undefined ? String(r.historySize) : '',
-    newExtremesOnly: r.newExtremesOnly ?? false,
   };
+  switch (r.kind) {
+    case 'immediate':
+      return common;
+    case 'sequence':
+      return { ...common, minCount: String(r.minCount), within: r.within ?? '' };
+    case 'absence':
+      return { ...common, window: r.window, expectedGroups: (r.expectedGroups ?? []).join(', ') };
+    case 'aggregate':
+      return {
+        ...common,
+        window: r.window ?? '',
+        period: r.period ?? '',
+        aggFn: r.aggregate.fn,
+        aggField: r.aggregate.field ?? '',
+        op: r.op,
+        threshold: String(r.threshold),
+      };
+    case 'baseline':
+      return {
+        ...common,
+        field: r.field,
+        sensitivity: String(r.sensitivity),
+        direction: r.direction,
+        seasonality: r.seasonality,
+        meanWindow: r.meanWindow !== undefined ? String(r.meanWindow) : '',
+        volatilityWindow: r.volatilityWindow !== undefined ? String(r.volatilityWindow) : '',
+        historySize: String(r.historySize),
+        newExtremesOnly: r.newExtremesOnly,
+      };
+  }
 }
 
-const num = (s: string): number | string => (s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : s);
+/** A number field's value: a number, or undefined when empty or not a number (the api then names it). */
+const num = (s: string): number | undefined => (s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : undefined);
 
 /**
  * The rule body the api takes (POST /rules, /rules/validate, /rules/backtest).
@@ -135,8 +158,8 @@ const num = (s: string): number | string => (s.trim() !== '' && !Number.isNaN(Nu
  * PATCH keeps the keys it is not sent, so an edit must clear what was emptied
  * and what an old kind had.
  */
-export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+export function toRuleBody(d: RuleDraft, clearOthers = false): RuleBodyRequest {
+  const body: RuleBodyRequest = {
     name: d.name.trim(),
     kind: d.kind,
     severity: d.severity,
@@ -150,7 +173,7 @@ export function toRuleBody(d: RuleDraft, clearOthers = false): Record<string, un
   if (d.kind !== 'baseline')
     body.condition = d.condition.trim() || (d.kind === 'absence' || d.kind === 'aggregate' ? null : '');
   else body.condition = null;
-  if (clearOthers) for (const k of ALL_KIND_KEYS) body[k] = null;
+  if (clearOthers) for (const k of ALL_KIND_KEYS) Object.assign(body, { [k]: null });
   switch (d.kind) {
     case 'sequence':
       body.minCount = num(d.minCount);

@@ -24,7 +24,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
-import type { AcceptedSuggestion, Business, Page, Rule, Suggestion } from '../api/models';
+import type { AcceptedSuggestion, Business, Page, Rule, RuleBodyRequest, Suggestion } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { Empty, QueryState } from '../components/states';
 import { formatTime } from '../format';
@@ -167,11 +167,11 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   const [reason, setReason] = useState('');
   const done = () => void qc.invalidateQueries({ queryKey: ['suggestions', s.businessId] });
   const accept = useMutation({
-    mutationFn: (rule?: Record<string, unknown>) =>
+    mutationFn: (rule?: RuleBodyRequest) =>
       call<AcceptedSuggestion>(
         api.POST('/suggestions/{suggestionId}/accept', {
           params: { path: { suggestionId: s.id } },
-          body: { rule: rule as never },
+          body: { rule },
         }),
       ),
     onSuccess: ({ rule }) => {
@@ -195,7 +195,7 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   });
   const acceptEdited = () => {
     try {
-      const edited = JSON.parse(ruleText) as Record<string, unknown>;
+      const edited = JSON.parse(ruleText) as RuleBodyRequest;
       setParseError(null);
       accept.mutate(edited);
     } catch (err) {

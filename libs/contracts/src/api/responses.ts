@@ -1,4 +1,5 @@
-import type { AlertStatus, FieldType, RuleKind, RuleOrigin, Severity } from '../vocabulary';
+import type { AlertStatus, FieldType, Severity } from '../vocabulary';
+import type { Rule } from '../rules';
 
 // The api's answers as they travel (JSON: times are ISO strings), shared by the
 // web app. The OpenAPI document types the requests; these the answers, and
@@ -48,45 +49,6 @@ export interface Business {
   createdAt: string;
   updatedAt: string;
   fields: Field[];
-}
-
-export interface Rule {
-  id: string;
-  businessId: string;
-  version: number;
-  origin: RuleOrigin;
-  name: string;
-  description?: string;
-  kind: RuleKind;
-  condition: string | null;
-  groupBy: string[];
-  severity: Severity;
-  escalations: { when: string; severity: Severity }[];
-  cooldown: string | null;
-  resolveAfter: string | null;
-  enabled: boolean;
-  allowedLateness: string;
-  maxGroups?: number;
-  forgetAfter?: string | null;
-  minCount?: number;
-  within?: string | null;
-  window?: string | null;
-  period?: 'day' | 'week' | 'month' | null;
-  aggregate?: { fn: string; field?: string };
-  op?: string;
-  threshold?: number;
-  expectedGroups?: string[];
-  field?: string;
-  sensitivity?: number;
-  direction?: string;
-  seasonality?: string;
-  historySize?: number;
-  minHistory?: number;
-  newExtremesOnly?: boolean;
-  meanWindow?: number;
-  volatilityWindow?: number;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface Alert {

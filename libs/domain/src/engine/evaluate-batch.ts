@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Severity } from '@anom/contracts';
 import { parseDuration } from '../duration';
 import { alertFingerprint } from '../alerts/fingerprint';
 import { GROUP_LIMIT_KEY } from '../alerts/alert-candidate';
-import { severityRank } from '../alerts/severity';
 import type { CompiledRule } from '../rules/compile-rule';
 import {
   evaluateImmediate,
@@ -11,10 +9,8 @@ import {
   type EvaluationFailure,
   type RuleMatch,
 } from '../rules/evaluate-immediate';
-import { stepSequence, type SequenceConfig, type SequenceState } from '../rules/sequence';
-import { stepAggregate, type AggregateConfig, type AggregateState } from '../rules/aggregate';
-import { stepBaseline, type BaselineConfig, type BaselineScore, type BaselineState } from '../rules/baseline';
-import { observeAbsence, tickAbsence, type AbsenceGroupState } from '../rules/absence';
+import { tickAbsence } from '../rules/absence';
+import { aggregateLabel, kindModule, type AbsenceGroupRecord } from '../rules/kinds';
 import { StoredJson, indexChange, storedValue, type IndexChanges, type StateStore } from '../state/state-store';
 import { DEFAULT_MAX_GROUPS, defaultForgetAfterMs } from '../rules/rule-definition';
 
@@ -36,8 +32,7 @@ export interface VersionedState {
   cur: unknown;
 }
 
-/** An absence group's state (one state key per group, see absenceStateKey). */
-export type AbsenceGroupRecord = AbsenceGroupState & { key: Record<string, unknown> };
+export type { AbsenceGroupRecord };
 
 /** Events of new groups a rule did not evaluate because it tracks its maxGroups already. */
 export interface GroupOverflow {
@@ -81,11 +76,9 @@ export interface EvaluateOptions {
   now?: number;
 }
 
-const STATEFUL = new Set(['sequence', 'aggregate', 'absence', 'baseline']);
-
 /** Whether a rule is enabled and keeps state per group (every kind but immediate). */
 export function isStateful(rule: Pick<CompiledRule, 'definition'>): boolean {
-  return rule.definition.enabled && STATEFUL.has(rule.definition.kind);
+  return rule.definition.enabled && kindModule(rule.definition.kind).stateful;
 }
 
 /**
@@ -192,41 +185,10 @@ export function evaluateBatch(
       untracked: 0,
       max: d.maxGroups ?? DEFAULT_MAX_GROUPS,
     };
-    const sequenceConfig: SequenceConfig | null =
-      d.kind === 'sequence'
-        ? { minCount: d.minCount!, withinMs: d.within ? parseDuration(d.within) : null, allowedLatenessMs: lateness }
-        : null;
-    const aggregateConfig: AggregateConfig | null =
-      d.kind === 'aggregate'
-        ? {
-            fn: d.aggregate!.fn,
-            windowMs: d.window ? parseDuration(d.window) : null,
-            period: d.period ?? null,
-            timezone: rule.timezone,
-            op: d.op!,
-            threshold: d.threshold!,
-            allowedLatenessMs: lateness,
-            maxPoints: 100_000,
-          }
-        : null;
-    const baselineConfig: BaselineConfig | null =
-      d.kind === 'baseline'
-        ? {
-            sensitivity: d.sensitivity!,
-            direction: d.direction ?? 'both',
-            seasonality: d.seasonality ?? 'none',
-            timezone: rule.timezone,
-            historySize: d.historySize!,
-            minHistory: d.minHistory!,
-            newExtremesOnly: d.newExtremesOnly ?? false,
-            meanWindow: d.meanWindow ?? null,
-            volatilityWindow: d.volatilityWindow ?? null,
-            allowedLatenessMs: lateness,
-          }
-        : null;
+    const step = kindModule(d.kind).step!(rule, lateness);
     for (const e of events) {
       const g = rule.group(e.payload);
-      const { groupKey, fingerprint } = g;
+      const { groupKey } = g;
       const cond = rule.condition ? rule.condition.run(e.payload) : ({ ok: true, value: true } as const);
       if (!cond.ok) out.failures.push({ ruleId: rule.ruleId, eventId: e.id, error: cond.error });
       const holds = cond.ok && cond.value;
@@ -241,91 +203,7 @@ export function evaluateBatch(
       // The watermark never passes the event's receipt: one event dated ahead cannot make the group's next ones late.
       const wt = e.receivedAt === undefined ? t : Math.min(t, e.receivedAt);
 
-      if (sequenceConfig) {
-        const severity = holds ? severityOf(rule, e.payload) : undefined;
-        const r = stepSequence(sequenceConfig, state as SequenceState | undefined, {
-          id: e.id,
-          t,
-          wt,
-          values: rule.values(e.payload),
-          matches: holds,
-          severity,
-        });
-        set(key, r.state);
-        for (const s of r.signals) {
-          if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
-          else if (s.type === 'episode-end') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: new Date(s.t) });
-          else
-            for (const sample of s.samples)
-              out.matches.push({
-                ruleId: rule.ruleId,
-                ruleVersion: rule.version,
-                fingerprint,
-                groupKey,
-                eventId: sample.id,
-                eventTime: new Date(sample.t),
-                severity: (sample.severity as Severity) ?? d.severity,
-                values: { ...sample.values, run: s.runLength },
-              });
-        }
-      } else if (aggregateConfig) {
-        const field = d.aggregate!.field;
-        const raw = field ? e.payload[field] : null;
-        const value = typeof raw === 'number' || typeof raw === 'string' ? raw : null;
-        const r = stepAggregate(aggregateConfig, state as AggregateState | undefined, {
-          id: e.id,
-          t,
-          wt,
-          included: holds && (field === undefined || value !== null),
-          value,
-        });
-        set(key, r.state);
-        for (const s of r.signals) {
-          if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
-          else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-          else
-            out.matches.push({
-              ruleId: rule.ruleId,
-              ruleVersion: rule.version,
-              fingerprint,
-              groupKey,
-              eventId: e.id,
-              eventTime: e.eventTime,
-              severity: severityOf(rule, e.payload),
-              values: { [aggregateLabel(rule)]: round(s.value), events: s.points },
-            });
-        }
-      } else if (baselineConfig) {
-        if (!holds) continue; // the optional condition selects the events that are judged
-        const raw = e.payload[d.field!];
-        const r = stepBaseline(baselineConfig, state as BaselineState | undefined, {
-          id: e.id,
-          t,
-          wt,
-          value: typeof raw === 'number' ? raw : null,
-        });
-        set(key, r.state);
-        for (const s of r.signals) {
-          if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
-          else if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-          else
-            out.matches.push({
-              ruleId: rule.ruleId,
-              ruleVersion: rule.version,
-              fingerprint,
-              groupKey,
-              eventId: e.id,
-              eventTime: e.eventTime,
-              severity: severityOf(rule, e.payload),
-              values: baselineEvidence(d, raw, s),
-            });
-        }
-      } else {
-        const r = observeAbsence(key, state as AbsenceGroupRecord | undefined, wt);
-        set(key, { ...r.state, key: groupKey } satisfies AbsenceGroupRecord);
-        for (const s of r.signals)
-          if (s.type === 'clear') out.clears.push({ ruleId: rule.ruleId, fingerprint, t: e.eventTime });
-      }
+      set(key, step(state, { e, key, group: g, holds, t, wt }, out));
     }
     if (limit.untracked > 0)
       out.overflow.push({
@@ -346,7 +224,7 @@ export function evaluateBatch(
     indexChange(out.index, groupsIndex(rule), key, now);
     if (rule.definition.kind === 'absence') {
       const g = saved.cur as AbsenceGroupRecord;
-      indexChange(out.index, dueIndex(rule), key, g.alerted ? null : g.last + parseDuration(rule.definition.window!)!);
+      indexChange(out.index, dueIndex(rule), key, g.alerted ? null : g.last + parseDuration(rule.definition.window)!);
     }
   }
   return out;
@@ -531,7 +409,7 @@ export function splitLegacyAbsence(
   type Legacy = { groups?: Record<string, AbsenceGroupRecord> } | null;
   const prev = (storedValue(v.prev) as Legacy)?.groups ?? {};
   const cur = (storedValue(v.cur) as Legacy)?.groups ?? {};
-  const windowMs = parseDuration(rule.definition.window!)!;
+  const windowMs = rule.definition.kind === 'absence' ? parseDuration(rule.definition.window)! : 0;
   for (const [id, g] of Object.entries(cur)) {
     const key = absenceStateKey(rule, id);
     saves.set(key, { seq: v.seq, prev: prev[id] ?? null, cur: g });
@@ -565,63 +443,11 @@ function groupId(rule: CompiledRule, groupKey: Record<string, unknown>): string 
   return values.length === 1 ? String(values[0]) : JSON.stringify(values);
 }
 
-function severityOf(rule: CompiledRule, payload: Record<string, unknown>): Severity {
-  let severity = rule.definition.severity;
-  for (const esc of rule.escalations) {
-    const r = esc.condition.run(payload);
-    if (r.ok && r.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
-  }
-  return severity;
-}
-
-/**
- * Evidence of a baseline match: the event's value, what was judged (the
- * value, or the window's mean or volatility), the band's centre and edges and
- * the robust z, and with newExtremesOnly the high or low it broke. Judged
- * against the daily profile (seasonality auto), the value's band is brought
- * back to value units (profile + unit × band), and the profile is also shown;
- * a window's statistic stays in residual units (the slot's usual spread) and
- * says so.
- */
-function baselineEvidence(d: CompiledRule['definition'], raw: unknown, s: BaselineScore): Record<string, unknown> {
-  const [shift, unit] = s.seasonal && s.of === 'value' ? [s.seasonal.expected, s.seasonal.unit] : [0, 1];
-  const suffix = s.seasonal ? ' off the daily profile, in usual deviations' : '';
-  const judged =
-    s.of === 'mean'
-      ? { [`mean of last ${d.meanWindow}${suffix}`]: round(s.value) }
-      : s.of === 'volatility'
-        ? { [`mean change over last ${d.volatilityWindow}${suffix}`]: round(s.value) }
-        : {};
-  return {
-    [d.field!]: raw,
-    ...judged,
-    ...(s.seasonal ? { profile: round(s.seasonal.expected) } : {}),
-    expected: round(shift + unit * s.median),
-    low: round(shift + unit * s.low),
-    high: round(shift + unit * s.high),
-    z: round(s.z),
-    // newExtremesOnly: the record it broke, in the same units.
-    ...(d.newExtremesOnly
-      ? s.z > 0
-        ? { 'previous high': round(shift + unit * s.historyMax) }
-        : { 'previous low': round(shift + unit * s.historyMin) }
-      : {}),
-  };
-}
-
-/** `count`, `avg(cpu_percent)`: how an aggregate value is labelled in evidence. */
-export function aggregateLabel(rule: Pick<CompiledRule, 'definition'>): string {
-  const a = rule.definition.aggregate!;
-  return a.field ? `${a.fn}(${a.field})` : a.fn;
-}
+export { aggregateLabel };
 
 function syntheticId(ruleId: string, group: string, last: number): string {
   const h = createHash('sha256').update(`${ruleId}\u0000${group}\u0000${last}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }
 
 function formatMs(ms: number): string {

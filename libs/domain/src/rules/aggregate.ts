@@ -1,3 +1,4 @@
+import type { AggregateFn, CalendarPeriod, ComparisonOp } from '@anom/contracts';
 import { DateTime } from 'luxon';
 import { quantileSorted } from 'simple-statistics';
 
@@ -33,23 +34,9 @@ import { quantileSorted } from 'simple-statistics';
  * themselves (at most maxPoints, oldest dropped first).
  */
 
-export const AGGREGATE_FNS = [
-  'count',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'count_distinct',
-  'p50',
-  'p90',
-  'p95',
-  'p99',
-] as const;
-export type AggregateFn = (typeof AGGREGATE_FNS)[number];
-export const COMPARISON_OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
-export type ComparisonOp = (typeof COMPARISON_OPS)[number];
-export const CALENDAR_PERIODS = ['day', 'week', 'month'] as const;
-export type CalendarPeriod = (typeof CALENDAR_PERIODS)[number];
+// The vocabularies are the rule model's (@anom/contracts rules.ts).
+export { AGGREGATE_FNS, CALENDAR_PERIODS, COMPARISON_OPS } from '@anom/contracts';
+export type { AggregateFn, CalendarPeriod, ComparisonOp };
 
 export interface AggregateConfig {
   fn: AggregateFn;

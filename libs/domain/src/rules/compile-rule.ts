@@ -1,4 +1,5 @@
 import type { Severity } from '@anom/contracts';
+import { severityRank } from '../alerts/severity';
 import { alertFingerprint } from '../alerts/fingerprint';
 import { stateKey } from '../state/state-store';
 import { compileCondition, createConditionEnvironment, type CompiledCondition } from '../expression/condition';
@@ -64,13 +65,14 @@ export function compileRule(
       );
     return { condition: c.condition, severity: e.severity };
   });
-  const aggregateField = rule.definition.aggregate?.field;
+  const d = rule.definition;
+  // The field an aggregate or a baseline reads is evidence too.
+  const readField = d.kind === 'aggregate' ? d.aggregate.field : d.kind === 'baseline' ? d.field : undefined;
   const evidenceFields = [
     ...new Set([
       ...(condition ? condition.condition.fields : []),
       ...escalations.flatMap((e) => e.condition.fields),
-      ...(aggregateField ? [aggregateField] : []),
-      ...(rule.definition.field ? [rule.definition.field] : []),
+      ...(readField ? [readField] : []),
     ]),
   ];
   const by = rule.definition.groupBy;
@@ -139,4 +141,17 @@ function compileValues(fields: readonly string[]): (payload: Record<string, unkn
   return new Function(`"use strict"; return function values(p) { return { ${props} }; };`)() as (
     payload: Record<string, unknown>,
   ) => Record<string, unknown>;
+}
+
+/** The severity of a match of `rule` on `payload`: its own, raised by the escalations that hold. */
+export function severityOf(
+  rule: Pick<CompiledRule, 'definition' | 'escalations'>,
+  payload: Record<string, unknown>,
+): Severity {
+  let severity = rule.definition.severity;
+  for (const esc of rule.escalations) {
+    const r = esc.condition.run(payload);
+    if (r.ok && r.value && severityRank(esc.severity) > severityRank(severity)) severity = esc.severity;
+  }
+  return severity;
 }

@@ -1,149 +1,46 @@
 import {
   RULE_KINDS,
+  RULE_KIND_OPTIONS,
+  RULE_OPTIONS,
   SEVERITIES,
   SUPPORTED_RULE_KINDS,
+  type Escalation,
   type InputErrorDetail,
+  type RuleBody,
+  type RuleCommon,
   type RuleKind,
+  type RuleOptionKey,
   type Severity,
 } from '@anom/contracts';
 import { parseDuration } from '../duration';
 import { KEY_FIELD_TYPES, type FieldDefinition } from '../schema/business-schema';
 import { compileCondition, createConditionEnvironment } from '../expression/condition';
-import {
-  AGGREGATE_FNS,
-  CALENDAR_PERIODS,
-  COMPARISON_OPS,
-  type AggregateFn,
-  type CalendarPeriod,
-  type ComparisonOp,
-} from './aggregate';
-import {
-  DEFAULT_HISTORY,
-  DEFAULT_MIN_HISTORY,
-  DEFAULT_SENSITIVITY,
-  DIRECTIONS,
-  SEASONALITIES,
-  type Direction,
-  type Seasonality,
-} from './baseline';
+import { kindModule } from './kinds';
+import { optionalDuration } from './kinds/parse-helpers';
+import { DEFAULT_ALLOWED_LATENESS, MAX_FORGET_AFTER_MS, MAX_MAX_GROUPS } from './limits';
 
-/** An escalation: when the CEL condition also holds for the matching event, the alert takes this severity. */
-export interface Escalation {
-  when: string;
-  severity: Severity;
-}
+export type { Escalation };
+export { DEFAULT_ALLOWED_LATENESS, DEFAULT_MAX_GROUPS, MAX_FORGET_AFTER_MS, MAX_MAX_GROUPS } from './limits';
 
 /**
- * A rule as stored in `rule_version.definition` (DESIGN.md "Rules are data").
- * Durations are strings such as `30s`, `5m`, `2h`, `1d`.
+ * A rule as stored in `rule_version.definition` (DESIGN.md "Rules are data"):
+ * the RuleBody of @anom/contracts, one shape per kind, normalised by
+ * parseRuleDefinition (defaults filled, unknown keys dropped).
  */
-export interface RuleDefinition {
-  name: string;
-  description?: string;
-  kind: RuleKind;
-  /**
-   * CEL condition over the business's fields. Required for immediate and
-   * sequence rules; for aggregate it filters the events counted, for absence
-   * it selects the events that count as a sign of life (null = every event).
-   */
-  condition: string | null;
-  /** Fields whose values split alerts: one alert per rule and group key. */
-  groupBy: string[];
-  severity: Severity;
-  /** Checked in order; the highest severity among those that hold wins. */
-  escalations: Escalation[];
-  /** Quiet time after a resolve before the same fingerprint may open again. */
-  cooldown: string | null;
-  /** Auto-resolve once the condition has not matched for this long. */
-  resolveAfter: string | null;
-  enabled: boolean;
-  /** How much older than the newest event of a group an event may be and still be evaluated. */
-  allowedLateness: string;
-  /**
-   * Stateful kinds: groups tracked at most (DEFAULT_MAX_GROUPS). Events of a
-   * new group past it are not evaluated by this rule; they are counted and
-   * raise one "group limit reached" alert on the rule.
-   */
-  maxGroups?: number;
-  /**
-   * Stateful kinds: a group untouched this long (wall clock) is forgotten,
-   * its state dropped (default defaultForgetAfterMs).
-   */
-  forgetAfter?: string | null;
-  /** sequence: run length that fires (N of A{N,}). */
-  minCount?: number;
-  /** sequence: span the N most recent matches must fit in. */
-  within?: string | null;
-  /** aggregate: sliding window; absence: the silence that fires. */
-  window?: string | null;
-  /** aggregate: calendar period in the business time zone, instead of a window. */
-  period?: CalendarPeriod | null;
-  aggregate?: { fn: AggregateFn; field?: string };
-  op?: ComparisonOp;
-  threshold?: number;
-  /** absence: group values expected to report (rules with one groupBy field). */
-  expectedGroups?: string[];
-  /** baseline: the numeric field whose values are judged against their band. */
-  field?: string;
-  /** baseline: robust z-score beyond which a value is anomalous. */
-  sensitivity?: number;
-  /** baseline: which side of the band counts. */
-  direction?: Direction;
-  /** baseline: separate bands per hour of day or day of week. */
-  seasonality?: Seasonality;
-  /** baseline: values remembered per group (and seasonal bin). */
-  historySize?: number;
-  /** baseline: values a group needs before it is judged. */
-  minHistory?: number;
-  /** baseline: only new highs or lows (beyond the whole history) count. */
-  newExtremesOnly?: boolean;
-  /** baseline: also judge the mean of the last this many values (catches level shifts). */
-  meanWindow?: number;
-  /** baseline: also judge the mean absolute change over the last this many values (catches variance changes). */
-  volatilityWindow?: number;
-}
-
-export const DEFAULT_ALLOWED_LATENESS = '1m';
-
-/**
- * Groups a stateful rule tracks unless it says otherwise. The cost of a batch
- * grows with the groups it touches, not with this; what it bounds is Redis
- * memory and what one source can make a rule watch (an absence rule alerts
- * every silent group it tracks). Prometheus's `sample_limit` per scrape and
- * Grafana Mimir's `max_global_series_per_user` are the same kind of named
- * limit, reached loudly rather than silently.
- */
-export const DEFAULT_MAX_GROUPS = 20_000;
-export const MAX_MAX_GROUPS = 1_000_000;
-/** Idle state expires at the latest after this long (ms): the Redis key TTL. */
-export const MAX_FORGET_AFTER_MS = 30 * 86_400_000;
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-const PERIOD_MS = { day: DAY_MS, week: 7 * DAY_MS, month: 31 * DAY_MS } as const;
+export type RuleDefinition = RuleBody;
 
 /**
  * How long (ms) a group of a stateful rule may stay untouched before its
- * state is forgotten: the rule's `forgetAfter`, else ten times the span its
- * state can matter over (an aggregate's window, a sequence's within, an
- * absence window), at least an hour (a week for absence: a silent group is
- * what it watches), or two calendar periods; 30 days (the state TTL) for
- * baseline histories and unbounded sequences. Never over MAX_FORGET_AFTER_MS.
+ * state is forgotten: the rule's `forgetAfter`, else its kind's default
+ * (ten times the span its state can matter over — an aggregate's window, a
+ * sequence's within, an absence window — at least an hour, a week for
+ * absence, two calendar periods; 30 days, the state TTL, for baseline
+ * histories and unbounded sequences). Never over MAX_FORGET_AFTER_MS.
  */
-export function defaultForgetAfterMs(
-  d: Pick<RuleDefinition, 'kind' | 'forgetAfter' | 'window' | 'within' | 'period'>,
-): number {
+export function defaultForgetAfterMs(d: RuleDefinition): number {
   const own = d.forgetAfter ? parseDuration(d.forgetAfter) : null;
   if (own !== null) return Math.min(own, MAX_FORGET_AFTER_MS);
-  const span = (v: string | null | undefined) => (v ? parseDuration(v) : null);
-  let ms: number;
-  if (d.kind === 'aggregate')
-    ms = d.period ? 2 * PERIOD_MS[d.period] : Math.max(10 * (span(d.window) ?? HOUR_MS), HOUR_MS);
-  else if (d.kind === 'sequence')
-    ms = d.within ? Math.max(10 * (span(d.within) ?? HOUR_MS), HOUR_MS) : MAX_FORGET_AFTER_MS;
-  else if (d.kind === 'absence') ms = Math.max(10 * (span(d.window) ?? HOUR_MS), 7 * DAY_MS);
-  else ms = MAX_FORGET_AFTER_MS;
-  return Math.min(ms, MAX_FORGET_AFTER_MS);
+  return Math.min(kindModule(d.kind).defaultForgetAfterMs(d), MAX_FORGET_AFTER_MS);
 }
 
 export type RuleParseResult = { ok: true; definition: RuleDefinition } | { ok: false; errors: InputErrorDetail[] };
@@ -182,7 +79,7 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
     errors.push({ pointer: '/severity', detail: `must be one of ${SEVERITIES.join(', ')}` });
 
   const env = createConditionEnvironment(fields);
-  const conditionOptional = kind === 'aggregate' || kind === 'absence' || kind === 'baseline';
+  const conditionOptional = RULE_KINDS.includes(kind) && kindModule(kind).conditionOptional;
   const condition =
     conditionOptional && (body.condition === undefined || body.condition === null || body.condition === '')
       ? null
@@ -236,7 +133,7 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
 
   const allowedLateness =
     optionalDuration(body.allowedLateness, '/allowedLateness', errors) ?? DEFAULT_ALLOWED_LATENESS;
-  const limits: Pick<RuleDefinition, 'maxGroups' | 'forgetAfter'> = {};
+  const limits: Pick<RuleCommon, 'maxGroups' | 'forgetAfter'> = {};
   if (body.maxGroups !== undefined && body.maxGroups !== null) {
     const m = body.maxGroups;
     if (kind === 'immediate')
@@ -253,10 +150,15 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
       errors.push({ pointer: '/forgetAfter', detail: 'must be a duration from 1m to 30d' });
     else if (f !== null) limits.forgetAfter = f;
   }
-  const kindParts = parseKindParts(kind, body, fields, groupBy, errors);
+  // Options of other kinds are refused, so a typo in `kind` is not silently ignored.
+  for (const key of Object.keys(RULE_OPTIONS) as RuleOptionKey[]) {
+    if (body[key] !== undefined && body[key] !== null && !(RULE_KIND_OPTIONS[kind] ?? []).includes(key))
+      errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
+  }
+  const kindParts = RULE_KINDS.includes(kind) ? kindModule(kind).parse({ body, fields, groupBy, errors }) : {};
 
   if (errors.length > 0) return { ok: false, errors };
-  const definition: RuleDefinition = {
+  const definition = {
     name,
     kind,
     condition,
@@ -269,188 +171,7 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
     allowedLateness,
     ...limits,
     ...kindParts,
-  };
+  } as RuleDefinition;
   if (typeof body.description === 'string' && body.description !== '') definition.description = body.description;
   return { ok: true, definition };
-}
-
-/** The options of each kind; options of other kinds are refused so a typo in `kind` is not silently ignored. */
-function parseKindParts(
-  kind: RuleKind,
-  body: Record<string, unknown>,
-  fields: readonly FieldDefinition[],
-  groupBy: string[],
-  errors: InputErrorDetail[],
-): Partial<RuleDefinition> {
-  const own: Record<RuleKind, string[]> = {
-    immediate: [],
-    sequence: ['minCount', 'within'],
-    absence: ['window', 'expectedGroups'],
-    aggregate: ['aggregate', 'window', 'period', 'op', 'threshold'],
-    baseline: [
-      'field',
-      'sensitivity',
-      'direction',
-      'seasonality',
-      'historySize',
-      'minHistory',
-      'newExtremesOnly',
-      'meanWindow',
-      'volatilityWindow',
-    ],
-  };
-  const all = [
-    'minCount',
-    'within',
-    'window',
-    'expectedGroups',
-    'aggregate',
-    'period',
-    'op',
-    'threshold',
-    'field',
-    'sensitivity',
-    'direction',
-    'seasonality',
-    'historySize',
-    'minHistory',
-    'newExtremesOnly',
-    'meanWindow',
-    'volatilityWindow',
-  ];
-  for (const key of all) {
-    if (body[key] !== undefined && body[key] !== null && !(own[kind] ?? []).includes(key))
-      errors.push({ pointer: `/${key}`, detail: `does not apply to ${kind} rules` });
-  }
-  switch (kind) {
-    case 'sequence': {
-      const minCount = body.minCount;
-      if (typeof minCount !== 'number' || !Number.isInteger(minCount) || minCount < 2 || minCount > 1000)
-        errors.push({ pointer: '/minCount', detail: 'must be an integer from 2 to 1000' });
-      if (body.condition === undefined || body.condition === null)
-        errors.push({ pointer: '/condition', detail: 'a sequence rule needs a condition' });
-      return { minCount: minCount as number, within: optionalDuration(body.within, '/within', errors) };
-    }
-    case 'absence': {
-      const window = optionalDuration(body.window, '/window', errors);
-      if (window === null && (body.window === undefined || body.window === null))
-        errors.push({ pointer: '/window', detail: 'an absence rule needs a window such as 20m' });
-      let expectedGroups: string[] | undefined;
-      // null, like absent, means none (an edit that empties the list sends null).
-      if (body.expectedGroups !== undefined && body.expectedGroups !== null) {
-        if (!Array.isArray(body.expectedGroups) || body.expectedGroups.some((g) => typeof g !== 'string' || g === ''))
-          errors.push({ pointer: '/expectedGroups', detail: 'must be an array of non-empty strings' });
-        else if (groupBy.length !== 1)
-          errors.push({
-            pointer: '/expectedGroups',
-            detail: 'needs exactly one groupBy field, whose values these are',
-          });
-        else expectedGroups = [...new Set(body.expectedGroups as string[])];
-      }
-      return { window, ...(expectedGroups ? { expectedGroups } : {}) };
-    }
-    case 'aggregate': {
-      const agg = (body.aggregate ?? {}) as { fn?: unknown; field?: unknown };
-      const fn = agg.fn as AggregateFn;
-      if (!AGGREGATE_FNS.includes(fn))
-        errors.push({ pointer: '/aggregate/fn', detail: `must be one of ${AGGREGATE_FNS.join(', ')}` });
-      let field: string | undefined;
-      if (agg.field !== undefined) {
-        const f = fields.find((x) => x.name === agg.field);
-        if (!f) errors.push({ pointer: '/aggregate/field', detail: `unknown field '${String(agg.field)}'` });
-        else if (fn !== 'count' && fn !== 'count_distinct' && f.type !== 'number' && f.type !== 'integer')
-          errors.push({ pointer: '/aggregate/field', detail: `${fn} needs a number field; '${f.name}' is ${f.type}` });
-        else field = f.name;
-      } else if (fn !== 'count' && AGGREGATE_FNS.includes(fn)) {
-        errors.push({ pointer: '/aggregate/field', detail: `${fn} needs a field` });
-      }
-      const window = optionalDuration(body.window, '/window', errors);
-      const period = (body.period ?? null) as CalendarPeriod | null;
-      if (period !== null && !CALENDAR_PERIODS.includes(period))
-        errors.push({ pointer: '/period', detail: `must be one of ${CALENDAR_PERIODS.join(', ')}` });
-      if (window === null && period === null && (body.window === undefined || body.window === null))
-        errors.push({
-          pointer: '/window',
-          detail: 'give either a sliding window (3m) or a calendar period (day, week, month)',
-        });
-      if (window !== null && period !== null)
-        errors.push({ pointer: '/period', detail: 'give a window or a period, not both' });
-      const op = body.op as ComparisonOp;
-      if (!COMPARISON_OPS.includes(op))
-        errors.push({ pointer: '/op', detail: `must be one of ${COMPARISON_OPS.join(' ')}` });
-      if (typeof body.threshold !== 'number' || !Number.isFinite(body.threshold))
-        errors.push({ pointer: '/threshold', detail: 'must be a number' });
-      return { aggregate: field ? { fn, field } : { fn }, window, period, op, threshold: body.threshold as number };
-    }
-    case 'baseline': {
-      const f = fields.find((x) => x.name === body.field);
-      if (typeof body.field !== 'string')
-        errors.push({ pointer: '/field', detail: 'a baseline rule needs the number field it watches' });
-      else if (!f) errors.push({ pointer: '/field', detail: `unknown field '${body.field}'` });
-      else if (f.type !== 'number' && f.type !== 'integer')
-        errors.push({ pointer: '/field', detail: `field '${f.name}' is ${f.type}; a baseline needs a number field` });
-      const sensitivity = body.sensitivity ?? DEFAULT_SENSITIVITY;
-      if (typeof sensitivity !== 'number' || !(sensitivity >= 1 && sensitivity <= 20))
-        errors.push({
-          pointer: '/sensitivity',
-          detail: 'must be a number from 1 to 20 (a robust z-score; 3.5 is usual)',
-        });
-      const direction = (body.direction ?? 'both') as Direction;
-      if (!DIRECTIONS.includes(direction))
-        errors.push({ pointer: '/direction', detail: `must be one of ${DIRECTIONS.join(', ')}` });
-      const seasonality = (body.seasonality ?? 'none') as Seasonality;
-      if (!SEASONALITIES.includes(seasonality))
-        errors.push({ pointer: '/seasonality', detail: `must be one of ${SEASONALITIES.join(', ')}` });
-      const historySize = body.historySize ?? DEFAULT_HISTORY;
-      if (typeof historySize !== 'number' || !Number.isInteger(historySize) || historySize < 20 || historySize > 5000)
-        errors.push({ pointer: '/historySize', detail: 'must be an integer from 20 to 5000' });
-      const minHistory =
-        body.minHistory ??
-        Math.min(DEFAULT_MIN_HISTORY, typeof historySize === 'number' ? historySize : DEFAULT_MIN_HISTORY);
-      if (
-        typeof minHistory !== 'number' ||
-        !Number.isInteger(minHistory) ||
-        minHistory < 5 ||
-        (typeof historySize === 'number' && minHistory > historySize)
-      )
-        errors.push({ pointer: '/minHistory', detail: 'must be an integer from 5 to historySize' });
-      if (body.newExtremesOnly !== undefined && typeof body.newExtremesOnly !== 'boolean')
-        errors.push({ pointer: '/newExtremesOnly', detail: 'must be a boolean' });
-      const windows: { meanWindow?: number; volatilityWindow?: number } = {};
-      for (const key of ['meanWindow', 'volatilityWindow'] as const) {
-        const k = body[key] ?? undefined;
-        if (k === undefined) continue;
-        if (
-          typeof k !== 'number' ||
-          !Number.isInteger(k) ||
-          k < 2 ||
-          k > 100 ||
-          (typeof historySize === 'number' && k * 2 > historySize)
-        )
-          errors.push({ pointer: `/${key}`, detail: 'must be an integer from 2 to 100, at most half of historySize' });
-        else windows[key] = k;
-      }
-      return {
-        field: f?.name,
-        sensitivity: sensitivity as number,
-        direction,
-        seasonality,
-        historySize: historySize as number,
-        minHistory: minHistory as number,
-        newExtremesOnly: body.newExtremesOnly === true,
-        ...windows,
-      };
-    }
-    default:
-      return {};
-  }
-}
-
-function optionalDuration(value: unknown, pointer: string, errors: InputErrorDetail[]): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || parseDuration(value) === null) {
-    errors.push({ pointer, detail: 'must be a duration such as 30s, 5m, 2h or 1d' });
-    return null;
-  }
-  return value;
 }

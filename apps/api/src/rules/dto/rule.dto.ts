@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray,
@@ -11,7 +11,24 @@ import {
   IsString,
   ValidateNested,
 } from 'class-validator';
-import { RULE_KINDS, SEVERITIES } from '@anom/contracts';
+import {
+  RULE_KINDS,
+  RULE_OPTIONS,
+  SEVERITIES,
+  type RuleOptionKey,
+  type RuleOptionSpec,
+  type RuleOptionType,
+  type Severity,
+} from '@anom/contracts';
+
+/** An escalation of a rule body (its meaning is checked by the domain parser, which names each problem). */
+export class EscalationDto {
+  @ApiProperty({ example: 'heart_rate > 130' })
+  when!: string;
+
+  @ApiProperty({ enum: SEVERITIES })
+  severity!: Severity;
+}
 
 /**
  * The rule body (DESIGN.md "Rules are data"). Shapes are checked here; the
@@ -36,11 +53,13 @@ export class RuleBodyDto {
 
   @ApiPropertyOptional({
     example: 'heart_rate > 100 && activity_level < 10',
-    description: 'CEL condition over the business fields',
+    description: 'CEL condition over the business fields (null: every event, for aggregate, absence and baseline)',
+    type: String,
+    nullable: true,
   })
   @IsOptional()
   @IsString()
-  condition?: string;
+  condition?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['user_id'] })
   @IsOptional()
@@ -52,20 +71,20 @@ export class RuleBodyDto {
   @IsIn(SEVERITIES as unknown as string[], { message: `must be one of ${SEVERITIES.join(', ')}` })
   severity?: string;
 
-  @ApiPropertyOptional({ example: [{ when: 'heart_rate > 130', severity: 'critical' }] })
+  @ApiPropertyOptional({ type: [EscalationDto], example: [{ when: 'heart_rate > 130', severity: 'critical' }] })
   @IsOptional()
   @IsArray()
-  escalations?: { when: string; severity: string }[];
+  escalations?: EscalationDto[];
 
-  @ApiPropertyOptional({ example: '10m' })
+  @ApiPropertyOptional({ example: '10m', type: String, nullable: true })
   @IsOptional()
   @IsString()
-  cooldown?: string;
+  cooldown?: string | null;
 
-  @ApiPropertyOptional({ example: '2m' })
+  @ApiPropertyOptional({ example: '2m', type: String, nullable: true })
   @IsOptional()
   @IsString()
-  resolveAfter?: string;
+  resolveAfter?: string | null;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -96,129 +115,49 @@ export class RuleBodyDto {
     description:
       'stateful kinds: forget a group untouched this long (default: ten times the window, at least 1h; 7d for ' +
       'absence; 30d for baseline)',
+    type: String,
+    nullable: true,
   })
   @IsOptional()
   @IsString()
-  forgetAfter?: string;
+  forgetAfter?: string | null;
+}
 
-  @ApiPropertyOptional({ example: 5, description: 'sequence: consecutive matches that fire' })
-  @IsOptional()
-  @IsNumber()
-  minCount?: number;
+// The kind options (minCount, window, aggregate, field, …) are declared once, in @anom/contracts RULE_OPTIONS:
+// each gets its OpenAPI description and its shape check here from that table.
+const OPTION_TYPES = { string: String, number: Number, boolean: Boolean, 'string[]': [String], object: Object };
 
-  @ApiPropertyOptional({ example: '5m', description: 'sequence: span the last minCount matches must fit in' })
-  @IsOptional()
-  @IsString()
-  within?: string;
+/** The OpenAPI schema of an `object` option from its properties (all strings). */
+function objectSchema(spec: RuleOptionSpec): ApiPropertyOptions {
+  const entries = Object.entries(spec.properties ?? {});
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      entries.map(([name, p]) => [name, { type: 'string', ...(p.enum ? { enum: [...p.enum] } : {}) }]),
+    ),
+    required: entries.filter(([, p]) => p.required).map(([name]) => name),
+  } as ApiPropertyOptions;
+}
 
-  @ApiPropertyOptional({ example: '3m', description: 'aggregate: sliding window; absence: silence that fires' })
-  @IsOptional()
-  @IsString()
-  window?: string;
-
-  @ApiPropertyOptional({
-    enum: ['day', 'week', 'month'],
-    description: 'aggregate: calendar period in the business time zone',
-  })
-  @IsOptional()
-  @IsString()
-  period?: string;
-
-  @ApiPropertyOptional({
-    example: { fn: 'count' },
-    description: 'aggregate: { fn: count|sum|avg|min|max|count_distinct|p50|p90|p95|p99, field? }',
-  })
-  @IsOptional()
-  @IsObject()
-  aggregate?: { fn: string; field?: string };
-
-  @ApiPropertyOptional({ enum: ['>', '>=', '<', '<=', '==', '!='] })
-  @IsOptional()
-  @IsString()
-  op?: string;
-
-  @ApiPropertyOptional({ example: 20 })
-  @IsOptional()
-  @IsNumber()
-  threshold?: number;
-
-  @ApiPropertyOptional({
-    type: [String],
-    example: ['SFTP-BANK-A'],
-    description: 'absence: group values expected to report',
-  })
-  @IsOptional()
-  @IsArray()
-  expectedGroups?: string[];
-
-  @ApiPropertyOptional({ example: 'cpu_percent', description: 'baseline: the number field judged against its band' })
-  @IsOptional()
-  @IsString()
-  field?: string;
-
-  @ApiPropertyOptional({
-    example: 3.5,
-    description: 'baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous',
-  })
-  @IsOptional()
-  @IsNumber()
-  sensitivity?: number;
-
-  @ApiPropertyOptional({ enum: ['both', 'above', 'below'], description: 'baseline: which side of the band counts' })
-  @IsOptional()
-  @IsString()
-  direction?: string;
-
-  @ApiPropertyOptional({
-    enum: ['none', 'hour_of_day', 'day_of_week', 'auto'],
-    description:
-      'baseline: a band per hour of day or day of week, or auto: a learnt daily profile, used for groups whose ' +
-      'daily shape explains most of their variation',
-  })
-  @IsOptional()
-  @IsString()
-  seasonality?: string;
-
-  @ApiPropertyOptional({ example: 500, description: 'baseline: values remembered per group' })
-  @IsOptional()
-  @IsNumber()
-  historySize?: number;
-
-  @ApiPropertyOptional({ example: 30, description: 'baseline: values a group needs before it is judged' })
-  @IsOptional()
-  @IsNumber()
-  minHistory?: number;
-
-  @ApiPropertyOptional({
-    default: false,
-    description:
-      'baseline: only values beyond every value of the history (new highs or lows, by more than a chance record ' +
-      "would: 1 / H_m of the old extreme's distance from the median, m the values beyond the median on its side; " +
-      '0.15 for 1000 continuous values) count',
-  })
-  @IsOptional()
-  @IsBoolean()
-  newExtremesOnly?: boolean;
-
-  @ApiPropertyOptional({
-    example: 12,
-    description:
-      'baseline: also judge the mean of the last this many values against the history of such means (a level ' +
-      'shift inside the range of single values); 2-100, at most half of historySize',
-  })
-  @IsOptional()
-  @IsNumber()
-  meanWindow?: number;
-
-  @ApiPropertyOptional({
-    example: 24,
-    description:
-      'baseline: also judge the mean absolute change between consecutive values over the last this many values ' +
-      '(noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize',
-  })
-  @IsOptional()
-  @IsNumber()
-  volatilityWindow?: number;
+for (const [key, spec] of Object.entries(RULE_OPTIONS) as [RuleOptionKey, RuleOptionSpec][]) {
+  const shape: Record<RuleOptionType, PropertyDecorator> = {
+    string: IsString(),
+    number: IsNumber(),
+    boolean: IsBoolean(),
+    'string[]': IsArray(),
+    object: IsObject(),
+  };
+  const doc = {
+    description: spec.description,
+    // null, like absent, leaves the option to its default (a PATCH clears it so).
+    nullable: true,
+    ...(spec.example !== undefined ? { example: spec.example } : {}),
+    ...(spec.enum ? { enum: [...spec.enum] } : {}),
+    // No declared property to read the type from: give it.
+    ...(spec.type === 'object' ? objectSchema(spec) : { type: OPTION_TYPES[spec.type] }),
+  };
+  for (const decorate of [ApiPropertyOptional(doc as ApiPropertyOptions), IsOptional(), shape[spec.type]])
+    decorate(RuleBodyDto.prototype, key);
 }
 
 export class BacktestDto {

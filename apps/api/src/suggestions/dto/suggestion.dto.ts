@@ -1,3 +1,4 @@
+import { RuleBodyDto } from '../../rules/dto/rule.dto';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
 
@@ -12,10 +13,11 @@ export class AcceptSuggestionDto {
   @ApiPropertyOptional({
     description: 'Edits to the suggested rule body (same keys as POST /rules), applied before it is created',
     example: { window: '30m', severity: 'critical' },
+    type: () => RuleBodyDto,
   })
   @IsOptional()
   @IsObject()
-  rule?: Record<string, unknown>;
+  rule?: RuleBodyDto;
 }
 
 export class RejectSuggestionDto {

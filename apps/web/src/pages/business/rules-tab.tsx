@@ -17,30 +17,14 @@ import EditIcon from '@mui/icons-material/Edit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
 import { api, call } from '../../api/client';
-import type { Business, Page, Rule } from '../../api/models';
+import type { Business, Page, Rule, RuleBody } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SeverityChip } from '../../components/severity-chip';
 import { Empty, QueryState } from '../../components/states';
 
 /** A rule's gist in one line: its condition, window or field. */
-export function describeRule(
-  r: Pick<
-    Rule,
-    | 'kind'
-    | 'condition'
-    | 'minCount'
-    | 'within'
-    | 'window'
-    | 'period'
-    | 'aggregate'
-    | 'op'
-    | 'threshold'
-    | 'field'
-    | 'sensitivity'
-    | 'groupBy'
-  >,
-): string {
+export function describeRule(r: RuleBody): string {
   const by = r.groupBy.length ? ` per ${r.groupBy.join(', ')}` : '';
   switch (r.kind) {
     case 'immediate':
@@ -51,7 +35,7 @@ export function describeRule(
       return `no ${r.condition ? `${r.condition} ` : ''}event for ${r.window}${by}`;
     case 'aggregate':
       return (
-        `${r.aggregate?.fn}(${r.aggregate?.field ?? ''})${r.condition ? ` where ${r.condition}` : ''} ` +
+        `${r.aggregate.fn}(${r.aggregate.field ?? ''})${r.condition ? ` where ${r.condition}` : ''} ` +
         `${r.op} ${r.threshold} over ${r.window ?? r.period}${by}`
       );
     case 'baseline':

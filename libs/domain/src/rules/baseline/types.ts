@@ -1,12 +1,10 @@
 /** The shapes of a baseline rule: its configuration, a group's state, a score and the signals (see model.ts). */
 
-export const SEASONALITIES = ['none', 'hour_of_day', 'day_of_week', 'auto'] as const;
+import type { Direction, Seasonality } from '@anom/contracts';
 
-export type Seasonality = (typeof SEASONALITIES)[number];
-
-export const DIRECTIONS = ['both', 'above', 'below'] as const;
-
-export type Direction = (typeof DIRECTIONS)[number];
+// The vocabularies are the rule model's (@anom/contracts rules.ts).
+export { DIRECTIONS, SEASONALITIES } from '@anom/contracts';
+export type { Direction, Seasonality };
 
 export interface BaselineConfig {
   /** Robust z-score beyond which a value is anomalous (default 3.5). */
