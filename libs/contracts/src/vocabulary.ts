@@ -34,6 +34,14 @@ export interface InputErrorDetail {
 export const ALERT_EVENTS = ['opened', 'acknowledged', 'escalated', 'resolved'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
+/** Aggregations a chart panel can draw per time bucket. `count` needs no field. */
+export const SERIES_AGGREGATIONS = ['count', 'avg', 'min', 'max', 'sum', 'p50', 'p90', 'p95', 'p99'] as const;
+export type SeriesAggregation = (typeof SERIES_AGGREGATIONS)[number];
+
+/** Where a profiler suggestion stands. */
+export const SUGGESTION_STATUSES = ['pending', 'accepted', 'rejected'] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
+
 /** Notification channel kinds: a signed generic webhook, Slack and Discord incoming webhooks, email over SMTP. */
 export const CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];

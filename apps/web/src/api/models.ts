@@ -42,7 +42,9 @@ export {
   RULE_KIND_OPTIONS,
   RULE_OPTIONS,
   SEASONALITIES,
+  SERIES_AGGREGATIONS,
   SEVERITIES,
+  SUGGESTION_STATUSES,
 } from '@anom/contracts';
 
 /** A rule body as the api takes it (POST and PATCH /rules, validate, backtest): the OpenAPI document's. */

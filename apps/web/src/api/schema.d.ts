@@ -591,11 +591,11 @@ export interface components {
             type: "number" | "integer" | "string" | "boolean" | "timestamp" | "enum" | "object";
             required?: boolean;
             /** @example bpm */
-            unit?: string;
-            enum?: string[];
-            min?: number;
-            max?: number;
-            description?: string;
+            unit?: string | null;
+            enum?: string[] | null;
+            min?: number | null;
+            max?: number | null;
+            description?: string | null;
         };
         CreateBusinessDto: {
             /**
@@ -615,7 +615,7 @@ export interface components {
              * @description Field holding the event time; omit to use the receive time
              * @example timestamp
              */
-            timestampField?: Record<string, never> | null;
+            timestampField?: string | null;
             /**
              * @example [
              *       "routeId"
@@ -642,7 +642,7 @@ export interface components {
              * @description Field holding the event time; omit to use the receive time
              * @example timestamp
              */
-            timestampField?: Record<string, never> | null;
+            timestampField?: string | null;
             /**
              * @example [
              *       "routeId"
@@ -660,11 +660,11 @@ export interface components {
             type?: "number" | "integer" | "string" | "boolean" | "timestamp" | "enum" | "object";
             required?: boolean;
             /** @example bpm */
-            unit?: string;
-            enum?: string[];
-            min?: number;
-            max?: number;
-            description?: string;
+            unit?: string | null;
+            enum?: string[] | null;
+            min?: number | null;
+            max?: number | null;
+            description?: string | null;
         };
         CreateSourceDto: {
             /** @example wearable-gateway */
@@ -1511,9 +1511,9 @@ export interface operations {
             query?: {
                 businessId?: string;
                 /** @description Comma-separated: open,acknowledged,resolved */
-                status?: string[];
+                status?: string;
                 /** @description Comma-separated severities */
-                severity?: string[];
+                severity?: string;
                 ruleId?: string;
                 /** @description First seen at or after (ISO time) */
                 from?: string;

@@ -43,7 +43,7 @@ export function SeriesChart({
           params: {
             path: { businessId },
             query: {
-              agg: panel.agg as never,
+              agg: panel.agg,
               field: panel.field ?? undefined,
               groupBy: panel.groupBy ?? undefined,
               bucket: panel.bucket ?? undefined,

@@ -60,7 +60,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
     queryFn: () =>
       call<Page<StoredEvent>>(
         api.GET('/businesses/{businessId}/events', {
-          params: { path: { businessId: a.businessId }, query: { ids: a.eventIds as never, limit: 100 } },
+          params: { path: { businessId: a.businessId }, query: { ids: a.eventIds, limit: 100 } },
         }),
       ),
     enabled: a.eventIds.length > 0,

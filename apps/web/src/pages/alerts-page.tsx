@@ -76,8 +76,8 @@ export function AlertsPage() {
           params: {
             query: {
               businessId: filters.businessId || undefined,
-              status: (filters.status || undefined) as never,
-              severity: (filters.severity || undefined) as never,
+              status: filters.status || undefined,
+              severity: filters.severity || undefined,
               ruleId: filters.ruleId || undefined,
               from: toIso(filters.from),
               to: toIso(filters.to),

@@ -26,6 +26,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, call } from '../api/client';
+import { oneOf } from '../one-of';
 import {
   AGGREGATE_FNS,
   COMPARISON_OPS,
@@ -44,11 +45,6 @@ import { useNotifier } from '../components/notifier';
 import { Loading, QueryState } from '../components/states';
 import { keyFieldNames, numericFieldNames } from '../fields';
 import { KIND_HELP, draftOf, emptyDraft, toRuleBody, type RuleDraft } from './rule-form';
-
-/** A select's value as one of `values` (the select offers only those). */
-function oneOf<T extends string>(values: readonly T[], v: string): T {
-  return values.find((x) => x === v) ?? values[0];
-}
 
 /** New rule (`/businesses/:businessId/rules/new`) or a new version of one (`/rules/:ruleId/edit`). */
 export function RuleEditorPage() {

@@ -24,7 +24,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
-import type { AcceptedSuggestion, Business, Page, Rule, RuleBodyRequest, Suggestion } from '../api/models';
+import {
+  SUGGESTION_STATUSES,
+  type AcceptedSuggestion,
+  type Business,
+  type Page,
+  type Rule,
+  type RuleBodyRequest,
+  type Suggestion,
+} from '../api/models';
+import { oneOf } from '../one-of';
 import { useNotifier } from '../components/notifier';
 import { Empty, QueryState } from '../components/states';
 import { formatTime } from '../format';
@@ -52,7 +61,7 @@ export function SuggestionsPage() {
     queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { limit: 200 } } })),
   });
   const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
-  const status = params.get('status') ?? 'pending';
+  const status = oneOf(SUGGESTION_STATUSES, params.get('status') ?? 'pending');
   const qc = useQueryClient();
   const notify = useNotifier();
   const suggestions = useQuery({
@@ -60,7 +69,7 @@ export function SuggestionsPage() {
     queryFn: () =>
       call<Page<Suggestion>>(
         api.GET('/businesses/{businessId}/suggestions', {
-          params: { path: { businessId }, query: { status: status as never } },
+          params: { path: { businessId }, query: { status: status } },
         }),
       ),
     enabled: !!businessId,

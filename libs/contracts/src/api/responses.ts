@@ -1,4 +1,4 @@
-import type { AlertStatus, FieldType, Severity } from '../vocabulary';
+import type { AlertStatus, FieldType, SeriesAggregation, Severity } from '../vocabulary';
 import type { Rule } from '../rules';
 
 // The api's answers as they travel (JSON: times are ISO strings), shared by the
@@ -139,7 +139,7 @@ export interface Source {
 export interface ViewPanel {
   title: string;
   field: string | null;
-  agg: string;
+  agg: SeriesAggregation;
   groupBy: string | null;
   bucket: string | null;
   chart: 'line' | 'bar';

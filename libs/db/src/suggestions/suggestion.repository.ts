@@ -1,7 +1,8 @@
+import type { SuggestionStatus } from '@anom/contracts';
 import type { Database, Tx } from '../database';
 
 export type ProfileRunStatus = 'queued' | 'running' | 'done' | 'failed';
-export type SuggestionStatus = 'pending' | 'accepted' | 'rejected';
+export type { SuggestionStatus };
 
 export interface ProfileRunRecord {
   id: string;

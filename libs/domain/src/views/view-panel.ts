@@ -1,10 +1,10 @@
-import type { InputErrorDetail } from '@anom/contracts';
+import { SERIES_AGGREGATIONS, type InputErrorDetail, type SeriesAggregation } from '@anom/contracts';
 import { parseDuration } from '../duration';
 import type { FieldDefinition } from '../schema/business-schema';
 
-/** Aggregations a chart panel can draw per time bucket. `count` needs no field. */
-export const SERIES_AGGREGATIONS = ['count', 'avg', 'min', 'max', 'sum', 'p50', 'p90', 'p95', 'p99'] as const;
-export type SeriesAggregation = (typeof SERIES_AGGREGATIONS)[number];
+// The vocabulary is shared with the web app (@anom/contracts).
+export { SERIES_AGGREGATIONS };
+export type { SeriesAggregation };
 
 export const PANEL_CHARTS = ['line', 'bar'] as const;
 export type PanelChart = (typeof PANEL_CHARTS)[number];

@@ -24,7 +24,7 @@ export class ListAlertsQuery {
   @IsString()
   businessId?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated: open,acknowledged,resolved' })
+  @ApiPropertyOptional({ type: String, description: 'Comma-separated: open,acknowledged,resolved' })
   @IsOptional()
   @Transform(commaList)
   @IsIn(ALERT_STATUSES as unknown as string[], {
@@ -33,7 +33,7 @@ export class ListAlertsQuery {
   })
   status?: string[];
 
-  @ApiPropertyOptional({ description: 'Comma-separated severities' })
+  @ApiPropertyOptional({ type: String, description: 'Comma-separated severities' })
   @IsOptional()
   @Transform(commaList)
   @IsIn(SEVERITIES as unknown as string[], {

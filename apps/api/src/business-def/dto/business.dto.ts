@@ -36,34 +36,34 @@ export class FieldDto {
   @IsBoolean()
   required?: boolean;
 
-  @ApiPropertyOptional({ example: 'bpm' })
+  @ApiPropertyOptional({ example: 'bpm', type: String, nullable: true })
   @IsOptional()
   @IsString()
   @Length(0, 32)
-  unit?: string;
+  unit?: string | null;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
-  enum?: string[];
+  enum?: string[] | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: Number, nullable: true })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  min?: number;
+  min?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: Number, nullable: true })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  max?: number;
+  max?: number | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @Length(0, 500)
-  description?: string;
+  description?: string | null;
 }
 
 export class UpdateFieldDto extends PartialType(OmitType(FieldDto, ['name'] as const)) {}
@@ -98,6 +98,7 @@ export class CreateBusinessDto {
 
   @ApiPropertyOptional({
     example: 'timestamp',
+    type: String,
     nullable: true,
     description: 'Field holding the event time; omit to use the receive time',
   })

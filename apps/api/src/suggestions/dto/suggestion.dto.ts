@@ -1,11 +1,14 @@
+import { SUGGESTION_STATUSES } from '@anom/contracts';
 import { RuleBodyDto } from '../../rules/dto/rule.dto';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
 
 export class ListSuggestionsQuery {
-  @ApiPropertyOptional({ enum: ['pending', 'accepted', 'rejected'] })
+  @ApiPropertyOptional({ enum: SUGGESTION_STATUSES })
   @IsOptional()
-  @IsIn(['pending', 'accepted', 'rejected'], { message: 'status must be one of pending, accepted, rejected' })
+  @IsIn(SUGGESTION_STATUSES as unknown as string[], {
+    message: `status must be one of ${SUGGESTION_STATUSES.join(', ')}`,
+  })
   status?: string;
 }
 

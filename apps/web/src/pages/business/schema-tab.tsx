@@ -52,7 +52,7 @@ export function SchemaTab({ business }: { business: Business }) {
       call<Business>(
         api.POST('/businesses/{businessId}/fields', {
           params: { path: { businessId: business.id } },
-          body: toFieldBody(draft) as never,
+          body: toFieldBody(draft),
         }),
       ),
     onSuccess: (after) => {
@@ -72,7 +72,7 @@ export function SchemaTab({ business }: { business: Business }) {
       return call<Business>(
         api.PATCH('/businesses/{businessId}/fields/{name}', {
           params: { path: { businessId: business.id, name } },
-          body: patch as never,
+          body: patch,
         }),
       );
     },
@@ -252,7 +252,7 @@ function DetailsDialog({
             name,
             description,
             timezone,
-            timestampField: (timestampField || null) as never,
+            timestampField: timestampField || null,
             entityKeyFields: entityKeys,
           },
         }),

@@ -2,19 +2,23 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeApi } from '../../test/fake-api';
 import { renderAt } from '../../test/render';
+import type { Business } from '../../api/models';
 import { SilencesTab } from './silences-tab';
 
-const business = {
+const business: Business = {
   id: 'vitals',
   name: 'Vitals',
   description: '',
   timezone: 'UTC',
   timestampField: 'timestamp',
   entityKeyFields: [],
+  retentionDays: 30,
   fields: [],
   schemaVersion: 1,
   archivedAt: null,
-} as never;
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
 const base = {
   businessId: 'vitals',
   groupKey: {},

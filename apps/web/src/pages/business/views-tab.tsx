@@ -20,7 +20,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../../api/client';
-import type { Business, Page, View, ViewPanel } from '../../api/models';
+import { SERIES_AGGREGATIONS, type Business, type Page, type View, type ViewPanel } from '../../api/models';
+import { oneOf } from '../../one-of';
 import { ProblemError } from '../../api/problem';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
@@ -35,7 +36,6 @@ export const RANGES: Record<string, number> = {
   '3d': 3 * 86_400_000,
   '7d': 7 * 86_400_000,
 };
-const AGGS = ['count', 'avg', 'min', 'max', 'sum', 'p50', 'p90', 'p95', 'p99'];
 
 /** The business's views (chart panels as data): pick one and a range; add, edit, remove views. */
 export function ViewsTab({ business }: { business: Business }) {
@@ -181,7 +181,7 @@ function ViewDialog({
         name: name.trim(),
         description,
         panels: panels.map((p) => ({ ...p, title: p.title || undefined })),
-      } as never;
+      };
       return view
         ? call<View>(api.PATCH('/views/{viewId}', { params: { path: { viewId: view.id } }, body }))
         : call<View>(
@@ -230,12 +230,12 @@ function ViewDialog({
                   select
                   label="Aggregation"
                   value={p.agg}
-                  onChange={(e) => setPanel(i, { agg: e.target.value })}
+                  onChange={(e) => setPanel(i, { agg: oneOf(SERIES_AGGREGATIONS, e.target.value) })}
                   sx={{ width: 130 }}
                   error={!!err(`/panels/${i}/agg`)}
                   helperText={err(`/panels/${i}/agg`)}
                 >
-                  {AGGS.map((a) => (
+                  {SERIES_AGGREGATIONS.map((a) => (
                     <MenuItem key={a} value={a}>
                       {a}
                     </MenuItem>
