@@ -1,5 +1,5 @@
 import { TestStack, businessBody } from '../../../test/harness';
-import { emptyDraft, toRuleBody, type RuleDraft } from '../src/pages/rule-form';
+import { emptyDraft, toRuleBody, type RuleDraft } from '../src/features/rules/rule-form';
 
 // The rule editor's forms build bodies with toRuleBody; each kind's body, as a
 // person would fill the form, must be one the api takes — and a kind changed

@@ -28,6 +28,7 @@ export type {
   ComparisonOp,
   Direction,
   RuleBody,
+  RuleOfKind,
   RuleOptionKey,
   Seasonality,
 } from '@anom/contracts';

@@ -20,8 +20,9 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
+import { useRule } from '../features/rules/hooks';
 import { api, call } from '../api/client';
-import type { AlertDetail, Business, Page, Rule, StoredEvent } from '../api/models';
+import type { AlertDetail, Business, Page, StoredEvent } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { SilenceDialog } from '../components/silence-dialog';
 import { SeriesChart } from '../components/series-chart';
@@ -51,10 +52,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
     queryFn: () =>
       call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })),
   });
-  const rule = useQuery({
-    queryKey: ['rule', a.ruleId],
-    queryFn: () => call<Rule>(api.GET('/rules/{ruleId}', { params: { path: { ruleId: a.ruleId } } })),
-  });
+  const rule = useRule(a.ruleId);
   const events = useQuery({
     queryKey: ['events', a.businessId, 'ids', a.eventIds],
     queryFn: () =>

@@ -21,8 +21,9 @@ import {
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
+import { useRules } from '../features/rules/hooks';
 import { api, call } from '../api/client';
-import { ALERT_STATUSES, SEVERITIES, type Alert, type Business, type Page, type Rule } from '../api/models';
+import { ALERT_STATUSES, SEVERITIES, type Alert, type Business, type Page } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
@@ -60,14 +61,7 @@ export function AlertsPage() {
     queryFn: () =>
       call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: 'true', limit: 200 } } })),
   });
-  const rules = useQuery({
-    queryKey: ['rules', filters.businessId],
-    queryFn: () =>
-      call<Page<Rule>>(
-        api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: filters.businessId } } }),
-      ),
-    enabled: !!filters.businessId,
-  });
+  const rules = useRules(filters.businessId || undefined);
   const alerts = useInfiniteQuery({
     queryKey: ['alerts', 'list', filters],
     queryFn: ({ pageParam }) =>

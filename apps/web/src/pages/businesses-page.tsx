@@ -1,25 +1,12 @@
-import {
-  Button,
-  FormControlLabel,
-  Paper,
-  Stack,
-  Switch,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-  Link,
-  Chip,
-} from '@mui/material';
+import { Button, FormControlLabel, Stack, Switch, Typography, Link, Chip } from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { Business, Page } from '../api/models';
 import { ConfirmButton } from '../components/confirm-dialog';
 import { useNotifier } from '../components/notifier';
-import { Empty, QueryState } from '../components/states';
+import { ResourceTable } from '../components/resource-table';
+import { QueryState } from '../components/states';
 import { formatTime } from '../format';
 
 /** Businesses: list (archived ones on request), create, archive. */
@@ -65,58 +52,50 @@ export function BusinessesPage() {
         </Button>
       </Stack>
       <QueryState query={list}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Empty>No businesses yet.</Empty>
-          ) : (
-            <Paper>
-              <Table size="small" aria-label="businesses">
-                <TableHead>
-                  <TableRow>
-                    <TableCell>Name</TableCell>
-                    <TableCell>Id</TableCell>
-                    <TableCell>Fields</TableCell>
-                    <TableCell>Schema</TableCell>
-                    <TableCell>Time zone</TableCell>
-                    <TableCell>Created</TableCell>
-                    <TableCell />
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {data.items.map((b) => (
-                    <TableRow key={b.id} hover>
-                      <TableCell>
-                        <Link component={RouterLink} to={`/businesses/${b.id}`}>
-                          {b.name}
-                        </Link>
-                        {b.archivedAt && <Chip size="small" label="archived" sx={{ ml: 1 }} />}
-                      </TableCell>
-                      <TableCell>{b.id}</TableCell>
-                      <TableCell>{b.fields.length}</TableCell>
-                      <TableCell>v{b.schemaVersion}</TableCell>
-                      <TableCell>{b.timezone}</TableCell>
-                      <TableCell>{formatTime(b.createdAt)}</TableCell>
-                      <TableCell align="right">
-                        {!b.archivedAt && (
-                          <ConfirmButton
-                            label="Archive"
-                            title={`Archive ${b.name}?`}
-                            body={
-                              'Its rules stop evaluating and its sources stop ingesting. Events and alerts ' +
-                              'stay readable; the id is never reused.'
-                            }
-                            confirmLabel="Archive"
-                            onConfirm={() => archive.mutate(b.id)}
-                          />
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Paper>
-          )
-        }
+        {(data) => (
+          <ResourceTable
+            label="businesses"
+            rows={data.items}
+            rowKey={(b) => b.id}
+            empty="No businesses yet."
+            hover
+            columns={[
+              {
+                header: 'Name',
+                cell: (b) => (
+                  <>
+                    <Link component={RouterLink} to={`/businesses/${b.id}`}>
+                      {b.name}
+                    </Link>
+                    {b.archivedAt && <Chip size="small" label="archived" sx={{ ml: 1 }} />}
+                  </>
+                ),
+              },
+              { header: 'Id', cell: (b) => b.id },
+              { header: 'Fields', cell: (b) => b.fields.length },
+              { header: 'Schema', cell: (b) => `v${b.schemaVersion}` },
+              { header: 'Time zone', cell: (b) => b.timezone },
+              { header: 'Created', cell: (b) => formatTime(b.createdAt) },
+              {
+                header: '',
+                align: 'right',
+                cell: (b) =>
+                  !b.archivedAt && (
+                    <ConfirmButton
+                      label="Archive"
+                      title={`Archive ${b.name}?`}
+                      body={
+                        'Its rules stop evaluating and its sources stop ingesting. Events and alerts ' +
+                        'stay readable; the id is never reused.'
+                      }
+                      confirmLabel="Archive"
+                      onConfirm={() => archive.mutate(b.id)}
+                    />
+                  ),
+              },
+            ]}
+          />
+        )}
       </QueryState>
     </Stack>
   );

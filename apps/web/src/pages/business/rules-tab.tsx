@@ -1,27 +1,12 @@
-import {
-  Button,
-  Chip,
-  IconButton,
-  Link,
-  Paper,
-  Stack,
-  Switch,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Tooltip,
-} from '@mui/material';
+import { Button, Chip, IconButton, Link, Stack, Switch, Tooltip } from '@mui/material';
 import EditIcon from '@mui/icons-material/Edit';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
-import { api, call } from '../../api/client';
-import type { Business, Page, Rule, RuleBody } from '../../api/models';
+import type { Business, RuleBody } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
-import { useNotifier } from '../../components/notifier';
+import { useDeleteRule, useRules, useToggleRule } from '../../features/rules/hooks';
 import { SeverityChip } from '../../components/severity-chip';
-import { Empty, QueryState } from '../../components/states';
+import { ResourceTable } from '../../components/resource-table';
+import { QueryState } from '../../components/states';
 
 /** A rule's gist in one line: its condition, window or field. */
 export function describeRule(r: RuleBody): string {
@@ -45,31 +30,9 @@ export function describeRule(r: RuleBody): string {
 
 /** Rules of a business: list, enable/disable, edit, delete, new. */
 export function RulesTab({ business }: { business: Business }) {
-  const qc = useQueryClient();
-  const notify = useNotifier();
-  const rules = useQuery({
-    queryKey: ['rules', business.id],
-    queryFn: () =>
-      call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })),
-  });
-  const refresh = () => void qc.invalidateQueries({ queryKey: ['rules', business.id] });
-  const toggle = useMutation({
-    mutationFn: (r: Rule) =>
-      call<Rule>(api.PATCH('/rules/{ruleId}', { params: { path: { ruleId: r.id } }, body: { enabled: !r.enabled } })),
-    onSuccess: (r) => {
-      notify.success(`${r.name} ${r.enabled ? 'enabled' : 'disabled'} (v${r.version})`);
-      refresh();
-    },
-    onError: notify.error,
-  });
-  const remove = useMutation({
-    mutationFn: (r: Rule) => call<Rule>(api.DELETE('/rules/{ruleId}', { params: { path: { ruleId: r.id } } })),
-    onSuccess: (r) => {
-      notify.success(`Deleted ${r.name}`);
-      refresh();
-    },
-    onError: notify.error,
-  });
+  const rules = useRules(business.id);
+  const toggle = useToggleRule(business.id);
+  const remove = useDeleteRule(business.id);
   return (
     <Stack spacing={2}>
       {!business.archivedAt && (
@@ -83,74 +46,69 @@ export function RulesTab({ business }: { business: Business }) {
         </Button>
       )}
       <QueryState query={rules}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Empty>No rules yet.</Empty>
-          ) : (
-            <Paper>
-              <Table size="small" aria-label="rules">
-                <TableHead>
-                  <TableRow>
-                    <TableCell>Name</TableCell>
-                    <TableCell>Kind</TableCell>
-                    <TableCell>Definition</TableCell>
-                    <TableCell>Severity</TableCell>
-                    <TableCell>Version</TableCell>
-                    <TableCell>Enabled</TableCell>
-                    <TableCell />
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {data.items.map((r) => (
-                    <TableRow key={r.id} hover>
-                      <TableCell>
-                        <Link component={RouterLink} to={`/alerts?businessId=${business.id}&ruleId=${r.id}`}>
-                          {r.name}
-                        </Link>
-                        {r.origin !== 'user' && <Chip size="small" label={r.origin} sx={{ ml: 1 }} />}
-                      </TableCell>
-                      <TableCell>{r.kind}</TableCell>
-                      <TableCell>
-                        <code>{describeRule(r)}</code>
-                      </TableCell>
-                      <TableCell>
-                        <SeverityChip severity={r.severity} />
-                      </TableCell>
-                      <TableCell>v{r.version}</TableCell>
-                      <TableCell>
-                        <Switch
-                          checked={r.enabled}
-                          onChange={() => toggle.mutate(r)}
-                          slotProps={{ input: { 'aria-label': `enable ${r.name}` } }}
-                        />
-                      </TableCell>
-                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        <Tooltip title="Edit">
-                          <IconButton
-                            size="small"
-                            component={RouterLink}
-                            to={`/rules/${r.id}/edit`}
-                            aria-label={`edit ${r.name}`}
-                          >
-                            <EditIcon fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                        <ConfirmButton
-                          icon
-                          label={`delete ${r.name}`}
-                          title={`Delete rule ${r.name}?`}
-                          body="It stops evaluating. Its alerts and versions stay for the record."
-                          confirmLabel="Delete"
-                          onConfirm={() => remove.mutate(r)}
-                        />
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Paper>
-          )
-        }
+        {(data) => (
+          <ResourceTable
+            label="rules"
+            rows={data.items}
+            rowKey={(r) => r.id}
+            empty="No rules yet."
+            hover
+            columns={[
+              {
+                header: 'Name',
+                cell: (r) => (
+                  <>
+                    <Link component={RouterLink} to={`/alerts?businessId=${business.id}&ruleId=${r.id}`}>
+                      {r.name}
+                    </Link>
+                    {r.origin !== 'user' && <Chip size="small" label={r.origin} sx={{ ml: 1 }} />}
+                  </>
+                ),
+              },
+              { header: 'Kind', cell: (r) => r.kind },
+              { header: 'Definition', cell: (r) => <code>{describeRule(r)}</code> },
+              { header: 'Severity', cell: (r) => <SeverityChip severity={r.severity} /> },
+              { header: 'Version', cell: (r) => `v${r.version}` },
+              {
+                header: 'Enabled',
+                cell: (r) => (
+                  <Switch
+                    checked={r.enabled}
+                    onChange={() => toggle.mutate(r)}
+                    slotProps={{ input: { 'aria-label': `enable ${r.name}` } }}
+                  />
+                ),
+              },
+              {
+                header: '',
+                align: 'right',
+                sx: { whiteSpace: 'nowrap' },
+                cell: (r) => (
+                  <>
+                    <Tooltip title="Edit">
+                      <IconButton
+                        size="small"
+                        component={RouterLink}
+                        to={`/rules/${r.id}/edit`}
+                        aria-label={`edit ${r.name}`}
+                      >
+                        <EditIcon fontSize="small" />
+                      </IconButton>
+                    </Tooltip>
+                    <ConfirmButton
+                      icon
+                      label={`delete ${r.name}`}
+                      title={`Delete rule ${r.name}?`}
+                      body="It stops evaluating. Its alerts and versions stay for the record."
+                      confirmLabel="Delete"
+                      onConfirm={() => remove.mutate(r.id)}
+                    />
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
       </QueryState>
     </Stack>
   );

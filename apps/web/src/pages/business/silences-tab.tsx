@@ -1,24 +1,14 @@
-import {
-  Button,
-  Chip,
-  FormControlLabel,
-  Paper,
-  Stack,
-  Switch,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-} from '@mui/material';
+import { Button, Chip, FormControlLabel, Stack, Switch } from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useRules } from '../../features/rules/hooks';
 import { api, call } from '../../api/client';
-import type { Business, Page, Rule, Silence } from '../../api/models';
+import type { Business, Page, Silence } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SilenceDialog } from '../../components/silence-dialog';
-import { Empty, QueryState } from '../../components/states';
+import { ResourceTable } from '../../components/resource-table';
+import { QueryState } from '../../components/states';
 import { formatGroupKey, formatTime } from '../../format';
 
 /**
@@ -31,12 +21,13 @@ export function SilencesTab({ business }: { business: Business }) {
   const [creating, setCreating] = useState(false);
   const [withExpired, setWithExpired] = useState(false);
   const state = withExpired ? 'active,pending,expired' : 'active,pending';
-  const rules = useQuery({
-    queryKey: ['rules', business.id],
-    queryFn: () =>
-      call<Page<Rule>>(api.GET('/businesses/{businessId}/rules', { params: { path: { businessId: business.id } } })),
-  });
+  const rules = useRules(business.id);
   const ruleName = (id: string) => rules.data?.items.find((r) => r.id === id)?.name ?? 'one rule';
+  const mutes = (s: Silence) => {
+    const group = Object.keys(s.groupKey).length ? [formatGroupKey(s.groupKey)] : [];
+    if (s.ruleId) return [ruleName(s.ruleId), ...group].join(', ');
+    return group[0] ?? 'every alert';
+  };
   const silences = useQuery({
     queryKey: ['silences', business.id, state],
     queryFn: () =>
@@ -70,61 +61,39 @@ export function SilencesTab({ business }: { business: Business }) {
         />
       </Stack>
       <QueryState query={silences}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Empty>No silences. Silence an alert from its page to mute its notifications for a while.</Empty>
-          ) : (
-            <Paper>
-              <Table size="small" aria-label="silences">
-                <TableHead>
-                  <TableRow>
-                    <TableCell>State</TableCell>
-                    <TableCell>Reason</TableCell>
-                    <TableCell>Mutes</TableCell>
-                    <TableCell>From</TableCell>
-                    <TableCell>Until</TableCell>
-                    <TableCell>By</TableCell>
-                    <TableCell />
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {data.items.map((s) => (
-                    <TableRow key={s.id}>
-                      <TableCell>
-                        <Chip size="small" label={s.state} color={s.state === 'active' ? 'info' : 'default'} />
-                      </TableCell>
-                      <TableCell>{s.comment}</TableCell>
-                      <TableCell>
-                        {s.ruleId
-                          ? [
-                              ruleName(s.ruleId),
-                              ...(Object.keys(s.groupKey).length ? [formatGroupKey(s.groupKey)] : []),
-                            ].join(', ')
-                          : Object.keys(s.groupKey).length
-                            ? formatGroupKey(s.groupKey)
-                            : 'every alert'}
-                      </TableCell>
-                      <TableCell>{formatTime(s.startsAt)}</TableCell>
-                      <TableCell>{formatTime(s.endsAt)}</TableCell>
-                      <TableCell>{s.createdBy}</TableCell>
-                      <TableCell align="right">
-                        {s.state !== 'expired' && (
-                          <ConfirmButton
-                            label="Expire"
-                            title="Expire this silence?"
-                            body="Notifications of the alerts it mutes flow again from their next change."
-                            confirmLabel="Expire"
-                            onConfirm={() => expire.mutate(s.id)}
-                          />
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Paper>
-          )
-        }
+        {(data) => (
+          <ResourceTable
+            label="silences"
+            rows={data.items}
+            rowKey={(s) => s.id}
+            empty="No silences. Silence an alert from its page to mute its notifications for a while."
+            columns={[
+              {
+                header: 'State',
+                cell: (s) => <Chip size="small" label={s.state} color={s.state === 'active' ? 'info' : 'default'} />,
+              },
+              { header: 'Reason', cell: (s) => s.comment },
+              { header: 'Mutes', cell: (s) => mutes(s) },
+              { header: 'From', cell: (s) => formatTime(s.startsAt) },
+              { header: 'Until', cell: (s) => formatTime(s.endsAt) },
+              { header: 'By', cell: (s) => s.createdBy },
+              {
+                header: '',
+                align: 'right',
+                cell: (s) =>
+                  s.state !== 'expired' && (
+                    <ConfirmButton
+                      label="Expire"
+                      title="Expire this silence?"
+                      body="Notifications of the alerts it mutes flow again from their next change."
+                      confirmLabel="Expire"
+                      onConfirm={() => expire.mutate(s.id)}
+                    />
+                  ),
+              },
+            ]}
+          />
+        )}
       </QueryState>
       <SilenceDialog open={creating} onClose={() => setCreating(false)} businessId={business.id} />
     </Stack>

@@ -7,13 +7,7 @@ import {
   DialogTitle,
   IconButton,
   InputAdornment,
-  Paper,
   Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
   TextField,
   Tooltip,
 } from '@mui/material';
@@ -24,7 +18,8 @@ import { api, call } from '../../api/client';
 import type { Business, Page, Source } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
-import { Empty, QueryState } from '../../components/states';
+import { ResourceTable } from '../../components/resource-table';
+import { QueryState } from '../../components/states';
 import { ago, formatTime } from '../../format';
 
 /** Ingest credentials: create one (its token is shown once), see last-seen, revoke. */
@@ -93,50 +88,38 @@ export function SourcesTab({ business }: { business: Business }) {
         </Stack>
       )}
       <QueryState query={sources}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Empty>No sources. Devices and services send events with a source token (or the admin token).</Empty>
-          ) : (
-            <Paper>
-              <Table size="small" aria-label="sources">
-                <TableHead>
-                  <TableRow>
-                    <TableCell>Name</TableCell>
-                    <TableCell>Token starts</TableCell>
-                    <TableCell>Created</TableCell>
-                    <TableCell>Last seen</TableCell>
-                    <TableCell />
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {data.items.map((s) => (
-                    <TableRow key={s.id}>
-                      <TableCell>{s.name}</TableCell>
-                      <TableCell>
-                        <code>{s.tokenPrefix}…</code>
-                      </TableCell>
-                      <TableCell>{formatTime(s.createdAt)}</TableCell>
-                      <TableCell title={formatTime(s.lastSeenAt)}>
-                        {s.revokedAt ? `revoked ${ago(s.revokedAt)}` : ago(s.lastSeenAt)}
-                      </TableCell>
-                      <TableCell align="right">
-                        {!s.revokedAt && (
-                          <ConfirmButton
-                            label="Revoke"
-                            title={`Revoke ${s.name}?`}
-                            body="Its token stops working (within 10 s on every api replica); events it sent stay."
-                            confirmLabel="Revoke"
-                            onConfirm={() => revoke.mutate(s.id)}
-                          />
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Paper>
-          )
-        }
+        {(data) => (
+          <ResourceTable
+            label="sources"
+            rows={data.items}
+            rowKey={(s) => s.id}
+            empty="No sources. Devices and services send events with a source token (or the admin token)."
+            columns={[
+              { header: 'Name', cell: (s) => s.name },
+              { header: 'Token starts', cell: (s) => <code>{s.tokenPrefix}…</code> },
+              { header: 'Created', cell: (s) => formatTime(s.createdAt) },
+              {
+                header: 'Last seen',
+                title: (s) => formatTime(s.lastSeenAt),
+                cell: (s) => (s.revokedAt ? `revoked ${ago(s.revokedAt)}` : ago(s.lastSeenAt)),
+              },
+              {
+                header: '',
+                align: 'right',
+                cell: (s) =>
+                  !s.revokedAt && (
+                    <ConfirmButton
+                      label="Revoke"
+                      title={`Revoke ${s.name}?`}
+                      body="Its token stops working (within 10 s on every api replica); events it sent stay."
+                      confirmLabel="Revoke"
+                      onConfirm={() => revoke.mutate(s.id)}
+                    />
+                  ),
+              },
+            ]}
+          />
+        )}
       </QueryState>
       <Dialog open={created !== null} onClose={() => setCreated(null)} maxWidth="sm" fullWidth>
         <DialogTitle>Token of {created?.name}</DialogTitle>
