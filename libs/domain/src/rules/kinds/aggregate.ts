@@ -8,9 +8,8 @@ import {
   type ComparisonOp,
 } from '@anom/contracts';
 import { parseDuration } from '../../duration';
-import { stepAggregate, type AggregateConfig, type AggregateState } from '../aggregate';
-import { severityOf } from '../compile-rule';
-import { DAY_MS, HOUR_MS, type RuleKindModule } from './kind';
+import { stepAggregate, type AggregateConfig, type AggregateSignal, type AggregateState } from '../aggregate';
+import { DAY_MS, HOUR_MS, reportEventSignals, type RuleKindModule } from './kind';
 import { optionalDuration, round, spanMs } from './parse-helpers';
 
 const PERIOD_MS = { day: DAY_MS, week: 7 * DAY_MS, month: 31 * DAY_MS } as const;
@@ -84,22 +83,10 @@ export const aggregateKind: RuleKindModule<'aggregate'> = {
         included: holds && (field === undefined || value !== null),
         value,
       });
-      for (const s of r.signals) {
-        if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
-        else if (s.type === 'clear')
-          out.clears.push({ ruleId: rule.ruleId, fingerprint: group.fingerprint, t: e.eventTime });
-        else
-          out.matches.push({
-            ruleId: rule.ruleId,
-            ruleVersion: rule.version,
-            fingerprint: group.fingerprint,
-            groupKey: group.groupKey,
-            eventId: e.id,
-            eventTime: e.eventTime,
-            severity: severityOf(rule, e.payload),
-            values: { [label]: round(s.value), events: s.points },
-          });
-      }
+      reportEventSignals(rule, { e, group }, r.signals, out, (s: Extract<AggregateSignal, { type: 'match' }>) => ({
+        [label]: round(s.value),
+        events: s.points,
+      }));
       return r.state;
     };
   },

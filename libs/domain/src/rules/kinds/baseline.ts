@@ -6,11 +6,11 @@ import {
   stepBaseline,
   type BaselineConfig,
   type BaselineScore,
+  type BaselineSignal,
   type BaselineState,
 } from '../baseline';
-import { severityOf } from '../compile-rule';
 import { MAX_FORGET_AFTER_MS } from '../limits';
-import type { RuleKindModule } from './kind';
+import { reportEventSignals, type RuleKindModule } from './kind';
 import { round } from './parse-helpers';
 
 /** `baseline`: a value leaves the band learnt from its group's recent history (baseline/model.ts). */
@@ -101,22 +101,9 @@ export const baselineKind: RuleKindModule<'baseline'> = {
         wt,
         value: typeof raw === 'number' ? raw : null,
       });
-      for (const s of r.signals) {
-        if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
-        else if (s.type === 'clear')
-          out.clears.push({ ruleId: rule.ruleId, fingerprint: group.fingerprint, t: e.eventTime });
-        else
-          out.matches.push({
-            ruleId: rule.ruleId,
-            ruleVersion: rule.version,
-            fingerprint: group.fingerprint,
-            groupKey: group.groupKey,
-            eventId: e.id,
-            eventTime: e.eventTime,
-            severity: severityOf(rule, e.payload),
-            values: baselineEvidence(d, raw, s),
-          });
-      }
+      reportEventSignals(rule, { e, group }, r.signals, out, (s: Extract<BaselineSignal, { type: 'match' }>) =>
+        baselineEvidence(d, raw, s),
+      );
       return r.state;
     };
   },

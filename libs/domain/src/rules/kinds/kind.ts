@@ -1,6 +1,6 @@
 import type { InputErrorDetail, RuleCommon, RuleKind, RuleOfKind } from '@anom/contracts';
 import type { FieldDefinition } from '../../schema/business-schema';
-import type { CompiledRule, RuleGroup } from '../compile-rule';
+import { severityOf, type CompiledRule, type RuleGroup } from '../compile-rule';
 import type { EvaluationEvent, RuleMatch } from '../evaluate-immediate';
 
 /** A kind's options: its body beyond RuleCommon. */
@@ -63,3 +63,35 @@ export interface RuleKindModule<K extends RuleKind> {
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
+
+/**
+ * Reports the signals of one event's step: a late event, the end of an
+ * episode at the event's time, or a match of the event whose evidence
+ * `values` gives (severity raised by the rule's escalations). The shared
+ * signal shape of the aggregate and baseline kinds.
+ */
+export function reportEventSignals<M extends { type: 'match' }>(
+  rule: CompiledRule,
+  input: Pick<StepInput, 'e' | 'group'>,
+  signals: readonly ({ type: 'late'; id: string } | { type: 'clear' } | M)[],
+  out: StepOutput,
+  values: (match: M) => Record<string, unknown>,
+): void {
+  const { e, group } = input;
+  for (const s of signals) {
+    if (s.type === 'late') out.late.push({ ruleId: rule.ruleId, eventId: s.id });
+    else if (s.type === 'clear')
+      out.clears.push({ ruleId: rule.ruleId, fingerprint: group.fingerprint, t: e.eventTime });
+    else
+      out.matches.push({
+        ruleId: rule.ruleId,
+        ruleVersion: rule.version,
+        fingerprint: group.fingerprint,
+        groupKey: group.groupKey,
+        eventId: e.id,
+        eventTime: e.eventTime,
+        severity: severityOf(rule, e.payload),
+        values: values(s),
+      });
+  }
+}
