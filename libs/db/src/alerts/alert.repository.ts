@@ -4,12 +4,12 @@ import {
   alertIdsFor,
   autoResolveTransition,
   isAutoResolveDue,
-  needsRouting,
   planAlertChanges,
   routeNotifications,
   type ActiveAlert,
   type AlertEvidence,
   type AlertInsert,
+  type AlertSnapshot,
   type AlertUpdate,
   type AnnouncedAlert,
   type ChannelRoute,
@@ -99,14 +99,14 @@ export class AlertRepository {
 
   /**
    * Applies one evaluation's alert candidates on the caller's transaction:
-   * loads what the lifecycle needs (the fingerprints' active alerts, locked;
-   * cooldowns and the business's channels and silences when the plan may
-   * record a transition), counts the matches (`rule_match`, so a re-evaluated
-   * batch counts nothing twice), and writes the plan of @anom/domain
-   * `planAlertChanges` as it is. Set-based: at most six statements whatever
-   * the number of candidates, three in the steady state (active alerts
-   * updated without escalation). Throws when two candidates share a
-   * fingerprint.
+   * loads what the lifecycle needs in one statement (the fingerprints' active
+   * alerts, locked; cooldowns; the business's channels and silences),
+   * counts the matches (`rule_match`, so a re-evaluated batch counts nothing
+   * twice), and writes the plan of @anom/domain
+   * `planAlertChanges` as it is. Set-based: at most five statements whatever
+   * the number of candidates (snapshot, rule_match, insert, update,
+   * transitions with their notifications), three when active alerts are only
+   * updated. Throws when two candidates share a fingerprint.
    */
   async applyCandidates(
     client: PoolClient,
@@ -116,19 +116,7 @@ export class AlertRepository {
   ): Promise<ApplyOutcome> {
     if (candidates.length === 0)
       return { opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
-    // Ordered locking keeps two writers (the api acknowledging, the worker updating) from deadlocking.
-    const activeRows = await client.query<ActiveAlert>(
-      `SELECT id, fingerprint, status, severity, evidence FROM alert
-        WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' ORDER BY id FOR UPDATE`,
-      [candidates.map((c) => c.fingerprint)],
-    );
-    const active = new Map(activeRows.rows.map((r) => [r.fingerprint, r]));
-    let coolingDown = new Map<string, string>();
-    let routing: Routing = { channels: [], silences: [] };
-    if (needsRouting(candidates, active)) {
-      const cooling = candidates.filter((c) => !active.has(c.fingerprint) && c.cooldownMs);
-      ({ coolingDown, routing } = await loadRouting(client, businessId, now, cooling));
-    }
+    const { active, coolingDown, routing } = await loadSnapshot(client, businessId, candidates, now);
     const alertIds = alertIdsFor(candidates, { active, coolingDown }, randomUUID);
     const ruleIds: string[] = [];
     const eventIds: string[] = [];
@@ -388,31 +376,50 @@ function announced(r: RoutedAlertRow, event: AnnouncedAlert['event']): Announced
 }
 
 /**
- * What planning openings and escalations needs beyond the active alerts, in
- * one statement: for the `cooling` candidates, the newest alert of their
- * fingerprint resolved less than their cooldown ago; the business's enabled
- * channels; the silences in force at `now`.
+ * What planning needs, in one statement: the candidates' active alerts,
+ * locked in id order (ordered locking keeps two writers — the api
+ * acknowledging, the worker updating — from deadlocking); for those with a
+ * cooldown and no active alert, the newest alert of their fingerprint
+ * resolved less than their cooldown ago; the business's enabled channels and
+ * the silences in force at `now`.
  */
-async function loadRouting(
+async function loadSnapshot(
   client: PoolClient,
   businessId: string,
+  candidates: readonly LifecycleCandidate[],
   now: Date,
-  cooling: readonly LifecycleCandidate[],
-): Promise<{ coolingDown: Map<string, string>; routing: Routing }> {
+): Promise<Pick<AlertSnapshot, 'active' | 'coolingDown' | 'routing'>> {
+  const cooling = candidates.filter((c) => c.cooldownMs);
   const r = await client.query<
-    Pick<RoutedAlertRow, 'channels' | 'silences'> & { cooling: { f: string; id: string }[] }
+    Pick<RoutedAlertRow, 'channels' | 'silences'> & { active: ActiveAlert[]; cooling: { f: string; id: string }[] }
   >(
-    `SELECT
+    `WITH active AS (
+       SELECT id, fingerprint, status, severity, evidence FROM alert
+        WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' ORDER BY id FOR UPDATE)
+     SELECT
+       (SELECT coalesce(json_agg(json_build_object('id', id, 'fingerprint', fingerprint, 'status', status,
+                 'severity', severity, 'evidence', evidence)), '[]') FROM active) AS active,
        (SELECT coalesce(json_agg(json_build_object('f', x.fingerprint, 'id', x.id)), '[]') FROM (
           SELECT DISTINCT ON (a.fingerprint) a.fingerprint, a.id
-            FROM unnest($3::text[], $4::timestamptz[]) AS u(fingerprint, since)
+            FROM unnest($4::text[], $5::timestamptz[]) AS u(fingerprint, since)
             JOIN alert a ON a.fingerprint = u.fingerprint AND a.status = 'resolved' AND a.resolved_at > u.since
+           WHERE NOT EXISTS (SELECT 1 FROM active WHERE active.fingerprint = u.fingerprint)
            ORDER BY a.fingerprint, a.resolved_at DESC) x) AS cooling,
-       ${routingColumns('$1', '$2')}`,
-    [businessId, now, cooling.map((c) => c.fingerprint), cooling.map((c) => new Date(now.getTime() - c.cooldownMs!))],
+       ${routingColumns('$2', '$3')}`,
+    [
+      candidates.map((c) => c.fingerprint),
+      businessId,
+      now,
+      cooling.map((c) => c.fingerprint),
+      cooling.map((c) => new Date(now.getTime() - c.cooldownMs!)),
+    ],
   );
   const row = r.rows[0];
-  return { coolingDown: new Map(row.cooling.map((x) => [x.f, x.id])), routing: routingOf(row) };
+  return {
+    active: new Map(row.active.map((a) => [a.fingerprint, a])),
+    coolingDown: new Map(row.cooling.map((x) => [x.f, x.id])),
+    routing: routingOf(row),
+  };
 }
 
 /**

@@ -3,7 +3,6 @@ import {
   alertIdsFor,
   isAutoResolveDue,
   lifecycleCandidates,
-  needsRouting,
   planAlertChanges,
   routeNotifications,
   type ActiveAlert,
@@ -215,12 +214,6 @@ describe('planAlertChanges: the lifecycle table', () => {
       NOW,
     );
     expect(plan.inserts[0]).toMatchObject({ clearedAt: NOW, resolveAfterMs: 60_000 });
-  });
-
-  it('needs the routing only when an opening or escalation is possible', () => {
-    expect(needsRouting([candidate()], new Map())).toBe(true);
-    expect(needsRouting([candidate()], new Map([['fp', active()]]))).toBe(false);
-    expect(needsRouting([candidate({ severity: 'high' })], new Map([['fp', active()]]))).toBe(true);
   });
 });
 

@@ -77,7 +77,7 @@ export interface AlertSnapshot {
   coolingDown: ReadonlyMap<string, string>;
   /** `ruleId/eventId` of the matches not counted before (a re-evaluated batch counts nothing twice). */
   fresh: ReadonlySet<string>;
-  /** Channels and silences of the business: needed when the plan has transitions (see needsRouting). */
+  /** Channels and silences of the business: where the plan's transitions are announced. */
   routing: Routing;
 }
 
@@ -155,23 +155,6 @@ export function alertIdsFor(
   return candidates.map(
     (c) => snapshot.active.get(c.fingerprint)?.id ?? snapshot.coolingDown.get(c.fingerprint) ?? newId(),
   );
-}
-
-/**
- * Whether planning these candidates may record a transition (an opening or an
- * escalation), so that the store must load the routing (and cooldowns)
- * first. False when every candidate has an active alert at or above its
- * severity: the steady state of a busy alert, which then costs no query for
- * channels and silences.
- */
-export function needsRouting(
-  candidates: readonly LifecycleCandidate[],
-  active: ReadonlyMap<string, ActiveAlert>,
-): boolean {
-  return candidates.some((c) => {
-    const a = active.get(c.fingerprint);
-    return !a || severityRank(c.severity) > severityRank(a.severity);
-  });
 }
 
 /**
