@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../api/client';
 import type { Series, ViewPanel } from '../api/models';
 import { Empty, ErrorState, Loading } from './states';
+import { viewKeys } from '../features/views/keys';
 
 const SEVERITY_STROKE: Record<string, string> = {
   info: '#90a4ae',
@@ -36,7 +37,7 @@ export function SeriesChart({
   highlight?: string;
 }) {
   const q = useQuery({
-    queryKey: ['series', businessId, panel, from, to],
+    queryKey: viewKeys.series(businessId, panel, from, to),
     queryFn: () =>
       call<Series>(
         api.GET('/businesses/{businessId}/series', {

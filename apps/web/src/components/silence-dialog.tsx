@@ -15,6 +15,8 @@ import { api, call } from '../api/client';
 import type { Silence } from '../api/models';
 import { formatGroupKey } from '../format';
 import { useNotifier } from './notifier';
+import { alertKeys } from '../features/alerts/keys';
+import { silenceKeys } from '../features/silences/keys';
 
 const DURATIONS = [
   ['1h', '1 hour'],
@@ -61,8 +63,8 @@ export function SilenceDialog({
       notify.success(`Silenced until ${new Date(s.endsAt).toLocaleString()}`);
       setComment('');
       onClose();
-      void qc.invalidateQueries({ queryKey: ['silences', businessId] });
-      void qc.invalidateQueries({ queryKey: ['alerts'] });
+      void qc.invalidateQueries({ queryKey: silenceKeys.business(businessId) });
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
     },
     onError: notify.error,
   });

@@ -3,6 +3,8 @@ import { createParser } from 'eventsource-parser';
 import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
 import type { Alert } from '../api/models';
 import { API_BASE, getToken } from '../api/session';
+import { alertKeys } from '../features/alerts/keys';
+import { overviewKeys } from '../features/dashboard/keys';
 
 type Listener = (a: Alert) => void;
 const ListenersContext = createContext<Set<Listener> | null>(null);
@@ -22,8 +24,8 @@ export function AlertStreamProvider({ children }: { children: ReactNode }) {
     const ctrl = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => {
-      void qc.invalidateQueries({ queryKey: ['alerts'] });
-      void qc.invalidateQueries({ queryKey: ['overview'] });
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
+      void qc.invalidateQueries({ queryKey: overviewKeys.all });
     };
     const connect = async () => {
       try {

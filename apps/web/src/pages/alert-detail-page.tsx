@@ -30,12 +30,16 @@ import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
 import { numericFieldNames } from '../fields';
 import { formatGroupKey, formatTime } from '../format';
+import { alertKeys } from '../features/alerts/keys';
+import { businessKeys } from '../features/businesses/keys';
+import { eventKeys } from '../features/events/keys';
+import { overviewKeys } from '../features/dashboard/keys';
 
 /** One alert: what matched, the events, a chart around it, its history and notifications; acknowledge or resolve. */
 export function AlertDetailPage() {
   const { alertId = '' } = useParams();
   const alert = useQuery({
-    queryKey: ['alerts', 'detail', alertId],
+    queryKey: alertKeys.detail(alertId),
     queryFn: () => call<AlertDetail>(api.GET('/alerts/{alertId}', { params: { path: { alertId } } })),
   });
   return <QueryState query={alert}>{(a) => <AlertView alert={a} />}</QueryState>;
@@ -48,13 +52,13 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
   const qc = useQueryClient();
   const notify = useNotifier();
   const business = useQuery({
-    queryKey: ['business', a.businessId],
+    queryKey: businessKeys.detail(a.businessId),
     queryFn: () =>
       call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })),
   });
   const rule = useRule(a.ruleId);
   const events = useQuery({
-    queryKey: ['events', a.businessId, 'ids', a.eventIds],
+    queryKey: eventKeys.ids(a.businessId, a.eventIds),
     queryFn: () =>
       call<Page<StoredEvent>>(
         api.GET('/businesses/{businessId}/events', {
@@ -82,8 +86,8 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
       notify.success(`Alert ${r.status}`);
       setAction(null);
       setNote('');
-      void qc.invalidateQueries({ queryKey: ['alerts'] });
-      void qc.invalidateQueries({ queryKey: ['overview'] });
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
+      void qc.invalidateQueries({ queryKey: overviewKeys.all });
     },
     onError: notify.error,
   });

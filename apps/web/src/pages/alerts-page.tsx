@@ -28,6 +28,8 @@ import { useNotifier } from '../components/notifier';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
 import { ago, formatGroupKey, formatTime } from '../format';
+import { alertKeys } from '../features/alerts/keys';
+import { businessKeys } from '../features/businesses/keys';
 
 /** A local date-time input as ISO time; text that is not a time goes as is, for the api to name. */
 function toIso(s: string): string | undefined {
@@ -57,13 +59,13 @@ export function AlertsPage() {
   const qc = useQueryClient();
   const notify = useNotifier();
   const businesses = useQuery({
-    queryKey: ['businesses', true],
+    queryKey: businessKeys.list(true),
     queryFn: () =>
       call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: 'true', limit: 200 } } })),
   });
   const rules = useRules(filters.businessId || undefined);
   const alerts = useInfiniteQuery({
-    queryKey: ['alerts', 'list', filters],
+    queryKey: alertKeys.list(filters),
     queryFn: ({ pageParam }) =>
       call<Page<Alert>>(
         api.GET('/alerts', {
@@ -96,7 +98,7 @@ export function AlertsPage() {
       setSelected(new Set());
       setNoteOpen(false);
       setNote('');
-      void qc.invalidateQueries({ queryKey: ['alerts'] });
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
     },
     onError: notify.error,
   });

@@ -21,6 +21,7 @@ import { ProblemError } from '../api/problem';
 import { AddFieldButton, FieldRow, emptyField, toFieldBody, type FieldDraft } from '../components/field-editor';
 import { useNotifier } from '../components/notifier';
 import { TIME_ZONES, keyFieldNames } from '../fields';
+import { businessKeys } from '../features/businesses/keys';
 
 const STEPS = ['Basics', 'Fields', 'Event time and entities', 'Review'];
 
@@ -83,7 +84,7 @@ export function BusinessCreatePage() {
       ),
     onSuccess: (b) => {
       notify.success(`Created ${b.name} (schema v${b.schemaVersion})`);
-      void qc.invalidateQueries({ queryKey: ['businesses'] });
+      void qc.invalidateQueries({ queryKey: businessKeys.all });
       navigate(`/businesses/${b.id}`);
     },
     onError: (err) => {

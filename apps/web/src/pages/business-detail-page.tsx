@@ -10,6 +10,7 @@ import { SchemaTab } from './business/schema-tab';
 import { SilencesTab } from './business/silences-tab';
 import { SourcesTab } from './business/sources-tab';
 import { ViewsTab } from './business/views-tab';
+import { businessKeys } from '../features/businesses/keys';
 
 const TABS = ['views', 'rules', 'events', 'schema', 'sources', 'silences'] as const;
 type TabName = (typeof TABS)[number];
@@ -20,7 +21,7 @@ export function BusinessDetailPage() {
   const [params, setParams] = useSearchParams();
   const tab = (TABS.includes(params.get('tab') as TabName) ? params.get('tab') : 'views') as TabName;
   const business = useQuery({
-    queryKey: ['business', businessId],
+    queryKey: businessKeys.detail(businessId),
     queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId } } })),
   });
   return (

@@ -8,6 +8,8 @@ import { useNotifier } from '../components/notifier';
 import { ResourceTable } from '../components/resource-table';
 import { QueryState } from '../components/states';
 import { formatTime } from '../format';
+import { businessKeys } from '../features/businesses/keys';
+import { overviewKeys } from '../features/dashboard/keys';
 
 /** Businesses: list (archived ones on request), create, archive. */
 export function BusinessesPage() {
@@ -16,7 +18,7 @@ export function BusinessesPage() {
   const qc = useQueryClient();
   const notify = useNotifier();
   const list = useQuery({
-    queryKey: ['businesses', includeArchived],
+    queryKey: businessKeys.list(includeArchived),
     queryFn: () =>
       call<Page<Business>>(
         api.GET('/businesses', {
@@ -29,8 +31,8 @@ export function BusinessesPage() {
       call<Business>(api.DELETE('/businesses/{businessId}', { params: { path: { businessId: id } } })),
     onSuccess: (b) => {
       notify.success(`Archived ${b.name}`);
-      void qc.invalidateQueries({ queryKey: ['businesses'] });
-      void qc.invalidateQueries({ queryKey: ['overview'] });
+      void qc.invalidateQueries({ queryKey: businessKeys.all });
+      void qc.invalidateQueries({ queryKey: overviewKeys.all });
     },
     onError: notify.error,
   });

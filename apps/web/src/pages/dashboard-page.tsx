@@ -21,16 +21,18 @@ import { Empty, QueryState } from '../components/states';
 import { SEVERITY_COLOR, SeverityChip, StatusChip } from '../components/severity-chip';
 import { ago, formatGroupKey } from '../format';
 import { useAlertStream } from '../hooks/use-alert-stream';
+import { alertKeys } from '../features/alerts/keys';
+import { overviewKeys } from '../features/dashboard/keys';
 
 /** Every business at a glance, and alerts as they happen. */
 export function DashboardPage() {
   const overview = useQuery({
-    queryKey: ['overview'],
+    queryKey: overviewKeys.all,
     queryFn: () => call<Page<OverviewItem>>(api.GET('/overview')),
     refetchInterval: 15_000,
   });
   const recent = useQuery({
-    queryKey: ['alerts', 'recent'],
+    queryKey: alertKeys.recent(),
     queryFn: () => call<Page<Alert>>(api.GET('/alerts', { params: { query: { limit: 15 } } })),
   });
   const [live, setLive] = useState<Alert[]>([]);

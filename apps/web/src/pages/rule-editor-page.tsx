@@ -5,6 +5,7 @@ import type { Business } from '../api/models';
 import { Loading, QueryState } from '../components/states';
 import { useRule } from '../features/rules/hooks';
 import { RuleEditor } from '../features/rules/rule-editor';
+import { businessKeys } from '../features/businesses/keys';
 
 /** New rule (`/businesses/:businessId/rules/new`) or a new version of one (`/rules/:ruleId/edit`). */
 export function RuleEditorPage() {
@@ -12,7 +13,7 @@ export function RuleEditorPage() {
   const rule = useRule(ruleId);
   const businessId = newFor ?? rule.data?.businessId;
   const business = useQuery({
-    queryKey: ['business', businessId],
+    queryKey: businessKeys.detail(businessId),
     queryFn: () =>
       call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: businessId! } } })),
     enabled: !!businessId,

@@ -38,6 +38,8 @@ import { useNotifier } from '../components/notifier';
 import { Empty, QueryState } from '../components/states';
 import { formatTime } from '../format';
 import { describeRule } from './business/rules-tab';
+import { businessKeys } from '../features/businesses/keys';
+import { suggestionKeys } from '../features/suggestions/keys';
 
 interface ProfileRun {
   id: string;
@@ -57,7 +59,7 @@ interface ProfileRun {
 export function SuggestionsPage() {
   const [params, setParams] = useSearchParams();
   const businesses = useQuery({
-    queryKey: ['businesses', false],
+    queryKey: businessKeys.list(false),
     queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { limit: 200 } } })),
   });
   const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
@@ -65,7 +67,7 @@ export function SuggestionsPage() {
   const qc = useQueryClient();
   const notify = useNotifier();
   const suggestions = useQuery({
-    queryKey: ['suggestions', businessId, status],
+    queryKey: suggestionKeys.list(businessId, status),
     queryFn: () =>
       call<Page<Suggestion>>(
         api.GET('/businesses/{businessId}/suggestions', {
@@ -75,7 +77,7 @@ export function SuggestionsPage() {
     enabled: !!businessId,
   });
   const run = useQuery({
-    queryKey: ['profile-run', businessId],
+    queryKey: suggestionKeys.latestRun(businessId),
     queryFn: () =>
       call<ProfileRun | null>(api.GET('/businesses/{businessId}/profile', { params: { path: { businessId } } })).catch(
         () => null,
@@ -87,14 +89,14 @@ export function SuggestionsPage() {
   const profile = useMutation({
     mutationFn: () =>
       call<ProfileRun>(api.POST('/businesses/{businessId}/profile', { params: { path: { businessId } } })),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['profile-run', businessId] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: suggestionKeys.latestRun(businessId) }),
     onError: notify.error,
   });
   const running = run.data && (run.data.status === 'queued' || run.data.status === 'running');
   const [lastDone, setLastDone] = useState<string | null>(null);
   if (run.data?.status === 'done' && run.data.id !== lastDone) {
     setLastDone(run.data.id);
-    void qc.invalidateQueries({ queryKey: ['suggestions', businessId] });
+    void qc.invalidateQueries({ queryKey: suggestionKeys.business(businessId) });
   }
 
   return (
@@ -174,7 +176,7 @@ function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   const [parseError, setParseError] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const done = () => void qc.invalidateQueries({ queryKey: ['suggestions', s.businessId] });
+  const done = () => void qc.invalidateQueries({ queryKey: suggestionKeys.business(s.businessId) });
   const accept = useMutation({
     mutationFn: (rule?: RuleBodyRequest) =>
       call<AcceptedSuggestion>(

@@ -18,6 +18,7 @@ import { api, call } from '../../api/client';
 import type { Business, Page, StoredEvent } from '../../api/models';
 import { Empty, QueryState } from '../../components/states';
 import { formatTime } from '../../format';
+import { eventKeys } from '../../features/events/keys';
 
 const PAGE_SIZE = 25;
 
@@ -28,7 +29,7 @@ export function EventsTab({ business }: { business: Business }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const events = useQuery({
-    queryKey: ['events', business.id, entity, cursor],
+    queryKey: eventKeys.page(business.id, entity, cursor),
     queryFn: () =>
       call<Page<StoredEvent>>(
         api.GET('/businesses/{businessId}/events', {

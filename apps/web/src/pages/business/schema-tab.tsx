@@ -28,6 +28,7 @@ import { ConfirmButton } from '../../components/confirm-dialog';
 import { FieldRow, emptyField, toFieldBody, type FieldDraft } from '../../components/field-editor';
 import { useNotifier } from '../../components/notifier';
 import { TIME_ZONES, keyFieldNames } from '../../fields';
+import { businessKeys } from '../../features/businesses/keys';
 
 /** The schema: fields, event-time field and entity keys; adding or removing a field bumps the schema version. */
 export function SchemaTab({ business }: { business: Business }) {
@@ -44,8 +45,8 @@ export function SchemaTab({ business }: { business: Business }) {
         ? `Schema v${business.schemaVersion} → v${after.schemaVersion}`
         : `Saved ${after.name}`,
     );
-    qc.setQueryData(['business', business.id], after);
-    void qc.invalidateQueries({ queryKey: ['businesses'] });
+    qc.setQueryData(businessKeys.detail(business.id), after);
+    void qc.invalidateQueries({ queryKey: businessKeys.all });
   };
   const add = useMutation({
     mutationFn: () =>

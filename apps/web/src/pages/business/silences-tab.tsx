@@ -10,6 +10,8 @@ import { SilenceDialog } from '../../components/silence-dialog';
 import { ResourceTable } from '../../components/resource-table';
 import { QueryState } from '../../components/states';
 import { formatGroupKey, formatTime } from '../../format';
+import { alertKeys } from '../../features/alerts/keys';
+import { silenceKeys } from '../../features/silences/keys';
 
 /**
  * Silences of a business in force or upcoming (and, on request, ended ones): what they mute, until when, why; expire
@@ -29,7 +31,7 @@ export function SilencesTab({ business }: { business: Business }) {
     return group[0] ?? 'every alert';
   };
   const silences = useQuery({
-    queryKey: ['silences', business.id, state],
+    queryKey: silenceKeys.list(business.id, state),
     queryFn: () =>
       call<Page<Silence>>(
         api.GET('/businesses/{businessId}/silences', {
@@ -42,8 +44,8 @@ export function SilencesTab({ business }: { business: Business }) {
       call<Silence>(api.POST('/silences/{silenceId}/expire', { params: { path: { silenceId: id } } })),
     onSuccess: () => {
       notify.success('Silence expired');
-      void qc.invalidateQueries({ queryKey: ['silences', business.id] });
-      void qc.invalidateQueries({ queryKey: ['alerts'] });
+      void qc.invalidateQueries({ queryKey: silenceKeys.business(business.id) });
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
     },
     onError: notify.error,
   });

@@ -21,6 +21,7 @@ import { useNotifier } from '../../components/notifier';
 import { ResourceTable } from '../../components/resource-table';
 import { QueryState } from '../../components/states';
 import { ago, formatTime } from '../../format';
+import { sourceKeys } from '../../features/sources/keys';
 
 /** Ingest credentials: create one (its token is shown once), see last-seen, revoke. */
 export function SourcesTab({ business }: { business: Business }) {
@@ -29,7 +30,7 @@ export function SourcesTab({ business }: { business: Business }) {
   const [name, setName] = useState('');
   const [created, setCreated] = useState<Source | null>(null);
   const sources = useQuery({
-    queryKey: ['sources', business.id],
+    queryKey: sourceKeys.list(business.id),
     queryFn: () =>
       call<Page<Source>>(
         api.GET('/businesses/{businessId}/sources', { params: { path: { businessId: business.id } } }),
@@ -46,7 +47,7 @@ export function SourcesTab({ business }: { business: Business }) {
     onSuccess: (s) => {
       setCreated(s);
       setName('');
-      void qc.invalidateQueries({ queryKey: ['sources', business.id] });
+      void qc.invalidateQueries({ queryKey: sourceKeys.list(business.id) });
     },
     onError: notify.error,
   });
@@ -59,7 +60,7 @@ export function SourcesTab({ business }: { business: Business }) {
       ),
     onSuccess: (s) => {
       notify.success(`Revoked ${s.name}`);
-      void qc.invalidateQueries({ queryKey: ['sources', business.id] });
+      void qc.invalidateQueries({ queryKey: sourceKeys.list(business.id) });
     },
     onError: notify.error,
   });

@@ -28,6 +28,7 @@ import { useNotifier } from '../../components/notifier';
 import { SeriesChart } from '../../components/series-chart';
 import { Empty, QueryState } from '../../components/states';
 import { numericFieldNames, panelGroupFieldNames } from '../../fields';
+import { viewKeys } from '../../features/views/keys';
 
 export const RANGES: Record<string, number> = {
   '1h': 3_600_000,
@@ -42,7 +43,7 @@ export function ViewsTab({ business }: { business: Business }) {
   const [params, setParams] = useSearchParams();
   const range = RANGES[params.get('range') ?? ''] ? (params.get('range') as string) : '6h';
   const views = useQuery({
-    queryKey: ['views', business.id],
+    queryKey: viewKeys.list(business.id),
     queryFn: () =>
       call<Page<View>>(api.GET('/businesses/{businessId}/views', { params: { path: { businessId: business.id } } })),
   });
@@ -58,7 +59,7 @@ export function ViewsTab({ business }: { business: Business }) {
     mutationFn: (v: View) => call<View>(api.DELETE('/views/{viewId}', { params: { path: { viewId: v.id } } })),
     onSuccess: (v) => {
       notify.success(`Removed view ${v.name}`);
-      void qc.invalidateQueries({ queryKey: ['views', business.id] });
+      void qc.invalidateQueries({ queryKey: viewKeys.list(business.id) });
     },
     onError: notify.error,
   });
@@ -190,7 +191,7 @@ function ViewDialog({
     },
     onSuccess: (v) => {
       notify.success(`Saved view ${v.name}`);
-      void qc.invalidateQueries({ queryKey: ['views', business.id] });
+      void qc.invalidateQueries({ queryKey: viewKeys.list(business.id) });
       onSaved(v);
       onClose();
     },

@@ -1,0 +1,4 @@
+/** Query key of the dashboard's per-business figures; alert changes invalidate it. */
+export const overviewKeys = {
+  all: ['overview'] as const,
+};
