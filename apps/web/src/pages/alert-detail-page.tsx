@@ -12,7 +12,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
   Typography,
@@ -27,9 +26,10 @@ import { useNotifier } from '../components/notifier';
 import { SilenceDialog } from '../components/silence-dialog';
 import { SeriesChart } from '../components/series-chart';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
-import { Empty, QueryState } from '../components/states';
+import { QueryState } from '../components/states';
 import { numericFieldNames } from '../fields';
 import { formatGroupKey, formatTime } from '../format';
+import { EventsSection, EvidenceSection, NotificationsSection } from '../features/alerts/alert-sections';
 import { alertKeys } from '../features/alerts/keys';
 import { businessKeys } from '../features/businesses/keys';
 import { eventKeys } from '../features/events/keys';
@@ -199,109 +199,9 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
           </Paper>
         </Grid>
       </Grid>
-      <Paper sx={{ p: 2 }}>
-        <Typography variant="h6" component="h2">
-          Evidence
-        </Typography>
-        {a.evidence.samples.length === 0 ? (
-          <Empty>No matched values recorded (absence alerts fire on silence).</Empty>
-        ) : (
-          <Table size="small" aria-label="evidence">
-            <TableHead>
-              <TableRow>
-                <TableCell>Event time</TableCell>
-                <TableCell>Values that matched</TableCell>
-                <TableCell>Event</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {a.evidence.samples.map((s) => (
-                <TableRow key={s.eventId}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(s.eventTime)}</TableCell>
-                  <TableCell>
-                    <code>
-                      {Object.entries(s.values)
-                        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-                        .join('  ')}
-                    </code>
-                  </TableCell>
-                  <TableCell>
-                    <code>{s.eventId}</code>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </Paper>
-      <Paper sx={{ p: 2 }}>
-        <Typography variant="h6" component="h2">
-          Events involved ({a.eventIds.length}
-          {a.eventIds.length === 100 ? '+' : ''})
-        </Typography>
-        {a.eventIds.length === 0 ? (
-          <Empty>No events are counted into this alert (absence alerts fire on silence).</Empty>
-        ) : events.data ? (
-          <Table size="small" aria-label="events involved">
-            <TableHead>
-              <TableRow>
-                <TableCell>Event time</TableCell>
-                <TableCell>Payload</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {events.data.items.map((e) => (
-                <TableRow key={e.id}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(e.eventTime)}</TableCell>
-                  <TableCell>
-                    <code>{JSON.stringify(e.payload)}</code>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        ) : (
-          <Empty>Loading the events…</Empty>
-        )}
-      </Paper>
-      <Paper sx={{ p: 2 }}>
-        <Typography variant="h6" component="h2">
-          Notifications
-        </Typography>
-        {a.notifications.length === 0 ? (
-          <Empty>No notification channels were due for this alert.</Empty>
-        ) : (
-          <Table size="small" aria-label="notifications">
-            <TableHead>
-              <TableRow>
-                <TableCell>Channel</TableCell>
-                <TableCell>Event</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell>Attempts</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {a.notifications.map((n) => (
-                <TableRow key={n.id}>
-                  <TableCell>
-                    {n.channel.name} ({n.channel.kind})
-                  </TableCell>
-                  <TableCell>{n.event}</TableCell>
-                  <TableCell>{n.status === 'silenced' ? 'silenced (not sent)' : n.status}</TableCell>
-                  <TableCell>
-                    {n.attempts.map((t, i) => (
-                      <div key={i}>
-                        {formatTime(t.at)} · {t.ok ? 'ok' : 'failed'} {t.statusCode ?? ''} · {t.durationMs} ms{' '}
-                        {t.error ? `· ${t.error}` : ''}
-                      </div>
-                    ))}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </Paper>
+      <EvidenceSection alert={a} />
+      <EventsSection alert={a} events={events.data?.items ?? null} />
+      <NotificationsSection alert={a} />
       <SilenceDialog
         open={silencing}
         onClose={() => setSilencing(false)}

@@ -7,7 +7,6 @@ import {
   DialogContent,
   DialogTitle,
   Link,
-  MenuItem,
   Paper,
   Stack,
   Table,
@@ -23,13 +22,14 @@ import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { useRules } from '../features/rules/hooks';
 import { api, call } from '../api/client';
-import { ALERT_STATUSES, SEVERITIES, type Alert, type Business, type Page } from '../api/models';
+import { type Alert, type Business, type Page } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
 import { ago, formatGroupKey, formatTime } from '../format';
 import { alertKeys } from '../features/alerts/keys';
 import { businessKeys } from '../features/businesses/keys';
+import { AlertFilterFields } from '../features/alerts/alert-filters';
 
 /** A local date-time input as ISO time; text that is not a time goes as is, for the api to name. */
 function toIso(s: string): string | undefined {
@@ -113,83 +113,11 @@ export function AlertsPage() {
         Alerts
       </Typography>
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
-        <TextField
-          select
-          size="small"
-          label="Business"
-          value={filters.businessId}
-          onChange={(e) => setFilter('businessId', e.target.value)}
-          sx={{ minWidth: 200 }}
-        >
-          <MenuItem value="">all</MenuItem>
-          {(businesses.data?.items ?? []).map((b) => (
-            <MenuItem key={b.id} value={b.id}>
-              {b.name}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          size="small"
-          label="Status"
-          value={filters.status}
-          onChange={(e) => setFilter('status', e.target.value)}
-          sx={{ minWidth: 150 }}
-        >
-          <MenuItem value="">any</MenuItem>
-          <MenuItem value="open,acknowledged">unresolved</MenuItem>
-          {ALERT_STATUSES.map((s) => (
-            <MenuItem key={s} value={s}>
-              {s}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          size="small"
-          label="Severity"
-          value={filters.severity}
-          onChange={(e) => setFilter('severity', e.target.value)}
-          sx={{ minWidth: 130 }}
-        >
-          <MenuItem value="">any</MenuItem>
-          {SEVERITIES.map((s) => (
-            <MenuItem key={s} value={s}>
-              {s}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          size="small"
-          label="Rule"
-          value={filters.ruleId}
-          onChange={(e) => setFilter('ruleId', e.target.value)}
-          sx={{ minWidth: 200 }}
-          disabled={!filters.businessId}
-        >
-          <MenuItem value="">any</MenuItem>
-          {(rules.data?.items ?? []).map((r) => (
-            <MenuItem key={r.id} value={r.id}>
-              {r.name}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          size="small"
-          type="datetime-local"
-          label="First seen from"
-          value={filters.from}
-          onChange={(e) => setFilter('from', e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
-        <TextField
-          size="small"
-          type="datetime-local"
-          label="to"
-          value={filters.to}
-          onChange={(e) => setFilter('to', e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
+        <AlertFilterFields
+          filters={filters}
+          setFilter={setFilter}
+          businesses={businesses.data?.items ?? []}
+          rules={rules.data?.items ?? []}
         />
         <Button variant="contained" disabled={selected.size === 0} onClick={() => setNoteOpen(true)}>
           Acknowledge {selected.size || ''}

@@ -1,32 +1,13 @@
 import { Button, Chip, IconButton, Link, Stack, Switch, Tooltip } from '@mui/material';
 import EditIcon from '@mui/icons-material/Edit';
 import { Link as RouterLink } from 'react-router';
-import type { Business, RuleBody } from '../../api/models';
+import type { Business } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
+import { describeRule } from '../../features/rules/describe';
 import { useDeleteRule, useRules, useToggleRule } from '../../features/rules/hooks';
 import { SeverityChip } from '../../components/severity-chip';
 import { ResourceTable } from '../../components/resource-table';
 import { QueryState } from '../../components/states';
-
-/** A rule's gist in one line: its condition, window or field. */
-export function describeRule(r: RuleBody): string {
-  const by = r.groupBy.length ? ` per ${r.groupBy.join(', ')}` : '';
-  switch (r.kind) {
-    case 'immediate':
-      return `${r.condition}${by}`;
-    case 'sequence':
-      return `${r.minCount}+ consecutive ${r.condition}${r.within ? ` within ${r.within}` : ''}${by}`;
-    case 'absence':
-      return `no ${r.condition ? `${r.condition} ` : ''}event for ${r.window}${by}`;
-    case 'aggregate':
-      return (
-        `${r.aggregate.fn}(${r.aggregate.field ?? ''})${r.condition ? ` where ${r.condition}` : ''} ` +
-        `${r.op} ${r.threshold} over ${r.window ?? r.period}${by}`
-      );
-    case 'baseline':
-      return `${r.field} off its baseline (sensitivity ${r.sensitivity})${by}`;
-  }
-}
 
 /** Rules of a business: list, enable/disable, edit, delete, new. */
 export function RulesTab({ business }: { business: Business }) {
