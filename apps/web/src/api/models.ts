@@ -31,6 +31,7 @@ export type {
   RuleOfKind,
   RuleOptionKey,
   Seasonality,
+  SuggestionStatus,
 } from '@anom/contracts';
 export {
   AGGREGATE_FNS,

@@ -2,11 +2,9 @@ import { Box, Paper, Typography } from '@mui/material';
 import { BarChart } from '@mui/x-charts/BarChart';
 import { ChartsReferenceLine } from '@mui/x-charts/ChartsReferenceLine';
 import { LineChart } from '@mui/x-charts/LineChart';
-import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../api/client';
 import type { Series, ViewPanel } from '../api/models';
 import { Empty, ErrorState, Loading } from './states';
-import { viewKeys } from '../features/views/keys';
+import { useSeries } from '../features/views/hooks';
 
 const SEVERITY_STROKE: Record<string, string> = {
   info: '#90a4ae',
@@ -36,27 +34,7 @@ export function SeriesChart({
   height?: number;
   highlight?: string;
 }) {
-  const q = useQuery({
-    queryKey: viewKeys.series(businessId, panel, from, to),
-    queryFn: () =>
-      call<Series>(
-        api.GET('/businesses/{businessId}/series', {
-          params: {
-            path: { businessId },
-            query: {
-              agg: panel.agg,
-              field: panel.field ?? undefined,
-              groupBy: panel.groupBy ?? undefined,
-              bucket: panel.bucket ?? undefined,
-              from,
-              to,
-              filterField: panel.filter?.field,
-              filterValues: panel.filter?.values.join(','),
-            },
-          },
-        }),
-      ),
-  });
+  const q = useSeries(businessId, panel, from, to);
   return (
     <Paper variant="outlined" sx={{ p: 1.5 }} data-testid="series-chart">
       {panel.title && (

@@ -16,12 +16,12 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { useRule } from '../features/rules/hooks';
 import { api, call } from '../api/client';
-import type { AlertDetail, Business, Page, StoredEvent } from '../api/models';
+import type { AlertDetail } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { SilenceDialog } from '../components/silence-dialog';
 import { SeriesChart } from '../components/series-chart';
@@ -31,17 +31,15 @@ import { numericFieldNames } from '../fields';
 import { formatGroupKey, formatTime } from '../format';
 import { EventsSection, EvidenceSection, NotificationsSection } from '../features/alerts/alert-sections';
 import { alertKeys } from '../features/alerts/keys';
-import { businessKeys } from '../features/businesses/keys';
-import { eventKeys } from '../features/events/keys';
 import { overviewKeys } from '../features/dashboard/keys';
+import { useBusiness } from '../features/businesses/hooks';
+import { useAlert } from '../features/alerts/hooks';
+import { useEventsByIds } from '../features/events/hooks';
 
 /** One alert: what matched, the events, a chart around it, its history and notifications; acknowledge or resolve. */
 export function AlertDetailPage() {
   const { alertId = '' } = useParams();
-  const alert = useQuery({
-    queryKey: alertKeys.detail(alertId),
-    queryFn: () => call<AlertDetail>(api.GET('/alerts/{alertId}', { params: { path: { alertId } } })),
-  });
+  const alert = useAlert(alertId);
   return <QueryState query={alert}>{(a) => <AlertView alert={a} />}</QueryState>;
 }
 
@@ -51,22 +49,9 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
   const [silencing, setSilencing] = useState(false);
   const qc = useQueryClient();
   const notify = useNotifier();
-  const business = useQuery({
-    queryKey: businessKeys.detail(a.businessId),
-    queryFn: () =>
-      call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId: a.businessId } } })),
-  });
+  const business = useBusiness(a.businessId);
   const rule = useRule(a.ruleId);
-  const events = useQuery({
-    queryKey: eventKeys.ids(a.businessId, a.eventIds),
-    queryFn: () =>
-      call<Page<StoredEvent>>(
-        api.GET('/businesses/{businessId}/events', {
-          params: { path: { businessId: a.businessId }, query: { ids: a.eventIds, limit: 100 } },
-        }),
-      ),
-    enabled: a.eventIds.length > 0,
-  });
+  const events = useEventsByIds(a.businessId, a.eventIds);
   const move = useMutation({
     mutationFn: (what: 'acknowledge' | 'resolve') =>
       what === 'acknowledge'

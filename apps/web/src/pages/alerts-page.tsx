@@ -17,25 +17,22 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { useRules } from '../features/rules/hooks';
 import { api, call } from '../api/client';
-import { type Alert, type Business, type Page } from '../api/models';
+import { type Alert } from '../api/models';
 import { useNotifier } from '../components/notifier';
 import { SeverityChip, StatusChip } from '../components/severity-chip';
 import { Empty, QueryState } from '../components/states';
 import { ago, formatGroupKey, formatTime } from '../format';
 import { alertKeys } from '../features/alerts/keys';
-import { businessKeys } from '../features/businesses/keys';
 import { AlertFilterFields } from '../features/alerts/alert-filters';
+import { useAlertList } from '../features/alerts/hooks';
+import { useBusinesses } from '../features/businesses/hooks';
 
 /** A local date-time input as ISO time; text that is not a time goes as is, for the api to name. */
-function toIso(s: string): string | undefined {
-  if (!s) return undefined;
-  return Number.isNaN(Date.parse(s)) ? s : new Date(s).toISOString();
-}
 
 const FILTER_KEYS = ['businessId', 'status', 'severity', 'ruleId', 'from', 'to'] as const;
 
@@ -58,34 +55,9 @@ export function AlertsPage() {
   const [note, setNote] = useState('');
   const qc = useQueryClient();
   const notify = useNotifier();
-  const businesses = useQuery({
-    queryKey: businessKeys.list(true),
-    queryFn: () =>
-      call<Page<Business>>(api.GET('/businesses', { params: { query: { includeArchived: 'true', limit: 200 } } })),
-  });
+  const businesses = useBusinesses(true);
   const rules = useRules(filters.businessId || undefined);
-  const alerts = useInfiniteQuery({
-    queryKey: alertKeys.list(filters),
-    queryFn: ({ pageParam }) =>
-      call<Page<Alert>>(
-        api.GET('/alerts', {
-          params: {
-            query: {
-              businessId: filters.businessId || undefined,
-              status: filters.status || undefined,
-              severity: filters.severity || undefined,
-              ruleId: filters.ruleId || undefined,
-              from: toIso(filters.from),
-              to: toIso(filters.to),
-              cursor: pageParam,
-              limit: 50,
-            },
-          },
-        }),
-      ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const alerts = useAlertList(filters);
   const bulk = useMutation({
     mutationFn: () =>
       call<{ acknowledged: Alert[]; skipped: { id: string; reason: string }[] }>(

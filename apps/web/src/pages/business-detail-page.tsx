@@ -1,8 +1,5 @@
 import { Box, Chip, Stack, Tab, Tabs, Typography } from '@mui/material';
-import { useQuery } from '@tanstack/react-query';
 import { useParams, useSearchParams } from 'react-router';
-import { api, call } from '../api/client';
-import type { Business } from '../api/models';
 import { QueryState } from '../components/states';
 import { EventsTab } from './business/events-tab';
 import { RulesTab } from './business/rules-tab';
@@ -10,7 +7,7 @@ import { SchemaTab } from './business/schema-tab';
 import { SilencesTab } from './business/silences-tab';
 import { SourcesTab } from './business/sources-tab';
 import { ViewsTab } from './business/views-tab';
-import { businessKeys } from '../features/businesses/keys';
+import { useBusiness } from '../features/businesses/hooks';
 
 const TABS = ['views', 'rules', 'events', 'schema', 'sources', 'silences'] as const;
 type TabName = (typeof TABS)[number];
@@ -20,10 +17,7 @@ export function BusinessDetailPage() {
   const { businessId = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const tab = (TABS.includes(params.get('tab') as TabName) ? params.get('tab') : 'views') as TabName;
-  const business = useQuery({
-    queryKey: businessKeys.detail(businessId),
-    queryFn: () => call<Business>(api.GET('/businesses/{businessId}', { params: { path: { businessId } } })),
-  });
+  const business = useBusiness(businessId);
   return (
     <QueryState query={business}>
       {(b) => (

@@ -1,8 +1,8 @@
 import { Button, FormControlLabel, Stack, Switch, Typography, Link, Chip } from '@mui/material';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
-import type { Business, Page } from '../api/models';
+import type { Business } from '../api/models';
 import { ConfirmButton } from '../components/confirm-dialog';
 import { useNotifier } from '../components/notifier';
 import { ResourceTable } from '../components/resource-table';
@@ -10,6 +10,7 @@ import { QueryState } from '../components/states';
 import { formatTime } from '../format';
 import { businessKeys } from '../features/businesses/keys';
 import { overviewKeys } from '../features/dashboard/keys';
+import { useBusinesses } from '../features/businesses/hooks';
 
 /** Businesses: list (archived ones on request), create, archive. */
 export function BusinessesPage() {
@@ -17,15 +18,7 @@ export function BusinessesPage() {
   const includeArchived = params.get('archived') === '1';
   const qc = useQueryClient();
   const notify = useNotifier();
-  const list = useQuery({
-    queryKey: businessKeys.list(includeArchived),
-    queryFn: () =>
-      call<Page<Business>>(
-        api.GET('/businesses', {
-          params: { query: { includeArchived: includeArchived ? 'true' : 'false', limit: 200 } },
-        }),
-      ),
-  });
+  const list = useBusinesses(includeArchived);
   const archive = useMutation({
     mutationFn: (id: string) =>
       call<Business>(api.DELETE('/businesses/{businessId}', { params: { path: { businessId: id } } })),

@@ -12,29 +12,20 @@ import {
   Typography,
 } from '@mui/material';
 import { SparkLineChart } from '@mui/x-charts/SparkLineChart';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
-import { api, call } from '../api/client';
-import { SEVERITIES, type Alert, type OverviewItem, type Page } from '../api/models';
+import { SEVERITIES, type Alert } from '../api/models';
 import { Empty, QueryState } from '../components/states';
 import { SEVERITY_COLOR, SeverityChip, StatusChip } from '../components/severity-chip';
 import { ago, formatGroupKey } from '../format';
 import { useAlertStream } from '../hooks/use-alert-stream';
-import { alertKeys } from '../features/alerts/keys';
-import { overviewKeys } from '../features/dashboard/keys';
+import { useOverview } from '../features/dashboard/hooks';
+import { useRecentAlerts } from '../features/alerts/hooks';
 
 /** Every business at a glance, and alerts as they happen. */
 export function DashboardPage() {
-  const overview = useQuery({
-    queryKey: overviewKeys.all,
-    queryFn: () => call<Page<OverviewItem>>(api.GET('/overview')),
-    refetchInterval: 15_000,
-  });
-  const recent = useQuery({
-    queryKey: alertKeys.recent(),
-    queryFn: () => call<Page<Alert>>(api.GET('/alerts', { params: { query: { limit: 15 } } })),
-  });
+  const overview = useOverview();
+  const recent = useRecentAlerts();
   const [live, setLive] = useState<Alert[]>([]);
   useAlertStream((a) => setLive((l) => [a, ...l.filter((x) => x.id !== a.id)].slice(0, 15)));
   const feed = [...live, ...(recent.data?.items ?? []).filter((a) => !live.some((l) => l.id === a.id))].slice(0, 15);

@@ -1,27 +1,17 @@
 import { Button, LinearProgress, MenuItem, Stack, TextField, Typography } from '@mui/material';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
-import { SUGGESTION_STATUSES, type Business, type Page, type Suggestion } from '../api/models';
+import { SUGGESTION_STATUSES } from '../api/models';
 import { oneOf } from '../one-of';
 import { useNotifier } from '../components/notifier';
 import { Empty, QueryState } from '../components/states';
 import { formatTime } from '../format';
-import { businessKeys } from '../features/businesses/keys';
 import { suggestionKeys } from '../features/suggestions/keys';
 import { SuggestionCard } from '../features/suggestions/suggestion-card';
-
-interface ProfileRun {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  progress: number;
-  events: number | null;
-  suggestions: number | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+import { useBusinesses } from '../features/businesses/hooks';
+import { useLatestProfileRun, useSuggestions, type ProfileRun } from '../features/suggestions/hooks';
 
 /**
  * What the profiler proposes, per business: rationale, evidence, backtest; accept (optionally edited) or reject with a
@@ -29,34 +19,13 @@ interface ProfileRun {
  */
 export function SuggestionsPage() {
   const [params, setParams] = useSearchParams();
-  const businesses = useQuery({
-    queryKey: businessKeys.list(false),
-    queryFn: () => call<Page<Business>>(api.GET('/businesses', { params: { query: { limit: 200 } } })),
-  });
+  const businesses = useBusinesses(false);
   const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
   const status = oneOf(SUGGESTION_STATUSES, params.get('status') ?? 'pending');
   const qc = useQueryClient();
   const notify = useNotifier();
-  const suggestions = useQuery({
-    queryKey: suggestionKeys.list(businessId, status),
-    queryFn: () =>
-      call<Page<Suggestion>>(
-        api.GET('/businesses/{businessId}/suggestions', {
-          params: { path: { businessId }, query: { status: status } },
-        }),
-      ),
-    enabled: !!businessId,
-  });
-  const run = useQuery({
-    queryKey: suggestionKeys.latestRun(businessId),
-    queryFn: () =>
-      call<ProfileRun | null>(api.GET('/businesses/{businessId}/profile', { params: { path: { businessId } } })).catch(
-        () => null,
-      ),
-    enabled: !!businessId,
-    refetchInterval: (q) =>
-      q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false,
-  });
+  const suggestions = useSuggestions(businessId, status);
+  const run = useLatestProfileRun(businessId);
   const profile = useMutation({
     mutationFn: () =>
       call<ProfileRun>(api.POST('/businesses/{businessId}/profile', { params: { path: { businessId } } })),

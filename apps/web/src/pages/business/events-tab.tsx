@@ -11,16 +11,12 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, call } from '../../api/client';
-import type { Business, Page, StoredEvent } from '../../api/models';
+import type { Business } from '../../api/models';
 import { Empty, QueryState } from '../../components/states';
 import { formatTime } from '../../format';
-import { eventKeys } from '../../features/events/keys';
-
-const PAGE_SIZE = 25;
+import { useEventPage } from '../../features/events/hooks';
 
 /** Latest events, newest first, a page at a time (keyset cursors), optionally of one entity. */
 export function EventsTab({ business }: { business: Business }) {
@@ -28,19 +24,7 @@ export function EventsTab({ business }: { business: Business }) {
   const entity = params.get('entity') ?? '';
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
-  const events = useQuery({
-    queryKey: eventKeys.page(business.id, entity, cursor),
-    queryFn: () =>
-      call<Page<StoredEvent>>(
-        api.GET('/businesses/{businessId}/events', {
-          params: {
-            path: { businessId: business.id },
-            query: { limit: PAGE_SIZE, cursor, entity: entity || undefined },
-          },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const events = useEventPage(business.id, entity, cursor);
   const columns = business.fields.map((f) => f.name).filter((f) => f !== business.timestampField);
   return (
     <Stack spacing={2}>

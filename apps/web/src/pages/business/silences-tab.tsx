@@ -1,9 +1,9 @@
 import { Button, Chip, FormControlLabel, Stack, Switch } from '@mui/material';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useRules } from '../../features/rules/hooks';
 import { api, call } from '../../api/client';
-import type { Business, Page, Silence } from '../../api/models';
+import type { Business, Silence } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SilenceDialog } from '../../components/silence-dialog';
@@ -12,6 +12,7 @@ import { QueryState } from '../../components/states';
 import { formatGroupKey, formatTime } from '../../format';
 import { alertKeys } from '../../features/alerts/keys';
 import { silenceKeys } from '../../features/silences/keys';
+import { useSilences } from '../../features/silences/hooks';
 
 /**
  * Silences of a business in force or upcoming (and, on request, ended ones): what they mute, until when, why; expire
@@ -30,15 +31,7 @@ export function SilencesTab({ business }: { business: Business }) {
     if (s.ruleId) return [ruleName(s.ruleId), ...group].join(', ');
     return group[0] ?? 'every alert';
   };
-  const silences = useQuery({
-    queryKey: silenceKeys.list(business.id, state),
-    queryFn: () =>
-      call<Page<Silence>>(
-        api.GET('/businesses/{businessId}/silences', {
-          params: { path: { businessId: business.id }, query: { state } },
-        }),
-      ),
-  });
+  const silences = useSilences(business.id, state);
   const expire = useMutation({
     mutationFn: (id: string) =>
       call<Silence>(api.POST('/silences/{silenceId}/expire', { params: { path: { silenceId: id } } })),

@@ -12,16 +12,17 @@ import {
   Tooltip,
 } from '@mui/material';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import type { Business, Page, Source } from '../../api/models';
+import type { Business, Source } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { ResourceTable } from '../../components/resource-table';
 import { QueryState } from '../../components/states';
 import { ago, formatTime } from '../../format';
 import { sourceKeys } from '../../features/sources/keys';
+import { useSources } from '../../features/sources/hooks';
 
 /** Ingest credentials: create one (its token is shown once), see last-seen, revoke. */
 export function SourcesTab({ business }: { business: Business }) {
@@ -29,13 +30,7 @@ export function SourcesTab({ business }: { business: Business }) {
   const notify = useNotifier();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<Source | null>(null);
-  const sources = useQuery({
-    queryKey: sourceKeys.list(business.id),
-    queryFn: () =>
-      call<Page<Source>>(
-        api.GET('/businesses/{businessId}/sources', { params: { path: { businessId: business.id } } }),
-      ),
-  });
+  const sources = useSources(business.id);
   const create = useMutation({
     mutationFn: () =>
       call<Source>(

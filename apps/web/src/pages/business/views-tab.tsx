@@ -1,15 +1,16 @@
 import { Button, Grid, MenuItem, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../../api/client';
-import { type Business, type Page, type View } from '../../api/models';
+import { type Business, type View } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { SeriesChart } from '../../components/series-chart';
 import { Empty, QueryState } from '../../components/states';
 import { viewKeys } from '../../features/views/keys';
 import { ViewDialog } from '../../features/views/view-dialog';
+import { useViews } from '../../features/views/hooks';
 
 export const RANGES: Record<string, number> = {
   '1h': 3_600_000,
@@ -23,11 +24,7 @@ export const RANGES: Record<string, number> = {
 export function ViewsTab({ business }: { business: Business }) {
   const [params, setParams] = useSearchParams();
   const range = RANGES[params.get('range') ?? ''] ? (params.get('range') as string) : '6h';
-  const views = useQuery({
-    queryKey: viewKeys.list(business.id),
-    queryFn: () =>
-      call<Page<View>>(api.GET('/businesses/{businessId}/views', { params: { path: { businessId: business.id } } })),
-  });
+  const views = useViews(business.id);
   const [editing, setEditing] = useState<View | 'new' | null>(null);
   const notify = useNotifier();
   const qc = useQueryClient();
