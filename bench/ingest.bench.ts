@@ -219,7 +219,7 @@ async function main(): Promise<void> {
         payload: event(done + k, 'copy'),
         clientEventId: null,
       }));
-      await db.sqlTransaction((c) => copyEvents(c, 'bench-copy', randomUUID(), 1, new Date(), rows));
+      await db.transaction((tx) => copyEvents(tx.sql, 'bench-copy', randomUUID(), 1, new Date(), rows));
     }
     const copySeconds = (performance.now() - t0) / 1000;
     const copyRate = copyRows / copySeconds;

@@ -8,13 +8,18 @@ types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 export type { PoolClient };
 
 /**
- * The handle of a definitions transaction (Prisma's interactive transaction
- * client), which every definitions repository method takes as its last,
- * optional argument: a service opens one with `Database.transaction` and
- * passes it to each repository call, so a change and its audit row commit or
- * roll back together. Without it a method runs on its own.
+ * The handle of one transaction, which every repository method takes (as its
+ * last, optional argument where it can also run on its own): `sql` is the
+ * transaction's pg connection (the pipeline's tables: COPY and set-based
+ * statements), `prisma` a Prisma client on that same connection (the
+ * definitions' tables), made on first use only. A service opens one with
+ * `Database.transaction` and passes it to each call, so a change, its audit
+ * row and anything else it writes commit or roll back together.
  */
-export type Tx = Prisma.TransactionClient;
+export interface Tx {
+  readonly sql: PoolClient;
+  readonly prisma: Prisma.TransactionClient;
+}
 
 /**
  * One connection pool shared by Prisma (definitions, alerts) and raw SQL
@@ -40,33 +45,34 @@ export class Database {
   }
 
   /**
-   * Runs `fn` in one definitions transaction (see `Tx`): commits when it
-   * resolves, rolls back and rethrows when it throws. With `join` (a caller's
-   * transaction) it runs `fn` in that one instead, so services compose.
-   * Prisma's interactive transaction, 10 s at most (then it rolls back).
+   * Runs `fn` in one transaction on a dedicated connection (see `Tx`):
+   * commits when it resolves, rolls back and rethrows when it throws. With
+   * `join` (a caller's transaction) it runs `fn` in that one instead, so
+   * services compose. The Prisma client of `tx.prisma` is made for the
+   * transaction when first used (about 10 ms; the pipeline's transactions,
+   * which use only `tx.sql`, never pay it) and dropped with it; what Prisma
+   * runs as a transaction of its own (a nested create) becomes a savepoint.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>, join?: Tx): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, join?: Tx): Promise<T> {
     if (join) return fn(join);
-    return this.prisma.$transaction(fn, { timeout: 10_000, maxWait: 10_000 });
-  }
-
-  /**
-   * Runs `fn` in one SQL transaction on a dedicated pg client: the pipeline's
-   * write path (events by COPY, ingest batches, alerts and their outbox; see
-   * libs/db/README.md). Commits when it resolves, rolls back and rethrows when
-   * it throws. Only repositories of libs/db call it.
-   */
-  async sqlTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let prisma: PrismaClient | null = null;
+    const tx: Tx = {
+      sql: client,
+      get prisma() {
+        return (prisma ??= new PrismaClient({ adapter: new PrismaPg(new BorrowedConnection(client)) }));
+      },
+    };
     try {
       await client.query('BEGIN');
-      const result = await fn(client);
+      const result = await fn(tx);
       await client.query('COMMIT');
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      await (prisma as PrismaClient | null)?.$disconnect().catch(() => undefined);
       client.release();
     }
   }
@@ -103,5 +109,51 @@ export class Database {
   async close(): Promise<void> {
     await this.prisma.$disconnect().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
+  }
+}
+
+type QueryArgs = [config: string | { text: string }, ...rest: unknown[]];
+
+/**
+ * A pg Pool of one connection it does not own, for a transaction's Prisma
+ * client: its queries run on the transaction's connection, and a transaction
+ * Prisma opens of its own (interactive, or implicit for a nested write) runs
+ * as a savepoint of the outer one — its BEGIN, COMMIT and ROLLBACK become
+ * SAVEPOINT, RELEASE and ROLLBACK TO — so nothing Prisma does can commit or
+ * end the caller's transaction.
+ */
+class BorrowedConnection extends Pool {
+  private savepoints = 0;
+
+  constructor(private readonly connection: PoolClient) {
+    super({ max: 1 });
+  }
+
+  override query(...args: unknown[]): never {
+    return (this.connection.query as (...a: unknown[]) => never)(...args);
+  }
+
+  override connect(): never {
+    const name = `anom_prisma_${++this.savepoints}`;
+    const rewrite = (sql: string): string =>
+      sql === 'BEGIN'
+        ? `SAVEPOINT ${name}`
+        : sql === 'COMMIT'
+          ? `RELEASE SAVEPOINT ${name}`
+          : sql === 'ROLLBACK'
+            ? `ROLLBACK TO SAVEPOINT ${name}`
+            : sql;
+    const connection = this.connection;
+    const savepoint = {
+      query: (...args: QueryArgs) => {
+        const [config, ...rest] = args;
+        const sql = typeof config === 'string' ? rewrite(config) : { ...config, text: rewrite(config.text) };
+        return (connection.query as (...a: unknown[]) => unknown)(sql, ...rest);
+      },
+      release: () => undefined,
+      on: () => savepoint,
+      removeListener: () => savepoint,
+    };
+    return Promise.resolve(savepoint) as never;
   }
 }

@@ -33,7 +33,6 @@ import {
   type ApplyOutcome,
   type BatchRecord,
   type BusinessRecord,
-  type PoolClient,
 } from '@anom/db';
 import { GroupLimitCounter, IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
@@ -190,8 +189,8 @@ export class EvaluateService {
       const { matches, saves, index } = tickAbsenceRules(rules, loaded, asOf, ingest.countFrom);
       // Alerts first, then state: a tick repeated after a crash re-fires the
       // same synthetic match ids, which rule_match counts once.
-      const outcome = await this.db.sqlTransaction((client) =>
-        this.alerts.applyCandidates(client, businessId, lifecycleCandidates(matches, rules), at),
+      const outcome = await this.db.transaction((tx) =>
+        this.alerts.applyCandidates(tx, businessId, lifecycleCandidates(matches, rules), at),
       );
       await this.notify.enqueue(outcome.notifications);
       await this.state.save(saves, index);
@@ -253,14 +252,14 @@ export class EvaluateService {
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late)
       lateByBatch.set(batchOf.get(l.eventId)!, (lateByBatch.get(batchOf.get(l.eventId)!) ?? 0) + 1);
-    const applied = await this.db.sqlTransaction(async (client: PoolClient) => {
+    const applied = await this.db.transaction(async (tx) => {
       // Another process may have committed these batches meanwhile: then nothing here counts.
-      if (!(await this.events.lockAllPending(client, batchIds))) return null;
+      if (!(await this.events.lockAllPending(tx, batchIds))) return null;
       const at = now();
-      const outcome = await this.alerts.applyCandidates(client, business.id, candidates, at);
-      await this.alerts.applyClears(client, relevantClears(result.clears, result.matches), at);
+      const outcome = await this.alerts.applyCandidates(tx, business.id, candidates, at);
+      await this.alerts.applyClears(tx, relevantClears(result.clears, result.matches), at);
       await this.events.markBatchesDone(
-        client,
+        tx,
         batchIds.map((id) => ({ id, lateEvents: lateByBatch.get(id) ?? 0 })),
         at,
       );

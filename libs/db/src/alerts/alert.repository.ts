@@ -20,7 +20,7 @@ import {
   type SilenceInForce,
 } from '@anom/domain';
 import type { AlertStatus, Severity } from '@anom/contracts';
-import type { Database, PoolClient } from '../database';
+import type { Database, PoolClient, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
 export type { AlertEvidence };
@@ -109,13 +109,14 @@ export class AlertRepository {
    * updated. Throws when two candidates share a fingerprint.
    */
   async applyCandidates(
-    client: PoolClient,
+    tx: Tx,
     businessId: string,
     candidates: readonly LifecycleCandidate[],
     now: Date,
   ): Promise<ApplyOutcome> {
     if (candidates.length === 0)
       return { opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
+    const client = tx.sql;
     const { active, coolingDown, routing } = await loadSnapshot(client, businessId, candidates, now);
     const alertIds = alertIdsFor(candidates, { active, coolingDown }, randomUUID);
     const ruleIds: string[] = [];
@@ -165,9 +166,9 @@ export class AlertRepository {
    * Marks the active alerts of these fingerprints as cleared at `now` (the
    * episode ended), unless already cleared; auto-resolve counts from there.
    */
-  async applyClears(client: PoolClient, clears: readonly ClearRecord[], now: Date): Promise<number> {
+  async applyClears(tx: Tx, clears: readonly ClearRecord[], now: Date): Promise<number> {
     if (clears.length === 0) return 0;
-    const r = await client.query(
+    const r = await tx.sql.query(
       `UPDATE alert SET cleared_at = $2
         WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND cleared_at IS NULL`,
       [[...new Set(clears.map((c) => c.fingerprint))], now],
@@ -182,7 +183,7 @@ export class AlertRepository {
    * their routing. Returns the ids resolved and the notifications queued.
    */
   async autoResolve(now: Date): Promise<{ resolved: string[]; notifications: string[] }> {
-    return this.db.sqlTransaction(async (client) => {
+    return this.db.transaction(async ({ sql: client }) => {
       const due = await client.query<RoutedAlertRow & { cleared_at: Date; resolve_after_ms: number }>(
         `SELECT a.id, a.status, a.cleared_at, a.resolve_after_ms, ${ROUTED_ALERT_COLUMNS} FROM alert a
           WHERE a.status <> 'resolved' AND a.resolve_after_ms IS NOT NULL AND a.cleared_at IS NOT NULL
@@ -292,7 +293,7 @@ export class AlertRepository {
     note: string | null,
     at: Date,
   ): Promise<{ alert: AlertRecord; notifications: string[] } | null> {
-    const moved = await this.db.sqlTransaction(async (client) => {
+    const moved = await this.db.transaction(async ({ sql: client }) => {
       const current = await client.query<RoutedAlertRow>(
         `SELECT a.id, a.status, ${ROUTED_ALERT_COLUMNS} FROM alert a WHERE a.id = $1 FOR UPDATE OF a`,
         [id, at],

@@ -16,7 +16,7 @@ export class AuditRepository {
 
   /** Writes one audit row; pass the change's transaction so that both commit or neither does. */
   async record(entry: AuditEntry, tx?: Tx): Promise<void> {
-    await (tx ?? this.db.prisma).auditLog.create({
+    await (tx?.prisma ?? this.db.prisma).auditLog.create({
       data: {
         actor: entry.actor,
         action: entry.action,

@@ -31,7 +31,7 @@ export class BusinessRepository {
   constructor(private readonly db: Database) {}
 
   async create(input: BusinessCreate, tx?: Tx): Promise<BusinessRecord> {
-    const row = await (tx ?? this.db.prisma).business.create({
+    const row = await (tx?.prisma ?? this.db.prisma).business.create({
       data: {
         id: input.id,
         name: input.name,
@@ -48,7 +48,7 @@ export class BusinessRepository {
   }
 
   async findById(id: string, tx?: Tx): Promise<BusinessRecord | null> {
-    const row = await (tx ?? this.db.prisma).business.findUnique({
+    const row = await (tx?.prisma ?? this.db.prisma).business.findUnique({
       where: { id },
       include: { fields: { orderBy: { position: 'asc' } } },
     });
@@ -75,7 +75,7 @@ export class BusinessRepository {
   }
 
   async update(id: string, patch: BusinessPatch, tx?: Tx): Promise<BusinessRecord> {
-    const row = await (tx ?? this.db.prisma).business.update({
+    const row = await (tx?.prisma ?? this.db.prisma).business.update({
       where: { id },
       data: patch,
       include: { fields: { orderBy: { position: 'asc' } } },
@@ -85,7 +85,7 @@ export class BusinessRepository {
 
   /** Replaces the schema (fields, event-time field, entity keys) and bumps the schema version, atomically. */
   async replaceSchema(id: string, schema: SchemaPatch, join?: Tx): Promise<BusinessRecord> {
-    const row = await this.db.transaction(async (tx) => {
+    const row = await this.db.transaction(async ({ prisma: tx }) => {
       await tx.field.deleteMany({ where: { businessId: id } });
       await tx.field.createMany({ data: schema.fields.map((f, i) => ({ ...fieldData(f, i), businessId: id })) });
       return tx.business.update({
@@ -102,7 +102,7 @@ export class BusinessRepository {
   }
 
   async archive(id: string, at: Date, tx?: Tx): Promise<BusinessRecord> {
-    const row = await (tx ?? this.db.prisma).business.update({
+    const row = await (tx?.prisma ?? this.db.prisma).business.update({
       where: { id },
       data: { archivedAt: at },
       include: { fields: { orderBy: { position: 'asc' } } },

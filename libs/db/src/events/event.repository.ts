@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database, PoolClient } from '../database';
+import type { Database, PoolClient, Tx } from '../database';
 
 /** A validated event ready to be stored. */
 export interface NewEvent {
@@ -89,7 +89,7 @@ export class EventRepository {
     requestId: string | null;
     events: NewEvent[];
   }): Promise<InsertBatchResult> {
-    return this.db.sqlTransaction(async (client) => {
+    return this.db.transaction(async ({ sql: client }) => {
       const ids = input.events.map((e) => e.id);
       let fresh = input.events;
       let duplicates = 0;
@@ -288,8 +288,8 @@ export class EventRepository {
   }
 
   /** Whether all these batches are still pending, locking their rows on the caller's transaction. */
-  async lockAllPending(client: PoolClient, ids: readonly string[]): Promise<boolean> {
-    const r = await client.query(
+  async lockAllPending(tx: Tx, ids: readonly string[]): Promise<boolean> {
+    const r = await tx.sql.query(
       "SELECT id FROM ingest_batch WHERE id = ANY($1::uuid[]) AND status = 'pending' ORDER BY seq FOR UPDATE",
       [ids],
     );
@@ -309,7 +309,7 @@ export class EventRepository {
     cutoff: Date,
     limit: number,
   ): Promise<{ batches: number; events: number; matches: number }> {
-    return this.db.sqlTransaction(async (client) => {
+    return this.db.transaction(async ({ sql: client }) => {
       const r = await client.query<{ id: string }>(
         "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY " +
           'created_at LIMIT $3 FOR UPDATE SKIP LOCKED',
@@ -344,12 +344,8 @@ export class EventRepository {
    * Marks batches evaluated with their late-event counts, on the caller's transaction so it commits with the alerts
    * they raised.
    */
-  async markBatchesDone(
-    client: PoolClient,
-    done: readonly { id: string; lateEvents: number }[],
-    at: Date,
-  ): Promise<void> {
-    await client.query(
+  async markBatchesDone(tx: Tx, done: readonly { id: string; lateEvents: number }[], at: Date): Promise<void> {
+    await tx.sql.query(
       "UPDATE ingest_batch b SET status = 'done', done_at = $3, attempts = b.attempts + 1, late_events = u.late " +
         'FROM unnest($1::uuid[], $2::int[]) AS u(id, late) WHERE b.id = u.id',
       [done.map((d) => d.id), done.map((d) => d.lateEvents), at],

@@ -73,7 +73,7 @@ export class NotificationRepository {
   constructor(private readonly db: Database) {}
 
   async createChannel(input: Omit<ChannelRecord, 'createdAt' | 'updatedAt'>, tx?: Tx): Promise<ChannelRecord> {
-    const row = await (tx ?? this.db.prisma).notificationChannel.create({
+    const row = await (tx?.prisma ?? this.db.prisma).notificationChannel.create({
       data: { ...input, config: input.config as object },
     });
     return toChannel(row);
@@ -105,7 +105,7 @@ export class NotificationRepository {
     at: Date,
     tx?: Tx,
   ): Promise<ChannelRecord> {
-    const row = await (tx ?? this.db.prisma).notificationChannel.update({
+    const row = await (tx?.prisma ?? this.db.prisma).notificationChannel.update({
       where: { id },
       data: { ...patch, config: patch.config as object | undefined, updatedAt: at },
     });
@@ -114,7 +114,7 @@ export class NotificationRepository {
 
   /** Deletes a channel with its notifications and their attempts. */
   async deleteChannel(id: string, tx?: Tx): Promise<void> {
-    await (tx ?? this.db.prisma).notificationChannel.delete({ where: { id } });
+    await (tx?.prisma ?? this.db.prisma).notificationChannel.delete({ where: { id } });
   }
 
   /** Notifications of an alert with their attempts, oldest first. */
@@ -183,7 +183,7 @@ export class NotificationRepository {
    * retrying), else still `pending`.
    */
   async recordAttempt(notificationId: string, attempt: NotificationAttemptRecord, final: boolean): Promise<void> {
-    await this.db.sqlTransaction(async (client) => {
+    await this.db.transaction(async ({ sql: client }) => {
       await client.query(
         'INSERT INTO notification_attempt (notification_id, at, ok, status_code, error, duration_ms) VALUES ($1, ' +
           '$2, $3, $4, $5, $6)',

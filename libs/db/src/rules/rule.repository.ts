@@ -37,7 +37,7 @@ export class RuleRepository {
   ): Promise<RuleRecord> {
     const d = input.definition;
     return this.db.transaction(async (tx) => {
-      await tx.rule.create({
+      await tx.prisma.rule.create({
         data: {
           id: input.id,
           businessId: input.businessId,
@@ -49,7 +49,7 @@ export class RuleRepository {
           version: 1,
         },
       });
-      await tx.ruleVersion.create({
+      await tx.prisma.ruleVersion.create({
         data: { ruleId: input.id, version: 1, definition: toJson(d), createdBy: input.actor },
       });
       return (await this.findById(input.id, {}, tx))!;
@@ -59,7 +59,7 @@ export class RuleRepository {
   /** Writes `definition` as the next version and moves the head to it. */
   async update(id: string, definition: RuleDefinition, actor: string, join?: Tx): Promise<RuleRecord> {
     return this.db.transaction(async (tx) => {
-      const head = await tx.rule.update({
+      const head = await tx.prisma.rule.update({
         where: { id },
         data: {
           version: { increment: 1 },
@@ -69,7 +69,7 @@ export class RuleRepository {
           enabled: definition.enabled,
         },
       });
-      await tx.ruleVersion.create({
+      await tx.prisma.ruleVersion.create({
         data: { ruleId: id, version: head.version, definition: toJson(definition), createdBy: actor },
       });
       return (await this.findById(id, {}, tx))!;
@@ -77,7 +77,7 @@ export class RuleRepository {
   }
 
   async findById(id: string, opts: { includeDeleted?: boolean } = {}, tx?: Tx): Promise<RuleRecord | null> {
-    const q = tx ?? this.db.prisma;
+    const q = tx?.prisma ?? this.db.prisma;
     const row = await q.rule.findFirst({
       where: { id, ...(opts.includeDeleted ? {} : { deletedAt: null }) },
     });
@@ -122,7 +122,7 @@ export class RuleRepository {
   }
 
   async softDelete(id: string, at: Date, tx?: Tx): Promise<void> {
-    await (tx ?? this.db.prisma).rule.update({ where: { id }, data: { deletedAt: at, enabled: false } });
+    await (tx?.prisma ?? this.db.prisma).rule.update({ where: { id }, data: { deletedAt: at, enabled: false } });
   }
 }
 

@@ -44,12 +44,12 @@ export class SilenceRepository {
   constructor(private readonly db: Database) {}
 
   async create(input: Omit<SilenceRecord, 'createdAt' | 'state'>, now: Date, tx?: Tx): Promise<SilenceRecord> {
-    const row = await (tx ?? this.db.prisma).silence.create({ data: { ...input, groupKey: input.groupKey } });
+    const row = await (tx?.prisma ?? this.db.prisma).silence.create({ data: { ...input, groupKey: input.groupKey } });
     return toSilence(row, now);
   }
 
   async find(id: string, now: Date, tx?: Tx): Promise<SilenceRecord | null> {
-    const row = await (tx ?? this.db.prisma).silence.findUnique({ where: { id } });
+    const row = await (tx?.prisma ?? this.db.prisma).silence.findUnique({ where: { id } });
     return row ? toSilence(row, now) : null;
   }
 
@@ -76,10 +76,10 @@ export class SilenceRepository {
    * it as it now is.
    */
   async expire(id: string, at: Date, tx?: Tx): Promise<SilenceRecord | null> {
-    const q = tx ?? this.db.prisma;
+    const q = tx?.prisma ?? this.db.prisma;
     await q.$executeRaw`UPDATE silence SET starts_at = LEAST(starts_at, ${at}::timestamptz - interval '1 millisecond'),
       ends_at = ${at}::timestamptz WHERE id = ${id}::uuid AND ends_at > ${at}::timestamptz`;
-    return this.find(id, at, q);
+    return this.find(id, at, tx);
   }
 
   /** Which of `alertIds` a silence in force at `at` matches. */

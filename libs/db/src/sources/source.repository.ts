@@ -25,7 +25,7 @@ export class SourceRepository {
     },
     tx?: Tx,
   ): Promise<SourceRecord> {
-    return (tx ?? this.db.prisma).source.create({ data: input, omit: { tokenHash: true } });
+    return (tx?.prisma ?? this.db.prisma).source.create({ data: input, omit: { tokenHash: true } });
   }
 
   async listByBusiness(businessId: string): Promise<SourceRecord[]> {
@@ -49,7 +49,7 @@ export class SourceRepository {
   }
 
   async revoke(businessId: string, id: string, at: Date, tx?: Tx): Promise<SourceRecord | null> {
-    const r = await (tx ?? this.db.prisma).source.updateManyAndReturn({
+    const r = await (tx?.prisma ?? this.db.prisma).source.updateManyAndReturn({
       where: { id, businessId, revokedAt: null },
       data: { revokedAt: at },
       omit: { tokenHash: true },

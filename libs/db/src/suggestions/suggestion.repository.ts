@@ -136,7 +136,7 @@ export class SuggestionRepository {
     decision: { status: 'accepted' | 'rejected'; by: string; at: Date; reason?: string | null; ruleId?: string | null },
     tx?: Tx,
   ): Promise<SuggestionRecord | null> {
-    const r = await (tx ?? this.db.prisma).suggestion.updateManyAndReturn({
+    const r = await (tx?.prisma ?? this.db.prisma).suggestion.updateManyAndReturn({
       where: { id, status: 'pending' },
       data: {
         status: decision.status,

@@ -59,7 +59,7 @@ export class ViewRepository {
     v: Pick<ViewRecord, 'id' | 'businessId' | 'name' | 'description' | 'panels' | 'position'>,
     tx?: Tx,
   ): Promise<ViewRecord> {
-    const row = await (tx ?? this.db.prisma).view.create({ data: { ...v, panels: v.panels as object[] } });
+    const row = await (tx?.prisma ?? this.db.prisma).view.create({ data: { ...v, panels: v.panels as object[] } });
     return toRecord(row);
   }
 
@@ -86,7 +86,7 @@ export class ViewRepository {
     patch: Partial<Pick<ViewRecord, 'name' | 'description' | 'panels' | 'position'>>,
     tx?: Tx,
   ): Promise<ViewRecord> {
-    const row = await (tx ?? this.db.prisma).view.update({
+    const row = await (tx?.prisma ?? this.db.prisma).view.update({
       where: { id },
       data: { ...patch, panels: patch.panels as object[] | undefined },
     });
@@ -94,7 +94,7 @@ export class ViewRepository {
   }
 
   async remove(id: string, tx?: Tx): Promise<void> {
-    await (tx ?? this.db.prisma).view.delete({ where: { id } });
+    await (tx?.prisma ?? this.db.prisma).view.delete({ where: { id } });
   }
 
   /**
