@@ -134,18 +134,19 @@ export function parseRuleDefinition(input: unknown, fields: readonly FieldDefini
   const allowedLateness =
     optionalDuration(body.allowedLateness, '/allowedLateness', errors) ?? DEFAULT_ALLOWED_LATENESS;
   const limits: Pick<RuleCommon, 'maxGroups' | 'forgetAfter'> = {};
+  // The limits bound per-group state: a kind that keeps none (RuleKindModule.stateful) refuses them.
+  const stateless = RULE_KINDS.includes(kind) && !kindModule(kind).stateful;
+  const noState = `does not apply to ${kind} rules (they keep no state)`;
   if (body.maxGroups !== undefined && body.maxGroups !== null) {
     const m = body.maxGroups;
-    if (kind === 'immediate')
-      errors.push({ pointer: '/maxGroups', detail: 'does not apply to immediate rules (they keep no state)' });
+    if (stateless) errors.push({ pointer: '/maxGroups', detail: noState });
     else if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > MAX_MAX_GROUPS)
       errors.push({ pointer: '/maxGroups', detail: `must be an integer from 1 to ${MAX_MAX_GROUPS}` });
     else limits.maxGroups = m;
   }
   if (body.forgetAfter !== undefined && body.forgetAfter !== null) {
     const f = optionalDuration(body.forgetAfter, '/forgetAfter', errors);
-    if (kind === 'immediate')
-      errors.push({ pointer: '/forgetAfter', detail: 'does not apply to immediate rules (they keep no state)' });
+    if (stateless) errors.push({ pointer: '/forgetAfter', detail: noState });
     else if (f !== null && (parseDuration(f)! < 60_000 || parseDuration(f)! > MAX_FORGET_AFTER_MS))
       errors.push({ pointer: '/forgetAfter', detail: 'must be a duration from 1m to 30d' });
     else if (f !== null) limits.forgetAfter = f;

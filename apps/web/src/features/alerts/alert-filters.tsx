@@ -4,6 +4,46 @@ import { ALERT_STATUSES, SEVERITIES, type Business, type Rule } from '../../api/
 /** The alert list's filters, as the URL holds them ('' for none). */
 export type AlertFilters = Record<'businessId' | 'status' | 'severity' | 'ruleId' | 'from' | 'to', string>;
 
+/** One filter select: 'any' (or `none`) first, then the choices. */
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  choices,
+  none = 'any',
+  width,
+  disabled,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  choices: readonly { value: string; label: string }[];
+  none?: string;
+  width: number;
+  disabled?: boolean;
+}) {
+  return (
+    <TextField
+      select
+      size="small"
+      label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      sx={{ minWidth: width }}
+      disabled={disabled}
+    >
+      <MenuItem value="">{none}</MenuItem>
+      {choices.map((c) => (
+        <MenuItem key={c.value} value={c.value}>
+          {c.label}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+const same = (v: string) => ({ value: v, label: v });
+
 /** The inputs of the alert list's filters: business, status, severity, rule (of the business), first-seen range. */
 export function AlertFilterFields({
   filters,
@@ -16,86 +56,50 @@ export function AlertFilterFields({
   businesses: readonly Business[];
   rules: readonly Rule[];
 }) {
+  const date = (key: 'from' | 'to', label: string) => (
+    <TextField
+      size="small"
+      type="datetime-local"
+      label={label}
+      value={filters[key]}
+      onChange={(e) => setFilter(key, e.target.value)}
+      slotProps={{ inputLabel: { shrink: true } }}
+    />
+  );
   return (
     <>
-      <TextField
-        select
-        size="small"
+      <FilterSelect
         label="Business"
+        none="all"
         value={filters.businessId}
-        onChange={(e) => setFilter('businessId', e.target.value)}
-        sx={{ minWidth: 200 }}
-      >
-        <MenuItem value="">all</MenuItem>
-        {businesses.map((b) => (
-          <MenuItem key={b.id} value={b.id}>
-            {b.name}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
-        size="small"
+        onChange={(v) => setFilter('businessId', v)}
+        choices={businesses.map((b) => ({ value: b.id, label: b.name }))}
+        width={200}
+      />
+      <FilterSelect
         label="Status"
         value={filters.status}
-        onChange={(e) => setFilter('status', e.target.value)}
-        sx={{ minWidth: 150 }}
-      >
-        <MenuItem value="">any</MenuItem>
-        <MenuItem value="open,acknowledged">unresolved</MenuItem>
-        {ALERT_STATUSES.map((s) => (
-          <MenuItem key={s} value={s}>
-            {s}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
-        size="small"
+        onChange={(v) => setFilter('status', v)}
+        choices={[{ value: 'open,acknowledged', label: 'unresolved' }, ...ALERT_STATUSES.map(same)]}
+        width={150}
+      />
+      <FilterSelect
         label="Severity"
         value={filters.severity}
-        onChange={(e) => setFilter('severity', e.target.value)}
-        sx={{ minWidth: 130 }}
-      >
-        <MenuItem value="">any</MenuItem>
-        {SEVERITIES.map((s) => (
-          <MenuItem key={s} value={s}>
-            {s}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
-        size="small"
+        onChange={(v) => setFilter('severity', v)}
+        choices={SEVERITIES.map(same)}
+        width={130}
+      />
+      <FilterSelect
         label="Rule"
         value={filters.ruleId}
-        onChange={(e) => setFilter('ruleId', e.target.value)}
-        sx={{ minWidth: 200 }}
+        onChange={(v) => setFilter('ruleId', v)}
+        choices={rules.map((r) => ({ value: r.id, label: r.name }))}
+        width={200}
         disabled={!filters.businessId}
-      >
-        <MenuItem value="">any</MenuItem>
-        {rules.map((r) => (
-          <MenuItem key={r.id} value={r.id}>
-            {r.name}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        size="small"
-        type="datetime-local"
-        label="First seen from"
-        value={filters.from}
-        onChange={(e) => setFilter('from', e.target.value)}
-        slotProps={{ inputLabel: { shrink: true } }}
       />
-      <TextField
-        size="small"
-        type="datetime-local"
-        label="to"
-        value={filters.to}
-        onChange={(e) => setFilter('to', e.target.value)}
-        slotProps={{ inputLabel: { shrink: true } }}
-      />
+      {date('from', 'First seen from')}
+      {date('to', 'to')}
     </>
   );
 }
