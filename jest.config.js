@@ -8,8 +8,19 @@ const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  // cel-js and node-pg-migrate ship as ES modules; transform them to CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition)/)'],
+  // cel-js, openid-client (with oauth4webapi and jose) and cookie ship as ES modules (@fastify/cookie imports
+  // cookie dynamically); transform them to CommonJS for Jest.
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${[
+      '@marcbachmann/cel-js',
+      'content-disposition',
+      'openid-client',
+      'oauth4webapi',
+      'jose',
+      '@fastify/cookie',
+      'cookie',
+    ].join('|')})/)`,
+  ],
   moduleNameMapper: {
     '^@anom/(domain|db|contracts|queue|notify|profiler)$': '<rootDir>/libs/$1/src/index.ts',
   },

@@ -23,7 +23,7 @@ const PG = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DB = 'anom_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
-const TOKEN = 'bench-admin-token-0123456789';
+const TOKEN = 'bench-bootstrap-token-0123456789abcdef';
 const PREFIX = `anombench-${Date.now()}`;
 const BATCH = 500;
 const INGEST_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -172,7 +172,11 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     LOG_PRETTY: 'false',
     NODE_ENV: 'production',
+    ANOM_SECRET_KEY: Buffer.alloc(32, 'anom-bench').toString('base64'),
     INGEST_MAX_BATCH: '5000',
+    // A load test lifts the request limits (they protect a server exposed to others).
+    RATE_LIMIT_PER_MINUTE: '0',
+    INGEST_RATE_LIMIT_PER_MINUTE: '0',
   };
   const procs = [start('apps/api/src/main.ts', env), start('apps/worker/src/main.ts', env)];
   try {

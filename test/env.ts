@@ -11,3 +11,6 @@ export function databaseUrl(name: string): string {
 export function adminUrl(): string {
   return databaseUrl('postgres');
 }
+
+/** Key of channel secrets at rest in the suites (base64 of 32 bytes). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 'anom-test-secret').toString('base64');

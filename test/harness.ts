@@ -1,16 +1,26 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import IORedis from 'ioredis';
 import { Database } from '../libs/db/src';
+import type { Role } from '../libs/contracts/src';
 import { createApiApp } from '../apps/api/src/app.factory';
 import type { ApiConfig } from '../apps/api/src/config/api.config';
 import { createWorkerApp } from '../apps/worker/src/worker.factory';
 import type { WorkerConfig } from '../apps/worker/src/config/worker.config';
-import { ADMIN_TOKEN, REDIS_URL, TEMPLATE_DB, adminUrl, databaseUrl } from './env';
+import { ADMIN_TOKEN, REDIS_URL, TEMPLATE_DB, TEST_SECRET_KEY, adminUrl, databaseUrl } from './env';
 
 export { ADMIN_TOKEN };
+
+/** A signed-in person's session cookie and CSRF token (see TestStack.signIn). */
+export interface Session {
+  sessionId: string;
+  csrfToken: string;
+  email: string;
+}
 
 export interface Response<T = any> {
   status: number;
@@ -52,6 +62,24 @@ export class TestStack {
       // Tests simulate event and tick times far from the wall clock, where wall-clock beats mean nothing;
       // ingest-availability tests turn it on.
       ingestHeartbeat: false,
+      nodeEnv: 'test',
+      sessionIdleMs: 3_600_000,
+      secureCookies: false,
+      signInLockAfter: 5,
+      signInLockMs: 60_000,
+      signInMaxLockMs: 900_000,
+      // Limits off: suites send thousands of requests from one address; the hardening suite turns them on.
+      rateLimitPerMinute: 0,
+      ingestRateLimitPerMinute: 0,
+      authFailuresPerMinute: 0,
+      corsOrigins: [],
+      trustProxy: false,
+      secretKey: TEST_SECRET_KEY,
+      previousSecretKeys: [],
+      // The suites' local receivers (webhook, SMTP) listen on loopback: allowed here, refused by default.
+      outboundAllow: ['127.0.0.1'],
+      tls: null,
+      oidc: null,
       ...this.overrides,
     };
   }
@@ -83,6 +111,9 @@ export class TestStack {
       // Scheduled profiling off: suites ask for runs when they want them.
       profileEveryMs: 0,
       noiseBudgetPerDay: 5,
+      secretKey: TEST_SECRET_KEY,
+      previousSecretKeys: [],
+      outboundAllow: ['127.0.0.1'],
       ...overrides,
     };
   }
@@ -127,14 +158,25 @@ export class TestStack {
     await admin.end();
   }
 
-  /** An HTTP request through Fastify's inject (no socket), with the admin token unless `token` is given. */
+  /** An HTTP request through Fastify's inject (no socket): the bootstrap token unless `token` or `as` is given. */
   async request<T = any>(
     method: string,
     url: string,
-    opts: { body?: unknown; raw?: string; token?: string | null; contentType?: string } = {},
+    opts: {
+      body?: unknown;
+      raw?: string;
+      token?: string | null;
+      contentType?: string;
+      /** A signed-in person (see `signIn`): sends the session cookie and CSRF token instead of a token. */
+      as?: Session;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<Response<T>> {
-    const headers: Record<string, string> = {};
-    if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? ADMIN_TOKEN}`;
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.as) {
+      headers.cookie = `anom_session=${opts.as.sessionId}`;
+      headers['x-csrf-token'] = opts.as.csrfToken;
+    } else if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? ADMIN_TOKEN}`;
     let payload: string | undefined;
     if (opts.raw !== undefined) {
       payload = opts.raw;
@@ -154,6 +196,27 @@ export class TestStack {
       // not JSON
     }
     return { status: res.statusCode, headers: res.headers, body: body as T };
+  }
+
+  /**
+   * Creates a person with `role` (through the api, as the bootstrap admin) and signs them in with their password.
+   * Returns the session to pass as `as` to `request`.
+   */
+  async userSession(role: Role, email = `${role}-${randomBytes(3).toString('hex')}@test.local`): Promise<Session> {
+    const password = 'correct horse battery staple';
+    const created = await this.request('POST', '/users', { body: { email, displayName: role, role, password } });
+    if (created.status !== 201) throw new Error(`creating ${email}: ${created.status} ${JSON.stringify(created.body)}`);
+    return this.signIn(email, password);
+  }
+
+  /** Password sign-in: the session cookie's value and the CSRF token. Throws when the api refuses. */
+  async signIn(email: string, password: string): Promise<Session> {
+    const res = await this.request('POST', '/auth/sign-in', { body: { email, password }, token: null });
+    if (res.status !== 200) throw new Error(`sign-in of ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+    const cookie = ([] as string[]).concat((res.headers['set-cookie'] as string | string[]) ?? []);
+    const sessionId = /anom_session=([^;]+)/.exec(cookie.join('\n'))?.[1];
+    if (!sessionId) throw new Error('sign-in set no session cookie');
+    return { sessionId, csrfToken: res.body.csrfToken, email };
   }
 
   /** Waits until every batch of the database is evaluated (or throws after `timeoutMs`). */
@@ -227,4 +290,48 @@ export function expectProblem(res: Response, status: number): any {
     }),
   );
   return res.body;
+}
+
+/**
+ * Starts the test OpenID Connect provider (test/oidc-provider.mjs) on a free
+ * port in a child process. `nextLogin` sets whom its login step signs in.
+ */
+export async function startOidcProvider(redirectUris: string[]): Promise<{
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  nextLogin(account: {
+    sub: string;
+    email?: string;
+    name?: string;
+    anom_role?: string;
+    email_verified?: boolean;
+  }): Promise<void>;
+  stop(): void;
+}> {
+  const child = spawn(process.execPath, [join(__dirname, 'oidc-provider.mjs'), ...redirectUris], {
+    // Its start-up warnings (development keys and store) are expected; its stderr is shown only if it fails.
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const issuer = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`oidc provider exited (${code}): ${stderr}`)));
+  });
+  return {
+    issuer,
+    clientId: 'anom',
+    clientSecret: 'anom-test-client-secret',
+    async nextLogin(account) {
+      const r = await fetch(`${issuer}/test/next-login`, { method: 'POST', body: JSON.stringify(account) });
+      if (r.status !== 204) throw new Error(`next-login: ${r.status}`);
+    },
+    stop: () => child.kill(),
+  };
 }

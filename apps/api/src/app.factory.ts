@@ -11,6 +11,15 @@ import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { ApiConfig } from './config/api.config';
 import { NdjsonBody } from './ingestion/ingestion.service';
 import { parseJsonBody } from './common/json-body';
+import { readFileSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { REDIS } from './infra/infra.module';
+import { SESSION_COOKIE, hashToken } from './auth/auth.service';
+import { CSP_DIRECTIVES } from '@anom/contracts';
 
 /**
  * Builds the api (Fastify adapter), ready to `listen` or to `inject` in tests:
@@ -19,6 +28,11 @@ import { parseJsonBody } from './common/json-body';
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.ingestMaxBodyBytes,
+    trustProxy: config.trustProxy,
+    // HTTPS served by the api itself when TLS_CERT and TLS_KEY are set (else put it behind a TLS proxy).
+    ...(config.tls
+      ? { https: { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } }
+      : {}),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       (req.headers['x-request-id'] as string) || randomUUID(),
   });
@@ -29,9 +43,11 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.enableCors({ origin: true });
+  // CORS only for configured origins: the app itself is same-origin (through its /api proxy).
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
   const logger = await app.resolve(PinoLogger);
   const fastify = app.getHttpAdapter().getInstance();
+  await registerHardening(app, config);
   fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) =>
     done(null, new NdjsonBody(body as string)),
   );
@@ -69,6 +85,56 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
 }
 
 /**
+ * Cookies, security headers and request rate limits:
+ * - `@fastify/helmet`: HSTS, nosniff, frame denial, referrer policy and the CSP (CSP_DIRECTIVES);
+ * - `@fastify/rate-limit`: per API key, session or (without either) client IP,
+ *   `rateLimitPerMinute` requests a minute, ingest `ingestRateLimitPerMinute`;
+ *   429 problem+json with Retry-After. Counters live in Redis, shared by replicas.
+ *   Failed credentials are limited per IP separately (AuthService).
+ */
+async function registerHardening(app: NestFastifyApplication, config: ApiConfig): Promise<void> {
+  await app.register(fastifyCookie as never);
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: { directives: CSP_DIRECTIVES },
+    hsts: config.tls || config.nodeEnv === 'production' ? { maxAge: 31_536_000 } : false,
+  });
+  if (config.rateLimitPerMinute <= 0 && config.ingestRateLimitPerMinute <= 0) return;
+  const redis = app.get<Redis>(REDIS);
+  await app.register(fastifyRateLimit as never, {
+    global: true,
+    redis,
+    nameSpace: `${config.queuePrefix}:ratelimit:`,
+    timeWindow: 60_000,
+    skipOnError: true,
+    max: (req: FastifyRequest) => {
+      const limit = isIngest(req) ? config.ingestRateLimitPerMinute : config.rateLimitPerMinute;
+      return limit > 0 ? limit : 1e12;
+    },
+    keyGenerator: (req: FastifyRequest) => {
+      const auth = req.headers.authorization;
+      if (auth?.startsWith('Bearer ')) return `t:${hashToken(auth.slice(7).trim()).slice(0, 24)}`;
+      const sid = req.cookies?.[SESSION_COOKIE];
+      if (sid) return `s:${hashToken(sid).slice(0, 24)}`;
+      return `ip:${req.ip}`;
+    },
+    allowList: (req: FastifyRequest) => req.url.startsWith('/health'),
+    errorResponseBuilder: (req: FastifyRequest, ctx: { ttl: number; max: number }) => {
+      const retry = Math.max(1, Math.ceil(ctx.ttl / 1000));
+      return Object.assign(
+        new DomainError('RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${retry} s`),
+        {
+          statusCode: 429,
+        },
+      );
+    },
+  });
+}
+
+function isIngest(req: FastifyRequest): boolean {
+  return req.method === 'POST' && req.url.startsWith('/ingest/');
+}
+
+/**
  * The OpenAPI 3 document of the api (served at /docs/openapi.json). The web
  * app's client is generated from it (`npm run openapi`), and a test fails when
  * the committed copy differs, so api and web cannot drift.
@@ -82,6 +148,7 @@ export function createOpenApiDocument(app: NestFastifyApplication): OpenAPIObjec
     )
     .setVersion('0.1.0')
     .addBearerAuth()
+    .addCookieAuth('anom_session')
     .build();
   return SwaggerModule.createDocument(app, doc);
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { AlertsModule } from './alerts/alerts.module';
 import { BusinessDefModule } from './business-def/business-def.module';
 import { AuthGuard } from './common/guards/auth.guard';
+import { AuthModule } from './auth/auth.module';
 import type { ApiConfig } from './config/api.config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -19,6 +20,13 @@ import { StreamModule } from './stream/stream.module';
 import { ViewsModule } from './views/views.module';
 import { SilencesModule } from './silences/silences.module';
 
+const SECRET_PARAMS = /([?&](?:access_token|token|api_key|key|code|state)=)[^&#]*/gi;
+
+/** pino's request serializer with secret query parameters replaced by `[redacted]`. */
+export function redactQuery<T extends { url?: string }>(req: T): T {
+  return req.url ? { ...req, url: req.url.replace(SECRET_PARAMS, '$1[redacted]') } : req;
+}
+
 @Module({})
 export class AppModule {
   static forConfig(config: ApiConfig): DynamicModule {
@@ -29,12 +37,18 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             transport: config.prettyLogs ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            // A token in a query string (an EventSource client's ?access_token=) never reaches the log.
+            serializers: { req: redactQuery },
+            // Requests are logged at debug (LOG_LEVEL=debug shows them); health probes never.
+            customLogLevel: (req: IncomingMessage, res: { statusCode: number }, err?: Error) =>
+              err || res.statusCode >= 500 ? 'error' : 'debug',
             genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) || randomUUID(),
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
           },
         }),
         InfraModule.forConfig(config),
+        AuthModule,
         HealthModule,
         MetricsModule,
         BusinessDefModule,

@@ -173,7 +173,7 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     expect(alerts.body.items).toEqual([
       expect.objectContaining({
         status: 'acknowledged',
-        acknowledgedBy: 'admin',
+        acknowledgedBy: 'bootstrap',
         note: 'Called the patient',
         groupKey: {},
       }),
@@ -187,7 +187,7 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
       .getByLabel(/Reason/)
       .fill('Thermometer being replaced');
     await page.getByRole('dialog').getByRole('button', { name: 'Silence' }).click();
-    await page.getByText(/Notifications muted until .* by admin: “Thermometer being replaced”/).waitFor();
+    await page.getByText(/Notifications muted until .* by bootstrap: “Thermometer being replaced”/).waitFor();
     const [silence] = (await stack.request('GET', '/businesses/e2e-clinic/silences')).body.items;
     expect(silence).toMatchObject({ comment: 'Thermometer being replaced', state: 'active', groupKey: {} });
     expect(Date.parse(silence.endsAt) - Date.parse(silence.startsAt)).toBe(2 * 3_600_000);
@@ -338,7 +338,7 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
       expect.objectContaining({
         key: 'absence:patient',
         reason: 'Patients take the sensor off at night',
-        decidedBy: 'admin',
+        decidedBy: 'bootstrap',
       }),
     ]);
   });

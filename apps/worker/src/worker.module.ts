@@ -7,6 +7,7 @@ import {
   Database,
   EventRepository,
   NotificationRepository,
+  SecretBox,
   RuleRepository,
   SuggestionRepository,
 } from '@anom/db';
@@ -29,7 +30,6 @@ const repositories: Provider[] = [
   RuleRepository,
   AlertRepository,
   EventRepository,
-  NotificationRepository,
   SuggestionRepository,
 ].map((R) => ({
   provide: R,
@@ -55,6 +55,12 @@ export class WorkerModule implements OnApplicationShutdown {
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         { provide: Database, useFactory: () => new Database(config.databaseUrl, 10) },
+        {
+          provide: NotificationRepository,
+          useFactory: (db: Database) =>
+            new NotificationRepository(db, new SecretBox(config.secretKey, config.previousSecretKeys)),
+          inject: [Database],
+        },
         {
           provide: PRODUCER_REDIS,
           useFactory: () => createRedis(config.redisUrl, { fast: true, name: 'anom-worker-producer' }),

@@ -5,3 +5,5 @@ export * from './jobs/notify.job';
 export * from './jobs/profile.job';
 export * from './api/responses';
 export * from './rules';
+export * from './auth';
+export * from './csp';

@@ -13,3 +13,7 @@ export * from './notifications/notification.repository';
 export * from './suggestions/suggestion.repository';
 export * from './views/view.repository';
 export * from './silences/silence.repository';
+export * from './auth/user.repository';
+export * from './auth/session.repository';
+export * from './auth/api-key.repository';
+export * from './notifications/secret-box';

@@ -37,7 +37,12 @@ export type DomainErrorCode =
   | 'BATCH_TOO_LARGE'
   | 'BACKTEST_TOO_LARGE'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'USER_NOT_FOUND'
+  | 'USER_EXISTS'
+  | 'API_KEY_NOT_FOUND'
+  | 'OIDC_NOT_CONFIGURED';
 
 /**
  * A failure a caller can act on. `errors` names each offending place with a
@@ -48,6 +53,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly errors: InputErrorDetail[] = [],
+    /** Response headers the answer must carry (`Retry-After` of a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';

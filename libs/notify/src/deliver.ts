@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { Agent, fetch } from 'undici';
 import { Webhook } from 'standardwebhooks';
+import { OutboundPolicy, OutboundRefused } from './outbound';
 import { discordBody, emailMessage, slackBody, webhookBody, type ChannelTarget, type Notice } from './notice';
 
 export interface DeliveryOptions {
@@ -10,6 +12,20 @@ export interface DeliveryOptions {
   smtp?: { url: string; from: string };
   /** `User-Agent` of HTTP deliveries. */
   userAgent?: string;
+  /** Which addresses HTTP deliveries may reach (checked on the URL and again on connect); none: no check. */
+  policy?: OutboundPolicy;
+}
+
+const agents = new WeakMap<OutboundPolicy, Agent>();
+
+/** The HTTP agent that connects only where `policy` allows (its DNS lookup refuses private addresses). */
+function agentFor(policy: OutboundPolicy): Agent {
+  let agent = agents.get(policy);
+  if (!agent) {
+    agent = new Agent({ connect: { lookup: policy.lookup } });
+    agents.set(policy, agent);
+  }
+  return agent;
 }
 
 /** The outcome of one delivery attempt. */
@@ -51,6 +67,7 @@ export async function deliver(notice: Notice, target: ChannelTarget, opts: Deliv
     if (target.kind === 'email') return done(await sendEmail(notice, target, opts));
     const url = target.config.url;
     if (!url) return done({ ok: false, statusCode: null, error: 'channel has no url', retryable: false });
+    if (opts.policy) await opts.policy.checkUrl(url);
     const body = JSON.stringify(
       target.kind === 'slack'
         ? slackBody(notice)
@@ -75,17 +92,17 @@ export async function deliver(notice: Notice, target: ChannelTarget, opts: Deliv
       body,
       signal: AbortSignal.timeout(opts.timeoutMs),
       redirect: 'error',
+      dispatcher: opts.policy ? agentFor(opts.policy) : undefined,
     });
-    const text = await res.text().catch(() => '');
+    // The receiver's body is drained but never kept: stored errors must not read back what an address answered.
+    await res.body?.cancel().catch(() => undefined);
     if (res.ok) return done({ ok: true, statusCode: res.status, error: null, retryable: false });
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-    return done({
-      ok: false,
-      statusCode: res.status,
-      error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
-      retryable,
-    });
+    return done({ ok: false, statusCode: res.status, error: `HTTP ${res.status}`, retryable });
   } catch (err) {
+    const refused = err instanceof OutboundRefused ? err : (err as { cause?: unknown }).cause;
+    if (refused instanceof OutboundRefused)
+      return done({ ok: false, statusCode: null, error: refused.message, retryable: false });
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const reason =
       e.name === 'TimeoutError'

@@ -1,3 +1,4 @@
+import { Allow } from '../auth/permission.decorator';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
@@ -11,23 +12,27 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get()
+  @Allow('read')
   list(@Query() q: ListAlertsQuery) {
     return this.alerts.list(q);
   }
 
   /** Bulk acknowledge: every open alert of `ids`; the rest are listed in `skipped` with the reason. */
   @Post('acknowledge')
+  @Allow('respond')
   @HttpCode(200)
   acknowledgeMany(@Body() dto: BulkAcknowledgeDto, @Actor() actor: string) {
     return this.alerts.acknowledgeMany(dto.ids, actor, dto.note ?? null);
   }
 
   @Get(':alertId')
+  @Allow('read')
   get(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
     return this.alerts.get(alertId);
   }
 
   @Post(':alertId/acknowledge')
+  @Allow('respond')
   @HttpCode(200)
   acknowledge(
     @Param('alertId', new ParseUUIDPipe()) alertId: string,
@@ -38,6 +43,7 @@ export class AlertsController {
   }
 
   @Post(':alertId/resolve')
+  @Allow('respond')
   @HttpCode(200)
   resolve(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Body() dto: AlertNoteDto, @Actor() actor: string) {
     return this.alerts.resolve(alertId, actor, dto.note ?? null);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import {
+  AuditRepository,
+  Database,
   AlertRepository,
   NotificationRepository,
   SilenceRepository,
@@ -30,6 +32,8 @@ export class AlertsService {
     private readonly notifications: NotificationRepository,
     private readonly notify: NotifyQueue,
     private readonly silences: SilenceRepository,
+    private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   /** A page of alerts, newest first; `silenced`: a silence in force now mutes its notifications. */
@@ -112,7 +116,13 @@ export class AlertsService {
     actor: string,
     note: string | null,
   ): Promise<AlertRecord> {
-    const moved = await this.alerts.transition(id, from, to, actor, note, new Date());
+    // The person's action and its audit row commit together.
+    const moved = await this.db.transaction(async (tx) => {
+      const r = await this.alerts.transition(id, from, to, actor, note, new Date(), tx);
+      const action = to === 'acknowledged' ? 'acknowledge' : 'resolve';
+      if (r) await this.audit.record({ actor, action, entityType: 'alert', entityId: id, after: { note } }, tx);
+      return r;
+    });
     if (moved) {
       // Queued with the transition; if Redis is away the worker's sweeper delivers them.
       await this.notify.enqueue(moved.notifications);

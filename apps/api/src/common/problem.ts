@@ -85,6 +85,16 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 401, title: 'Authentication required' };
     case 'FORBIDDEN':
       return { status: 403, title: 'Forbidden' };
+    case 'RATE_LIMITED':
+      return { status: 429, title: 'Too many requests' };
+    case 'USER_NOT_FOUND':
+      return { status: 404, title: 'User not found' };
+    case 'USER_EXISTS':
+      return { status: 409, title: 'User already exists' };
+    case 'API_KEY_NOT_FOUND':
+      return { status: 404, title: 'API key not found' };
+    case 'OIDC_NOT_CONFIGURED':
+      return { status: 404, title: 'OIDC sign-in is not configured' };
   }
 }
 

@@ -10,6 +10,9 @@ import type { RulesService } from '../rules/rules.service';
 import type { SourcesService } from '../sources/sources.service';
 import type { SuggestionsService } from '../suggestions/suggestions.service';
 import type { ViewsService } from '../views/views.service';
+import type { AuthController } from '../auth/auth.controller';
+import type { UsersService } from '../auth/users.service';
+import type { UsersController } from '../auth/users.controller';
 
 type Returned<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 /** `true` when the service's answer fits the contract; otherwise both shapes, for the error message. */
@@ -35,4 +38,9 @@ export type ResponseContracts = [
   Check<Fits<Returned<SuggestionsService['list']>, wire.Page<wire.Suggestion>>>,
   Check<Fits<Returned<SuggestionsService['accept']>, wire.AcceptedSuggestion>>,
   Check<Fits<Returned<SuggestionsService['reject']>, wire.Suggestion>>,
+  Check<Fits<ReturnType<AuthController['session']>, wire.SessionView>>,
+  Check<Fits<Returned<UsersService['list']>, wire.Page<wire.User>>>,
+  Check<Fits<Returned<UsersService['listKeys']>, wire.Page<wire.ApiKey>>>,
+  Check<Fits<Returned<UsersService['createKey']>, wire.ApiKey>>,
+  Check<Fits<Returned<UsersController['auditLog']>, wire.Page<wire.AuditEntry>>>,
 ];

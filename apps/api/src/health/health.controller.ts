@@ -1,10 +1,10 @@
+import { Allow } from '../auth/permission.decorator';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Database } from '@anom/db';
 import { MaintenanceSchedulers } from '@anom/queue';
-import { Public } from '../common/guards/auth.guard';
 import { REDIS } from '../infra/infra.module';
 
 @ApiTags('health')
@@ -18,7 +18,7 @@ export class HealthController {
 
   /** 200 when Postgres and Redis answer, 503 naming the one that does not. */
   @Get()
-  @Public()
+  @Allow('public')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([this.db.ping(), this.pingRedis()]);
     const ok = postgres && redis;
@@ -33,7 +33,7 @@ export class HealthController {
    * and no worker has re-established them yet (they do within seconds).
    */
   @Get('ready')
-  @Public()
+  @Allow('public')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([this.db.ping(), this.pingRedis()]);
     const missing = redis ? await withTimeout(this.schedulers.missing(), 1_000).catch(() => null) : null;

@@ -8,6 +8,10 @@ import {
   EventRepository,
   NotificationRepository,
   RuleRepository,
+  SecretBox,
+  UserRepository,
+  SessionRepository,
+  ApiKeyRepository,
   SilenceRepository,
   SourceRepository,
   SuggestionRepository,
@@ -27,10 +31,12 @@ const repositories: Provider[] = [
   AlertRepository,
   EventRepository,
   AuditRepository,
-  NotificationRepository,
   SuggestionRepository,
   ViewRepository,
   SilenceRepository,
+  UserRepository,
+  SessionRepository,
+  ApiKeyRepository,
 ].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
@@ -73,6 +79,12 @@ export class InfraModule implements OnApplicationShutdown {
           inject: [REDIS],
         },
         SourceTokenCache,
+        {
+          provide: NotificationRepository,
+          useFactory: (db: Database) =>
+            new NotificationRepository(db, new SecretBox(config.secretKey, config.previousSecretKeys)),
+          inject: [Database],
+        },
         ...repositories,
       ],
       exports: [
@@ -84,6 +96,7 @@ export class InfraModule implements OnApplicationShutdown {
         ProfileQueue,
         MaintenanceSchedulers,
         SourceTokenCache,
+        NotificationRepository,
         ...repositories,
       ],
     };

@@ -1,7 +1,7 @@
+import { Allow } from '../auth/permission.decorator';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { IngestRoute } from '../common/guards/auth.guard';
 import { ListEventsQuery } from './dto/events.dto';
 import { IngestionService } from './ingestion.service';
 
@@ -13,22 +13,24 @@ export class IngestionController {
 
   /** Accepts one event, an array, or NDJSON; 202 once the batch is durable. */
   @Post('ingest/:businessId')
-  @IngestRoute()
+  @Allow('ingest')
   @HttpCode(202)
   @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiBody({ schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] } })
   ingest(@Param('businessId') businessId: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.ingestion.ingest(businessId, body, String(req.id), req.principal?.kind === 'source');
+    // Ingest-only credentials (source tokens, ingest keys) may not write history older than retention.
+    return this.ingestion.ingest(businessId, body, String(req.id), !req.principal?.permissions.has('edit'));
   }
 
   /** Whether a batch has been evaluated (`pending` or `done`). */
   @Get('ingest/:businessId/batches/:batchId')
-  @IngestRoute()
+  @Allow('ingest')
   batch(@Param('businessId') businessId: string, @Param('batchId', new ParseUUIDPipe()) batchId: string) {
     return this.ingestion.batch(businessId, batchId);
   }
 
   @Get('businesses/:businessId/events')
+  @Allow('read')
   list(@Param('businessId') businessId: string, @Query() q: ListEventsQuery) {
     return this.ingestion.listEvents(businessId, q);
   }

@@ -207,7 +207,7 @@ describe('ingest (api + Postgres, worker not running)', () => {
       expect(await stack.count('ingest_batch')).toBe(batches);
     });
 
-    it('takes history older than the retention from the admin token (a replay)', async () => {
+    it('takes history older than the retention from the bootstrap token (a replay)', async () => {
       const r = await stack.request('POST', `/ingest/${business.id}`, {
         body: { timestamp: '2014-04-10T00:04:00Z', user_id: 'replay' },
         token: undefined,

@@ -53,9 +53,10 @@ export class IngestionService {
   }
 
   /**
-   * `fromSource`: the events come with a source token, whose events may be
-   * no older than the business's retention (the admin token may replay
-   * history of any age; a source is a device or service reporting now).
+   * `fromSource`: the events come with an ingest-only credential (a source
+   * token or an `ingest:` key), whose events may be no older than the
+   * business's retention (editors, write keys and the bootstrap token may
+   * replay history of any age; a source is a device or service reporting now).
    */
   async ingest(businessId: string, body: unknown, requestId: string, fromSource = false): Promise<IngestResult> {
     const business = await this.business(businessId);
@@ -78,7 +79,7 @@ export class IngestionService {
             ms: receivedAt.getTime() - business.retentionDays * 86_400_000,
             why:
               `a source token may send events at most the business's retention (${business.retentionDays} ` +
-              `days) old; replay older history with the admin token`,
+              `days) old; replay older history with a write key or as an editor`,
           }
         : undefined,
     });

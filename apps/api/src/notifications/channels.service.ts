@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
+import { PinoLogger } from 'nestjs-pino';
 import { AuditRepository, Database, NotificationRepository, type ChannelConfig, type ChannelRecord } from '@anom/db';
 import type { AlertEvent, ChannelKind, Severity } from '@anom/contracts';
-import { newWebhookSecret } from '@anom/notify';
+import { OutboundPolicy, OutboundRefused, newWebhookSecret } from '@anom/notify';
+import { API_CONFIG } from '../infra/tokens';
+import type { ApiConfig } from '../config/api.config';
 import { BusinessesService } from '../business-def/businesses.service';
 import type { ChannelConfigDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
 
@@ -20,13 +23,26 @@ const DEFAULT_EVENTS: AlertEvent[] = ['opened', 'escalated', 'resolved'];
  * once), slack and discord `{url}` (their incoming-webhook URL), email `{to}`.
  */
 @Injectable()
-export class ChannelsService {
+export class ChannelsService implements OnApplicationBootstrap {
   constructor(
     private readonly channels: NotificationRepository,
     private readonly businesses: BusinessesService,
     private readonly audit: AuditRepository,
     private readonly db: Database,
-  ) {}
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    const self = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+    this.policy = new OutboundPolicy(config.outboundAllow, [config.databaseUrl, config.redisUrl, self]);
+  }
+
+  private readonly policy: OutboundPolicy;
+
+  /** Seals channel credentials still in plain text or under a rotated-out key (see SecretBox). */
+  async onApplicationBootstrap(): Promise<void> {
+    // Best effort: the api starts (and answers health) with the database down; the next start seals them.
+    await this.channels.resealChannels().catch((err: Error) => this.logger.warn({ err }, 'channel re-seal skipped'));
+  }
 
   async create(businessId: string, dto: CreateChannelDto, actor: string): Promise<ChannelView & { secret?: string }> {
     await this.businesses.getLive(businessId);
@@ -39,6 +55,7 @@ export class ChannelsService {
         `business '${businessId}' already has a channel named '${dto.name}'`,
         [{ pointer: '/name', detail: 'already taken' }],
       );
+    await this.checkDestination(config);
     const input = {
       id: randomUUID(),
       businessId,
@@ -83,6 +100,7 @@ export class ChannelsService {
     let config: ChannelConfig | undefined;
     if (dto.config) {
       config = checkConfig(before.kind, dto.config);
+      await this.checkDestination(config);
       if (before.kind === 'webhook' && !config.secret) config.secret = before.config.secret;
     }
     const patch = {
@@ -109,6 +127,17 @@ export class ChannelsService {
       await this.audit.record(entry, tx);
     });
     return view(before);
+  }
+
+  /** Refuses a URL the outbound policy refuses (422 at /config/url), as the worker refuses it at send. */
+  private async checkDestination(config: ChannelConfig): Promise<void> {
+    if (!config.url) return;
+    try {
+      await this.policy.checkUrl(config.url);
+    } catch (err) {
+      if (!(err instanceof OutboundRefused)) throw err;
+      throw new DomainError('CHANNEL_INVALID', err.message, [{ pointer: '/config/url', detail: err.message }]);
+    }
   }
 
   private async find(id: string): Promise<ChannelRecord> {

@@ -75,7 +75,7 @@ describe('silences (api + worker + Postgres + Redis, local webhook receiver)', (
       ruleId,
       groupKey: { user_id: 'zed' },
       comment: 'deploy of the billing service',
-      createdBy: 'admin',
+      createdBy: 'bootstrap',
       state: 'active',
     });
     expect(Date.parse(now.endsAt) - Date.parse(now.startsAt)).toBe(2 * HOUR);

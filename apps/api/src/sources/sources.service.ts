@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import { AuditRepository, Database, SourceRepository, type SourceRecord } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
-import { hashToken } from '../common/guards/auth.guard';
+import { hashToken } from '../auth/auth.service';
 import { SourceTokenCache } from '../common/guards/source-token.cache';
 
 /**

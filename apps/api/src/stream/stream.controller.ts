@@ -1,3 +1,4 @@
+import { Allow } from '../auth/permission.decorator';
 import { Controller, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { filter, interval, map, merge, type Observable } from 'rxjs';
@@ -18,6 +19,7 @@ export class StreamController {
    * much changed at once; `ping` every 15 s. Optionally of one business.
    */
   @Sse('alerts')
+  @Allow('read')
   @ApiQuery({ name: 'businessId', required: false })
   @ApiOkResponse({ description: 'text/event-stream' })
   alerts(@Query('businessId') businessId?: string): Observable<MessageEvent> {

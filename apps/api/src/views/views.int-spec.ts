@@ -220,7 +220,7 @@ describe('live alert stream and bulk acknowledge (api + worker + Postgres + Redi
     const acked = await waitUntil('acknowledged event', async () =>
       received.find((m) => m.event === 'alert' && m.data.status === 'acknowledged'),
     );
-    expect(acked.data).toMatchObject({ id: opened.data.id, acknowledgedBy: 'admin', note: 'on it' });
+    expect(acked.data).toMatchObject({ id: opened.data.id, acknowledgedBy: 'bootstrap', note: 'on it' });
     ctrl.abort();
     await pump;
   });

@@ -1,3 +1,4 @@
+import { DEV_SECRET_KEY } from '@anom/db';
 import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
 import {
   AUTO_RESOLVE_EVERY_MS,
@@ -56,6 +57,11 @@ export interface WorkerConfig {
   profileEveryMs: number;
   /** Suggestions whose backtest fires more than this per day are not proposed. */
   noiseBudgetPerDay: number;
+  /** Key that opens channel credentials at rest (base64, 32 bytes), and earlier keys (rotation); as the api's. */
+  secretKey: string;
+  previousSecretKeys: string[];
+  /** Hosts, IPs or CIDR ranges channels may reach although private or loopback; as the api's. */
+  outboundAllow: string[];
 }
 
 /** Empty (unset), or an SMTP URL as nodemailer takes it. */
@@ -95,6 +101,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       PROFILE_MAX_EVENTS: num({ default: PROFILE_MAX_EVENTS }),
       PROFILE_EVERY_MS: num({ default: PROFILE_EVERY_MS }),
       NOISE_BUDGET_PER_DAY: num({ default: NOISE_BUDGET_PER_DAY }),
+      ANOM_SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
+      ANOM_SECRET_KEYS_PREVIOUS: str({ default: '' }),
+      ANOM_OUTBOUND_ALLOW: str({ default: '' }),
     },
     {
       reporter: ({ errors }) => {
@@ -131,5 +140,15 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     profileMaxEvents: e.PROFILE_MAX_EVENTS,
     profileEveryMs: e.PROFILE_EVERY_MS,
     noiseBudgetPerDay: e.NOISE_BUDGET_PER_DAY,
+    secretKey: e.ANOM_SECRET_KEY,
+    previousSecretKeys: splitList(e.ANOM_SECRET_KEYS_PREVIOUS),
+    outboundAllow: splitList(e.ANOM_OUTBOUND_ALLOW),
   };
+}
+
+function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

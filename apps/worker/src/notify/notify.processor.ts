@@ -3,7 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { NOTIFY_QUEUE, type NotifyJobData } from '@anom/contracts';
 import { NotificationRepository, type Delivery } from '@anom/db';
-import { deliver, type Notice } from '@anom/notify';
+import { OutboundPolicy, deliver, type Notice } from '@anom/notify';
 import { QueueConsumer, type ConsumedQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
@@ -34,7 +34,11 @@ export class NotifyProcessor extends QueueConsumer {
   ) {
     super({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, name: 'anom-worker' });
     logger.setContext('NotifyProcessor');
+    this.policy = new OutboundPolicy(config.outboundAllow, [config.databaseUrl, config.redisUrl]);
   }
+
+  /** Where deliveries may connect (see OutboundPolicy): checked again at send, after DNS resolution. */
+  private readonly policy: OutboundPolicy;
 
   protected consumes(): ConsumedQueue<NotifyJobData>[] {
     return [{ queue: NOTIFY_QUEUE, handler: (job) => this.process(job), concurrency: CONCURRENCY }];
@@ -49,6 +53,7 @@ export class NotifyProcessor extends QueueConsumer {
       ? await deliver(this.notice(d), d.channel, {
           timeoutMs: this.config.notifyTimeoutMs,
           smtp: this.config.smtpUrl ? { url: this.config.smtpUrl, from: this.config.smtpFrom } : undefined,
+          policy: this.policy,
         })
       : { ok: false, statusCode: null, error: 'channel disabled', retryable: false, durationMs: 0 };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

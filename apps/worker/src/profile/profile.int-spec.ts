@@ -82,7 +82,7 @@ describe('profiling and suggestions (api + worker + Postgres + Redis)', () => {
       expect(accepted.status).toBe(201);
       expect(accepted.body.suggestion).toMatchObject({
         status: 'accepted',
-        decidedBy: 'admin',
+        decidedBy: 'bootstrap',
         ruleId: accepted.body.rule.id,
       });
       expect(accepted.body.rule).toMatchObject({

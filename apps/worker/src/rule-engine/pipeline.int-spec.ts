@@ -75,7 +75,7 @@ describe('pipeline: ingest -> evaluate -> alert (api + worker + Postgres + Redis
 
     const acked = await stack.request('POST', `/alerts/${id}/acknowledge`, { body: { note: 'called ann' } });
     expect(acked.status).toBe(200);
-    expect(acked.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin', note: 'called ann' });
+    expect(acked.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bootstrap', note: 'called ann' });
     expectProblem(await stack.request('POST', `/alerts/${id}/acknowledge`, { body: {} }), 409);
 
     // Matches while acknowledged still count into the same alert.
@@ -86,15 +86,15 @@ describe('pipeline: ingest -> evaluate -> alert (api + worker + Postgres + Redis
     expect((await stack.request('GET', `/alerts/${id}`)).body).toMatchObject({ status: 'acknowledged', count: 3 });
 
     const resolved = await stack.request('POST', `/alerts/${id}/resolve`, { body: { note: 'sensor loose' } });
-    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: 'admin', resolveNote: 'sensor loose' });
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: 'bootstrap', resolveNote: 'sensor loose' });
     expectProblem(await stack.request('POST', `/alerts/${id}/resolve`, { body: {} }), 409);
     const history = (await stack.request('GET', `/alerts/${id}`)).body.history;
     expect(history.slice(-2)).toEqual([
-      expect.objectContaining({ fromStatus: 'open', toStatus: 'acknowledged', actor: 'admin', note: 'called ann' }),
+      expect.objectContaining({ fromStatus: 'open', toStatus: 'acknowledged', actor: 'bootstrap', note: 'called ann' }),
       expect.objectContaining({
         fromStatus: 'acknowledged',
         toStatus: 'resolved',
-        actor: 'admin',
+        actor: 'bootstrap',
         note: 'sensor loose',
       }),
     ]);

@@ -1,4 +1,5 @@
 import type { AlertStatus, FieldType, SeriesAggregation, Severity } from '../vocabulary';
+import type { Permission, Role } from '../auth';
 import type { Rule } from '../rules';
 
 // The api's answers as they travel (JSON: times are ISO strings), shared by the
@@ -219,4 +220,55 @@ export interface BacktestSummary {
 export interface AcceptedSuggestion {
   suggestion: Suggestion;
   rule: Rule;
+}
+
+/** Who is calling and what they may do (`GET /auth/session`, the sign-in answer). */
+export interface SessionView {
+  kind: 'user' | 'key' | 'source' | 'bootstrap';
+  /** How audit rows and alert history name the caller: `user:<email>`, `key:<name>`, … */
+  actor: string;
+  user: { id: string; email: string; displayName: string; role: Role } | null;
+  permissions: Permission[];
+  /** Echo in X-CSRF-Token on requests that change something (sessions only). */
+  csrfToken: string | null;
+}
+
+/** A person (`GET /users`). */
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  /** Whether they have signed in through OIDC. */
+  oidc: boolean;
+  lockedUntil: string | null;
+  lastSignInAt: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+/** An API key (`GET /api-keys`); `token` only in the answer that created it. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  tokenPrefix: string;
+  scopes: string[];
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdBy: string;
+  createdAt: string;
+  token?: string;
+}
+
+/** One audit row (`GET /audit`). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
 }

@@ -213,8 +213,8 @@ export class AlertRepository {
     });
   }
 
-  async findById(id: string): Promise<AlertRecord | null> {
-    const row = await this.db.prisma.alert.findUnique({ where: { id } });
+  async findById(id: string, tx?: Tx): Promise<AlertRecord | null> {
+    const row = await (tx?.prisma ?? this.db.prisma).alert.findUnique({ where: { id } });
     return row ? toAlertRecord(row) : null;
   }
 
@@ -292,6 +292,7 @@ export class AlertRepository {
     actor: string,
     note: string | null,
     at: Date,
+    tx?: Tx,
   ): Promise<{ alert: AlertRecord; notifications: string[] } | null> {
     const moved = await this.db.transaction(async ({ sql: client }) => {
       const current = await client.query<RoutedAlertRow>(
@@ -314,9 +315,9 @@ export class AlertRepository {
       }
       const transition = { alertId: id, from: row.status, to, severity: null, actor, note, event: to } as const;
       return writeTransitions(client, [transition], routeNotifications([announced(row, to)], routingOf(row)), at);
-    });
+    }, tx);
     if (!moved) return null;
-    const alert = await this.findById(id);
+    const alert = await this.findById(id, tx);
     return alert ? { alert, notifications: moved } : null;
   }
 }

@@ -1,10 +1,50 @@
 import type { Database, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 
+/** What an audit row is about. */
+export type AuditEntityType =
+  | 'business'
+  | 'field'
+  | 'source'
+  | 'rule'
+  | 'alert'
+  | 'channel'
+  | 'suggestion'
+  | 'view'
+  | 'silence'
+  | 'user'
+  | 'api_key';
+
+/** One stored audit row. `actor` is `user:<email>`, `key:<name>`, `source:<name>`, `bootstrap` or `system`. */
+export interface AuditRow {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Filters of `AuditRepository.search`; every one optional, combined with AND. */
+export interface AuditQuery {
+  /** Exact actor, or a prefix ending in `*` (`user:*`). */
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  from?: Date;
+  to?: Date;
+  /** Rows with an id below this one (newest first paging). */
+  beforeId?: number;
+  limit: number;
+}
+
 export interface AuditEntry {
   actor: string;
   action: string;
-  entityType: 'business' | 'field' | 'source' | 'rule' | 'alert' | 'channel' | 'suggestion' | 'view' | 'silence';
+  entityType: AuditEntityType;
   entityId: string;
   before?: unknown;
   after?: unknown;
@@ -28,6 +68,11 @@ export class AuditRepository {
     });
   }
 
+  /** Audit rows matching `q`, newest first (the audit log API). */
+  async search(q: AuditQuery): Promise<AuditRow[]> {
+    return searchAudit(this.db, q);
+  }
+
   async listFor(
     entityType: string,
     entityId: string,
@@ -38,6 +83,25 @@ export class AuditRepository {
       select: { at: true, actor: true, action: true, before: true, after: true },
     });
   }
+}
+
+/** Audit rows matching `q`, newest first. */
+export async function searchAudit(db: Database, q: AuditQuery): Promise<AuditRow[]> {
+  const actor =
+    q.actor === undefined ? undefined : q.actor.endsWith('*') ? { startsWith: q.actor.slice(0, -1) } : q.actor;
+  const rows = await db.prisma.auditLog.findMany({
+    where: {
+      actor,
+      action: q.action,
+      entityType: q.entityType,
+      entityId: q.entityId,
+      at: q.from || q.to ? { gte: q.from, lt: q.to } : undefined,
+      id: q.beforeId !== undefined ? { lt: q.beforeId } : undefined,
+    },
+    orderBy: { id: 'desc' },
+    take: q.limit,
+  });
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 function jsonOrNull(v: unknown): Prisma.InputJsonValue | undefined {

@@ -1,6 +1,10 @@
 import type { AlertEvent, ChannelKind, NotificationStatus, Severity } from '@anom/contracts';
 import type { Database, Tx } from '../database';
 import { toAlertRecord, type AlertRecord } from '../alerts/alert.repository';
+import type { SecretBox } from './secret-box';
+
+/** The config keys that are credentials, sealed at rest (a Slack or Discord URL is itself a secret). */
+const SEALED_KEYS = ['url', 'secret'] as const;
 
 /** Kind-specific settings of a channel. */
 export interface ChannelConfig {
@@ -70,13 +74,58 @@ export interface Delivery {
  * transitions they announce.
  */
 export class NotificationRepository {
-  constructor(private readonly db: Database) {}
+  /**
+   * `box` seals the credentials of channel configs (`url`, `secret`) when
+   * written and opens them when read; without one they are stored as given.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly box?: SecretBox,
+  ) {}
 
   async createChannel(input: Omit<ChannelRecord, 'createdAt' | 'updatedAt'>, tx?: Tx): Promise<ChannelRecord> {
     const row = await (tx?.prisma ?? this.db.prisma).notificationChannel.create({
-      data: { ...input, config: input.config as object },
+      data: { ...input, config: this.seal(input.config) },
     });
-    return toChannel(row);
+    return this.toChannel(row);
+  }
+
+  /**
+   * Re-seals every channel credential not sealed with the current key (stored
+   * in plain text before encryption, or under a key being rotated out).
+   * Returns how many channels changed. Safe to run at every start.
+   */
+  async resealChannels(): Promise<number> {
+    const box = this.box;
+    if (!box) return 0;
+    const rows = await this.db.prisma.notificationChannel.findMany({ select: { id: true, config: true } });
+    let changed = 0;
+    for (const r of rows) {
+      const config = r.config as Record<string, unknown>;
+      if (SEALED_KEYS.every((k) => typeof config[k] !== 'string' || box.isCurrent(config[k] as string))) continue;
+      const plain = this.open(config as ChannelConfig);
+      await this.db.prisma.notificationChannel.update({ where: { id: r.id }, data: { config: this.seal(plain) } });
+      changed++;
+    }
+    return changed;
+  }
+
+  private seal(config: ChannelConfig): object {
+    if (!this.box) return config as object;
+    const out: Record<string, unknown> = { ...config };
+    for (const k of SEALED_KEYS) if (typeof out[k] === 'string') out[k] = this.box.seal(out[k] as string);
+    return out;
+  }
+
+  private open(config: ChannelConfig): ChannelConfig {
+    if (!this.box) return config;
+    const out: Record<string, unknown> = { ...config };
+    for (const k of SEALED_KEYS) if (typeof out[k] === 'string') out[k] = this.box.open(out[k] as string);
+    return out as ChannelConfig;
+  }
+
+  private toChannel(r: ChannelRow): ChannelRecord {
+    return { ...toChannel(r), config: this.open(r.config as ChannelConfig) };
   }
 
   async listChannels(businessId: string): Promise<ChannelRecord[]> {
@@ -84,19 +133,19 @@ export class NotificationRepository {
       where: { businessId },
       orderBy: { createdAt: 'asc' },
     });
-    return rows.map(toChannel);
+    return rows.map((r) => this.toChannel(r));
   }
 
   async findChannel(id: string): Promise<ChannelRecord | null> {
     const row = await this.db.prisma.notificationChannel.findUnique({ where: { id } });
-    return row ? toChannel(row) : null;
+    return row ? this.toChannel(row) : null;
   }
 
   async findChannelByName(businessId: string, name: string): Promise<ChannelRecord | null> {
     const row = await this.db.prisma.notificationChannel.findUnique({
       where: { businessId_name: { businessId, name } },
     });
-    return row ? toChannel(row) : null;
+    return row ? this.toChannel(row) : null;
   }
 
   async updateChannel(
@@ -107,9 +156,9 @@ export class NotificationRepository {
   ): Promise<ChannelRecord> {
     const row = await (tx?.prisma ?? this.db.prisma).notificationChannel.update({
       where: { id },
-      data: { ...patch, config: patch.config as object | undefined, updatedAt: at },
+      data: { ...patch, config: patch.config ? this.seal(patch.config) : undefined, updatedAt: at },
     });
-    return toChannel(row);
+    return this.toChannel(row);
   }
 
   /** Deletes a channel with its notifications and their attempts. */
@@ -170,7 +219,7 @@ export class NotificationRepository {
       event: n.event as AlertEvent,
       status: n.status as NotificationStatus,
       createdAt: n.createdAt,
-      channel: toChannel(n.channel),
+      channel: this.toChannel(n.channel),
       alert: toAlertRecord(alert),
       business,
       transition: t.rows[0] ?? { at: n.createdAt, actor: 'engine', note: null },

@@ -55,7 +55,7 @@ export const DEFAULT_MAX_FUTURE_SKEW_MS = 10 * 60_000;
  * keeps every event time inside what Postgres `timestamptz` and JavaScript
  * dates both hold. Callers may set a later floor per request (`earliest`):
  * the api refuses events older than the business's retention from source
- * tokens, while the admin token may replay history.
+ * credentials, while editors, write keys and the bootstrap token may replay history.
  */
 export const EARLIEST_EVENT_TIME = 0;
 

@@ -1,3 +1,4 @@
+import { DomainError } from '@anom/domain';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toProblem } from '../problem';
@@ -34,5 +35,6 @@ export function sendProblem(
   const problem = toProblem(err, req.url, bodyLimit);
   if (problem.status >= 500)
     logger.error({ err, errorId: problem.errorId, url: req.url, method: req.method }, 'request failed');
+  if (err instanceof DomainError) for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
   void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }

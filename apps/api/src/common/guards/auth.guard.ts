@@ -1,105 +1,75 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@anom/domain';
-import { SourceRepository, type SourceRecord } from '@anom/db';
-import { API_CONFIG } from '../../infra/tokens';
-import { Inject } from '@nestjs/common';
-import type { ApiConfig } from '../../config/api.config';
-import { SourceTokenCache } from './source-token.cache';
+import { AuthService, CSRF_HEADER } from '../../auth/auth.service';
+import { PERMISSION_KEY, type RoutePolicy } from '../../auth/permission.decorator';
+import type { Principal } from '../../auth/principal';
 
-/** Who is calling: the admin, or a source (ingest credential) of one business. */
-export type Principal = { kind: 'admin'; actor: string } | { kind: 'source'; actor: string; source: SourceRecord };
-
-export const PUBLIC_ROUTE = 'anom:public';
-export const INGEST_ROUTE = 'anom:ingest';
-/** No token needed (health, docs). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
-/** A source token of the business in `:businessId` is accepted besides the admin token. */
-export const IngestRoute = () => SetMetadata(INGEST_ROUTE, true);
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-}
-
-/** SHA-256 hex of a token: what `source.token_hash` stores. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-const TOUCH_EVERY_MS = 10_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Bearer-token authentication for every route. Admin routes need
- * ANOM_ADMIN_TOKEN; ingest routes also take a source token of their own
- * business. Missing or unknown token -> 401; a valid token used outside its
- * reach -> 403. Source lookups are cached (SourceTokenCache, 10 s), and
- * last-seen is written at most every 10 s per source, to keep the ingest path
- * to one query.
+ * Authentication and authorisation of every route, in one place:
+ * 1. the route's policy (`@Allow`); a route without one is refused (403) —
+ *    fail closed, and the role-matrix test names it;
+ * 2. who is calling (AuthService.authenticate: 401 without a valid credential);
+ * 3. whether their role or scopes grant the permission (403), and for
+ *    `ingest`, whether the grant reaches the `:businessId` of the path;
+ * 4. for a session (cookie) on a method that changes something, the CSRF
+ *    synchronizer token in X-CSRF-Token (OWASP CSRF Prevention Cheat Sheet);
+ *    Bearer credentials are not sent by browsers on their own, so they need none.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly adminDigest: Buffer;
-  private readonly touched = new Map<string, number>();
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly sources: SourceRepository,
-    private readonly cache: SourceTokenCache,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
-    this.adminDigest = createHash('sha256').update(config.adminToken).digest();
-  }
+    private readonly auth: AuthService,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(PERMISSION_KEY, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
+    if (policy === 'public') return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token)
-      throw new DomainError(
-        'UNAUTHENTICATED',
-        'send Authorization: Bearer <token> (the admin token, or a source token for ingest)',
-      );
-    if (timingSafeEqual(createHash('sha256').update(token).digest(), this.adminDigest)) {
-      req.principal = { kind: 'admin', actor: 'admin' };
-      return true;
-    }
-    const source = await this.lookup(token);
-    if (!source) throw new DomainError('UNAUTHENTICATED', 'the token is not valid');
-    const ingest = this.reflector.getAllAndOverride<boolean>(INGEST_ROUTE, targets);
-    const businessId = (req.params as Record<string, string> | undefined)?.businessId;
-    if (!ingest)
-      throw new DomainError('FORBIDDEN', 'a source token may only ingest events; this route needs the admin token');
-    if (businessId !== source.businessId)
-      throw new DomainError(
-        'FORBIDDEN',
-        `this source token belongs to business '${source.businessId}', not '${businessId}'`,
-      );
-    req.principal = { kind: 'source', actor: `source:${source.name}`, source };
-    this.touch(source);
+    if (!policy) throw new DomainError('FORBIDDEN', 'this route has no access policy, so nobody may call it');
+    const principal = await this.auth.authenticate(req);
+    req.principal = principal;
+    authorize(principal, policy, (req.params as Record<string, string> | undefined)?.businessId);
+    if (principal.kind === 'user' && !SAFE_METHODS.has(req.method)) checkCsrf(req, principal.csrfToken ?? '');
     return true;
   }
+}
 
-  private async lookup(token: string): Promise<SourceRecord | null> {
-    const hash = hashToken(token);
-    const now = Date.now();
-    const hit = this.cache.get(hash, now);
-    if (hit !== undefined) return hit;
-    const source = await this.sources.findByTokenHash(hash);
-    this.cache.set(hash, source, now);
-    return source;
+/** Throws FORBIDDEN unless `principal` holds `permission` (for `ingest`, on `businessId`). */
+export function authorize(principal: Principal, permission: Exclude<RoutePolicy, 'public'>, businessId?: string): void {
+  if (!principal.permissions.has(permission)) {
+    const who = principal.role
+      ? `role '${principal.role}'`
+      : principal.kind === 'source'
+        ? 'a source token'
+        : 'this key';
+    throw new DomainError(
+      'FORBIDDEN',
+      principal.kind === 'source'
+        ? 'a source token may only ingest events of its business'
+        : `${who} does not grant '${permission}'`,
+    );
   }
+  const reach = principal.ingestBusinesses;
+  if (permission === 'ingest' && reach && !reach.includes(businessId ?? ''))
+    throw new DomainError(
+      'FORBIDDEN',
+      `this credential may ingest into ${reach.map((b) => `'${b}'`).join(', ')}, not '${businessId}'`,
+    );
+}
 
-  private touch(source: SourceRecord): void {
-    const now = Date.now();
-    if ((this.touched.get(source.id) ?? 0) + TOUCH_EVERY_MS > now) return;
-    this.touched.set(source.id, now);
-    // Best effort: a failed last-seen write must not fail the ingest.
-    this.sources.touch(source.id, new Date(now)).catch(() => undefined);
-  }
+function checkCsrf(req: FastifyRequest, expected: string): void {
+  const sent = req.headers[CSRF_HEADER];
+  const got = Buffer.from(typeof sent === 'string' ? sent : '');
+  const want = Buffer.from(expected);
+  if (got.length !== want.length || !timingSafeEqual(got, want))
+    throw new DomainError('FORBIDDEN', `send the session's CSRF token in the ${CSRF_HEADER} header`);
 }
