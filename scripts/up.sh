@@ -29,6 +29,16 @@ node -r @swc-node/register apps/api/src/main.ts >.anom/api.log 2>&1 & pids+=($!)
 node --max-semi-space-size=32 --no-allocation-site-pretenuring -r @swc-node/register apps/worker/src/main.ts >.anom/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:${API_PORT:-3000}/health" >/dev/null || { echo "api did not come up; see .anom/api.log" >&2; tail -20 .anom/api.log >&2; exit 1; }
+# The first admin, once: the bootstrap token creates it; people sign in to the app from then on.
+if [ -z "${ANOM_ADMIN_PASSWORD:-}" ]; then
+  ANOM_ADMIN_PASSWORD="$(node -e "process.stdout.write(require('node:crypto').randomBytes(12).toString('base64url'))")"
+  if grep -q '^ANOM_ADMIN_PASSWORD=' .env; then sed -i "s/^ANOM_ADMIN_PASSWORD=.*/ANOM_ADMIN_PASSWORD=${ANOM_ADMIN_PASSWORD}/" .env
+  else echo "ANOM_ADMIN_PASSWORD=${ANOM_ADMIN_PASSWORD}" >> .env; fi
+fi
+ANOM_ADMIN_EMAIL="${ANOM_ADMIN_EMAIL:-admin@anom.local}"
+ANOM_URL="http://127.0.0.1:${API_PORT:-3000}" ANOM_PASSWORD="$ANOM_ADMIN_PASSWORD" node apps/cli/bin/anom.js users create \
+  --admin --if-none --email "$ANOM_ADMIN_EMAIL" --name "Admin" >.anom/users.log 2>&1 \
+  || { echo "creating the first admin failed; see .anom/users.log" >&2; tail -5 .anom/users.log >&2; }
 # A fresh install gets four days of normal history (skipped where a business has one) and a
 # profiling run per business, so suggestions are waiting on first start (hour-of-day
 # seasonality needs three full days).
@@ -39,10 +49,11 @@ ANOM_API_URL="http://127.0.0.1:${API_PORT:-3000}" node node_modules/vite/bin/vit
 cat <<MSG
 
   Anom is running.
-    Admin app    http://localhost:${WEB_PORT:-5173}   (sign in with the admin token below)
+    Admin app    http://localhost:${WEB_PORT:-5173}
+    Sign in as   ${ANOM_ADMIN_EMAIL} / ${ANOM_ADMIN_PASSWORD}   (in .env; add people under Access)
     API          http://localhost:${API_PORT:-3000}
     OpenAPI docs http://localhost:${API_PORT:-3000}/docs
-    Admin token  ${ANOM_ADMIN_TOKEN}
+    Token        ${ANOM_ADMIN_TOKEN}   (bootstrap token; create API keys under Access)
     Logs         .anom/api.log .anom/worker.log .anom/web.log .anom/backfill.log .anom/simulator.log
     Suggestions  curl -H "Authorization: Bearer ${ANOM_ADMIN_TOKEN}" localhost:${API_PORT:-3000}/businesses/health-vitals/suggestions?status=pending
 

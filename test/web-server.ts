@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { contentSecurityPolicy } from '../libs/contracts/src/csp';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,13 +20,16 @@ export const WEB_DIST = join(__dirname, '../apps/web/dist');
  * web app (apps/web/dist, index.html for client routes) and passes /api/* to
  * the api under test, streaming both ways (server-sent events included).
  */
-export async function startWebServer(apiUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startWebServer(
+  apiUrl: string | (() => string),
+): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(WEB_DIST, 'index.html')))
     throw new Error(`no web build at ${WEB_DIST}: run \`npm run build:web\` first`);
-  const api = new URL(apiUrl);
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
+      // Read per request: a suite may start the api after the web server (its OIDC redirect names the web's URL).
+      const api = new URL(typeof apiUrl === 'function' ? apiUrl() : apiUrl);
       const upstream = request(
         {
           host: api.hostname,
@@ -50,7 +54,11 @@ export async function startWebServer(apiUrl: string): Promise<{ url: string; clo
     const path = normalize(join(WEB_DIST, decodeURIComponent(url.split('?')[0])));
     const file =
       path.startsWith(WEB_DIST) && existsSync(path) && statSync(path).isFile() ? path : join(WEB_DIST, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      // As `vite preview` sends it: the browser journey fails if the app breaks its own policy.
+      'content-security-policy': contentSecurityPolicy(),
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

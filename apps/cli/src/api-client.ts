@@ -98,6 +98,22 @@ export class AnomClient {
     return this.call('POST', `/businesses/${encodeURIComponent(businessId)}/profile`);
   }
 
+  /** Adds a person (needs an admin credential: the bootstrap token or an admin key). */
+  async createUser(body: {
+    email: string;
+    displayName: string;
+    role: string;
+    password?: string;
+  }): Promise<{ id: string; email: string; role: string }> {
+    return this.call('POST', '/users', body);
+  }
+
+  /** The people who may sign in. */
+  async users(): Promise<{ email: string; role: string; disabledAt: string | null }[]> {
+    return (await this.call<{ items: { email: string; role: string; disabledAt: string | null }[] }>('GET', '/users'))
+      .items;
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.baseUrl.replace(/\/$/, '') + path, {
       method,

@@ -24,9 +24,9 @@ function pairs(sep: string) {
 }
 
 const program = new Command('anom')
-  .description('Anom command line: replay files into a business, simulate the seeded businesses')
+  .description('Anom command line: replay files into a business, simulate the seeded businesses, add people')
   .option('--url <url>', 'api base URL (ANOM_URL)', env.url)
-  .option('--token <token>', 'admin or source token (ANOM_TOKEN, ANOM_ADMIN_TOKEN)', env.token);
+  .option('--token <token>', 'API key, source token or bootstrap token (ANOM_TOKEN, ANOM_ADMIN_TOKEN)', env.token);
 
 program
   .command('replay')
@@ -176,6 +176,43 @@ function positiveNumber(v: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
 }
+
+const users = program.command('users').description('people who sign in to the app');
+users
+  .command('create')
+  .description(
+    'add a person; with the bootstrap token (ANOM_ADMIN_TOKEN) this creates the first admin, after which ' +
+      'production accepts only people and API keys',
+  )
+  .requiredOption('-e, --email <email>', 'their email (the sign-in name)')
+  .option('-n, --name <name>', 'display name (default: the email)')
+  .option('-r, --role <role>', 'viewer, responder, editor or admin', 'viewer')
+  .option('--admin', 'same as --role admin')
+  .option('--if-none', 'do nothing when any admin exists already (for start-up scripts)')
+  .option('--password-env <var>', 'read the password from this environment variable', 'ANOM_PASSWORD')
+  .action(
+    async (o: {
+      email: string;
+      name?: string;
+      role: string;
+      admin?: boolean;
+      ifNone?: boolean;
+      passwordEnv: string;
+    }) => {
+      const { url, token } = program.opts<{ url: string; token: string }>();
+      const client = new AnomClient(url, token);
+      const role = o.admin ? 'admin' : o.role;
+      if (o.ifNone && (await client.users()).some((u) => u.role === 'admin' && !u.disabledAt)) {
+        process.stdout.write('an admin exists already; nothing to do\n');
+        return;
+      }
+      const password = process.env[o.passwordEnv] || undefined;
+      const user = await client.createUser({ email: o.email, displayName: o.name ?? o.email, role, password });
+      process.stdout.write(
+        `created ${user.email} (${user.role})${password ? '' : '; no password: they sign in through OIDC'}\n`,
+      );
+    },
+  );
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`anom: ${err.message}\n`);

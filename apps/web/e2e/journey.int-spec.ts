@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { SuggestionRepository } from '@anom/db';
-import { ADMIN_TOKEN, TestStack, waitUntil } from '../../../test/harness';
+import { ADMIN_TOKEN, TestStack, startOidcProvider, waitUntil } from '../../../test/harness';
 import { startWebServer } from '../../../test/web-server';
 
 /** Debian's Chromium (installed by .ci/run when missing); Playwright never downloads a browser here. */
@@ -13,19 +13,41 @@ const SHOTS = join(__dirname, '../../../test-output/e2e');
 jest.setTimeout(240_000);
 
 describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
-  const stack = new TestStack();
+  let stack: TestStack;
+  let oidc: Awaited<ReturnType<typeof startOidcProvider>>;
   let web: Awaited<ReturnType<typeof startWebServer>>;
   let apiUrl = '';
+  const PASSWORD = 'correct horse battery staple';
+  /** Content-Security-Policy violations the app caused (the web server sends the app's CSP). */
+  const cspViolations: string[] = [];
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    // The web server first: the identity provider redirects back to its URL, and the api is told about both.
+    web = await startWebServer(() => apiUrl);
+    oidc = await startOidcProvider([`${web.url}/api/auth/oidc/callback`]);
+    stack = new TestStack({
+      oidc: {
+        issuer: oidc.issuer,
+        clientId: oidc.clientId,
+        clientSecret: oidc.clientSecret,
+        redirectUrl: `${web.url}/api/auth/oidc/callback`,
+        name: 'Clinic SSO',
+        defaultRole: null,
+        roleClaim: 'anom_role',
+        allowInsecure: true,
+      },
+    });
     await stack.start({ worker: true });
     await stack.api.listen(0, '127.0.0.1');
     apiUrl = await stack.api.getUrl();
-    web = await startWebServer(apiUrl);
+    // ANOM_ADMIN_TOKEN bootstraps the first admin; everything after is done by people.
+    await stack.request('POST', '/users', {
+      body: { email: 'ada@example.com', displayName: 'Ada Admin', role: 'admin', password: PASSWORD },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -41,25 +63,33 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(20_000);
+    page.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
 
   afterAll(async () => {
     await browser?.close();
     await web?.close();
-    await stack.stop();
+    await stack?.stop();
+    oidc?.stop();
   });
 
-  it('signs in with the admin token, refusing a wrong one', async () => {
+  it('signs in with email and password, refusing a wrong one, and shows who is signed in', async () => {
     await page.goto(`${web.url}/`);
     await page.waitForURL(/\/sign-in/);
-    await page.getByLabel(/Admin token/).fill('not-the-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('That token is not the admin token.').waitFor();
+    await page.getByLabel(/Email/).fill('ada@example.com');
+    await page.getByLabel(/Password/).fill('not the password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('The email or the password is wrong.').waitFor();
+    await page.getByRole('link', { name: 'Sign in with Clinic SSO' }).waitFor();
     await shot('sign-in');
-    await page.getByLabel(/Admin token/).fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel(/Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.getByText('No businesses yet').first().waitFor();
+    await page.getByTestId('signed-in-as').getByText('Ada Admin').waitFor();
+    await page.getByRole('link', { name: 'Audit log' }).waitFor();
   });
 
   it('defines a business with two fields through the wizard', async () => {
@@ -173,7 +203,7 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     expect(alerts.body.items).toEqual([
       expect.objectContaining({
         status: 'acknowledged',
-        acknowledgedBy: 'bootstrap',
+        acknowledgedBy: 'user:ada@example.com',
         note: 'Called the patient',
         groupKey: {},
       }),
@@ -187,7 +217,9 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
       .getByLabel(/Reason/)
       .fill('Thermometer being replaced');
     await page.getByRole('dialog').getByRole('button', { name: 'Silence' }).click();
-    await page.getByText(/Notifications muted until .* by bootstrap: “Thermometer being replaced”/).waitFor();
+    await page
+      .getByText(/Notifications muted until .* by user:ada@example.com: “Thermometer being replaced”/)
+      .waitFor();
     const [silence] = (await stack.request('GET', '/businesses/e2e-clinic/silences')).body.items;
     expect(silence).toMatchObject({ comment: 'Thermometer being replaced', state: 'active', groupKey: {} });
     expect(Date.parse(silence.endsAt) - Date.parse(silence.startsAt)).toBe(2 * 3_600_000);
@@ -338,26 +370,115 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
       expect.objectContaining({
         key: 'absence:patient',
         reason: 'Patients take the sensor off at night',
-        decidedBy: 'bootstrap',
+        decidedBy: 'user:ada@example.com',
       }),
     ]);
   });
 
-  it('sends a person back to sign-in when the api answers 401', async () => {
-    await page.evaluate("sessionStorage.setItem('anom.token', 'revoked')");
-    await page.goto(`${web.url}/alerts`);
+  it('shows the audit log of what people did', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByLabel('Actor').fill('user:ada@example.com');
+    await page.getByRole('table', { name: 'audit log' }).getByText('acknowledge').first().waitFor();
+    await shot('audit-log');
+  });
+
+  it('as a responder: acknowledges, is not offered rule editing, and the api refuses it', async () => {
+    await stack.request('POST', '/users', {
+      body: { email: 'rita@example.com', displayName: 'Rita Responder', role: 'responder', password: PASSWORD },
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const rita = await context.newPage();
+    rita.setDefaultTimeout(20_000);
+    await rita.goto(`${web.url}/sign-in`);
+    await rita.getByLabel(/Email/).fill('rita@example.com');
+    await rita.getByLabel(/Password/).fill(PASSWORD);
+    await rita.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await rita.getByTestId('signed-in-as').getByText('responder', { exact: true }).waitFor();
+    expect(await rita.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await rita.goto(`${web.url}/businesses/e2e-clinic`);
+    await rita.getByRole('tab', { name: 'rules' }).click();
+    await rita.getByRole('table', { name: 'rules' }).getByText('Fever').waitFor();
+    expect(await rita.getByRole('link', { name: 'New rule' }).count()).toBe(0);
+    expect(await rita.getByRole('link', { name: /^edit / }).count()).toBe(0);
+    await rita.screenshot({ path: join(SHOTS, 'responder-rules.png'), fullPage: true });
+    // A new alert to acknowledge, of its own rule and group.
+    await stack.request('POST', '/businesses/e2e-clinic/rules', {
+      body: {
+        name: 'High fever',
+        kind: 'immediate',
+        condition: 'temperature > 40',
+        groupBy: ['patient'],
+        severity: 'high',
+      },
+    });
+    const at = new Date().toISOString();
+    await stack.request('POST', '/ingest/e2e-clinic', { body: { timestamp: at, patient: 'p9', temperature: 40.1 } });
+    await stack.waitForEvaluation();
+    const fresh = (await stack.request('GET', '/alerts?businessId=e2e-clinic&status=open')).body.items[0];
+    await rita.goto(`${web.url}/alerts/${fresh.id}`);
+    await rita.getByRole('button', { name: 'Acknowledge' }).click();
+    await rita.getByRole('dialog').getByLabel('Note').fill('Rita on it');
+    await rita.getByRole('dialog').getByRole('button', { name: 'Acknowledge' }).click();
+    await rita.getByTestId('alert-status').getByText('acknowledged').waitFor();
+    await rita.getByRole('table', { name: 'history' }).getByText('user:rita@example.com').first().waitFor();
+    // The api refuses what the app does not offer, even with the session's own CSRF token.
+    const rule = (await stack.request('GET', '/businesses/e2e-clinic/rules')).body.items[0];
+    const refused = await rita.evaluate(async (ruleId) => {
+      const s = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+      const r = await fetch(`/api/rules/${ruleId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
+        body: JSON.stringify({ severity: 'info' }),
+      });
+      return r.status;
+    }, rule.id);
+    expect(refused).toBe(403);
+    await context.close();
+  });
+
+  it('as an editor via single sign-on: signs in at the identity provider and may change a rule', async () => {
+    await oidc.nextLogin({ sub: 'olga-1', email: 'olga@example.com', name: 'Olga Editor', anom_role: 'editor' });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const olga = await context.newPage();
+    olga.setDefaultTimeout(20_000);
+    await olga.goto(`${web.url}/businesses/e2e-clinic`);
+    await olga.waitForURL(/\/sign-in\?next=/);
+    await olga.getByRole('link', { name: 'Sign in with Clinic SSO' }).click();
+    await olga.getByRole('heading', { name: 'E2E Clinic' }).waitFor();
+    await olga.getByTestId('signed-in-as').getByText('Olga Editor').waitFor();
+    await olga.getByTestId('signed-in-as').getByText('editor', { exact: true }).waitFor();
+    await olga.getByRole('tab', { name: 'rules' }).click();
+    await olga.getByRole('link', { name: 'New rule' }).waitFor();
+    await olga.getByRole('link', { name: 'edit Fever' }).waitFor();
+    await olga.screenshot({ path: join(SHOTS, 'editor-oidc.png'), fullPage: true });
+    const me = await olga.evaluate(async () => (await fetch('/api/auth/session')).json());
+    expect(me).toMatchObject({ actor: 'user:olga@example.com', user: { role: 'editor' } });
+    await context.close();
+  });
+
+  it('sends a person back to sign-in when their session ends', async () => {
+    await stack.db.pool.query(
+      "DELETE FROM user_session WHERE user_id = (SELECT id FROM app_user WHERE email = 'ada@example.com')",
+    );
+    await page.getByRole('link', { name: 'Businesses' }).click();
     await page.waitForURL(/\/sign-in\?expired=1/);
     await page.getByText('Your session ended; sign in again.').waitFor();
   });
 
   it('switches to the dark theme', async () => {
-    await page.getByLabel(/Admin token/).fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel(/Email/).fill('ada@example.com');
+    await page.getByLabel(/Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'toggle dark theme' }).click();
     await waitUntil(
       'dark background',
       async () => (await page.evaluate('getComputedStyle(document.body).backgroundColor')) === 'rgb(18, 18, 18)',
     );
     await shot('dashboard-dark');
+  });
+
+  it('broke none of its own Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

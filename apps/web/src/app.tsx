@@ -1,8 +1,13 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { setUnauthorizedHandler } from './api/client';
-import { getToken } from './api/session';
+import { ProblemError } from './api/problem';
+import { Loading } from './components/states';
+import { sessionKeys } from './features/session/keys';
+import { useSession } from './features/session/hooks';
+import { AuditPage } from './pages/audit-page';
+import { AccessPage } from './pages/access-page';
 import { AppLayout } from './components/app-layout';
 import { ConfirmProvider } from './components/confirm-dialog';
 import { NotifierProvider } from './components/notifier';
@@ -17,18 +22,28 @@ import { SignInPage } from './pages/sign-in-page';
 import { SuggestionsPage } from './pages/suggestions-page';
 import { AppThemeProvider } from './theme';
 
-/** Routes needing the token; without one, sign-in (coming back here after). */
+/** Routes needing a session; without one, sign-in (coming back here after). */
 function RequireAuth() {
   const location = useLocation();
-  if (!getToken())
+  const session = useSession();
+  if (session.isPending) return <Loading />;
+  if (session.error instanceof ProblemError && session.error.status === 401)
     return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <AppLayout />;
 }
 
-/** A 401 anywhere clears the token (api client) and lands here on sign-in. */
+/** A 401 on any other call means the session ended: forget it and land on sign-in. */
 function UnauthorizedRedirect() {
   const navigate = useNavigate();
-  useEffect(() => setUnauthorizedHandler(() => navigate('/sign-in?expired=1', { replace: true })), [navigate]);
+  const qc = useQueryClient();
+  useEffect(
+    () =>
+      setUnauthorizedHandler(() => {
+        qc.removeQueries({ queryKey: sessionKeys.current });
+        navigate('/sign-in?expired=1', { replace: true });
+      }),
+    [navigate, qc],
+  );
   return null;
 }
 
@@ -48,6 +63,8 @@ export function AppRoutes() {
           <Route path="alerts" element={<AlertsPage />} />
           <Route path="alerts/:alertId" element={<AlertDetailPage />} />
           <Route path="suggestions" element={<SuggestionsPage />} />
+          <Route path="access" element={<AccessPage />} />
+          <Route path="audit" element={<AuditPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

@@ -76,21 +76,31 @@ export class AuthController {
     };
   }
 
-  /** Starts an OIDC sign-in: redirects (302) to the identity provider. */
+  /**
+   * Starts an OIDC sign-in: redirects (302) to the identity provider, or back
+   * to the app's sign-in page with `?error=` when the provider cannot be reached.
+   */
   @Get('oidc/start')
   @Allow('public')
   @ApiQuery({ name: 'returnTo', required: false, description: 'A path of the app to land on afterwards.' })
   async oidcStart(@Query('returnTo') returnTo: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    const { url, state } = await this.oidc.start(returnTo ?? '/');
+    let started: { url: string; state: string };
+    try {
+      started = await this.oidc.start(returnTo ?? '/');
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code === 'OIDC_NOT_CONFIGURED') throw err;
+      void reply.redirect(`/sign-in?error=${encodeURIComponent(err.message)}`, 302);
+      return;
+    }
     void reply
-      .setCookie(OIDC_STATE_COOKIE, state, {
+      .setCookie(OIDC_STATE_COOKIE, started.state, {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
         secure: this.config.secureCookies,
         maxAge: OIDC_FLOW_TTL_S,
       })
-      .redirect(url, 302);
+      .redirect(started.url, 302);
   }
 
   /**

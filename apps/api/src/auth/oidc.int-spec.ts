@@ -116,3 +116,30 @@ describe('OIDC sign-in (api + Postgres + Redis + an OpenID provider)', () => {
     expect(decodeURIComponent(String(done.headers.location))).toMatch(/not started in this browser/);
   });
 });
+
+describe('OIDC sign-in while the identity provider is down', () => {
+  const stack = new TestStack({
+    oidc: {
+      issuer: 'http://127.0.0.1:9',
+      clientId: 'anom',
+      clientSecret: 'secret',
+      redirectUrl: REDIRECT,
+      name: 'Down IdP',
+      defaultRole: null,
+      roleClaim: null,
+      allowInsecure: true,
+    },
+  });
+  beforeAll(() => stack.start());
+  afterAll(() => stack.stop());
+
+  it('sends the person back to the sign-in page saying so, and password sign-in still works', async () => {
+    const start = await stack.request('GET', '/auth/oidc/start', { token: null });
+    expect(start.status).toBe(302);
+    expect(decodeURIComponent(String(start.headers.location))).toMatch(
+      /^\/sign-in\?error=the identity provider cannot be reached/,
+    );
+    const admin = await stack.userSession('admin');
+    expect((await stack.request('GET', '/auth/session', { as: admin })).status).toBe(200);
+  });
+});

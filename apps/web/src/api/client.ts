@@ -1,26 +1,26 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { ProblemError, type Problem } from './problem';
-import { API_BASE, clearToken, getToken } from './session';
+import { API_BASE, getCsrfToken } from './session';
 
-/** Called on every 401 (the token is wrong or gone): the app navigates to sign-in. */
+/** Called on a 401 (the session ended) of any call but the session check itself: the app navigates to sign-in. */
 let onUnauthorized: () => void = () => undefined;
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const auth: Middleware = {
   onRequest({ request }) {
-    const token = getToken();
-    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    const csrf = getCsrfToken();
+    if (csrf && !SAFE_METHODS.has(request.method)) request.headers.set('x-csrf-token', csrf);
     return request;
   },
-  async onResponse({ response }) {
+  async onResponse({ request, response }) {
     if (response.ok) return response;
-    if (response.status === 401) {
-      clearToken();
-      onUnauthorized();
-    }
+    // The session check answers 401 to anyone not signed in yet: the router sends them to sign-in without "ended".
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith('/auth/session')) onUnauthorized();
     let problem: Problem;
     try {
       problem = (await response.clone().json()) as Problem;

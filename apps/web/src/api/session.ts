@@ -1,20 +1,17 @@
 /**
- * The admin token, kept in session storage: it lives as long as the tab and
- * is never written to disk by the app. Any 401 from the api clears it and
- * sends the person back to sign-in.
+ * The browser session lives in an HttpOnly cookie the app cannot read (set by
+ * `POST /auth/sign-in` or the OIDC callback). What the app keeps is the
+ * session's CSRF token, sent back in X-CSRF-Token on every request that
+ * changes something; it comes with the sign-in answer and `GET /auth/session`.
  */
-const KEY = 'anom.token';
+let csrfToken: string | null = null;
 
-export function getToken(): string | null {
-  return sessionStorage.getItem(KEY);
+export function getCsrfToken(): string | null {
+  return csrfToken;
 }
 
-export function setToken(token: string): void {
-  sessionStorage.setItem(KEY, token);
-}
-
-export function clearToken(): void {
-  sessionStorage.removeItem(KEY);
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
 /** Where the api is reached from the browser: the app's own origin under /api (proxied). */

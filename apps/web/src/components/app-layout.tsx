@@ -4,7 +4,7 @@ import LightModeIcon from '@mui/icons-material/LightMode';
 import LogoutIcon from '@mui/icons-material/Logout';
 import { useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { clearToken } from '../api/session';
+import { useCan, useSession, useSignOut } from '../features/session/hooks';
 import { AlertStreamProvider, useAlertStream } from '../hooks/use-alert-stream';
 import { useColorMode } from '../theme';
 
@@ -13,6 +13,11 @@ const NAV = [
   { to: '/businesses', label: 'Businesses' },
   { to: '/alerts', label: 'Alerts' },
   { to: '/suggestions', label: 'Suggestions' },
+];
+/** Admin pages: shown to those who hold `admin` only. */
+const ADMIN_NAV = [
+  { to: '/access', label: 'Access' },
+  { to: '/audit', label: 'Audit log' },
 ];
 
 /**
@@ -29,6 +34,10 @@ export function AppLayout() {
 function Frame() {
   const { mode, toggle } = useColorMode();
   const navigate = useNavigate();
+  const session = useSession().data;
+  const isAdmin = useCan('admin');
+  const signOut = useSignOut();
+  const nav = isAdmin ? [...NAV, ...ADMIN_NAV] : NAV;
   // Alerts that opened (or grew) since the person last looked at the list, counted once each.
   const [live, setLive] = useState<ReadonlySet<string>>(new Set());
   useAlertStream((a) => a.status === 'open' && setLive((ids) => (ids.has(a.id) ? ids : new Set(ids).add(a.id))));
@@ -40,7 +49,7 @@ function Frame() {
             Anom
           </Typography>
           <Stack direction="row" spacing={1} sx={{ flexGrow: 1 }}>
-            {NAV.map((n) => (
+            {nav.map((n) => (
               <Button
                 key={n.to}
                 component={NavLink}
@@ -60,6 +69,16 @@ function Frame() {
               </Button>
             ))}
           </Stack>
+          {session?.user && (
+            <Box sx={{ mr: 1, textAlign: 'right', lineHeight: 1.1 }} data-testid="signed-in-as">
+              <Typography variant="body2" component="div" sx={{ fontWeight: 600 }}>
+                {session.user.displayName}
+              </Typography>
+              <Typography variant="caption" component="div" sx={{ opacity: 0.8 }}>
+                {session.user.role}
+              </Typography>
+            </Box>
+          )}
           <Tooltip title={mode === 'light' ? 'Dark theme' : 'Light theme'}>
             <IconButton color="inherit" onClick={toggle} aria-label="toggle dark theme">
               {mode === 'light' ? <DarkModeIcon /> : <LightModeIcon />}
@@ -69,10 +88,7 @@ function Frame() {
             <IconButton
               color="inherit"
               aria-label="sign out"
-              onClick={() => {
-                clearToken();
-                navigate('/sign-in');
-              }}
+              onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}
             >
               <LogoutIcon />
             </IconButton>

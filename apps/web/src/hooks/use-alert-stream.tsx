@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createParser } from 'eventsource-parser';
 import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
 import type { Alert } from '../api/models';
-import { API_BASE, getToken } from '../api/session';
+import { API_BASE } from '../api/session';
 import { alertKeys } from '../features/alerts/keys';
 import { overviewKeys } from '../features/dashboard/keys';
 
@@ -30,7 +30,8 @@ export function AlertStreamProvider({ children }: { children: ReactNode }) {
     const connect = async () => {
       try {
         const res = await fetch(`${API_BASE}/stream/alerts`, {
-          headers: { authorization: `Bearer ${getToken() ?? ''}`, accept: 'text/event-stream' },
+          // The session cookie goes along (same origin).
+          headers: { accept: 'text/event-stream' },
           signal: ctrl.signal,
         });
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);

@@ -35,6 +35,7 @@ import { overviewKeys } from '../features/dashboard/keys';
 import { useBusiness } from '../features/businesses/hooks';
 import { useAlert } from '../features/alerts/hooks';
 import { useEventsByIds } from '../features/events/hooks';
+import { useCan } from '../features/session/hooks';
 
 /** One alert: what matched, the events, a chart around it, its history and notifications; acknowledge or resolve. */
 export function AlertDetailPage() {
@@ -44,6 +45,7 @@ export function AlertDetailPage() {
 }
 
 function AlertView({ alert: a }: { alert: AlertDetail }) {
+  const canRespond = useCan('respond');
   const [action, setAction] = useState<'acknowledge' | 'resolve' | null>(null);
   const [note, setNote] = useState('');
   const [silencing, setSilencing] = useState(false);
@@ -92,20 +94,24 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
         <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }}>
           {a.summary}
         </Typography>
-        <Button variant="contained" disabled={a.status !== 'open'} onClick={() => setAction('acknowledge')}>
-          Acknowledge
-        </Button>
-        <Button
-          variant="outlined"
-          color="success"
-          disabled={a.status === 'resolved'}
-          onClick={() => setAction('resolve')}
-        >
-          Resolve
-        </Button>
-        <Button variant="outlined" color="inherit" onClick={() => setSilencing(true)}>
-          Silence
-        </Button>
+        {canRespond && (
+          <>
+            <Button variant="contained" disabled={a.status !== 'open'} onClick={() => setAction('acknowledge')}>
+              Acknowledge
+            </Button>
+            <Button
+              variant="outlined"
+              color="success"
+              disabled={a.status === 'resolved'}
+              onClick={() => setAction('resolve')}
+            >
+              Resolve
+            </Button>
+            <Button variant="outlined" color="inherit" onClick={() => setSilencing(true)}>
+              Silence
+            </Button>
+          </>
+        )}
       </Stack>
       {a.silences.map((s) => (
         <Banner key={s.id} severity="info">

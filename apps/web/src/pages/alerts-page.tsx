@@ -31,6 +31,7 @@ import { alertKeys } from '../features/alerts/keys';
 import { AlertFilterFields } from '../features/alerts/alert-filters';
 import { useAlertList } from '../features/alerts/hooks';
 import { useBusinesses } from '../features/businesses/hooks';
+import { useCan } from '../features/session/hooks';
 
 /** A local date-time input as ISO time; text that is not a time goes as is, for the api to name. */
 
@@ -38,6 +39,7 @@ const FILTER_KEYS = ['businessId', 'status', 'severity', 'ruleId', 'from', 'to']
 
 /** Alerts with filters kept in the URL (shareable), bulk acknowledge, newest first. */
 export function AlertsPage() {
+  const canRespond = useCan('respond');
   const [params, setParams] = useSearchParams();
   const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Record<
     (typeof FILTER_KEYS)[number],
@@ -91,9 +93,11 @@ export function AlertsPage() {
           businesses={businesses.data?.items ?? []}
           rules={rules.data?.items ?? []}
         />
-        <Button variant="contained" disabled={selected.size === 0} onClick={() => setNoteOpen(true)}>
-          Acknowledge {selected.size || ''}
-        </Button>
+        {canRespond && (
+          <Button variant="contained" disabled={selected.size === 0} onClick={() => setNoteOpen(true)}>
+            Acknowledge {selected.size || ''}
+          </Button>
+        )}
       </Stack>
       <QueryState query={alerts}>
         {() =>

@@ -11,9 +11,11 @@ import { formatTime } from '../format';
 import { businessKeys } from '../features/businesses/keys';
 import { overviewKeys } from '../features/dashboard/keys';
 import { useBusinesses } from '../features/businesses/hooks';
+import { useCan } from '../features/session/hooks';
 
 /** Businesses: list (archived ones on request), create, archive. */
 export function BusinessesPage() {
+  const canEdit = useCan('edit');
   const [params, setParams] = useSearchParams();
   const includeArchived = params.get('archived') === '1';
   const qc = useQueryClient();
@@ -42,9 +44,11 @@ export function BusinessesPage() {
           }
           label="Show archived"
         />
-        <Button variant="contained" component={RouterLink} to="/businesses/new">
-          New business
-        </Button>
+        {canEdit && (
+          <Button variant="contained" component={RouterLink} to="/businesses/new">
+            New business
+          </Button>
+        )}
       </Stack>
       <QueryState query={list}>
         {(data) => (
@@ -75,7 +79,8 @@ export function BusinessesPage() {
                 header: '',
                 align: 'right',
                 cell: (b) =>
-                  !b.archivedAt && (
+                  !b.archivedAt &&
+                  canEdit && (
                     <ConfirmButton
                       label="Archive"
                       title={`Archive ${b.name}?`}

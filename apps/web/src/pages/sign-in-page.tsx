@@ -1,59 +1,79 @@
-import { Alert, Box, Button, Paper, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Divider, Paper, Stack, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api } from '../api/client';
 import { ProblemError } from '../api/problem';
-import { clearToken, setToken } from '../api/session';
+import { API_BASE } from '../api/session';
+import { useSignIn, useSignInProviders } from '../features/session/hooks';
 
-/** Sign-in with the admin token (ANOM_ADMIN_TOKEN); checked against the api before it is kept. */
+/**
+ * Sign-in with email and password, or through the organisation's identity
+ * provider (OIDC) when the api has one. Either way the session ends up in an
+ * HttpOnly cookie; the page only learns who signed in.
+ */
 export function SignInPage() {
-  const [token, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [params] = useSearchParams();
   const navigate = useNavigate();
+  const providers = useSignInProviders();
+  const signIn = useSignIn();
+  const next = params.get('next') || '/';
+  // A reason sent back by the OIDC callback, else the notice that a session ended.
+  const returned = params.get('error');
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setToken(token.trim());
-    try {
-      await api.GET('/businesses', { params: { query: { limit: 1 } } });
-      navigate(params.get('next') || '/', { replace: true });
-    } catch (err) {
-      clearToken();
-      setError(
-        err instanceof ProblemError && err.status === 401
-          ? 'That token is not the admin token.'
-          : `Cannot reach the api: ${(err as Error).message}`,
-      );
-    } finally {
-      setBusy(false);
-    }
+    signIn.mutate({ email: email.trim(), password }, { onSuccess: () => navigate(next, { replace: true }) });
   };
+  const error = signIn.error
+    ? signIn.error instanceof ProblemError && [401, 429].includes(signIn.error.status)
+      ? signIn.error.status === 401
+        ? 'The email or the password is wrong.'
+        : signIn.error.message
+      : `Cannot reach the api: ${signIn.error.message}`
+    : null;
 
   return (
-    <Box sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', bgcolor: 'background.default' }}>
-      <Paper component="form" onSubmit={submit} sx={{ p: 4, width: 420 }} elevation={3}>
+    <Box sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', bgcolor: 'background.default', p: 2 }}>
+      <Paper component="form" onSubmit={submit} sx={{ p: 4, width: '100%', maxWidth: 420 }} elevation={3}>
         <Stack spacing={2}>
           <Typography variant="h5" component="h1">
             Sign in to Anom
           </Typography>
-          {params.get('expired') && <Alert severity="warning">Your session ended; sign in again.</Alert>}
+          {returned ? (
+            <Alert severity="error">{returned}</Alert>
+          ) : (
+            params.get('expired') && !error && <Alert severity="warning">Your session ended; sign in again.</Alert>
+          )}
+          {error && <Alert severity="error">{error}</Alert>}
           <TextField
-            label="Admin token"
-            type="password"
-            value={token}
-            onChange={(e) => setValue(e.target.value)}
+            label="Email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
             autoFocus
             required
-            error={error !== null}
-            helperText={error ?? 'The ANOM_ADMIN_TOKEN of this installation (see .env). Kept for this tab only.'}
           />
-          <Button type="submit" variant="contained" disabled={busy || !token.trim()}>
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+          <Button type="submit" variant="contained" disabled={signIn.isPending || !email.trim() || !password}>
             Sign in
           </Button>
+          {providers.data?.oidc && (
+            <>
+              <Divider>or</Divider>
+              <Button variant="outlined" href={`${API_BASE}/auth/oidc/start?returnTo=${encodeURIComponent(next)}`}>
+                Sign in with {providers.data.oidc.name}
+              </Button>
+            </>
+          )}
         </Stack>
       </Paper>
     </Box>

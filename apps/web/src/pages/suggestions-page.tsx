@@ -12,12 +12,14 @@ import { suggestionKeys } from '../features/suggestions/keys';
 import { SuggestionCard } from '../features/suggestions/suggestion-card';
 import { useBusinesses } from '../features/businesses/hooks';
 import { useLatestProfileRun, useSuggestions, type ProfileRun } from '../features/suggestions/hooks';
+import { useCan } from '../features/session/hooks';
 
 /**
  * What the profiler proposes, per business: rationale, evidence, backtest; accept (optionally edited) or reject with a
  * reason.
  */
 export function SuggestionsPage() {
+  const canEdit = useCan('edit');
   const [params, setParams] = useSearchParams();
   const businesses = useBusinesses(false);
   const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
@@ -82,6 +84,7 @@ export function SuggestionsPage() {
         )}
         <Button
           variant="outlined"
+          sx={{ display: canEdit ? undefined : 'none' }}
           disabled={!businessId || running || profile.isPending}
           onClick={() => profile.mutate()}
         >

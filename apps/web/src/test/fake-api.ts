@@ -2,12 +2,26 @@ import { vi } from 'vitest';
 
 type Handler = (req: Request, body: unknown) => { status?: number; body: unknown } | undefined;
 
+/** The session `GET /auth/session` answers unless a test names another: an admin, who may do everything. */
+export const ADMIN_SESSION = {
+  kind: 'user',
+  actor: 'user:admin@example.com',
+  user: { id: 'u-admin', email: 'admin@example.com', displayName: 'Admin', role: 'admin' },
+  permissions: ['read', 'respond', 'edit', 'ingest', 'admin'],
+  csrfToken: 'csrf-test',
+};
+
 /**
  * Stands in for the api in component tests: `routes` maps "METHOD /path" to
- * an answer; anything else answers 404 problem+json. Returns the recorded
- * requests (method, path with query, body).
+ * an answer; anything else answers 404 problem+json (but `GET /auth/session`,
+ * an admin's, unless given). Returns the recorded requests (method, path with
+ * query, body).
  */
-export function fakeApi(routes: Record<string, Handler | { status?: number; body: unknown }>) {
+export function fakeApi(given: Record<string, Handler | { status?: number; body: unknown }>) {
+  const routes: Record<string, Handler | { status?: number; body: unknown }> = {
+    'GET /auth/session': { body: ADMIN_SESSION },
+    ...given,
+  };
   const calls: { method: string; url: string; body: unknown }[] = [];
   vi.stubGlobal(
     'fetch',

@@ -26,8 +26,10 @@ import { useNotifier } from '../../components/notifier';
 import { formatTime } from '../../format';
 import { describeRule } from '../rules/describe';
 import { suggestionKeys } from './keys';
+import { useCan } from '../../features/session/hooks';
 
 export function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
+  const canEdit = useCan('edit');
   const qc = useQueryClient();
   const notify = useNotifier();
   const [editing, setEditing] = useState(false);
@@ -131,7 +133,7 @@ export function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
           />
         )}
       </CardContent>
-      {s.status === 'pending' && (
+      {s.status === 'pending' && canEdit && (
         <CardActions>
           {editing ? (
             <Button variant="contained" onClick={acceptEdited} disabled={accept.isPending}>

@@ -8,15 +8,17 @@ import { useDeleteRule, useRules, useToggleRule } from '../../features/rules/hoo
 import { SeverityChip } from '../../components/severity-chip';
 import { ResourceTable } from '../../components/resource-table';
 import { QueryState } from '../../components/states';
+import { useCan } from '../../features/session/hooks';
 
 /** Rules of a business: list, enable/disable, edit, delete, new. */
 export function RulesTab({ business }: { business: Business }) {
   const rules = useRules(business.id);
   const toggle = useToggleRule(business.id);
   const remove = useDeleteRule(business.id);
+  const canEdit = useCan('edit');
   return (
     <Stack spacing={2}>
-      {!business.archivedAt && (
+      {!business.archivedAt && canEdit && (
         <Button
           variant="contained"
           sx={{ alignSelf: 'flex-start' }}
@@ -55,6 +57,7 @@ export function RulesTab({ business }: { business: Business }) {
                 cell: (r) => (
                   <Switch
                     checked={r.enabled}
+                    disabled={!canEdit}
                     onChange={() => toggle.mutate(r)}
                     slotProps={{ input: { 'aria-label': `enable ${r.name}` } }}
                   />
@@ -64,28 +67,29 @@ export function RulesTab({ business }: { business: Business }) {
                 header: '',
                 align: 'right',
                 sx: { whiteSpace: 'nowrap' },
-                cell: (r) => (
-                  <>
-                    <Tooltip title="Edit">
-                      <IconButton
-                        size="small"
-                        component={RouterLink}
-                        to={`/rules/${r.id}/edit`}
-                        aria-label={`edit ${r.name}`}
-                      >
-                        <EditIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                    <ConfirmButton
-                      icon
-                      label={`delete ${r.name}`}
-                      title={`Delete rule ${r.name}?`}
-                      body="It stops evaluating. Its alerts and versions stay for the record."
-                      confirmLabel="Delete"
-                      onConfirm={() => remove.mutate(r.id)}
-                    />
-                  </>
-                ),
+                cell: (r) =>
+                  canEdit && (
+                    <>
+                      <Tooltip title="Edit">
+                        <IconButton
+                          size="small"
+                          component={RouterLink}
+                          to={`/rules/${r.id}/edit`}
+                          aria-label={`edit ${r.name}`}
+                        >
+                          <EditIcon fontSize="small" />
+                        </IconButton>
+                      </Tooltip>
+                      <ConfirmButton
+                        icon
+                        label={`delete ${r.name}`}
+                        title={`Delete rule ${r.name}?`}
+                        body="It stops evaluating. Its alerts and versions stay for the record."
+                        confirmLabel="Delete"
+                        onConfirm={() => remove.mutate(r.id)}
+                      />
+                    </>
+                  ),
               },
             ]}
           />

@@ -26,6 +26,7 @@ import { FieldRow, emptyField, toFieldBody, type FieldDraft } from '../../compon
 import { useNotifier } from '../../components/notifier';
 import { businessKeys } from '../../features/businesses/keys';
 import { DetailsDialog } from '../../features/businesses/details-dialog';
+import { useCan } from '../../features/session/hooks';
 
 /** The schema: fields, event-time field and entity keys; adding or removing a field bumps the schema version. */
 export function SchemaTab({ business }: { business: Business }) {
@@ -92,7 +93,9 @@ export function SchemaTab({ business }: { business: Business }) {
     onSuccess: bumped,
     onError: notify.error,
   });
-  const live = !business.archivedAt;
+  // Changes are offered to editors, on a business that is not archived.
+  const canEdit = useCan('edit');
+  const editable = !business.archivedAt && canEdit;
   return (
     <Stack spacing={2}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
@@ -101,7 +104,7 @@ export function SchemaTab({ business }: { business: Business }) {
           <b>{business.entityKeyFields.join(', ') || 'none'}</b> · Time zone: <b>{business.timezone}</b> ·{' '}
           <span>Retention:</span> <b>{business.retentionDays} days</b>
         </Typography>
-        {live && <Button onClick={() => setEditingDetails(true)}>Edit details</Button>}
+        {editable && <Button onClick={() => setEditingDetails(true)}>Edit details</Button>}
       </Stack>
       <Paper>
         <Table size="small" aria-label="fields">
@@ -134,7 +137,7 @@ export function SchemaTab({ business }: { business: Business }) {
                 </TableCell>
                 <TableCell>{f.description ?? ''}</TableCell>
                 <TableCell align="right">
-                  {live && (
+                  {editable && (
                     <Tooltip title="Edit field">
                       <IconButton
                         size="small"
@@ -145,7 +148,7 @@ export function SchemaTab({ business }: { business: Business }) {
                       </IconButton>
                     </Tooltip>
                   )}
-                  {live && (
+                  {editable && (
                     <ConfirmButton
                       icon
                       label={`remove field ${f.name}`}
@@ -164,7 +167,7 @@ export function SchemaTab({ business }: { business: Business }) {
           </TableBody>
         </Table>
       </Paper>
-      {live && (
+      {editable && (
         <Button variant="outlined" sx={{ alignSelf: 'flex-start' }} onClick={() => setAdding(true)}>
           Add field
         </Button>

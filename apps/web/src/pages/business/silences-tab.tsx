@@ -13,12 +13,14 @@ import { formatGroupKey, formatTime } from '../../format';
 import { alertKeys } from '../../features/alerts/keys';
 import { silenceKeys } from '../../features/silences/keys';
 import { useSilences } from '../../features/silences/hooks';
+import { useCan } from '../../features/session/hooks';
 
 /**
  * Silences of a business in force or upcoming (and, on request, ended ones): what they mute, until when, why; expire
  * one, or silence the whole business.
  */
 export function SilencesTab({ business }: { business: Business }) {
+  const canRespond = useCan('respond');
   const qc = useQueryClient();
   const notify = useNotifier();
   const [creating, setCreating] = useState(false);
@@ -45,7 +47,7 @@ export function SilencesTab({ business }: { business: Business }) {
   return (
     <Stack spacing={2}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        {!business.archivedAt && (
+        {!business.archivedAt && canRespond && (
           <Button variant="contained" onClick={() => setCreating(true)}>
             Silence the whole business
           </Button>
@@ -76,7 +78,8 @@ export function SilencesTab({ business }: { business: Business }) {
                 header: '',
                 align: 'right',
                 cell: (s) =>
-                  s.state !== 'expired' && (
+                  s.state !== 'expired' &&
+                  canRespond && (
                     <ConfirmButton
                       label="Expire"
                       title="Expire this silence?"

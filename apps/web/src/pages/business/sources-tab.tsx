@@ -1,17 +1,4 @@
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  IconButton,
-  InputAdornment,
-  Stack,
-  TextField,
-  Tooltip,
-} from '@mui/material';
-import ContentCopyIcon from '@mui/icons-material/ContentCopy';
+import { Button, Stack, TextField } from '@mui/material';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -19,6 +6,8 @@ import type { Business, Source } from '../../api/models';
 import { ConfirmButton } from '../../components/confirm-dialog';
 import { useNotifier } from '../../components/notifier';
 import { ResourceTable } from '../../components/resource-table';
+import { SecretOnceDialog } from '../../components/secret-once-dialog';
+import { useCan } from '../../features/session/hooks';
 import { QueryState } from '../../components/states';
 import { ago, formatTime } from '../../format';
 import { sourceKeys } from '../../features/sources/keys';
@@ -31,6 +20,7 @@ export function SourcesTab({ business }: { business: Business }) {
   const [name, setName] = useState('');
   const [created, setCreated] = useState<Source | null>(null);
   const sources = useSources(business.id);
+  const canManage = useCan('admin');
   const create = useMutation({
     mutationFn: () =>
       call<Source>(
@@ -61,7 +51,7 @@ export function SourcesTab({ business }: { business: Business }) {
   });
   return (
     <Stack spacing={2}>
-      {!business.archivedAt && (
+      {!business.archivedAt && canManage && (
         <Stack
           direction="row"
           spacing={1}
@@ -89,7 +79,7 @@ export function SourcesTab({ business }: { business: Business }) {
             label="sources"
             rows={data.items}
             rowKey={(s) => s.id}
-            empty="No sources. Devices and services send events with a source token (or the admin token)."
+            empty="No sources. Devices and services send events with a source token (an ingest key)."
             columns={[
               { header: 'Name', cell: (s) => s.name },
               { header: 'Token starts', cell: (s) => <code>{s.tokenPrefix}…</code> },
@@ -103,7 +93,8 @@ export function SourcesTab({ business }: { business: Business }) {
                 header: '',
                 align: 'right',
                 cell: (s) =>
-                  !s.revokedAt && (
+                  !s.revokedAt &&
+                  canManage && (
                     <ConfirmButton
                       label="Revoke"
                       title={`Revoke ${s.name}?`}
@@ -117,60 +108,24 @@ export function SourcesTab({ business }: { business: Business }) {
           />
         )}
       </QueryState>
-      <Dialog open={created !== null} onClose={() => setCreated(null)} maxWidth="sm" fullWidth>
-        <DialogTitle>Token of {created?.name}</DialogTitle>
-        <DialogContent>
-          <Alert severity="warning" sx={{ mb: 2 }}>
-            Copy it now: it is shown only once and stored only as a hash.
-          </Alert>
-          <TextField
-            fullWidth
-            value={created?.token ?? ''}
-            label="Source token"
-            slotProps={{
-              input: {
-                readOnly: true,
-                endAdornment: (
-                  <InputAdornment position="end">
-                    <Tooltip title="Copy">
-                      <IconButton
-                        aria-label="copy token"
-                        onClick={async () => {
-                          await navigator.clipboard.writeText(created?.token ?? '').then(
-                            () => notify.success('Token copied'),
-                            () =>
-                              notify.error(
-                                new Error('The browser refused the clipboard; select the token and copy it.'),
-                              ),
-                          );
-                        }}
-                      >
-                        <ContentCopyIcon />
-                      </IconButton>
-                    </Tooltip>
-                  </InputAdornment>
-                ),
-              },
-            }}
-          />
-          <TextField
-            sx={{ mt: 2 }}
-            fullWidth
-            multiline
-            label="Try it"
-            value={
-              `curl -X POST -H "Authorization: Bearer ${created?.token ?? ''}" -H "Content-Type: ` +
-              `application/json" ${window.location.origin}/api/ingest/${business.id} -d '{…}'`
-            }
-            slotProps={{ input: { readOnly: true } }}
-          />
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setCreated(null)} variant="contained">
-            Done
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <SecretOnceDialog
+        title={`Token of ${created?.name ?? ''}`}
+        label="Source token"
+        secret={created?.token ?? null}
+        onClose={() => setCreated(null)}
+      >
+        <TextField
+          sx={{ mt: 2 }}
+          fullWidth
+          multiline
+          label="Try it"
+          value={
+            `curl -X POST -H "Authorization: Bearer ${created?.token ?? ''}" -H "Content-Type: ` +
+            `application/json" ${window.location.origin}/api/ingest/${business.id} -d '{…}'`
+          }
+          slotProps={{ input: { readOnly: true } }}
+        />
+      </SecretOnceDialog>
     </Stack>
   );
 }

@@ -11,6 +11,7 @@ import { Empty, QueryState } from '../../components/states';
 import { viewKeys } from '../../features/views/keys';
 import { ViewDialog } from '../../features/views/view-dialog';
 import { useViews } from '../../features/views/hooks';
+import { useCan } from '../../features/session/hooks';
 
 export const RANGES: Record<string, number> = {
   '1h': 3_600_000,
@@ -22,6 +23,7 @@ export const RANGES: Record<string, number> = {
 
 /** The business's views (chart panels as data): pick one and a range; add, edit, remove views. */
 export function ViewsTab({ business }: { business: Business }) {
+  const canEdit = useCan('edit');
   const [params, setParams] = useSearchParams();
   const range = RANGES[params.get('range') ?? ''] ? (params.get('range') as string) : '6h';
   const views = useViews(business.id);
@@ -80,8 +82,8 @@ export function ViewsTab({ business }: { business: Business }) {
                 ))}
               </ToggleButtonGroup>
               <span style={{ flexGrow: 1 }} />
-              {current && <Button onClick={() => setEditing(current)}>Edit view</Button>}
-              {current && (
+              {current && canEdit && <Button onClick={() => setEditing(current)}>Edit view</Button>}
+              {current && canEdit && (
                 <ConfirmButton
                   label="Remove view"
                   size="medium"
@@ -91,9 +93,11 @@ export function ViewsTab({ business }: { business: Business }) {
                   onConfirm={() => remove.mutate(current)}
                 />
               )}
-              <Button variant="outlined" onClick={() => setEditing('new')}>
-                Add view
-              </Button>
+              {canEdit && (
+                <Button variant="outlined" onClick={() => setEditing('new')}>
+                  Add view
+                </Button>
+              )}
             </Stack>
             {!current ? (
               <Empty>No views yet. Add one to chart this business's fields.</Empty>
