@@ -19,13 +19,7 @@ import { SourcesModule } from './sources/sources.module';
 import { StreamModule } from './stream/stream.module';
 import { ViewsModule } from './views/views.module';
 import { SilencesModule } from './silences/silences.module';
-
-const SECRET_PARAMS = /([?&](?:access_token|token|api_key|key|code|state)=)[^&#]*/gi;
-
-/** pino's request serializer with secret query parameters replaced by `[redacted]`. */
-export function redactQuery<T extends { url?: string }>(req: T): T {
-  return req.url ? { ...req, url: req.url.replace(SECRET_PARAMS, '$1[redacted]') } : req;
-}
+import { redactQuery } from './common/redact';
 
 @Module({})
 export class AppModule {

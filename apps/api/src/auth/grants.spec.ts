@@ -1,5 +1,5 @@
 import { ROLE_PERMISSIONS, scopeGrants } from '@anom/contracts';
-import { redactQuery } from '../app.module';
+import { redactQuery } from '../common/redact';
 
 describe('what roles and scopes grant', () => {
   it('gives each role the permissions of the ones below it', () => {
