@@ -11,7 +11,6 @@ describe('database schema and seed (Postgres)', () => {
   it.each([
     'business',
     'field',
-    'source',
     'rule',
     'ruleVersion',
     'alert',

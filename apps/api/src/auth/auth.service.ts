@@ -4,22 +4,19 @@ import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { ROLE_PERMISSIONS, scopeGrants, type Permission, type Role } from '@anom/contracts';
+import { ROLE_PERMISSIONS, scopeGrants, type Role } from '@anom/contracts';
 import { DomainError } from '@anom/domain';
 import {
   ApiKeyRepository,
   AuditRepository,
   SessionRepository,
-  SourceRepository,
   UserRepository,
   type ApiKeyRecord,
-  type SourceRecord,
   type UserRecord,
 } from '@anom/db';
 import type { ApiConfig } from '../config/api.config';
 import { REDIS } from '../infra/infra.module';
 import { API_CONFIG } from '../infra/tokens';
-import { SourceTokenCache } from '../common/guards/source-token.cache';
 import { dummyHash, verifyPassword } from './passwords';
 import type { Principal } from './principal';
 
@@ -61,8 +58,6 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
-    private readonly sources: SourceRepository,
-    private readonly sourceCache: SourceTokenCache,
     private readonly audit: AuditRepository,
     private readonly logger: PinoLogger,
   ) {
@@ -192,26 +187,23 @@ export class AuthService {
         ingestBusinesses: null,
       };
     }
-    if (token.startsWith(API_KEY_PREFIX)) {
-      const key = await this.lookupKey(token);
-      const now = new Date();
-      if (!key) return this.fail(ip, 'the API key is not valid');
-      if (key.revokedAt) return this.fail(ip, `API key '${key.name}' was revoked`);
-      if (key.expiresAt && key.expiresAt <= now)
-        return this.fail(ip, `API key '${key.name}' expired at ${key.expiresAt.toISOString()}`);
-      this.touch(`key:${key.id}`, () => this.apiKeys.touch(key.id, now));
-      const { permissions, ingestBusinesses } = scopeGrants(key.scopes);
-      return { kind: 'key', actor: `key:${key.name}`, permissions: new Set(permissions), ingestBusinesses, key };
-    }
-    const source = await this.lookupSource(token);
-    if (!source) return this.fail(ip, 'the token is not valid');
-    this.touch(`source:${source.id}`, () => this.sources.touch(source.id, new Date()));
+    // API keys and sources (ingest keys of one business) share one table and one lookup.
+    const key = await this.lookupKey(token);
+    const now = new Date();
+    if (!key)
+      return this.fail(ip, token.startsWith(API_KEY_PREFIX) ? 'the API key is not valid' : 'the token is not valid');
+    const what = key.businessId ? `source '${key.name}'` : `API key '${key.name}'`;
+    if (key.revokedAt) return this.fail(ip, `${what} was revoked`);
+    if (key.expiresAt && key.expiresAt <= now)
+      return this.fail(ip, `${what} expired at ${key.expiresAt.toISOString()}`);
+    this.touch(key.id, () => this.apiKeys.touch(key.id, now));
+    const { permissions, ingestBusinesses } = scopeGrants(key.scopes);
     return {
-      kind: 'source',
-      actor: `source:${source.name}`,
-      permissions: new Set<Permission>(['ingest']),
-      ingestBusinesses: [source.businessId],
-      source,
+      kind: key.businessId ? 'source' : 'key',
+      actor: key.businessId ? `source:${key.name}` : `key:${key.name}`,
+      permissions: new Set(permissions),
+      ingestBusinesses,
+      key,
     };
   }
 
@@ -246,16 +238,6 @@ export class AuthService {
     if (this.keys.size > 10_000) this.keys.clear();
     this.keys.set(hash, { key, until: now + CACHE_MS });
     return key;
-  }
-
-  private async lookupSource(token: string): Promise<SourceRecord | null> {
-    const hash = hashToken(token);
-    const now = Date.now();
-    const hit = this.sourceCache.get(hash, now);
-    if (hit !== undefined) return hit;
-    const source = await this.sources.findByTokenHash(hash);
-    this.sourceCache.set(hash, source, now);
-    return source;
   }
 
   private touch(id: string, write: () => Promise<void>): void {

@@ -83,7 +83,7 @@ describe('a change and its audit row commit together (api + Postgres)', () => {
     expect(await stack.count('silence', 'business_id = $1', [businessId])).toBe(1);
     expect((await stack.request('GET', `/silences/${silence.id}`)).body.state).toBe('active');
     expect(await stack.count('notification_channel', 'business_id = $1', [businessId])).toBe(0);
-    expect(await stack.count('source', 'business_id = $1 AND revoked_at IS NULL', [businessId])).toBe(1);
+    expect(await stack.count('api_key', 'business_id = $1 AND revoked_at IS NULL', [businessId])).toBe(1);
     expect(await audits()).toBe(before);
   });
 

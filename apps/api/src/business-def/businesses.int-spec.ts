@@ -103,7 +103,12 @@ describe('businesses, fields and sources (api + Postgres)', () => {
     const src = await stack.request('POST', `/businesses/${body.id}/sources`, { body: { name: 'gateway' } });
     expect(src.status).toBe(201);
     expect(src.body.token).toMatch(/^anom_[A-Za-z0-9_-]{43}$/);
-    expect(await stack.count('source', 'token_hash = $1', [src.body.token])).toBe(0);
+    expect(await stack.count('api_key', 'token_hash = $1', [src.body.token])).toBe(0);
+    // A source is an ingest key of its business: listed with the API keys, its scope naming the business.
+    const keys = await stack.request('GET', '/api-keys');
+    expect(keys.body.items).toEqual([
+      expect.objectContaining({ id: src.body.id, businessId: body.id, scopes: [`ingest:${body.id}`] }),
+    ]);
     const list = await stack.request('GET', `/businesses/${body.id}/sources`);
     expect(list.body.items).toEqual([expect.objectContaining({ id: src.body.id, name: 'gateway', lastSeenAt: null })]);
     expect(list.body.items[0]).not.toHaveProperty('token');

@@ -20,7 +20,6 @@ import {
 import { EvaluateQueues, MaintenanceSchedulers, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from './tokens';
-import { SourceTokenCache } from '../common/guards/source-token.cache';
 
 export const REDIS = Symbol('REDIS');
 
@@ -78,7 +77,6 @@ export class InfraModule implements OnApplicationShutdown {
           useFactory: (redis: Redis) => new MaintenanceSchedulers(redis, config.queuePrefix),
           inject: [REDIS],
         },
-        SourceTokenCache,
         {
           provide: NotificationRepository,
           useFactory: (db: Database) =>
@@ -95,7 +93,6 @@ export class InfraModule implements OnApplicationShutdown {
         NotifyQueue,
         ProfileQueue,
         MaintenanceSchedulers,
-        SourceTokenCache,
         NotificationRepository,
         ...repositories,
       ],

@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import { AuditRepository, Database, SourceRepository, type SourceRecord } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
-import { hashToken } from '../auth/auth.service';
-import { SourceTokenCache } from '../common/guards/source-token.cache';
+import { AuthService, hashToken } from '../auth/auth.service';
 
 /**
- * Ingest credentials: the token is returned once, at creation, and stored only
- * as a hash. A revoked token is refused at once by this api process and within
- * 10 s by other replicas (SourceTokenCache).
+ * A business's ingest credentials: API keys with the scope
+ * `ingest:<business>`, managed with the business. The token is returned once,
+ * at creation, and stored only as a hash. A revoked token is refused at once
+ * by this api process and within 10 s by other replicas (AuthService's cache).
  */
 @Injectable()
 export class SourcesService {
@@ -17,7 +17,7 @@ export class SourcesService {
     private readonly sources: SourceRepository,
     private readonly businesses: BusinessesService,
     private readonly audit: AuditRepository,
-    private readonly tokenCache: SourceTokenCache,
+    private readonly auth: AuthService,
     private readonly db: Database,
   ) {}
 
@@ -25,7 +25,14 @@ export class SourcesService {
     await this.businesses.getLive(businessId);
     // 32 random bytes: a hash lookup is safe without a slow KDF at this entropy.
     const token = `anom_${randomBytes(32).toString('base64url')}`;
-    const input = { id: randomUUID(), businessId, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 10) };
+    const input = {
+      id: randomUUID(),
+      businessId,
+      name,
+      tokenHash: hashToken(token),
+      tokenPrefix: token.slice(0, 10),
+      createdBy: actor,
+    };
     return this.db.transaction(async (tx) => {
       const source = await this.sources.create(input, tx);
       const entry = { actor, action: 'create', entityType: 'source' as const, entityId: source.id, after: source };
@@ -47,7 +54,7 @@ export class SourcesService {
       return r;
     });
     // After the commit: a token refused here is revoked for good.
-    this.tokenCache.evictSource(sourceId);
+    this.auth.evictKey(sourceId);
     return revoked;
   }
 }

@@ -208,6 +208,7 @@ function KeysSection() {
                   </Stack>
                 ),
               },
+              { header: 'Source of', cell: (k) => k.businessId ?? '—' },
               { header: 'Expires', cell: (k) => (k.expiresAt ? formatTime(k.expiresAt) : 'never') },
               {
                 header: 'Last used',

@@ -258,6 +258,8 @@ export interface ApiKey {
   revokedAt: string | null;
   createdBy: string;
   createdAt: string;
+  /** Set on a business's source (an ingest key managed on the business's sources tab). */
+  businessId: string | null;
   token?: string;
 }
 

@@ -12,11 +12,16 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
   createdBy: string;
   createdAt: Date;
+  /** Set on a business's source (an ingest key managed with the business, `POST /businesses/:id/sources`). */
+  businessId: string | null;
 }
 
 const omitHash = { tokenHash: true } as const;
 
-/** API keys for automation (api_key). Only a SHA-256 of each 256-bit token is stored. */
+/**
+ * API keys for automation and the businesses' sources (api_key). Only a
+ * SHA-256 of each 256-bit token is stored.
+ */
 export class ApiKeyRepository {
   constructor(private readonly db: Database) {}
 

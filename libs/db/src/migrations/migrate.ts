@@ -36,10 +36,19 @@ export async function ensureDatabase(databaseUrl: string, template?: string): Pr
 /** Applies pending migrations to `databaseUrl` (creating the database first). */
 export async function migrate(databaseUrl: string): Promise<void> {
   await ensureDatabase(databaseUrl);
+  runMigrations(databaseUrl, ['up']);
+}
+
+/** Reverts the newest `count` migrations of `databaseUrl` (their Down sections): upgrade tests start from there. */
+export function migrateDown(databaseUrl: string, count: number): void {
+  runMigrations(databaseUrl, ['down', String(count)]);
+}
+
+function runMigrations(databaseUrl: string, args: string[]): void {
   const bin = path.join(path.dirname(require.resolve('node-pg-migrate/package.json')), 'bin/node-pg-migrate.js');
   const r = spawnSync(
     process.execPath,
-    [bin, 'up', '-m', MIGRATIONS_DIR, '--no-check-order', '--migrations-table', 'pgmigrations'],
+    [bin, ...args, '-m', MIGRATIONS_DIR, '--no-check-order', '--migrations-table', 'pgmigrations'],
     {
       env: { ...process.env, DATABASE_URL: databaseUrl },
       encoding: 'utf8',

@@ -7,11 +7,49 @@ export interface SourceRecord {
   /** First characters of the token, to recognise it in a list; never enough to use it. */
   tokenPrefix: string;
   createdAt: Date;
+  /** When the token last authenticated a request (its API key's last use). */
   lastSeenAt: Date | null;
   revokedAt: Date | null;
 }
 
-/** Ingest credentials. Only a SHA-256 hash of each token is stored. */
+const SOURCE_COLUMNS = {
+  id: true,
+  businessId: true,
+  name: true,
+  tokenPrefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
+
+type Row = {
+  id: string;
+  businessId: string | null;
+  name: string;
+  tokenPrefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
+
+function toSource(r: Row): SourceRecord {
+  return {
+    id: r.id,
+    businessId: r.businessId!,
+    name: r.name,
+    tokenPrefix: r.tokenPrefix,
+    createdAt: r.createdAt,
+    lastSeenAt: r.lastUsedAt,
+    revokedAt: r.revokedAt,
+  };
+}
+
+/**
+ * A business's sources: its ingest keys (api_key rows with `business_id`
+ * and the scope `ingest:<business>`), as the sources API shows them. Only a
+ * SHA-256 hash of each token is stored; the token authenticates through
+ * ApiKeyRepository like any key.
+ */
 export class SourceRepository {
   constructor(private readonly db: Database) {}
 
@@ -22,38 +60,32 @@ export class SourceRepository {
       name: string;
       tokenHash: string;
       tokenPrefix: string;
+      createdBy: string;
     },
     tx?: Tx,
   ): Promise<SourceRecord> {
-    return (tx?.prisma ?? this.db.prisma).source.create({ data: input, omit: { tokenHash: true } });
+    const row = await (tx?.prisma ?? this.db.prisma).apiKey.create({
+      data: { ...input, scopes: [`ingest:${input.businessId}`] },
+      select: SOURCE_COLUMNS,
+    });
+    return toSource(row);
   }
 
   async listByBusiness(businessId: string): Promise<SourceRecord[]> {
-    return this.db.prisma.source.findMany({
+    const rows = await this.db.prisma.apiKey.findMany({
       where: { businessId },
       orderBy: { createdAt: 'asc' },
-      omit: { tokenHash: true },
+      select: SOURCE_COLUMNS,
     });
-  }
-
-  /** The live source owning a token hash, if any. */
-  async findByTokenHash(tokenHash: string): Promise<SourceRecord | null> {
-    return this.db.prisma.source.findFirst({ where: { tokenHash, revokedAt: null }, omit: { tokenHash: true } });
-  }
-
-  async touch(id: string, at: Date): Promise<void> {
-    await this.db.prisma.source.updateMany({
-      where: { id, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: at } }] },
-      data: { lastSeenAt: at },
-    });
+    return rows.map(toSource);
   }
 
   async revoke(businessId: string, id: string, at: Date, tx?: Tx): Promise<SourceRecord | null> {
-    const r = await (tx?.prisma ?? this.db.prisma).source.updateManyAndReturn({
+    const r = await (tx?.prisma ?? this.db.prisma).apiKey.updateManyAndReturn({
       where: { id, businessId, revokedAt: null },
       data: { revokedAt: at },
-      omit: { tokenHash: true },
+      select: SOURCE_COLUMNS,
     });
-    return r[0] ?? null;
+    return r[0] ? toSource(r[0]) : null;
   }
 }
