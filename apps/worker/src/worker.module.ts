@@ -8,6 +8,7 @@ import {
   EventRepository,
   NotificationRepository,
   SecretBox,
+  SessionRepository,
   RuleRepository,
   SuggestionRepository,
 } from '@anom/db';
@@ -31,6 +32,7 @@ const repositories: Provider[] = [
   AlertRepository,
   EventRepository,
   SuggestionRepository,
+  SessionRepository,
 ].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),

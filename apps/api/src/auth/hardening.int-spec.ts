@@ -144,6 +144,10 @@ describe('a server safe to expose (api + Postgres + Redis)', () => {
       expect(row.rows[0]!.config.url).toMatch(/^enc:v1:[0-9a-f]{8}:/);
       expect(JSON.stringify(row.rows[0])).not.toContain('secret-part');
       expect((await stack.request('GET', `/channels/${created.body.id}`)).body.config.url).toBe(url);
+      // Nor does the audit log, kept in the clear, hold the URL's secret part.
+      const audit = await stack.request('GET', `/audit?entityType=channel&entityId=${created.body.id}`);
+      expect(audit.body.items[0].after.config.url).toBe('https://hooks.slack.com/…');
+      expect(await stack.count('audit_log', "after::text LIKE '%secret-part%'")).toBe(0);
     });
   });
 

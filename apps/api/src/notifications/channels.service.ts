@@ -69,7 +69,7 @@ export class ChannelsService implements OnApplicationBootstrap {
     const channel = await this.db.transaction(async (tx) => {
       const created = await this.channels.createChannel(input, tx);
       const entry = { actor, action: 'create', entityType: 'channel' as const, entityId: created.id };
-      await this.audit.record({ ...entry, after: view(created) }, tx);
+      await this.audit.record({ ...entry, after: auditView(created) }, tx);
       return created;
     });
     return kind === 'webhook' ? { ...view(channel), secret: config.secret } : view(channel);
@@ -113,7 +113,7 @@ export class ChannelsService implements OnApplicationBootstrap {
     return this.db.transaction(async (tx) => {
       const after = await this.channels.updateChannel(id, patch, new Date(), tx);
       const entry = { actor, action: 'update', entityType: 'channel' as const, entityId: id };
-      await this.audit.record({ ...entry, before: view(before), after: view(after) }, tx);
+      await this.audit.record({ ...entry, before: auditView(before), after: auditView(after) }, tx);
       return view(after);
     });
   }
@@ -123,7 +123,13 @@ export class ChannelsService implements OnApplicationBootstrap {
     const before = await this.find(id);
     await this.db.transaction(async (tx) => {
       await this.channels.deleteChannel(id, tx);
-      const entry = { actor, action: 'delete', entityType: 'channel' as const, entityId: id, before: view(before) };
+      const entry = {
+        actor,
+        action: 'delete',
+        entityType: 'channel' as const,
+        entityId: id,
+        before: auditView(before),
+      };
       await this.audit.record(entry, tx);
     });
     return view(before);
@@ -180,4 +186,21 @@ function checkConfig(kind: ChannelKind, config: ChannelConfigDto): ChannelConfig
 function view(c: ChannelRecord): ChannelView {
   const { secret, ...config } = c.config;
   return { ...c, config: secret ? { ...config, secretPrefix: `${secret.slice(0, 10)}…` } : config };
+}
+
+/**
+ * A channel as its audit rows keep it: without the secret and with the URL cut
+ * to its origin, since a Slack or Discord webhook URL is itself a credential
+ * (sealed at rest) and the audit log is kept in the clear.
+ */
+function auditView(c: ChannelRecord): ChannelView {
+  const v = view(c);
+  if (!v.config.url) return v;
+  let shown: string;
+  try {
+    shown = `${new URL(v.config.url).origin}/…`;
+  } catch {
+    shown = '…';
+  }
+  return { ...v, config: { ...v.config, url: shown } };
 }

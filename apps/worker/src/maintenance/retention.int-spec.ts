@@ -71,6 +71,19 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
     },
   );
 
+  it('deletes browser sessions past their idle time-out, and only those', async () => {
+    const live = await stack.userSession('viewer');
+    const ended = await stack.userSession('viewer');
+    await stack.db.pool.query(
+      "UPDATE user_session SET expires_at = now() - interval '1 minute' " +
+        "WHERE id_hash = encode(sha256($1::bytea), 'hex')",
+      [ended.sessionId],
+    );
+    expect(await stack.worker!.get(RetentionService).removeEndedSessions()).toBe(1);
+    expect((await stack.request('GET', '/auth/session', { as: live })).status).toBe(200);
+    expect((await stack.request('GET', '/auth/session', { as: ended })).status).toBe(401);
+  });
+
   it('never deletes a batch still pending evaluation, however old', async () => {
     const batch = await ingest(business.id, [{ timestamp: t(5), user_id: 'u2' }]);
     await stack.waitForEvaluation();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { BusinessRepository, EventRepository } from '@anom/db';
+import { BusinessRepository, EventRepository, SessionRepository } from '@anom/db';
 
 /**
  * Batches deleted per retention transaction, and at most this many transactions per business per run (the next run
@@ -29,6 +29,7 @@ export class RetentionService {
   constructor(
     private readonly businesses: BusinessRepository,
     private readonly events: EventRepository,
+    private readonly sessions: SessionRepository,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('RetentionService');
@@ -59,6 +60,17 @@ export class RetentionService {
         out.push(total);
       }
     }
+    await this.removeEndedSessions(now);
     return out;
+  }
+
+  /**
+   * Deletes browser sessions past their idle time-out (already refused at
+   * sign-in checks; this only keeps the table small). Returns how many went.
+   */
+  async removeEndedSessions(now: Date = new Date()): Promise<number> {
+    const n = await this.sessions.removeExpired(now);
+    if (n > 0) this.logger.info({ sessions: n }, 'retention: ended sessions deleted');
+    return n;
   }
 }
