@@ -1,10 +1,11 @@
-import { Button, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { Button, Chip, Stack, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { ROLES, type ApiKey, type Role } from '../api/models';
 import { ConfirmButton } from '../components/confirm-dialog';
 import { useNotifier } from '../components/notifier';
 import { ResourceTable } from '../components/resource-table';
 import { SecretOnceDialog } from '../components/secret-once-dialog';
+import { SelectField, same } from '../components/select-field';
 import { QueryState } from '../components/states';
 import {
   useApiKeys,
@@ -256,20 +257,13 @@ function RoleSelect({
   disabled?: boolean;
 }) {
   return (
-    <TextField
-      select
-      size="small"
+    <SelectField
       label={label}
       value={value}
       disabled={disabled}
-      onChange={(e) => onChange(e.target.value as Role)}
-      sx={{ minWidth: 130 }}
-    >
-      {ROLES.map((r) => (
-        <MenuItem key={r} value={r}>
-          {r}
-        </MenuItem>
-      ))}
-    </TextField>
+      onChange={(v) => onChange(v as Role)}
+      choices={ROLES.map(same)}
+      width={130}
+    />
   );
 }

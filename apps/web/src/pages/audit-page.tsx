@@ -1,6 +1,7 @@
-import { Box, Button, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { Box, Button, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
 import { ResourceTable } from '../components/resource-table';
+import { SelectField, same } from '../components/select-field';
 import { QueryState } from '../components/states';
 import { useAuditLog } from '../features/access/hooks';
 import { formatTime } from '../format';
@@ -53,21 +54,14 @@ export function AuditPage() {
           value={action}
           onChange={(e) => setAction(e.target.value)}
         />
-        <TextField
-          select
-          size="small"
+        <SelectField
           label="Object"
           value={entityType}
-          onChange={(e) => setEntityType(e.target.value)}
-          sx={{ minWidth: 150 }}
-        >
-          <MenuItem value="">any</MenuItem>
-          {OBJECT_TYPES.map((t) => (
-            <MenuItem key={t} value={t}>
-              {t}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={setEntityType}
+          choices={OBJECT_TYPES.map(same)}
+          none="any"
+          width={150}
+        />
         <TextField
           size="small"
           label="From"

@@ -70,7 +70,21 @@ export class AuditRepository {
 
   /** Audit rows matching `q`, newest first (the audit log API). */
   async search(q: AuditQuery): Promise<AuditRow[]> {
-    return searchAudit(this.db, q);
+    const actor =
+      q.actor === undefined ? undefined : q.actor.endsWith('*') ? { startsWith: q.actor.slice(0, -1) } : q.actor;
+    const rows = await this.db.prisma.auditLog.findMany({
+      where: {
+        actor,
+        action: q.action,
+        entityType: q.entityType,
+        entityId: q.entityId,
+        at: q.from || q.to ? { gte: q.from, lt: q.to } : undefined,
+        id: q.beforeId !== undefined ? { lt: q.beforeId } : undefined,
+      },
+      orderBy: { id: 'desc' },
+      take: q.limit,
+    });
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
   async listFor(
@@ -83,25 +97,6 @@ export class AuditRepository {
       select: { at: true, actor: true, action: true, before: true, after: true },
     });
   }
-}
-
-/** Audit rows matching `q`, newest first. */
-export async function searchAudit(db: Database, q: AuditQuery): Promise<AuditRow[]> {
-  const actor =
-    q.actor === undefined ? undefined : q.actor.endsWith('*') ? { startsWith: q.actor.slice(0, -1) } : q.actor;
-  const rows = await db.prisma.auditLog.findMany({
-    where: {
-      actor,
-      action: q.action,
-      entityType: q.entityType,
-      entityId: q.entityId,
-      at: q.from || q.to ? { gte: q.from, lt: q.to } : undefined,
-      id: q.beforeId !== undefined ? { lt: q.beforeId } : undefined,
-    },
-    orderBy: { id: 'desc' },
-    take: q.limit,
-  });
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 function jsonOrNull(v: unknown): Prisma.InputJsonValue | undefined {

@@ -1,48 +1,14 @@
-import { MenuItem, TextField } from '@mui/material';
+import { TextField } from '@mui/material';
+import { SelectField, same } from '../../components/select-field';
 import { ALERT_STATUSES, SEVERITIES, type Business, type Rule } from '../../api/models';
 
 /** The alert list's filters, as the URL holds them ('' for none). */
 export type AlertFilters = Record<'businessId' | 'status' | 'severity' | 'ruleId' | 'from' | 'to', string>;
 
 /** One filter select: 'any' (or `none`) first, then the choices. */
-function FilterSelect({
-  label,
-  value,
-  onChange,
-  choices,
-  none = 'any',
-  width,
-  disabled,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  choices: readonly { value: string; label: string }[];
-  none?: string;
-  width: number;
-  disabled?: boolean;
-}) {
-  return (
-    <TextField
-      select
-      size="small"
-      label={label}
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      sx={{ minWidth: width }}
-      disabled={disabled}
-    >
-      <MenuItem value="">{none}</MenuItem>
-      {choices.map((c) => (
-        <MenuItem key={c.value} value={c.value}>
-          {c.label}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
+function FilterSelect(props: Omit<Parameters<typeof SelectField>[0], 'none'> & { none?: string }) {
+  return <SelectField {...props} none={props.none ?? 'any'} />;
 }
-
-const same = (v: string) => ({ value: v, label: v });
 
 /** The inputs of the alert list's filters: business, status, severity, rule (of the business), first-seen range. */
 export function AlertFilterFields({
