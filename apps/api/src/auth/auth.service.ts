@@ -9,6 +9,7 @@ import { DomainError } from '@anom/domain';
 import {
   ApiKeyRepository,
   AuditRepository,
+  Database,
   SessionRepository,
   UserRepository,
   type ApiKeyRecord,
@@ -59,6 +60,7 @@ export class AuthService {
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
     private readonly audit: AuditRepository,
+    private readonly db: Database,
     private readonly logger: PinoLogger,
   ) {
     this.bootstrapDigest = createHash('sha256').update(config.adminToken).digest();
@@ -115,17 +117,16 @@ export class AuthService {
     if (user.lockedUntil && user.lockedUntil > now) throw locked(user.lockedUntil, now);
     if (!(await verifyPassword(passwordHash, password))) {
       await this.recordFailure(ip);
-      const until = await this.users.recordFailedSignIn(user.id, now, {
+      const policy = {
         lockAfter: this.config.signInLockAfter,
         lockMs: this.config.signInLockMs,
         maxLockMs: this.config.signInMaxLockMs,
-      });
-      await this.audit.record({
-        actor: 'anonymous',
-        action: 'sign-in-failed',
-        entityType: 'user',
-        entityId: user.id,
-        after: { ip },
+      };
+      const until = await this.db.transaction(async (tx) => {
+        const lock = await this.users.recordFailedSignIn(user.id, now, policy, tx);
+        const entry = { actor: 'anonymous', action: 'sign-in-failed', entityType: 'user' as const, entityId: user.id };
+        await this.audit.record({ ...entry, after: { ip, lockedUntil: lock } }, tx);
+        return lock;
       });
       if (until) throw locked(until, now);
       throw wrong();
@@ -142,13 +143,10 @@ export class AuthService {
     const sessionId = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessionIdleMs);
-    await this.sessions.create({ idHash: hashToken(sessionId), userId: user.id, csrfToken, expiresAt });
-    await this.audit.record({
-      actor: `user:${user.email}`,
-      action: 'sign-in',
-      entityType: 'user',
-      entityId: user.id,
-      after: { method },
+    await this.db.transaction(async (tx) => {
+      await this.sessions.create({ idHash: hashToken(sessionId), userId: user.id, csrfToken, expiresAt }, tx);
+      const entry = { actor: `user:${user.email}`, action: 'sign-in', entityType: 'user' as const, entityId: user.id };
+      await this.audit.record({ ...entry, after: { method } }, tx);
     });
     return { sessionId, csrfToken, expiresAt };
   }

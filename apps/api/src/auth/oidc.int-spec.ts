@@ -89,6 +89,8 @@ describe('OIDC sign-in (api + Postgres + Redis + an OpenID provider)', () => {
     expect(audit.body.items[0].actor).toBe('user:olga@example.com');
     const signIns = await stack.request('GET', '/audit?action=sign-in&actor=user:olga@example.com');
     expect(signIns.body.items[0].after).toEqual({ method: 'oidc' });
+    const provisioned = await stack.request('GET', `/audit?entityType=user&entityId=${me.body.user.id}&action=create`);
+    expect(provisioned.body.items[0]).toMatchObject({ actor: `oidc:${provider.issuer}`, after: { role: 'editor' } });
   });
 
   it('links a person an admin created by their verified email, keeping the provider’s role in step', async () => {
@@ -97,9 +99,10 @@ describe('OIDC sign-in (api + Postgres + Redis + an OpenID provider)', () => {
     const done = await signInThroughProvider();
     expect(done.status).toBe(302);
     const users = (await stack.request('GET', '/users')).body.items;
-    expect(users.filter((u: { email: string }) => u.email === 'rui@example.com')).toEqual([
-      expect.objectContaining({ role: 'responder', oidc: true }),
-    ]);
+    const rui = users.filter((u: { email: string }) => u.email === 'rui@example.com');
+    expect(rui).toEqual([expect.objectContaining({ role: 'responder', oidc: true })]);
+    const audit = await stack.request('GET', `/audit?entityType=user&entityId=${rui[0].id}&actor=oidc:*`);
+    expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['update', 'link']);
   });
 
   it('sends a stranger back to the sign-in page with the reason', async () => {

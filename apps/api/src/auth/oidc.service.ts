@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import * as client from 'openid-client';
 import { ROLES, type Role } from '@anom/contracts';
 import { DomainError } from '@anom/domain';
-import { UserRepository, type UserRecord } from '@anom/db';
+import { AuditRepository, Database, UserRepository, type UserRecord } from '@anom/db';
 import { randomUUID } from 'node:crypto';
 import type { ApiConfig, OidcConfig } from '../config/api.config';
 import { REDIS } from '../infra/infra.module';
@@ -40,6 +40,8 @@ export class OidcService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly users: UserRepository,
+    private readonly audit: AuditRepository,
+    private readonly db: Database,
   ) {}
 
   /** The configured provider, or null when OIDC sign-in is off. */
@@ -100,25 +102,41 @@ export class OidcService {
     return { user: await this.userFor(oidc, claims), returnTo: flow.returnTo };
   }
 
+  /**
+   * The account of the person the provider vouched for (see the class doc).
+   * Linking, creating and a role set by the provider each write an audit row
+   * naming the provider (`oidc:<issuer>`) in the same transaction.
+   */
   private async userFor(oidc: OidcConfig, claims: client.IDToken): Promise<UserRecord> {
     const claimedRole = oidc.roleClaim ? claims[oidc.roleClaim] : undefined;
     const role = (ROLES as readonly unknown[]).includes(claimedRole) ? (claimedRole as Role) : null;
     const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
-    let user = await this.users.findByOidc(oidc.issuer, claims.sub);
-    if (!user && email && claims.email_verified !== false) {
-      const byEmail = await this.users.findByEmail(email);
-      if (byEmail) user = await this.users.update(byEmail.id, { oidcIssuer: oidc.issuer, oidcSubject: claims.sub });
-    }
-    if (!user) {
-      const newRole = role ?? oidc.defaultRole;
-      if (!newRole || !email)
-        throw new DomainError('FORBIDDEN', `no Anom account for ${email ?? claims.sub}; ask an admin to add you`);
-      const name = typeof claims.name === 'string' && claims.name ? claims.name.slice(0, 100) : email;
-      user = await this.users.create({ id: randomUUID(), email, displayName: name, role: newRole, passwordHash: null });
-      user = await this.users.update(user.id, { oidcIssuer: oidc.issuer, oidcSubject: claims.sub });
-    } else if (role && role !== user.role) {
-      user = await this.users.update(user.id, { role });
-    }
+    const actor = `oidc:${oidc.issuer}`;
+    const link = { oidcIssuer: oidc.issuer, oidcSubject: claims.sub };
+    const user = await this.db.transaction(async (tx) => {
+      let u = await this.users.findByOidc(oidc.issuer, claims.sub);
+      if (!u && email && claims.email_verified !== false) {
+        const byEmail = await this.users.findByEmail(email);
+        if (byEmail) {
+          u = await this.users.update(byEmail.id, link, tx);
+          await this.audit.record({ actor, action: 'link', entityType: 'user', entityId: u.id, after: link }, tx);
+        }
+      }
+      if (!u) {
+        const newRole = role ?? oidc.defaultRole;
+        if (!newRole || !email)
+          throw new DomainError('FORBIDDEN', `no Anom account for ${email ?? claims.sub}; ask an admin to add you`);
+        const displayName = typeof claims.name === 'string' && claims.name ? claims.name.slice(0, 100) : email;
+        const input = { id: randomUUID(), email, displayName, role: newRole, passwordHash: null, ...link };
+        u = await this.users.create(input, tx);
+        await this.audit.record({ actor, action: 'create', entityType: 'user', entityId: u.id, after: u }, tx);
+      } else if (role && role !== u.role && !u.disabledAt) {
+        const before = u;
+        u = await this.users.update(u.id, { role }, tx);
+        await this.audit.record({ actor, action: 'update', entityType: 'user', entityId: u.id, before, after: u }, tx);
+      }
+      return u;
+    });
     if (user.disabledAt) throw new DomainError('FORBIDDEN', 'this account is disabled');
     return user;
   }

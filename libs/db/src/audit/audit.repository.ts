@@ -15,7 +15,10 @@ export type AuditEntityType =
   | 'user'
   | 'api_key';
 
-/** One stored audit row. `actor` is `user:<email>`, `key:<name>`, `source:<name>`, `bootstrap` or `system`. */
+/**
+ * One stored audit row. `actor` is `user:<email>`, `key:<name>`, `source:<name>`,
+ * `bootstrap`, `oidc:<issuer>` or `system`.
+ */
 export interface AuditRow {
   id: number;
   at: Date;

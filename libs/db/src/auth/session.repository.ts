@@ -1,12 +1,12 @@
-import type { Database } from '../database';
+import type { Database, Tx } from '../database';
 import type { UserRecord } from './user.repository';
 
 /** Browser sessions (user_session), keyed by the SHA-256 of the cookie value. */
 export class SessionRepository {
   constructor(private readonly db: Database) {}
 
-  async create(input: { idHash: string; userId: string; csrfToken: string; expiresAt: Date }): Promise<void> {
-    await this.db.prisma.userSession.create({ data: input });
+  async create(input: { idHash: string; userId: string; csrfToken: string; expiresAt: Date }, tx?: Tx): Promise<void> {
+    await (tx?.prisma ?? this.db.prisma).userSession.create({ data: input });
   }
 
   /** The live session of `idHash` at `now` and its enabled user, or null. */

@@ -24,7 +24,15 @@ export class UserRepository {
   constructor(private readonly db: Database) {}
 
   async create(
-    input: { id: string; email: string; displayName: string; role: Role; passwordHash: string | null },
+    input: {
+      id: string;
+      email: string;
+      displayName: string;
+      role: Role;
+      passwordHash: string | null;
+      oidcIssuer?: string;
+      oidcSubject?: string;
+    },
     tx?: Tx,
   ): Promise<UserRecord> {
     return (await (tx?.prisma ?? this.db.prisma).user.create({ data: input, omit: omitHash })) as UserRecord;
@@ -93,8 +101,10 @@ export class UserRepository {
     id: string,
     at: Date,
     policy: { lockAfter: number; lockMs: number; maxLockMs: number },
+    tx?: Tx,
   ): Promise<Date | null> {
-    const u = await this.db.prisma.user.update({
+    const prisma = tx?.prisma ?? this.db.prisma;
+    const u = await prisma.user.update({
       where: { id },
       data: { failedSignIns: { increment: 1 } },
       select: { failedSignIns: true },
@@ -102,7 +112,7 @@ export class UserRepository {
     if (u.failedSignIns < policy.lockAfter) return null;
     const ms = Math.min(policy.maxLockMs, policy.lockMs * 2 ** (u.failedSignIns - policy.lockAfter));
     const until = new Date(at.getTime() + ms);
-    await this.db.prisma.user.update({ where: { id }, data: { lockedUntil: until } });
+    await prisma.user.update({ where: { id }, data: { lockedUntil: until } });
     return until;
   }
 
