@@ -33,6 +33,20 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The prefix of source tokens (ingest keys made on a business's sources tab). */
+export const SOURCE_TOKEN_PREFIX = 'anom_';
+
+/**
+ * A new bearer token: `prefix` and 32 random bytes in base64url (256 bits, so
+ * a plain SHA-256 lookup is safe without a slow KDF), with what is stored (its
+ * SHA-256 hex) and what lists show (its first `shown` characters). Used for
+ * API keys and source tokens alike.
+ */
+export function issueToken(prefix: string, shown: number): { token: string; tokenHash: string; tokenPrefix: string } {
+  const token = `${prefix}${randomBytes(32).toString('base64url')}`;
+  return { token, tokenHash: hashToken(token), tokenPrefix: token.slice(0, shown) };
+}
+
 const CACHE_MS = 10_000;
 const TOUCH_EVERY_MS = 10_000;
 const ADMIN_COUNT_MS = 10_000;

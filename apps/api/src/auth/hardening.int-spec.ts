@@ -4,19 +4,11 @@ import type { TLSSocket } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestStack } from '../../../../test/harness';
+import { TestStack, businessBody } from '../../../../test/harness';
 
 jest.setTimeout(120_000);
 
-const business = {
-  id: 'edge',
-  name: 'Edge',
-  timestampField: 'timestamp',
-  fields: [
-    { name: 'timestamp', type: 'timestamp', required: true },
-    { name: 'v', type: 'number' },
-  ],
-};
+const business = businessBody({ id: 'edge' });
 
 describe('a server safe to expose (api + Postgres + Redis)', () => {
   describe('rate limits', () => {
@@ -71,7 +63,7 @@ describe('a server safe to expose (api + Postgres + Redis)', () => {
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       const ingest = await stack.request('POST', `/ingest/${business.id}`, {
         token: key,
-        body: { timestamp: new Date().toISOString(), v: 1 },
+        body: { timestamp: new Date().toISOString(), user_id: 'u1' },
       });
       expect(ingest.status).toBe(202);
       // Another key is not slowed by this one.

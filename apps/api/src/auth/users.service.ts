@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import {
@@ -10,7 +10,7 @@ import {
   type ApiKeyRecord,
   type UserRecord,
 } from '@anom/db';
-import { API_KEY_PREFIX, AuthService, hashToken } from './auth.service';
+import { API_KEY_PREFIX, AuthService, issueToken } from './auth.service';
 import { hashPassword } from './passwords';
 import type { CreateApiKeyDto, CreateUserDto, UpdateUserDto } from './dto/auth.dto';
 
@@ -93,12 +93,12 @@ export class UsersService {
       throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future', [
         { pointer: '/expiresAt', detail: 'must be in the future' },
       ]);
-    const token = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const { token, tokenHash, tokenPrefix } = issueToken(API_KEY_PREFIX, API_KEY_PREFIX.length + 6);
     const input = {
       id: randomUUID(),
       name: dto.name,
-      tokenHash: hashToken(token),
-      tokenPrefix: token.slice(0, API_KEY_PREFIX.length + 6),
+      tokenHash,
+      tokenPrefix,
       scopes: [...new Set(dto.scopes)],
       expiresAt,
       createdBy: actor,

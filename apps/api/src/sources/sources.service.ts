@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@anom/domain';
 import { AuditRepository, Database, SourceRepository, type SourceRecord } from '@anom/db';
 import { BusinessesService } from '../business-def/businesses.service';
-import { AuthService, hashToken } from '../auth/auth.service';
+import { AuthService, SOURCE_TOKEN_PREFIX, issueToken } from '../auth/auth.service';
 
 /**
  * A business's ingest credentials: API keys with the scope
@@ -23,16 +23,8 @@ export class SourcesService {
 
   async create(businessId: string, name: string, actor: string): Promise<SourceRecord & { token: string }> {
     await this.businesses.getLive(businessId);
-    // 32 random bytes: a hash lookup is safe without a slow KDF at this entropy.
-    const token = `anom_${randomBytes(32).toString('base64url')}`;
-    const input = {
-      id: randomUUID(),
-      businessId,
-      name,
-      tokenHash: hashToken(token),
-      tokenPrefix: token.slice(0, 10),
-      createdBy: actor,
-    };
+    const { token, tokenHash, tokenPrefix } = issueToken(SOURCE_TOKEN_PREFIX, 10);
+    const input = { id: randomUUID(), businessId, name, tokenHash, tokenPrefix, createdBy: actor };
     return this.db.transaction(async (tx) => {
       const source = await this.sources.create(input, tx);
       const entry = { actor, action: 'create', entityType: 'source' as const, entityId: source.id, after: source };
