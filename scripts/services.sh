@@ -36,6 +36,40 @@ ensure_services() {
   return 1
 }
 
+# TimescaleDB, the event store the design names: where the local Postgres is
+# 15 and does not preload it yet, installs the build in ../shared/vendor (or
+# $TIMESCALEDB_VENDOR) and preloads it in cluster 15/main (a restart).
+# ANOM_TIMESCALE=off skips this, and the migrations then keep a plain table.
+ensure_timescaledb() {
+  [ "${ANOM_TIMESCALE:-on}" = off ] && return 0
+  local vendor="${TIMESCALEDB_VENDOR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/shared/vendor/timescaledb-2.28.3-pg15}"
+  local q="psql -h 127.0.0.1 -U postgres -d postgres -Atc"
+  local major; major=$($q "SHOW server_version_num" 2>/dev/null | cut -c1-2) || return 0
+  $q "SHOW shared_preload_libraries" 2>/dev/null | grep -q timescaledb && return 0
+  if [ "$major" != 15 ] || [ ! -x "$vendor/install.sh" ] || [ ! -d /etc/postgresql/15/main ]; then
+    echo "TimescaleDB is not preloaded and cannot be installed here; the event table stays a plain table" >&2
+    return 0
+  fi
+  echo "installing TimescaleDB from $vendor…"
+  as_root "$vendor/install.sh" main >/dev/null
+  for _ in $(seq 1 30); do pg_up && return 0; sleep 1; done
+  echo "Postgres did not come back after preloading TimescaleDB" >&2
+  return 1
+}
+
+# A Compose implementation to validate docker-compose.yml (`config` needs no Docker engine): the Docker CLI's
+# plugin where present, else Debian's docker-compose, installed when missing.
+compose() {
+  if docker compose version >/dev/null 2>&1; then docker compose "$@"; else docker-compose "$@"; fi
+}
+ensure_compose() {
+  docker compose version >/dev/null 2>&1 && return 0
+  command -v docker-compose >/dev/null && return 0
+  command -v apt-get >/dev/null || return 0
+  echo "installing docker-compose (to validate docker-compose.yml)…"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+}
+
 # The browser tests drive Debian's Chromium through playwright-core (never a
 # downloaded browser). Installs it when missing.
 ensure_chromium() {

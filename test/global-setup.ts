@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { migrate } from '../libs/db/src/migrations/migrate';
 import { TEMPLATE_DB, adminUrl, databaseUrl } from './env';
+import { dropDatabase, freezeTemplate } from './template-db';
 
 /**
  * Migrates once into a template database; each integration suite then gets
@@ -15,9 +16,10 @@ export default async function globalSetup(): Promise<void> {
       "SELECT datname FROM pg_database WHERE datname LIKE 'anom_t\\_%' OR datname = $1",
       [TEMPLATE_DB],
     );
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of stale.rows) await dropDatabase(admin, datname);
+    await migrate(databaseUrl(TEMPLATE_DB));
+    await freezeTemplate(admin, TEMPLATE_DB);
   } finally {
     await admin.end();
   }
-  await migrate(databaseUrl(TEMPLATE_DB));
 }

@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import IORedis from 'ioredis';
-import { Database } from '../libs/db/src';
+import { Database, type S3Settings } from '../libs/db/src';
 import type { Role } from '../libs/contracts/src';
 import { createApiApp } from '../apps/api/src/app.factory';
 import type { ApiConfig } from '../apps/api/src/config/api.config';
 import { createWorkerApp } from '../apps/worker/src/worker.factory';
 import type { WorkerConfig } from '../apps/worker/src/config/worker.config';
+import { copyTemplate } from './template-db';
 import { ADMIN_TOKEN, REDIS_URL, TEMPLATE_DB, TEST_SECRET_KEY, adminUrl, databaseUrl } from './env';
 
 export { ADMIN_TOKEN };
@@ -80,6 +84,8 @@ export class TestStack {
       outboundAllow: ['127.0.0.1'],
       tls: null,
       oidc: null,
+      archive: null,
+      webDist: null,
       ...this.overrides,
     };
   }
@@ -114,6 +120,11 @@ export class TestStack {
       secretKey: TEST_SECRET_KEY,
       previousSecretKeys: [],
       outboundAllow: ['127.0.0.1'],
+      archive: null,
+      // Port 0: each worker's metrics and health server on a free port (see workerHttpUrl).
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+      metricsToken: '',
       ...overrides,
     };
   }
@@ -121,8 +132,11 @@ export class TestStack {
   async start(opts: { worker?: boolean } = {}): Promise<this> {
     const admin = new Client({ connectionString: adminUrl() });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${this.dbName}" TEMPLATE "${TEMPLATE_DB}"`);
-    await admin.end();
+    try {
+      await copyTemplate(admin, this.dbName, TEMPLATE_DB);
+    } finally {
+      await admin.end();
+    }
     this.db = new Database(this.databaseUrl, 5);
     this.api = await createApiApp(this.apiConfig());
     if (opts.worker) await this.startWorker();
@@ -276,6 +290,40 @@ export function businessBody(patch: Record<string, unknown> = {}): Record<string
 }
 
 /** Asserts a problem+json answer with `status`; returns its body. */
+/**
+ * A real S3-compatible server for the suites: s3rver (npm, MIT; a Node
+ * implementation of the S3 REST API over a local directory), on a free
+ * loopback port with one bucket. `settings` is what the archive store takes.
+ */
+export async function startS3Server(bucket = 'anom-archive'): Promise<{
+  endpoint: string;
+  bucket: string;
+  settings: S3Settings;
+  close: () => Promise<void>;
+}> {
+  const { default: S3rver } = await import('s3rver');
+  const dir = mkdtempSync(join(tmpdir(), 'anom-s3-'));
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
+  const { port } = (await server.run()) as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    bucket,
+    // s3rver accepts its documented default key pair.
+    settings: { endpoint, forcePathStyle: true, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    close: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export function expectProblem(res: Response, status: number): any {
   expect({ status: res.status, type: String(res.headers['content-type']).split(';')[0] }).toEqual({
     status,

@@ -174,7 +174,11 @@ CREATE INDEX ingest_batch_pending_idx ON ingest_batch (created_at) WHERE status 
 
 DO $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+  -- Only where the extension can load: installed, preloaded (CREATE EXTENSION
+  -- fails otherwise) and not turned off with ANOM_TIMESCALE=off (see migrate.ts).
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
+     AND current_setting('shared_preload_libraries', true) ~ '(^|[ ,])timescaledb([ ,]|$)'
+     AND coalesce(current_setting('anom.timescale', true), '') <> 'off' THEN
     CREATE EXTENSION IF NOT EXISTS timescaledb;
     PERFORM create_hypertable('event', 'event_time', chunk_time_interval => interval '1 day', migrate_data => true);
   END IF;

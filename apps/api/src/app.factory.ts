@@ -11,7 +11,12 @@ import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { ApiConfig } from './config/api.config';
 import { NdjsonBody } from './ingestion/ingestion.service';
 import { parseJsonBody } from './common/json-body';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join, relative, sep } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { MetricsService } from './metrics/metrics.service';
+import { registerQueueBoard } from './admin/queue-board';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -26,6 +31,7 @@ import { CSP_DIRECTIVES } from '@anom/contracts';
  * problem+json for every error, NDJSON ingest, body limit, OpenAPI at /docs.
  */
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
+  const webFiles = config.webDist ? listWebFiles(config.webDist) : null;
   const adapter = new FastifyAdapter({
     bodyLimit: config.ingestMaxBodyBytes,
     trustProxy: config.trustProxy,
@@ -35,6 +41,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
       : {}),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       (req.headers['x-request-id'] as string) || randomUUID(),
+    rewriteUrl: (req: IncomingMessage) => rewriteUrl(req.method ?? 'GET', req.url ?? '/', req.headers.accept, webFiles),
   });
   // bodyParser off: the JSON parser below replaces Nest's (see parseJsonBody).
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
@@ -75,6 +82,13 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     return reply;
   });
 
+  app.get(MetricsService).instrument(fastify);
+  const boardQueues = await registerQueueBoard(app, config);
+  fastify.addHook('onClose', async () => {
+    await Promise.all(boardQueues.map((q) => q.close().catch(() => undefined)));
+  });
+  if (config.webDist) await fastify.register(fastifyStatic, { root: config.webDist, prefix: WEB_PREFIX, index: false });
+
   app.useGlobalFilters(new ProblemFilter(logger, config.ingestMaxBodyBytes));
   app.useGlobalPipes(createValidationPipe());
 
@@ -82,6 +96,44 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   await app.init();
   await fastify.ready();
   return app;
+}
+
+/** Where the api serves the built admin app's files when WEB_DIST is set (see rewriteUrl). */
+const WEB_PREFIX = '/__web/';
+
+/** The files of the built admin app, as URL paths (`/index.html`, `/assets/index-abc.js`). */
+function listWebFiles(dir: string): Set<string> {
+  if (!existsSync(join(dir, 'index.html')))
+    throw new Error(`WEB_DIST ${dir} holds no index.html: run npm run build:web`);
+  return new Set(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => `/${relative(dir, join(e.parentPath, e.name)).split(sep).join('/')}`),
+  );
+}
+
+/**
+ * Routing before routes (Fastify `rewriteUrl`):
+ * - `/api/…` is the API without its prefix: the web app calls the API as
+ *   `/api/…` (through `vite preview`'s proxy in development, straight to the
+ *   api in production), and no API route starts with `/api`;
+ * - with the built app served (`webFiles`), a GET of one of its files goes to
+ *   the static handler, and any other GET a browser makes for a page (Accept:
+ *   text/html; not /docs or /admin/…) gets the app's index.html, so a reload
+ *   on `/alerts` shows the app while `curl /alerts` still reaches the API.
+ */
+export function rewriteUrl(
+  method: string,
+  url: string,
+  accept: string | undefined,
+  webFiles: Set<string> | null,
+): string {
+  if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return url.slice(4) || '/';
+  if (!webFiles || (method !== 'GET' && method !== 'HEAD')) return url;
+  const path = url.split('?')[0];
+  if (path !== '/' && webFiles.has(path)) return `${WEB_PREFIX}${path.slice(1)}`;
+  const page = (accept ?? '').includes('text/html') && !/^\/(docs|admin)(\/|$)/.test(path);
+  return page ? `${WEB_PREFIX}index.html` : url;
 }
 
 /**

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AlertsModule } from './alerts/alerts.module';
+import { ExportModule } from './export/export.module';
 import { BusinessDefModule } from './business-def/business-def.module';
 import { AuthGuard } from './common/guards/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -50,6 +51,7 @@ export class AppModule {
         RulesModule,
         IngestionModule,
         AlertsModule,
+        ExportModule,
         NotificationsModule,
         SuggestionsModule,
         ViewsModule,

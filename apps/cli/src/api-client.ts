@@ -1,3 +1,6 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 /** A problem+json answer of the api. */
 export interface ApiProblem {
   status: number;
@@ -39,6 +42,17 @@ export interface AlertInfo {
 }
 
 /** The public HTTP API as the CLI uses it: a client like any other (Node's fetch). */
+/** One archive file as the api lists it. */
+export interface ArchiveInfo {
+  id: string;
+  key: string;
+  eventFrom: string;
+  eventTo: string;
+  events: number;
+  bytes: number;
+  createdAt: string;
+}
+
 export class AnomClient {
   constructor(
     readonly baseUrl: string,
@@ -112,6 +126,26 @@ export class AnomClient {
   async users(): Promise<{ email: string; role: string; disabledAt: string | null }[]> {
     return (await this.call<{ items: { email: string; role: string; disabledAt: string | null }[] }>('GET', '/users'))
       .items;
+  }
+
+  /** The archive files retention wrote for a business, oldest first. */
+  async archives(businessId: string): Promise<ArchiveInfo[]> {
+    return this.call('GET', `/businesses/${encodeURIComponent(businessId)}/archives?limit=1000`);
+  }
+
+  /** Saves one archive file (gzip NDJSON) to `dest`, streaming. */
+  async downloadArchive(businessId: string, archiveId: string, dest: string): Promise<void> {
+    const res = await fetch(
+      `${this.baseUrl.replace(/\/$/, '')}/businesses/${encodeURIComponent(businessId)}/archives/${archiveId}`,
+      { headers: { authorization: `Bearer ${this.token}` } },
+    );
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      throw new ApiError(
+        text ? (JSON.parse(text) as ApiProblem) : { status: res.status, title: res.statusText, detail: '' },
+      );
+    }
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(dest));
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { AnomClient } from './api-client';
@@ -29,10 +31,25 @@ const program = new Command('anom')
   .option('--token <token>', 'API key, source token or bootstrap token (ANOM_TOKEN, ANOM_ADMIN_TOKEN)', env.token);
 
 program
-  .command('replay')
-  .description('post a CSV or NDJSON file into a business through the ingest API')
-  .argument('<file>', 'a .csv (with a header row) or .ndjson file')
+  .command('archives')
+  .description("list a business's archive files (written before retention deleted their events)")
   .requiredOption('-b, --business <id>', 'business id')
+  .action(async (o: { business: string }) => {
+    const { url, token } = program.opts<{ url: string; token: string }>();
+    const files = await new AnomClient(url, token).archives(o.business);
+    if (files.length === 0) process.stdout.write('no archive files\n');
+    for (const f of files)
+      process.stdout.write(
+        `${f.id}  ${f.eventFrom} → ${f.eventTo}  ${f.events} events  ${(f.bytes / 1024).toFixed(1)} KiB  ${f.key}\n`,
+      );
+  });
+
+program
+  .command('replay')
+  .description('post a CSV or NDJSON file (or an archive file of the business) into a business through the ingest API')
+  .argument('[file]', 'a .csv (with a header row), .ndjson or .ndjson.gz file')
+  .requiredOption('-b, --business <id>', 'business id')
+  .option('--archive <id>', "replay one of the business's archive files (see `anom archives`) instead of a file")
   .option('-m, --map <column:field>', 'rename a column to a field (repeatable)', pairs(':'), {})
   .option('-s, --set <field=value>', 'add a constant field to every event (repeatable)', pairs('='), {})
   .option('--batch <n>', 'events per request', (v) => positiveInt(v), 500)
@@ -44,8 +61,9 @@ program
   )
   .action(
     async (
-      file: string,
+      fileArg: string | undefined,
       o: {
+        archive?: string;
         business: string;
         map: Record<string, string>;
         set: Record<string, string>;
@@ -54,6 +72,13 @@ program
       },
     ) => {
       const { url, token } = program.opts<{ url: string; token: string }>();
+      if (!fileArg === !o.archive) throw new Error('give either a file or --archive <id>, not both');
+      let file = fileArg ?? '';
+      if (o.archive) {
+        // Downloaded first (the file is small next to the replay), then read like any .ndjson.gz.
+        file = join(mkdtempSync(join(tmpdir(), 'anom-archive-')), 'events.ndjson.gz');
+        await new AnomClient(url, token).downloadArchive(o.business, o.archive, file);
+      }
       const bar = process.stderr.isTTY
         ? new SingleBar(
             { format: 'replaying [{bar}] {percentage}% {value}/{total} events', hideCursor: true },

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { ApiError, type AlertInfo, type AnomClient } from './api-client';
 import { coerceRow, coerceValue, mapRow } from './coerce';
@@ -128,8 +129,11 @@ async function readEvents(
   set: Record<string, unknown>,
 ): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  if (/\.(nd)?jsonl?$|\.ndjson$/i.test(file)) {
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  if (/\.(nd)?jsonl?(\.gz)?$|\.ndjson(\.gz)?$/i.test(file)) {
+    // Archive files and gzip exports are gzip-compressed NDJSON.
+    const raw = createReadStream(file);
+    const input = /\.gz$/i.test(file) ? raw.pipe(createGunzip()) : raw;
+    const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const obj = JSON.parse(line) as Record<string, unknown>;

@@ -6,6 +6,7 @@ import {
   BusinessRepository,
   Database,
   EventRepository,
+  EventStore,
   NotificationRepository,
   SecretBox,
   SessionRepository,
@@ -25,6 +26,8 @@ import { RetentionService } from './maintenance/retention.service';
 import { AbsenceTicks } from './rule-engine/absence-ticks.service';
 import { EvaluateProcessor } from './rule-engine/evaluate.processor';
 import { EvaluateService } from './rule-engine/evaluate.service';
+import { WorkerMetrics } from './metrics/worker-metrics';
+import { WorkerHttpServer } from './metrics/worker-http.server';
 
 const repositories: Provider[] = [
   BusinessRepository,
@@ -33,6 +36,7 @@ const repositories: Provider[] = [
   EventRepository,
   SuggestionRepository,
   SessionRepository,
+  EventStore,
 ].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),
@@ -98,6 +102,8 @@ export class WorkerModule implements OnApplicationShutdown {
         NotifyProcessor,
         ProfileService,
         ProfileProcessor,
+        WorkerMetrics,
+        WorkerHttpServer,
       ],
     };
   }

@@ -17,3 +17,8 @@ export * from './auth/user.repository';
 export * from './auth/session.repository';
 export * from './auth/api-key.repository';
 export * from './notifications/secret-box';
+export * from './archive/archive-store';
+export * from './archive/archive-config';
+export * from './archive/event-archiver';
+export * from './events/event-store';
+export * from './events/event-cursor';

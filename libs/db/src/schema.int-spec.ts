@@ -1,4 +1,7 @@
 import { TestStack } from '../../../test/harness';
+import { Pool } from 'pg';
+import { databaseUrl } from '../../../test/env';
+import { describeEventStore, migrate } from './migrations/migrate';
 import { seed } from './seed/seed';
 import { SEED_BUSINESSES } from './seed/seed-businesses';
 
@@ -26,11 +29,49 @@ describe('database schema and seed (Postgres)', () => {
     'suggestion',
     'view',
     'silence',
+    'eventArchive',
   ] as const)('queries the %s model against the migrated database', async (model) => {
     const delegate = (stack.db.prisma as unknown as Record<string, { findMany: (a: object) => Promise<unknown[]> }>)[
       model
     ];
     await expect(delegate.findMany({ take: 1 })).resolves.toEqual(expect.any(Array));
+  });
+
+  // .ci/run and `npm run up` install and preload TimescaleDB; ANOM_TIMESCALE=off is the plain-Postgres run.
+  const timescale = (process.env.ANOM_TIMESCALE ?? '').toLowerCase() !== 'off';
+  it(`stores events in a ${timescale ? 'compressible TimescaleDB hypertable' : 'plain table'}`, async () => {
+    const store = await describeEventStore(stack.db.pool);
+    if (!timescale) {
+      expect(store).toMatchObject({ kind: 'table', summary: expect.stringContaining('ANOM_TIMESCALE=off') });
+      return;
+    }
+    expect(store).toMatchObject({ kind: 'hypertable', timescale: expect.stringMatching(/^2\./) });
+    const settings = await stack.db.pool.query(
+      'SELECT segmentby, orderby FROM timescaledb_information.hypertable_columnstore_settings WHERE hypertable = ' +
+        "'event'::regclass",
+    );
+    expect(settings.rows).toEqual([{ segmentby: 'business_id', orderby: 'event_time DESC' }]);
+  });
+
+  it('keeps a plain table, saying why, where TimescaleDB is turned off', async () => {
+    const name = `anom_plain_${Date.now()}`;
+    const prior = process.env.ANOM_TIMESCALE;
+    process.env.ANOM_TIMESCALE = 'off';
+    try {
+      await migrate(databaseUrl(name));
+    } finally {
+      if (prior === undefined) delete process.env.ANOM_TIMESCALE;
+      else process.env.ANOM_TIMESCALE = prior;
+    }
+    const pool = new Pool({ connectionString: databaseUrl(name), max: 1 });
+    try {
+      expect(await describeEventStore(pool)).toMatchObject({ kind: 'table', timescale: null });
+      const ext = await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
+      expect(ext.rowCount).toBe(0);
+    } finally {
+      await pool.end();
+      await stack.db.pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
   });
 
   it('creates the same event table with or without TimescaleDB', async () => {

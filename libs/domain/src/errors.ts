@@ -42,7 +42,9 @@ export type DomainErrorCode =
   | 'USER_NOT_FOUND'
   | 'USER_EXISTS'
   | 'API_KEY_NOT_FOUND'
-  | 'OIDC_NOT_CONFIGURED';
+  | 'OIDC_NOT_CONFIGURED'
+  | 'ARCHIVE_NOT_FOUND'
+  | 'ARCHIVE_NOT_CONFIGURED';
 
 /**
  * A failure a caller can act on. `errors` names each offending place with a

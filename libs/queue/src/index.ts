@@ -6,3 +6,5 @@ export * from './ingest-availability';
 export * from './maintenance-schedulers';
 export * from './group-limit-counter';
 export * from './queue-consumer';
+export * from './platform-metrics';
+export * from './shutdown';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import { DomainError } from '@anom/domain';
 import {
   AuditRepository,
@@ -34,6 +35,7 @@ export class AlertsService {
     private readonly silences: SilenceRepository,
     private readonly audit: AuditRepository,
     private readonly db: Database,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** A page of alerts, newest first; `silenced`: a silence in force now mutes its notifications. */
@@ -106,7 +108,9 @@ export class AlertsService {
 
   /** open | acknowledged -> resolved (by a person). */
   async resolve(id: string, actor: string, note: string | null): Promise<AlertRecord> {
-    return this.move(id, ['open', 'acknowledged'], 'resolved', actor, note);
+    const resolved = await this.move(id, ['open', 'acknowledged'], 'resolved', actor, note);
+    this.metrics.resolved.inc({ how: 'person' });
+    return resolved;
   }
 
   private async move(

@@ -10,6 +10,7 @@ import type { Permission } from '@anom/contracts';
 const POLICY: Record<string, Permission | 'public'> = {
   'GET /health': 'public',
   'GET /health/ready': 'public',
+  'GET /health/live': 'public',
   'GET /auth/providers': 'public',
   'POST /auth/sign-in': 'public',
   'GET /auth/oidc/start': 'public',
@@ -61,6 +62,10 @@ const POLICY: Record<string, Permission | 'public'> = {
   'POST /ingest/{businessId}': 'ingest',
   'GET /ingest/{businessId}/batches/{batchId}': 'ingest',
   'GET /businesses/{businessId}/events': 'read',
+  'GET /businesses/{businessId}/events/export': 'read',
+  'GET /businesses/{businessId}/archives': 'read',
+  'GET /businesses/{businessId}/archives/{archiveId}': 'read',
+  'GET /alerts/export': 'read',
   'GET /alerts': 'read',
   'POST /alerts/acknowledge': 'respond',
   'GET /alerts/{alertId}': 'read',

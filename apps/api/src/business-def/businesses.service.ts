@@ -53,6 +53,8 @@ export class BusinessesService {
           name: dto.name,
           description: dto.description ?? '',
           retentionDays: dto.retentionDays ?? 30,
+          compressAfterDays: dto.compressAfterDays,
+          archive: dto.archive,
           ...schema,
         },
         tx,
@@ -103,6 +105,8 @@ export class BusinessesService {
         description: dto.description,
         timezone: dto.timezone,
         retentionDays: dto.retentionDays,
+        compressAfterDays: dto.compressAfterDays,
+        archive: dto.archive,
       };
       let after = await this.businesses.update(id, patch, tx);
       if (schemaChanged) after = await this.businesses.replaceSchema(id, schema, tx);

@@ -45,6 +45,10 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 404, title: 'Alert not found' };
     case 'BATCH_NOT_FOUND':
       return { status: 404, title: 'Batch not found' };
+    case 'ARCHIVE_NOT_FOUND':
+      return { status: 404, title: 'Archive file not found' };
+    case 'ARCHIVE_NOT_CONFIGURED':
+      return { status: 409, title: 'No archive is configured' };
     case 'CHANNEL_NOT_FOUND':
       return { status: 404, title: 'Notification channel not found' };
     case 'CHANNEL_NAME_TAKEN':

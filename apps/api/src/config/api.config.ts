@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_FUTURE_SKEW_MS } from '@anom/domain';
-import { DEV_SECRET_KEY } from '@anom/db';
+import { ARCHIVE_ENV, DEV_SECRET_KEY, archiveConfig, type ArchiveConfig } from '@anom/db';
 import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
 import { NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS, ROLES, type Role } from '@anom/contracts';
 
@@ -96,6 +96,10 @@ export interface ApiConfig {
   /** HTTPS: paths of the PEM certificate chain and key; null serves plain HTTP. */
   tls: { certPath: string; keyPath: string } | null;
   oidc: OidcConfig | null;
+  /** The archive the worker writes before retention (listing and downloading archived files); null: none. */
+  archive: ArchiveConfig | null;
+  /** Folder of the built admin app (apps/web/dist) the api serves at `/` with the API under `/api`; null: none. */
+  webDist: string | null;
 }
 
 /**
@@ -142,6 +146,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       TLS_CERT: str({ default: '' }),
       TLS_KEY: str({ default: '' }),
       OIDC_ISSUER: str({ default: '' }),
+      ...ARCHIVE_ENV,
+      WEB_DIST: str({ default: '' }),
       OIDC_CLIENT_ID: str({ default: '' }),
       OIDC_CLIENT_SECRET: str({ default: '' }),
       OIDC_REDIRECT_URL: str({ default: '' }),
@@ -209,6 +215,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     outboundAllow: e.ANOM_OUTBOUND_ALLOW,
     tls: e.TLS_CERT ? { certPath: e.TLS_CERT, keyPath: e.TLS_KEY } : null,
     oidc,
+    archive: archiveConfig(e),
+    webDist: e.WEB_DIST || null,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { Database } from '@anom/db';
 import { MaintenanceSchedulers } from '@anom/queue';
 import { REDIS } from '../infra/infra.module';
+import { ShutdownState } from './shutdown-state';
 
 @ApiTags('health')
 @Controller('health')
@@ -14,7 +15,19 @@ export class HealthController {
     private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly schedulers: MaintenanceSchedulers,
+    private readonly shutdown: ShutdownState,
   ) {}
+
+  /**
+   * Liveness: 200 while the process answers HTTP at all (no dependency is
+   * checked — a Postgres outage must not make an orchestrator restart every
+   * api). Restart the process when this fails.
+   */
+  @Get('live')
+  @Allow('public')
+  live() {
+    return { status: 'ok' };
+  }
 
   /** 200 when Postgres and Redis answer, 503 naming the one that does not. */
   @Get()
@@ -35,6 +48,10 @@ export class HealthController {
   @Get('ready')
   @Allow('public')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    if (this.shutdown.stopping) {
+      void reply.status(503);
+      return { status: 'stopping' };
+    }
     const [postgres, redis] = await Promise.all([this.db.ping(), this.pingRedis()]);
     const missing = redis ? await withTimeout(this.schedulers.missing(), 1_000).catch(() => null) : null;
     const ok = postgres && redis && missing !== null && missing.length === 0;

@@ -16,6 +16,7 @@ import {
   SourceRepository,
   SuggestionRepository,
   ViewRepository,
+  EventArchiveRepository,
 } from '@anom/db';
 import { EvaluateQueues, MaintenanceSchedulers, NotifyQueue, ProfileQueue, createRedis } from '@anom/queue';
 import type { ApiConfig } from '../config/api.config';
@@ -36,6 +37,7 @@ const repositories: Provider[] = [
   UserRepository,
   SessionRepository,
   ApiKeyRepository,
+  EventArchiveRepository,
 ].map((R) => ({
   provide: R,
   useFactory: (db: Database) => new R(db),

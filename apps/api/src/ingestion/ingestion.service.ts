@@ -8,6 +8,7 @@ import type { InputErrorDetail } from '@anom/contracts';
 import { BusinessesService } from '../business-def/businesses.service';
 import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ApiConfig } from '../config/api.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { API_CONFIG } from '../infra/tokens';
 import type { ListEventsQuery } from './dto/events.dto';
 
@@ -48,6 +49,7 @@ export class IngestionService {
     private readonly queues: EvaluateQueues,
     private readonly logger: PinoLogger,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly metrics: MetricsService,
   ) {
     logger.setContext('IngestionService');
   }
@@ -84,6 +86,7 @@ export class IngestionService {
         : undefined,
     });
     if (errors.length > 0) {
+      this.metrics.ingested.inc({ business: businessId, outcome: 'rejected' }, raw.length);
       const shown = errors.slice(0, MAX_REPORTED_ERRORS);
       const more = errors.length > shown.length ? ` (first ${shown.length} of ${errors.length} listed)` : '';
       throw new DomainError(
@@ -108,6 +111,9 @@ export class IngestionService {
         clientEventId: e.clientEventId,
       })),
     });
+    if (stored.inserted > 0) this.metrics.ingested.inc({ business: businessId, outcome: 'accepted' }, stored.inserted);
+    if (stored.duplicates > 0)
+      this.metrics.ingested.inc({ business: businessId, outcome: 'duplicate' }, stored.duplicates);
     if (stored.batchId) {
       try {
         await this.queues.enqueue({ batchId: stored.batchId, businessId, requestId, events: events.length });

@@ -1,4 +1,4 @@
-import { migrate, migrateDown } from '@anom/db';
+import { migrate, migrateDownTo } from '@anom/db';
 import { TestStack, businessBody } from '../../../../test/harness';
 import { hashToken } from '../auth/auth.service';
 
@@ -17,7 +17,7 @@ describe('source tokens of an earlier installation after the upgrade (api + Post
     const body = businessBody();
     expect((await stack.request('POST', '/businesses', { body })).status).toBe(201);
     // Back to the schema before sources became keys, with two tokens stored the old way.
-    migrateDown(stack.databaseUrl, 1);
+    await migrateDownTo(stack.databaseUrl, '1764700000000_source-keys');
     const live = 'anom_pre-upgrade-token-0123456789abcdefghijklmnopq';
     const gone = 'anom_pre-upgrade-revoked-0123456789abcdefghijklmno';
     await stack.db.pool.query(

@@ -1,7 +1,8 @@
 import { Allow } from '../auth/permission.decorator';
 import { Controller, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { filter, interval, map, merge, type Observable } from 'rxjs';
+import { filter, interval, map, merge, takeUntil, type Observable } from 'rxjs';
+import { ShutdownState } from '../health/shutdown-state';
 import { AlertStreamService } from './alert-stream.service';
 
 /** Seconds between keep-alive messages, below common proxy idle timeouts (60 s). */
@@ -11,7 +12,10 @@ const PING_MS = 15_000;
 @ApiBearerAuth()
 @Controller('stream')
 export class StreamController {
-  constructor(private readonly stream: AlertStreamService) {}
+  constructor(
+    private readonly stream: AlertStreamService,
+    private readonly shutdown: ShutdownState,
+  ) {}
 
   /**
    * Server-sent events: `alert` (data: the alert as now stored) whenever an
@@ -31,6 +35,9 @@ export class StreamController {
           : { type: 'reload', data: {} },
       ),
     );
-    return merge(changes, interval(PING_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} }))));
+    // Ends with the api's shutdown (the browser's EventSource reconnects to another replica or to the restarted one).
+    return merge(changes, interval(PING_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })))).pipe(
+      takeUntil(this.shutdown.closing),
+    );
   }
 }

@@ -180,6 +180,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -516,6 +532,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/businesses/{businessId}/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportController_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/businesses/{businessId}/archives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportController_archives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/businesses/{businessId}/archives/{archiveId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportController_archive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/businesses/{businessId}/channels": {
         parameters: {
             query?: never;
@@ -841,6 +921,16 @@ export interface components {
              * @default 30
              */
             retentionDays?: number;
+            /**
+             * @description Days after which stored events are compressed (TimescaleDB native compression; null: never). Chunks hold every business's events of a day, so a chunk is compressed once older than the setting of each business in it
+             * @default 7
+             */
+            compressAfterDays?: number | null;
+            /**
+             * @description Write events to the archive (ARCHIVE_URL: a directory or an S3 bucket, gzip NDJSON) before retention deletes them; while no archive is configured they are kept
+             * @default false
+             */
+            archive?: boolean;
             fields: components["schemas"]["FieldDto"][];
         };
         UpdateBusinessDto: {
@@ -868,6 +958,16 @@ export interface components {
              * @default 30
              */
             retentionDays?: number;
+            /**
+             * @description Days after which stored events are compressed (TimescaleDB native compression; null: never). Chunks hold every business's events of a day, so a chunk is compressed once older than the setting of each business in it
+             * @default 7
+             */
+            compressAfterDays?: number | null;
+            /**
+             * @description Write events to the archive (ARCHIVE_URL: a directory or an S3 bucket, gzip NDJSON) before retention deletes them; while no archive is configured they are kept
+             * @default false
+             */
+            archive?: boolean;
         };
         UpdateFieldDto: {
             /** @enum {string} */
@@ -1474,6 +1574,23 @@ export interface operations {
                 /** @description nextCursor of the previous page. */
                 cursor?: string;
             };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -2111,6 +2228,118 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ExportController_events: {
+        parameters: {
+            query?: {
+                /** @description Event time from (inclusive), RFC 3339; the oldest stored event when absent */
+                from?: string;
+                /** @description Event time to (exclusive), RFC 3339; now when absent */
+                to?: string;
+                /** @description ndjson: one event per line as a client sends it (payload plus `_id`), which `anom replay` reads back; csv: `_id`, `event_time`, `received_at`, `entity_key`, then one column per field */
+                format?: "ndjson" | "csv";
+            };
+            header?: never;
+            path: {
+                businessId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    ExportController_alerts: {
+        parameters: {
+            query?: {
+                businessId?: string;
+                /** @description Comma-separated: open,acknowledged,resolved */
+                status?: string;
+                /** @description Comma-separated severities */
+                severity?: string;
+                ruleId?: string;
+                /** @description First seen at or after (ISO time) */
+                from?: string;
+                /** @description First seen before (ISO time) */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per alert, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    ExportController_archives: {
+        parameters: {
+            query?: {
+                /** @description Files holding events at or after (RFC 3339) */
+                from?: string;
+                /** @description Files holding events before (RFC 3339) */
+                to?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                businessId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportController_archive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                businessId: string;
+                archiveId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description gzip-compressed NDJSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                };
             };
         };
     };

@@ -13,6 +13,8 @@ const business = {
   timestampField: 'timestamp',
   entityKeyFields: ['user_id'],
   retentionDays: 30,
+  compressAfterDays: 7,
+  archive: false,
   schemaVersion: 1,
   archivedAt: null,
   createdAt: '',

@@ -1,5 +1,6 @@
 import { DEV_SECRET_KEY } from '@anom/db';
 import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
+import { ARCHIVE_ENV, archiveConfig, type ArchiveConfig } from '@anom/db';
 import {
   AUTO_RESOLVE_EVERY_MS,
   NOISE_BUDGET_PER_DAY,
@@ -62,6 +63,14 @@ export interface WorkerConfig {
   previousSecretKeys: string[];
   /** Hosts, IPs or CIDR ranges channels may reach although private or loopback; as the api's. */
   outboundAllow: string[];
+  /** Where events are archived before retention deletes them (businesses with `archive` on); null: not configured. */
+  archive: ArchiveConfig | null;
+  /** Port of the worker's own HTTP server: /metrics, /health/live, /health/ready (0: none). */
+  httpPort: number;
+  /** Interface it listens on (127.0.0.1 in development, 0.0.0.0 in production). */
+  httpHost: string;
+  /** Bearer token /metrics requires when set (Prometheus's `authorization` setting); empty: none. */
+  metricsToken: string;
 }
 
 /** Empty (unset), or an SMTP URL as nodemailer takes it. */
@@ -104,6 +113,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       ANOM_SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
       ANOM_SECRET_KEYS_PREVIOUS: str({ default: '' }),
       ANOM_OUTBOUND_ALLOW: str({ default: '' }),
+      ...ARCHIVE_ENV,
+      WORKER_HTTP_PORT: num({ default: 9464 }),
+      WORKER_HTTP_HOST: str({ default: '0.0.0.0', devDefault: '127.0.0.1' }),
+      WORKER_METRICS_TOKEN: str({ default: '' }),
     },
     {
       reporter: ({ errors }) => {
@@ -143,6 +156,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     secretKey: e.ANOM_SECRET_KEY,
     previousSecretKeys: splitList(e.ANOM_SECRET_KEYS_PREVIOUS),
     outboundAllow: splitList(e.ANOM_OUTBOUND_ALLOW),
+    archive: archiveConfig(e),
+    httpPort: e.WORKER_HTTP_PORT,
+    httpHost: e.WORKER_HTTP_HOST,
+    metricsToken: e.WORKER_METRICS_TOKEN,
   };
 }
 

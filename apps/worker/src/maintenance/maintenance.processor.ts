@@ -101,7 +101,7 @@ export class MaintenanceProcessor extends QueueConsumer {
   private async run(job: Job): Promise<unknown> {
     if (job.name === TICK_ABSENCE_JOB) return { ticked: await this.ticks.enqueueTicks() };
     if (job.name === AUTO_RESOLVE_JOB) return { resolved: (await this.resolver.autoResolve()).length };
-    if (job.name === RETENTION_JOB) return { deleted: await this.retention.applyRetention() };
+    if (job.name === RETENTION_JOB) return await this.retention.applyStorage();
     if (job.name === PROFILE_ALL_JOB) return { queued: await this.profiles.scheduleAll() };
     return null;
   }

@@ -52,7 +52,9 @@ describe('retention (worker + Postgres): events go retentionDays after receipt, 
 
       const deleted = await stack.worker!.get(RetentionService).applyRetention();
 
-      expect(deleted).toEqual([{ businessId: business.id, batches: 1, events: 2, matches: 2, clientIds: 1 }]);
+      expect(deleted).toEqual([
+        { businessId: business.id, batches: 1, events: 2, matches: 2, clientIds: 1, archived: 0 },
+      ]);
       expect(await stack.count('ingest_batch', 'id = $1', [old])).toBe(0);
       expect(await stack.count('event', 'batch_id = $1', [old])).toBe(0);
       expect(await stack.count('event', 'batch_id = ANY($1::uuid[])', [[recent, otherOld]])).toBe(2);

@@ -7,6 +7,7 @@ import { OutboundPolicy, deliver, type Notice } from '@anom/notify';
 import { QueueConsumer, type ConsumedQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { WORKER_CONFIG } from '../infra/tokens';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /** Parallel deliveries per worker process: channels are slow I/O, not CPU. */
 const CONCURRENCY = 8;
@@ -31,6 +32,7 @@ export class NotifyProcessor extends QueueConsumer {
     private readonly notifications: NotificationRepository,
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly metrics: WorkerMetrics,
   ) {
     super({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, name: 'anom-worker' });
     logger.setContext('NotifyProcessor');
@@ -69,6 +71,10 @@ export class NotifyProcessor extends QueueConsumer {
       },
       final,
     );
+    this.metrics.deliveries.inc({
+      channel_kind: d.channel.kind,
+      outcome: result.ok ? 'delivered' : final ? 'failed' : 'retry',
+    });
     if (result.ok) return { status: 'delivered', statusCode: result.statusCode, error: null };
     const log = {
       notificationId: d.notificationId,

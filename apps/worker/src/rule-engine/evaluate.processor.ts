@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { TICK_JOB, evaluateJobId, evaluateQueueName, type EvaluateJobData, type TickJobData } from '@anom/contracts';
 import { QueueConsumer, type ConsumedQueue } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WORKER_CONFIG } from '../infra/tokens';
 import { EvaluateService, type EvaluateOutcome } from './evaluate.service';
 
@@ -23,6 +24,7 @@ export class EvaluateProcessor extends QueueConsumer {
     private readonly evaluate: EvaluateService,
     private readonly logger: PinoLogger,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly metrics: WorkerMetrics,
   ) {
     super({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, name: 'anom-worker' });
     logger.setContext('EvaluateProcessor');
@@ -57,6 +59,7 @@ export class EvaluateProcessor extends QueueConsumer {
   private async process(job: Job<EvaluateJobData | TickJobData>, queue: Queue): Promise<unknown> {
     if (job.name === TICK_JOB) {
       const data = job.data as TickJobData;
+      this.metrics.tickDelay.observe(Math.max(0, Date.now() - data.at) / 1000);
       return { opened: await this.evaluate.tick(data.businessId, new Date(data.at)) };
     }
     return this.processBatch(job as Job<EvaluateJobData>, queue);

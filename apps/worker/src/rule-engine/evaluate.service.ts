@@ -37,6 +37,7 @@ import {
 import { GroupLimitCounter, IngestAvailability, NotifyQueue, RedisStateStore } from '@anom/queue';
 import type { WorkerConfig } from '../config/worker.config';
 import { STATE_REDIS, WORKER_CONFIG } from '../infra/tokens';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 export type EvaluateOutcome =
   | { status: 'skipped'; reason: 'batch-missing' | 'already-done' | 'business-missing' }
@@ -88,6 +89,7 @@ export class EvaluateService {
     private readonly notify: NotifyQueue,
     @Inject(STATE_REDIS) redis: Redis,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
+    private readonly metrics: WorkerMetrics,
   ) {
     logger.setContext('EvaluateService');
     this.state = new RedisStateStore(redis, config.queuePrefix);
@@ -194,8 +196,10 @@ export class EvaluateService {
       );
       await this.notify.enqueue(outcome.notifications);
       await this.state.save(saves, index);
-      if (outcome.opened.length)
+      if (outcome.opened.length) {
         this.logger.info({ businessId, opened: outcome.opened.length }, 'absence alerts raised');
+        this.metrics.alertsOpened.inc({ business: businessId }, outcome.opened.length);
+      }
       return outcome.opened;
     });
   }
@@ -266,6 +270,8 @@ export class EvaluateService {
       return outcome;
     });
     if (!applied) return null;
+    this.metrics.evaluated(business.id, batches, result.kindMs, new Date());
+    if (applied.opened.length > 0) this.metrics.alertsOpened.inc({ business: business.id }, applied.opened.length);
     // After commit: a notification is durable before its job exists; the sweeper covers a crash in between.
     await this.notify.enqueue(applied.notifications);
     // Housekeeping after the alerts are committed, off the ingest-to-alert path.

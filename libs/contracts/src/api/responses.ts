@@ -45,6 +45,10 @@ export interface Business {
   timestampField: string | null;
   entityKeyFields: string[];
   retentionDays: number;
+  /** Days after which stored events are compressed (TimescaleDB); null: never. */
+  compressAfterDays: number | null;
+  /** Events are archived before retention deletes them. */
+  archive: boolean;
   schemaVersion: number;
   archivedAt: string | null;
   createdAt: string;

@@ -12,6 +12,10 @@ export interface BusinessRecord {
   timestampField: string | null;
   entityKeyFields: string[];
   retentionDays: number;
+  /** Days after which a chunk holding this business's events is compressed (TimescaleDB); null: never. */
+  compressAfterDays: number | null;
+  /** Events are written to the archive (ARCHIVE_URL) before retention deletes them. */
+  archive: boolean;
   schemaVersion: number;
   archivedAt: Date | null;
   createdAt: Date;
@@ -19,9 +23,23 @@ export interface BusinessRecord {
   fields: FieldDefinition[];
 }
 
-export type BusinessCreate = Omit<BusinessRecord, 'schemaVersion' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
+export type BusinessCreate = Omit<
+  BusinessRecord,
+  'schemaVersion' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'compressAfterDays' | 'archive'
+> &
+  Partial<Pick<BusinessRecord, 'compressAfterDays' | 'archive'>>;
 
-export type BusinessPatch = Partial<Pick<BusinessRecord, 'name' | 'description' | 'timezone' | 'retentionDays'>>;
+/** How a business's events are stored over time (see BusinessRepository.retentionPolicies). */
+export interface StoragePolicy {
+  id: string;
+  retentionDays: number;
+  compressAfterDays: number | null;
+  archive: boolean;
+}
+
+export type BusinessPatch = Partial<
+  Pick<BusinessRecord, 'name' | 'description' | 'timezone' | 'retentionDays' | 'compressAfterDays' | 'archive'>
+>;
 export type SchemaPatch = Pick<BusinessRecord, 'fields' | 'timestampField' | 'entityKeyFields'>;
 
 type BusinessRow = Prisma.BusinessGetPayload<{ include: { fields: true } }>;
@@ -40,6 +58,8 @@ export class BusinessRepository {
         timestampField: input.timestampField,
         entityKeyFields: input.entityKeyFields,
         retentionDays: input.retentionDays,
+        ...(input.compressAfterDays !== undefined ? { compressAfterDays: input.compressAfterDays } : {}),
+        ...(input.archive !== undefined ? { archive: input.archive } : {}),
         fields: { create: input.fields.map(fieldData) },
       },
       include: { fields: { orderBy: { position: 'asc' } } },
@@ -69,9 +89,16 @@ export class BusinessRepository {
     return rows.map(toRecord);
   }
 
-  /** Every business (archived ones too: their events still expire) with its retention in days. */
-  async retentionPolicies(): Promise<{ id: string; retentionDays: number }[]> {
-    return this.db.prisma.business.findMany({ select: { id: true, retentionDays: true }, orderBy: { id: 'asc' } });
+  /**
+   * Every business (archived ones too: their events still expire) with its
+   * storage policy: retention in days, compression age in days (null: never)
+   * and whether events are archived before retention deletes them.
+   */
+  async retentionPolicies(): Promise<StoragePolicy[]> {
+    return this.db.prisma.business.findMany({
+      select: { id: true, retentionDays: true, compressAfterDays: true, archive: true },
+      orderBy: { id: 'asc' },
+    });
   }
 
   async update(id: string, patch: BusinessPatch, tx?: Tx): Promise<BusinessRecord> {
@@ -146,6 +173,8 @@ function toRecord(row: BusinessRow): BusinessRecord {
     timestampField: row.timestampField,
     entityKeyFields: row.entityKeyFields,
     retentionDays: row.retentionDays,
+    compressAfterDays: row.compressAfterDays,
+    archive: row.archive,
     schemaVersion: row.schemaVersion,
     archivedAt: row.archivedAt,
     createdAt: row.createdAt,

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, PoolClient, Tx } from '../database';
+import type { EventArchiver } from '../archive/event-archiver';
 
 /** A validated event ready to be stored. */
 export interface NewEvent {
@@ -279,6 +280,15 @@ export class EventRepository {
   }
 
   /** When the oldest batch of a business still pending evaluation was received, or null when none is. */
+  /** Batches pending evaluation, and the age in seconds of the oldest (0 when none). */
+  async pendingStats(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const r = await this.db.pool.query<{ n: number; age: number | null }>(
+      'SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS age FROM ingest_batch ' +
+        "WHERE status = 'pending'",
+    );
+    return { count: r.rows[0].n, oldestAgeSeconds: Math.max(0, r.rows[0].age ?? 0) };
+  }
+
   async oldestPendingReceipt(businessId: string): Promise<Date | null> {
     const r = await this.db.pool.query<{ at: Date | null }>(
       "SELECT min(created_at) AS at FROM ingest_batch WHERE business_id = $1 AND status = 'pending'",
@@ -302,21 +312,33 @@ export class EventRepository {
    * one transaction; returns how many of each. Pending batches are never
    * deleted, however old: an accepted event is evaluated before it may
    * expire. Batches another transaction holds (a worker marking them done)
-   * are skipped for the next run.
+   * are skipped for the next run. With `archiver`, the events are written to
+   * the archive first and deleted only if that succeeded.
    */
   async deleteExpired(
     businessId: string,
     cutoff: Date,
     limit: number,
-  ): Promise<{ batches: number; events: number; matches: number }> {
+    archiver: EventArchiver | null = null,
+  ): Promise<{ batches: number; events: number; matches: number; archived: number }> {
     return this.db.transaction(async ({ sql: client }) => {
       const r = await client.query<{ id: string }>(
         "SELECT id FROM ingest_batch WHERE business_id = $1 AND created_at < $2 AND status = 'done' ORDER BY " +
-          'created_at LIMIT $3 FOR UPDATE SKIP LOCKED',
+          'created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED',
         [businessId, cutoff, limit],
       );
-      if (r.rows.length === 0) return { batches: 0, events: 0, matches: 0 };
+      if (r.rows.length === 0) return { batches: 0, events: 0, matches: 0, archived: 0 };
       const ids = r.rows.map((row) => row.id);
+      // Archived first, on this transaction: the delete below commits only with the file's row (see EventArchiver).
+      const file = archiver
+        ? await archiver.archive(client, {
+            businessId,
+            fromSql: 'event',
+            whereSql: 'batch_id = ANY($2::uuid[])',
+            params: [ids],
+            key: `${businessId}/received-${cutoff.toISOString().slice(0, 10)}/batches-${ids[0]}.ndjson.gz`,
+          })
+        : null;
       // The batches were evaluated: no re-evaluation needs their events' rule_match rows to count them once.
       const deleted = await client.query<{ events: number; matches: number }>(
         `WITH gone AS (DELETE FROM event WHERE batch_id = ANY($1::uuid[]) RETURNING id),
@@ -325,7 +347,7 @@ export class EventRepository {
         [ids],
       );
       await client.query('DELETE FROM ingest_batch WHERE id = ANY($1::uuid[])', [ids]);
-      return { batches: ids.length, ...deleted.rows[0] };
+      return { batches: ids.length, ...deleted.rows[0], archived: file?.events ?? 0 };
     });
   }
 

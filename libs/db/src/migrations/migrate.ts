@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, type QueryResult, type QueryResultRow } from 'pg';
 
 /** Folder of the SQL migrations (node-pg-migrate format). */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../../../prisma/migrations');
@@ -39,9 +39,85 @@ export async function migrate(databaseUrl: string): Promise<void> {
   runMigrations(databaseUrl, ['up']);
 }
 
-/** Reverts the newest `count` migrations of `databaseUrl` (their Down sections): upgrade tests start from there. */
-export function migrateDown(databaseUrl: string, count: number): void {
+/**
+ * Reverts, newest first, every applied migration from `name` (a file name
+ * without `.sql`, e.g. `1764700000000_source-keys`) on: upgrade tests start
+ * from the schema before it. Throws when `name` was not applied.
+ */
+export async function migrateDownTo(databaseUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  let count: number;
+  try {
+    const r = await client.query<{ n: number; found: boolean }>(
+      'SELECT count(*)::int AS n, bool_or(name = $1) AS found FROM pgmigrations WHERE name >= $1',
+      [name],
+    );
+    if (!r.rows[0].found) throw new Error(`migration ${name} is not applied`);
+    count = r.rows[0].n;
+  } finally {
+    await client.end();
+  }
   runMigrations(databaseUrl, ['down', String(count)]);
+}
+
+/**
+ * The URL node-pg-migrate connects with: `ANOM_TIMESCALE=off` sets the session
+ * setting `anom.timescale` the migrations read, so the event table stays a
+ * plain table even where TimescaleDB is preloaded.
+ */
+function migrationUrl(databaseUrl: string): string {
+  if ((process.env.ANOM_TIMESCALE ?? '').toLowerCase() !== 'off') return databaseUrl;
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''} -c anom.timescale=off`.trim());
+  return url.toString();
+}
+
+/** What holds the events: a TimescaleDB hypertable, or a plain table and why. */
+export interface EventStoreInfo {
+  kind: 'hypertable' | 'table';
+  /** TimescaleDB's version where the extension is created, else null. */
+  timescale: string | null;
+  /** One line for the logs: what the store is, and for a plain table what would make it a hypertable. */
+  summary: string;
+}
+
+/**
+ * Reads which event store a migrated database has (see EventStoreInfo). The
+ * migrations make `event` a hypertable only where TimescaleDB is installed,
+ * preloaded (`shared_preload_libraries`) and not turned off; this names the
+ * missing condition.
+ */
+export async function describeEventStore(query: Queryable): Promise<EventStoreInfo> {
+  const r = await query.query<{ available: boolean; preloaded: boolean; version: string | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+            coalesce(current_setting('shared_preload_libraries', true), '')
+              ~ '(^|[ ,])timescaledb([ ,]|$)' AS preloaded,
+            (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS version`,
+  );
+  const { available, preloaded, version } = r.rows[0];
+  // The catalog exists only once the extension is created (a statement naming it would not parse before).
+  const hyper =
+    version !== null &&
+    ((
+      await query.query(
+        "SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'event' AND hypertable_schema " +
+          '= current_schema()',
+      )
+    ).rowCount ?? 0) > 0;
+  if (hyper)
+    return { kind: 'hypertable', timescale: version, summary: `event store: TimescaleDB ${version} hypertable` };
+  const why = !available
+    ? 'TimescaleDB is not installed'
+    : !preloaded
+      ? "TimescaleDB is installed but not preloaded: add shared_preload_libraries = 'timescaledb' and restart Postgres"
+      : 'TimescaleDB is turned off (ANOM_TIMESCALE=off)';
+  return { kind: 'table', timescale: version, summary: `event store: plain table (${why})` };
+}
+
+/** Anything with pg's `query` (a Pool, a Client). */
+export interface Queryable {
+  query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
 function runMigrations(databaseUrl: string, args: string[]): void {
@@ -50,7 +126,7 @@ function runMigrations(databaseUrl: string, args: string[]): void {
     process.execPath,
     [bin, ...args, '-m', MIGRATIONS_DIR, '--no-check-order', '--migrations-table', 'pgmigrations'],
     {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+      env: { ...process.env, DATABASE_URL: migrationUrl(databaseUrl) },
       encoding: 'utf8',
     },
   );

@@ -63,6 +63,12 @@ export interface BatchEvaluation {
   index: IndexChanges;
   /** Rules that turned new groups away (maxGroups reached), one entry each. */
   overflow: GroupOverflow[];
+  /**
+   * Time spent per rule kind, in milliseconds (performance.now around the
+   * immediate pass and around each stateful rule's pass over the events):
+   * what the worker reports as anom_rule_evaluation_seconds{kind}.
+   */
+  kindMs: Map<string, number>;
 }
 
 /** Options of an evaluation. */
@@ -121,7 +127,10 @@ export function evaluateBatch(
 ): BatchEvaluation {
   const first = typeof seq === 'number' ? seq : seq.first;
   const last = typeof seq === 'number' ? seq : seq.last;
+  const t0 = performance.now();
   const immediate = evaluateImmediate(rules, events);
+  const kindMs = new Map<string, number>();
+  if (rules.some((r) => r.definition.kind === 'immediate')) kindMs.set('immediate', performance.now() - t0);
   const out: BatchEvaluation = {
     matches: immediate.matches,
     clears: [],
@@ -130,6 +139,7 @@ export function evaluateBatch(
     saves: new Map(),
     index: new Map(),
     overflow: [],
+    kindMs,
   };
   let now = options.now ?? -Infinity;
   if (options.now === undefined) for (const e of events) now = Math.max(now, e.eventTime.getTime());
@@ -186,6 +196,7 @@ export function evaluateBatch(
       max: d.maxGroups ?? DEFAULT_MAX_GROUPS,
     };
     const step = kindModule(d.kind).step!(rule, lateness);
+    const started = performance.now();
     for (const e of events) {
       const g = rule.group(e.payload);
       const { groupKey } = g;
@@ -205,6 +216,7 @@ export function evaluateBatch(
 
       set(key, step(state, { e, key, group: g, holds, t, wt }, out));
     }
+    kindMs.set(d.kind, (kindMs.get(d.kind) ?? 0) + performance.now() - started);
     if (limit.untracked > 0)
       out.overflow.push({
         ruleId: rule.ruleId,

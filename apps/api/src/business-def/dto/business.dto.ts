@@ -125,6 +125,31 @@ export class CreateBusinessDto {
   @Max(3650)
   retentionDays?: number;
 
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    default: 7,
+    description:
+      'Days after which stored events are compressed (TimescaleDB native compression; null: never). Chunks hold ' +
+      "every business's events of a day, so a chunk is compressed once older than the setting of each business in it",
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  compressAfterDays?: number | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Write events to the archive (ARCHIVE_URL: a directory or an S3 bucket, gzip NDJSON) before retention deletes ' +
+      'them; while no archive is configured they are kept',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  archive?: boolean;
+
   @ApiProperty({ type: [FieldDto] })
   @IsArray()
   @ArrayMinSize(1)

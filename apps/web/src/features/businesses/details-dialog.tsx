@@ -1,10 +1,12 @@
 import {
   Autocomplete,
   Button,
+  Checkbox,
   Dialog,
   DialogActions,
   DialogContent,
   DialogTitle,
+  FormControlLabel,
   MenuItem,
   Stack,
   TextField,
@@ -17,7 +19,10 @@ import { ProblemError } from '../../api/problem';
 import { useNotifier } from '../../components/notifier';
 import { TIME_ZONES, keyFieldNames } from '../../fields';
 
-/** Name, description, time zone, event-time field and entity keys (the last two change the schema version). */
+/**
+ * Name, description, time zone, event-time field and entity keys (the last two change the schema version), and how
+ * events are stored: retention, compression age (blank: never) and archiving before retention.
+ */
 export function DetailsDialog({
   business,
   onClose,
@@ -32,6 +37,11 @@ export function DetailsDialog({
   const [timezone, setTimezone] = useState(business.timezone);
   const [timestampField, setTimestampField] = useState(business.timestampField ?? '');
   const [entityKeys, setEntityKeys] = useState(business.entityKeyFields);
+  const [retentionDays, setRetentionDays] = useState(String(business.retentionDays));
+  const [compressAfterDays, setCompressAfterDays] = useState(
+    business.compressAfterDays === null ? '' : String(business.compressAfterDays),
+  );
+  const [archive, setArchive] = useState(business.archive);
   const [problem, setProblem] = useState<ProblemError | null>(null);
   const notify = useNotifier();
   const save = useMutation({
@@ -45,6 +55,9 @@ export function DetailsDialog({
             timezone,
             timestampField: timestampField || null,
             entityKeyFields: entityKeys,
+            retentionDays: Number(retentionDays),
+            compressAfterDays: compressAfterDays.trim() === '' ? null : Number(compressAfterDays),
+            archive,
           },
         }),
       ),
@@ -116,6 +129,30 @@ export function DetailsDialog({
                 helperText={err('/entityKeyFields')}
               />
             )}
+          />
+          <Stack direction="row" spacing={2}>
+            <TextField
+              label="Retention (days)"
+              type="number"
+              value={retentionDays}
+              onChange={(e) => setRetentionDays(e.target.value)}
+              error={!!err('/retentionDays')}
+              helperText={err('/retentionDays') ?? 'after receipt, once evaluated'}
+              sx={{ flex: 1 }}
+            />
+            <TextField
+              label="Compress after (days)"
+              type="number"
+              value={compressAfterDays}
+              onChange={(e) => setCompressAfterDays(e.target.value)}
+              error={!!err('/compressAfterDays')}
+              helperText={err('/compressAfterDays') ?? 'blank: never'}
+              sx={{ flex: 1 }}
+            />
+          </Stack>
+          <FormControlLabel
+            control={<Checkbox checked={archive} onChange={(e) => setArchive(e.target.checked)} />}
+            label="Archive events before retention deletes them"
           />
         </Stack>
       </DialogContent>

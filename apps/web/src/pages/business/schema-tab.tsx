@@ -102,7 +102,9 @@ export function SchemaTab({ business }: { business: Business }) {
         <Typography color="text.secondary" sx={{ flexGrow: 1 }}>
           Event time: <b>{business.timestampField ?? 'receive time'}</b> · Entity keys:{' '}
           <b>{business.entityKeyFields.join(', ') || 'none'}</b> · Time zone: <b>{business.timezone}</b> ·{' '}
-          <span>Retention:</span> <b>{business.retentionDays} days</b>
+          <span>Retention:</span> <b>{business.retentionDays} days</b> · Compression:{' '}
+          <b>{business.compressAfterDays === null ? 'never' : `after ${business.compressAfterDays} ` + `days`}</b> ·
+          Archive: <b>{business.archive ? 'on' : 'off'}</b>
         </Typography>
         {editable && <Button onClick={() => setEditingDetails(true)}>Edit details</Button>}
       </Stack>

@@ -13,6 +13,8 @@ const business: Business = {
   timestampField: 'timestamp',
   entityKeyFields: [],
   retentionDays: 30,
+  compressAfterDays: 7,
+  archive: false,
   fields: [],
   schemaVersion: 1,
   archivedAt: null,
