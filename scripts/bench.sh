@@ -8,3 +8,4 @@ node --max-semi-space-size=32 --no-allocation-site-pretenuring -r @swc-node/regi
 run bench/ingest.bench.ts
 BENCH_RULES=mixed BENCH_LATENCY_RPS=100 run bench/ingest.bench.ts
 run bench/cardinality.bench.ts
+run bench/storage.bench.ts
