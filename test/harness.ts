@@ -86,6 +86,8 @@ export class TestStack {
       oidc: null,
       archive: null,
       webDist: null,
+      provisioningDir: null,
+      provisioningPrune: false,
       ...this.overrides,
     };
   }

@@ -60,13 +60,18 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   );
   // JSON bodies are parsed, then checked before any DTO or validator walks them (see parseJsonBody).
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  // FHIR's JSON media type (a Bundle or Observation sent to ingest) is JSON, checked the same way.
+  fastify.addContentTypeParser(
+    ['application/json', 'application/fhir+json'],
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
 
   // Path and query values reach SQL as text: one with a NUL or a lone surrogate is a 400 here, not a 500 there.
   fastify.addHook('preValidation', async (req, reply) => {

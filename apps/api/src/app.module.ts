@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AlertsModule } from './alerts/alerts.module';
 import { ExportModule } from './export/export.module';
+import { FhirModule } from './fhir/fhir.module';
+import { ConfigAsCodeModule } from './config-as-code/config.module';
 import { BusinessDefModule } from './business-def/business-def.module';
 import { AuthGuard } from './common/guards/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -52,6 +54,8 @@ export class AppModule {
         IngestionModule,
         AlertsModule,
         ExportModule,
+        FhirModule,
+        ConfigAsCodeModule,
         NotificationsModule,
         SuggestionsModule,
         ViewsModule,

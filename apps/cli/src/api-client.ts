@@ -42,6 +42,22 @@ export interface AlertInfo {
 }
 
 /** The public HTTP API as the CLI uses it: a client like any other (Node's fetch). */
+/** What POST /config/apply answers. */
+export interface ApplyPlan {
+  dryRun: boolean;
+  prune: boolean;
+  items: {
+    object: string;
+    businessId: string;
+    id: string;
+    name: string;
+    action: 'create' | 'update' | 'delete' | 'unchanged';
+    changes: { path: string; from?: unknown; to?: unknown }[];
+    backtest?: { summary: string } | { error: string };
+  }[];
+  summary: { create: number; update: number; delete: number; unchanged: number };
+}
+
 /** One archive file as the api lists it. */
 export interface ArchiveInfo {
   id: string;
@@ -126,6 +142,23 @@ export class AnomClient {
   async users(): Promise<{ email: string; role: string; disabledAt: string | null }[]> {
     return (await this.call<{ items: { email: string; role: string; disabledAt: string | null }[] }>('GET', '/users'))
       .items;
+  }
+
+  /** The rules-as-code document of `businessIds` (all when empty) as YAML text. */
+  async exportConfig(businessIds: string[]): Promise<string> {
+    const q = new URLSearchParams({ format: 'yaml' });
+    if (businessIds.length) q.set('businessId', businessIds.join(','));
+    const res = await fetch(`${this.baseUrl.replace(/\/$/, '')}/config/export?${q}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    const text = await res.text();
+    if (!res.ok) throw new ApiError(JSON.parse(text) as ApiProblem);
+    return text;
+  }
+
+  /** Applies a rules-as-code document; returns the plan (what was, or with `dryRun` would be, done). */
+  async applyConfig(doc: unknown, opts: { dryRun: boolean; prune: boolean }): Promise<ApplyPlan> {
+    return this.call('POST', `/config/apply?dryRun=${opts.dryRun}&prune=${opts.prune}`, doc);
   }
 
   /** The archive files retention wrote for a business, oldest first. */

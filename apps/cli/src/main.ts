@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { AnomClient } from './api-client';
 import { replay } from './replay';
+import { applyConfig } from './config-as-code';
 import { SIMULATED_BUSINESSES, Simulator, backfill, seededRandom } from './simulate/simulator';
 
 // The CLI is an entry point: like the api and worker, it reads its environment here only.
@@ -29,6 +30,38 @@ const program = new Command('anom')
   .description('Anom command line: replay files into a business, simulate the seeded businesses, add people')
   .option('--url <url>', 'api base URL (ANOM_URL)', env.url)
   .option('--token <token>', 'API key, source token or bootstrap token (ANOM_TOKEN, ANOM_ADMIN_TOKEN)', env.token);
+
+program
+  .command('export')
+  .description('write businesses, fields, rules, views, channels (secrets as ${ENV} references) and silences as YAML')
+  .option('-b, --business <id...>', 'only these businesses (default: every live one)')
+  .option('-o, --output <file>', 'write to this file instead of standard output')
+  .action(async (o: { business?: string[]; output?: string }) => {
+    const { url, token } = program.opts<{ url: string; token: string }>();
+    const yaml = await new AnomClient(url, token).exportConfig(o.business ?? []);
+    if (o.output) writeFileSync(o.output, yaml);
+    else process.stdout.write(yaml);
+  });
+
+program
+  .command('apply')
+  .description('create or update what a YAML document defines, by id; shows the diff and backtest of each change')
+  .requiredOption('-f, --file <file>', 'the document (YAML or JSON); ${ENV} references are filled from the environment')
+  .option('--dry-run', 'show what would change, change nothing', false)
+  .option(
+    '--prune',
+    'also delete rules, views, channels and silences the listed businesses have and the file lacks',
+    false,
+  )
+  .action(async (o: { file: string; dryRun: boolean; prune: boolean }) => {
+    const { url, token } = program.opts<{ url: string; token: string }>();
+    const { lines } = await applyConfig(new AnomClient(url, token), o.file, {
+      dryRun: o.dryRun,
+      prune: o.prune,
+      env: process.env,
+    });
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
 
 program
   .command('archives')

@@ -7,3 +7,5 @@ export * from './api/responses';
 export * from './rules';
 export * from './auth';
 export * from './csp';
+export * from './config-schema';
+export * from './env-references';

@@ -130,6 +130,8 @@ export type Rule = RuleBody & {
   businessId: string;
   version: number;
   origin: RuleOrigin;
+  /** Managed by a provisioning folder: edits are overwritten when the api next starts. */
+  provisioned: boolean;
   createdAt: string;
   updatedAt: string;
 };

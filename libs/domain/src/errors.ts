@@ -44,7 +44,8 @@ export type DomainErrorCode =
   | 'API_KEY_NOT_FOUND'
   | 'OIDC_NOT_CONFIGURED'
   | 'ARCHIVE_NOT_FOUND'
-  | 'ARCHIVE_NOT_CONFIGURED';
+  | 'ARCHIVE_NOT_CONFIGURED'
+  | 'FHIR_NOT_FOUND';
 
 /**
  * A failure a caller can act on. `errors` names each offending place with a

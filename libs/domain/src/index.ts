@@ -18,3 +18,5 @@ export * from './engine/evaluate-batch';
 export * from './engine/backtest';
 export * from './views/view-panel';
 export * from './schema/json-limits';
+export * from './fhir/codes';
+export * from './fhir/resources';

@@ -88,16 +88,21 @@ export class BusinessesService {
     return b;
   }
 
-  async update(id: string, dto: UpdateBusinessDto, actor: string): Promise<BusinessRecord> {
+  /**
+   * `fields` (rules as code) replaces the whole field list too; every live rule must still be valid against it
+   * (FIELD_IN_USE otherwise).
+   */
+  async update(id: string, dto: UpdateBusinessDto, actor: string, fields?: FieldDto[]): Promise<BusinessRecord> {
     const before = await this.getLive(id);
     const timezone = dto.timezone ?? before.timezone;
-    const schemaChanged = dto.timestampField !== undefined || dto.entityKeyFields !== undefined;
+    const schemaChanged = dto.timestampField !== undefined || dto.entityKeyFields !== undefined || !!fields;
     const schema: SchemaPatch = {
-      fields: before.fields,
+      fields: fields ? fields.map(toField) : before.fields,
       timestampField: dto.timestampField !== undefined ? dto.timestampField : before.timestampField,
       entityKeyFields: dto.entityKeyFields ?? before.entityKeyFields,
     };
     this.assertSchema({ ...schema, timezone });
+    if (fields) await this.assertRulesStillValid(id, schema.fields);
     // Details, schema and the audit row commit together (one transaction, not three).
     return this.db.transaction(async (tx) => {
       const patch = {
@@ -176,17 +181,7 @@ export class BusinessesService {
   ): Promise<BusinessRecord> {
     const schema: SchemaPatch = { fields, timestampField: b.timestampField, entityKeyFields: b.entityKeyFields };
     this.assertSchema({ ...schema, timezone: b.timezone });
-    // A live rule must still type-check against the new schema.
-    for (const rule of await this.rules.listByBusiness(b.id)) {
-      const r = parseRuleDefinition(rule.definition, fields);
-      if (!r.ok) {
-        throw new DomainError(
-          'FIELD_IN_USE',
-          `rule '${rule.name}' would no longer be valid: ${r.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-          [{ pointer: `/rules/${rule.id}`, detail: r.errors[0].detail }],
-        );
-      }
-    }
+    await this.assertRulesStillValid(b.id, fields);
     return this.db.transaction(async (tx) => {
       const after = await this.businesses.replaceSchema(b.id, schema, tx);
       const entry = {
@@ -200,6 +195,20 @@ export class BusinessesService {
       await this.audit.record(entry, tx);
       return after;
     });
+  }
+
+  /** A live rule must still type-check against a new field list: FIELD_IN_USE naming the first that would not. */
+  private async assertRulesStillValid(businessId: string, fields: FieldDefinition[]): Promise<void> {
+    for (const rule of await this.rules.listByBusiness(businessId)) {
+      const r = parseRuleDefinition(rule.definition, fields);
+      if (!r.ok) {
+        throw new DomainError(
+          'FIELD_IN_USE',
+          `rule '${rule.name}' would no longer be valid: ${r.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+          [{ pointer: `/rules/${rule.id}`, detail: r.errors[0].detail }],
+        );
+      }
+    }
   }
 
   private assertSchema(schema: Parameters<typeof checkBusinessSchema>[0]): void {
@@ -220,5 +229,7 @@ function toField(dto: FieldDto): FieldDefinition {
   if (dto.min != null) f.min = dto.min;
   if (dto.max != null) f.max = dto.max;
   if (dto.description != null) f.description = dto.description;
+  if (dto.loinc != null) f.loinc = dto.loinc;
+  if (dto.ucum != null) f.ucum = dto.ucum;
   return f;
 }

@@ -45,6 +45,8 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 404, title: 'Alert not found' };
     case 'BATCH_NOT_FOUND':
       return { status: 404, title: 'Batch not found' };
+    case 'FHIR_NOT_FOUND':
+      return { status: 404, title: 'FHIR resource not found' };
     case 'ARCHIVE_NOT_FOUND':
       return { status: 404, title: 'Archive file not found' };
     case 'ARCHIVE_NOT_CONFIGURED':

@@ -100,6 +100,10 @@ export interface ApiConfig {
   archive: ArchiveConfig | null;
   /** Folder of the built admin app (apps/web/dist) the api serves at `/` with the API under `/api`; null: none. */
   webDist: string | null;
+  /** Folder of rules-as-code documents applied at start-up (see ProvisioningService); null: none. */
+  provisioningDir: string | null;
+  /** Whether provisioning deletes what the documents' businesses hold and they lack. */
+  provisioningPrune: boolean;
 }
 
 /**
@@ -148,6 +152,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       OIDC_ISSUER: str({ default: '' }),
       ...ARCHIVE_ENV,
       WEB_DIST: str({ default: '' }),
+      PROVISIONING_DIR: str({ default: '' }),
+      PROVISIONING_PRUNE: bool({ default: false }),
       OIDC_CLIENT_ID: str({ default: '' }),
       OIDC_CLIENT_SECRET: str({ default: '' }),
       OIDC_REDIRECT_URL: str({ default: '' }),
@@ -217,6 +223,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     oidc,
     archive: archiveConfig(e),
     webDist: e.WEB_DIST || null,
+    provisioningDir: e.PROVISIONING_DIR || null,
+    provisioningPrune: e.PROVISIONING_PRUNE,
   };
 }
 

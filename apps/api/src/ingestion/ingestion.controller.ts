@@ -2,6 +2,7 @@ import { Allow } from '../auth/permission.decorator';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { isFhirBody } from '@anom/domain';
 import { ListEventsQuery } from './dto/events.dto';
 import { IngestionService } from './ingestion.service';
 
@@ -11,13 +12,18 @@ import { IngestionService } from './ingestion.service';
 export class IngestionController {
   constructor(private readonly ingestion: IngestionService) {}
 
-  /** Accepts one event, an array, or NDJSON; 202 once the batch is durable. */
+  /**
+   * Accepts one event, an array, NDJSON, or a FHIR R4 Bundle/Observation of vitals (businesses with LOINC-coded
+   * fields; `application/fhir+json` or JSON); 202 once the batch is durable.
+   */
   @Post('ingest/:businessId')
   @Allow('ingest')
   @HttpCode(202)
-  @ApiConsumes('application/json', 'application/x-ndjson')
+  @ApiConsumes('application/json', 'application/x-ndjson', 'application/fhir+json')
   @ApiBody({ schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] } })
   ingest(@Param('businessId') businessId: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    // A FHIR Bundle or Observation (of a business with LOINC-coded fields): errors answer as OperationOutcome.
+    if (isFhirBody(body)) (req as FastifyRequest & { fhir?: boolean }).fhir = true;
     // Ingest-only credentials (source tokens, ingest keys) may not write history older than retention.
     return this.ingestion.ingest(businessId, body, String(req.id), !req.principal?.permissions.has('edit'));
   }

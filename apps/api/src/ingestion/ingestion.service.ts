@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DomainError, compileEventValidator, jsonProblem, type EventValidator } from '@anom/domain';
+import {
+  DomainError,
+  compileEventValidator,
+  eventsFromFhir,
+  isFhirBody,
+  jsonProblem,
+  type EventValidator,
+  type FhirResource,
+} from '@anom/domain';
 import { EventRepository, toBusinessSchema, type BatchRecord, type BusinessRecord, type StoredEvent } from '@anom/db';
 import { EvaluateQueues } from '@anom/queue';
 import type { InputErrorDetail } from '@anom/contracts';
@@ -62,7 +70,7 @@ export class IngestionService {
    */
   async ingest(businessId: string, body: unknown, requestId: string, fromSource = false): Promise<IngestResult> {
     const business = await this.business(businessId);
-    const raw = this.toEventList(body);
+    const raw = isFhirBody(body) ? this.fromFhir(body, business) : this.toEventList(body);
     if (raw.length === 0)
       throw new DomainError('EVENTS_MALFORMED', 'the request holds no events', [
         { pointer: '', detail: 'send one event object, an array of events, or NDJSON lines' },
@@ -152,6 +160,26 @@ export class IngestionService {
       before: before && { eventTime: new Date(before.t), id: before.id },
     });
     return toPage(rows, limit, (e) => ({ t: e.eventTime.toISOString(), id: e.id }));
+  }
+
+  /**
+   * A FHIR Bundle or Observation as events (see eventsFromFhir); throws
+   * EVENTS_INVALID naming each refused entry, nothing stored.
+   */
+  private fromFhir(body: FhirResource, business: BusinessRecord): unknown[] {
+    const { events, errors } = eventsFromFhir(body, business);
+    if (errors.length > 0) {
+      this.metrics.ingested.inc({ business: business.id, outcome: 'rejected' }, 1);
+      const shown = errors.slice(0, MAX_REPORTED_ERRORS);
+      throw new DomainError(
+        'EVENTS_INVALID',
+        `${errors.length} problem(s) in the FHIR ${body.resourceType}; nothing was stored. First: ` +
+          `${shown[0].expression} ` +
+          shown[0].detail,
+        shown.map((e) => ({ pointer: e.pointer, detail: e.detail })),
+      );
+    }
+    return events;
   }
 
   private toEventList(body: unknown): unknown[] {

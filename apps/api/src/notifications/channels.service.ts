@@ -44,7 +44,12 @@ export class ChannelsService implements OnApplicationBootstrap {
     await this.channels.resealChannels().catch((err: Error) => this.logger.warn({ err }, 'channel re-seal skipped'));
   }
 
-  async create(businessId: string, dto: CreateChannelDto, actor: string): Promise<ChannelView & { secret?: string }> {
+  async create(
+    businessId: string,
+    dto: CreateChannelDto,
+    actor: string,
+    id: string = randomUUID(),
+  ): Promise<ChannelView & { secret?: string }> {
     await this.businesses.getLive(businessId);
     const kind = dto.kind as ChannelKind;
     const config = checkConfig(kind, dto.config);
@@ -57,7 +62,7 @@ export class ChannelsService implements OnApplicationBootstrap {
       );
     await this.checkDestination(config);
     const input = {
-      id: randomUUID(),
+      id,
       businessId,
       name: dto.name,
       kind,

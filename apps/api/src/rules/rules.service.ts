@@ -9,6 +9,7 @@ import {
   compileRule,
   parseRuleDefinition,
   type BacktestAlert,
+  type FieldDefinition,
   type RuleDefinition,
 } from '@anom/domain';
 import { AuditRepository, Database, EventRepository, RuleRepository, type RuleRecord, type Tx } from '@anom/db';
@@ -21,6 +22,7 @@ export type RuleView = RuleDefinition & {
   businessId: string;
   version: number;
   origin: RuleOrigin;
+  provisioned: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -120,12 +122,13 @@ export class RulesService {
     actor: string,
     origin: RuleOrigin = 'user',
     join?: Tx,
+    id: string = randomUUID(),
   ): Promise<RuleView> {
     const business = await this.businesses.getLive(businessId);
     const definition = this.parse(body, business.fields);
     await this.assertNameFree(businessId, definition.name);
     return this.db.transaction(async (tx) => {
-      const rule = await this.rules.create({ id: randomUUID(), businessId, definition, origin, actor }, tx);
+      const rule = await this.rules.create({ id, businessId, definition, origin, actor }, tx);
       const entry = { actor, action: 'create', entityType: 'rule' as const, entityId: rule.id, after: rule.definition };
       await this.audit.record(entry, tx);
       return view(rule);
@@ -153,6 +156,28 @@ export class RulesService {
       await this.audit.record({ ...entry, before: before.definition, after: after.definition }, tx);
       return view(after);
     });
+  }
+
+  /**
+   * PUT semantics (rules as code): `body` is the whole definition, validated as is; keys it leaves out take their
+   * defaults, not the current values. A new version only when the definition changes.
+   */
+  async replace(ruleId: string, body: Record<string, unknown>, actor: string): Promise<RuleView> {
+    const before = await this.find(ruleId);
+    const business = await this.businesses.getLive(before.businessId);
+    const definition = this.parse(body, business.fields);
+    if (definition.name !== before.name) await this.assertNameFree(before.businessId, definition.name);
+    return this.db.transaction(async (tx) => {
+      const after = await this.rules.update(ruleId, definition, actor, tx);
+      const entry = { actor, action: 'update', entityType: 'rule' as const, entityId: ruleId };
+      await this.audit.record({ ...entry, before: before.definition, after: after.definition }, tx);
+      return view(after);
+    });
+  }
+
+  /** A rule body as it would be saved against `fields` (defaults filled); throws RULE_INVALID. */
+  normalize(body: Record<string, unknown>, fields: FieldDefinition[]): RuleDefinition {
+    return this.parse(body, fields);
   }
 
   /** Deletes (soft): the rule stops evaluating; its alerts and versions stay for the record. */
@@ -195,6 +220,7 @@ function view(r: RuleRecord): RuleView {
     businessId: r.businessId,
     version: r.version,
     origin: r.origin,
+    provisioned: r.provisioned,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     ...r.definition,

@@ -40,7 +40,13 @@ export class SilencesService {
    * than MAX_SILENCE_MS, a rule of another business or deleted, a group key
    * naming a field the schema lacks or holding a non-scalar value.
    */
-  async create(businessId: string, dto: CreateSilenceDto, actor: string, now = new Date()): Promise<SilenceRecord> {
+  async create(
+    businessId: string,
+    dto: CreateSilenceDto,
+    actor: string,
+    now = new Date(),
+    id: string = randomUUID(),
+  ): Promise<SilenceRecord> {
     const business = await this.businesses.getLive(businessId);
     const errors: InputErrorDetail[] = [];
     const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
@@ -90,7 +96,7 @@ export class SilencesService {
       else errors.push({ pointer, detail: 'must be a string, number or boolean (a group key value)' });
     }
     if (errors.length > 0) throw new DomainError('SILENCE_INVALID', 'invalid silence', errors);
-    const input = { id: randomUUID(), businessId, ruleId: dto.ruleId ?? null, groupKey, startsAt, endsAt: endsAt! };
+    const input = { id, businessId, ruleId: dto.ruleId ?? null, groupKey, startsAt, endsAt: endsAt! };
     return this.db.transaction(async (tx) => {
       const silence = await this.silences.create({ ...input, comment: dto.comment, createdBy: actor }, now, tx);
       const entry = { actor, action: 'create', entityType: 'silence' as const, entityId: silence.id, after: silence };

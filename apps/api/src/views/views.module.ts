@@ -3,5 +3,10 @@ import { BusinessDefModule } from '../business-def/business-def.module';
 import { ViewsController } from './views.controller';
 import { ViewsService } from './views.service';
 
-@Module({ imports: [BusinessDefModule], controllers: [ViewsController], providers: [ViewsService] })
+@Module({
+  imports: [BusinessDefModule],
+  controllers: [ViewsController],
+  providers: [ViewsService],
+  exports: [ViewsService],
+})
 export class ViewsModule {}

@@ -62,11 +62,11 @@ export class ViewsService {
     private readonly db: Database,
   ) {}
 
-  async create(businessId: string, dto: CreateViewDto, actor: string): Promise<ViewRecord> {
+  async create(businessId: string, dto: CreateViewDto, actor: string, id: string = randomUUID()): Promise<ViewRecord> {
     const b = await this.businesses.getLive(businessId);
     const panels = this.parsePanels(dto.panels, b.fields);
     await this.assertNameFree(businessId, dto.name);
-    const draft = { id: randomUUID(), businessId, name: dto.name, description: dto.description ?? '', panels };
+    const draft = { id, businessId, name: dto.name, description: dto.description ?? '', panels };
     return this.db.transaction(async (tx) => {
       const view = await this.views.create({ ...draft, position: dto.position ?? 0 }, tx);
       await this.audit.record({ actor, action: 'create', entityType: 'view', entityId: view.id, after: view }, tx);

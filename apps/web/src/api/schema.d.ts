@@ -596,6 +596,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fhir/r4/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FhirController_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/r4/Observation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FhirController_searchObservations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/r4/Observation/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FhirController_readObservation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/r4/DetectedIssue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FhirController_searchDetectedIssues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/r4/DetectedIssue/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FhirController_readDetectedIssue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/config/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ConfigController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/config/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ConfigController_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schemas/anom-config.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ConfigController_schema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/businesses/{businessId}/channels": {
         parameters: {
             query?: never;
@@ -890,6 +1018,16 @@ export interface components {
             min?: number | null;
             max?: number | null;
             description?: string | null;
+            /**
+             * @description LOINC code of what the field measures; coded fields read and ingest as FHIR R4 Observations
+             * @example 8867-4
+             */
+            loinc?: string | null;
+            /**
+             * @description UCUM code of the unit
+             * @example /min
+             */
+            ucum?: string | null;
         };
         CreateBusinessDto: {
             /**
@@ -979,6 +1117,16 @@ export interface components {
             min?: number | null;
             max?: number | null;
             description?: string | null;
+            /**
+             * @description LOINC code of what the field measures; coded fields read and ingest as FHIR R4 Observations
+             * @example 8867-4
+             */
+            loinc?: string | null;
+            /**
+             * @description UCUM code of the unit
+             * @example /min
+             */
+            ucum?: string | null;
         };
         CreateSourceDto: {
             /** @example wearable-gateway */
@@ -2054,6 +2202,7 @@ export interface operations {
             content: {
                 "application/json": Record<string, never> | Record<string, never>[];
                 "application/x-ndjson": Record<string, never> | Record<string, never>[];
+                "application/fhir+json": Record<string, never> | Record<string, never>[];
             };
         };
         responses: {
@@ -2339,6 +2488,197 @@ export interface operations {
                 };
                 content: {
                     "application/gzip": string;
+                };
+            };
+        };
+    };
+    FhirController_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CapabilityStatement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    FhirController_searchObservations: {
+        parameters: {
+            query?: {
+                /** @description from the Bundle next link */
+                _cursor?: unknown;
+                _count?: unknown;
+                /** @description repeatable: [eq|ge|gt|le|lt]<date or date-time> */
+                date?: unknown;
+                /** @description LOINC codes, comma-separated */
+                code?: unknown;
+                /** @description Patient/<entity key> or the entity key */
+                subject?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FHIR R4 Bundle (type searchset) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    FhirController_readObservation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Observation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    FhirController_searchDetectedIssues: {
+        parameters: {
+            query?: {
+                /** @description from the Bundle next link */
+                _cursor?: unknown;
+                _count?: unknown;
+                /** @description Patient/<entity key> or the entity key */
+                patient?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FHIR R4 Bundle (type searchset) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    FhirController_readDetectedIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description DetectedIssue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    ConfigController_export: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated business ids; every live business when absent */
+                businessId?: string;
+                format?: "yaml" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A document of /schemas/anom-config.json */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/yaml": Record<string, never>;
+                };
+            };
+        };
+    };
+    ConfigController_apply: {
+        parameters: {
+            query?: {
+                /** @description Compute and return the plan, change nothing */
+                dryRun?: boolean;
+                /** @description Delete rules, views, channels and silences of the listed businesses that the document lacks */
+                prune?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConfigController_schema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Schema (draft 2020-12) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
         };

@@ -1,4 +1,6 @@
-import { Box, Chip, Stack, Tab, Tabs, Typography } from '@mui/material';
+import { Box, Button, Chip, Stack, Tab, Tabs, Tooltip, Typography } from '@mui/material';
+import DownloadIcon from '@mui/icons-material/Download';
+import { API_BASE } from '../api/session';
 import { useParams, useSearchParams } from 'react-router';
 import { QueryState } from '../components/states';
 import { EventsTab } from './business/events-tab';
@@ -35,6 +37,24 @@ export function BusinessDetailPage() {
               data-testid="schema-version"
             />
             {b.archivedAt && <Chip label="archived" size="small" color="warning" />}
+            {b.provisioned && (
+              <Tooltip
+                title={'Managed by a provisioning folder: changes made here are overwritten when the api ' + 'restarts'}
+              >
+                <Chip label="provisioned" size="small" color="info" data-testid="provisioned" />
+              </Tooltip>
+            )}
+            <Box sx={{ flexGrow: 1 }} />
+            <Tooltip title="Download this business as code (rules, views, channels without secrets) for anom apply">
+              <Button
+                size="small"
+                startIcon={<DownloadIcon />}
+                href={`${API_BASE}/config/export?businessId=${encodeURIComponent(b.id)}&format=yaml`}
+                download={`${b.id}.yaml`}
+              >
+                Export
+              </Button>
+            </Tooltip>
           </Stack>
           {b.description && <Typography color="text.secondary">{b.description}</Typography>}
           <Tabs value={tab} onChange={(_e, v) => setParams({ tab: v })} aria-label="business sections">

@@ -15,6 +15,7 @@ const business = {
   retentionDays: 30,
   compressAfterDays: 7,
   archive: false,
+  provisioned: false,
   schemaVersion: 1,
   archivedAt: null,
   createdAt: '',

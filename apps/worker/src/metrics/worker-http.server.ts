@@ -53,10 +53,19 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
     });
     // Scrapes and probes are short: an idle keep-alive socket must not hold the shutdown.
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.httpPort, this.config.httpHost, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.config.httpPort, this.config.httpHost, () => resolve());
+      });
+    } catch (err) {
+      // A second worker on the same host with the same port: evaluation matters more than its metrics.
+      this.logger.error(
+        { err, port: this.config.httpPort },
+        'worker metrics and health not served (set WORKER_HTTP_PORT per worker); evaluating anyway',
+      );
+      return;
+    }
     this.server = server;
     this.logger.info({ url: this.url }, 'worker metrics and health listening');
   }

@@ -35,6 +35,8 @@ export interface Field {
   min?: number | null;
   max?: number | null;
   description?: string | null;
+  loinc?: string | null;
+  ucum?: string | null;
 }
 
 export interface Business {
@@ -49,6 +51,8 @@ export interface Business {
   compressAfterDays: number | null;
   /** Events are archived before retention deletes them. */
   archive: boolean;
+  /** Managed by a provisioning folder: edits in the app are overwritten when the api next starts. */
+  provisioned: boolean;
   schemaVersion: number;
   archivedAt: string | null;
   createdAt: string;

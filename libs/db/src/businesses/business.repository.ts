@@ -16,6 +16,8 @@ export interface BusinessRecord {
   compressAfterDays: number | null;
   /** Events are written to the archive (ARCHIVE_URL) before retention deletes them. */
   archive: boolean;
+  /** Managed by a provisioning folder (PROVISIONING_DIR). */
+  provisioned: boolean;
   schemaVersion: number;
   archivedAt: Date | null;
   createdAt: Date;
@@ -25,7 +27,7 @@ export interface BusinessRecord {
 
 export type BusinessCreate = Omit<
   BusinessRecord,
-  'schemaVersion' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'compressAfterDays' | 'archive'
+  'schemaVersion' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'compressAfterDays' | 'archive' | 'provisioned'
 > &
   Partial<Pick<BusinessRecord, 'compressAfterDays' | 'archive'>>;
 
@@ -160,6 +162,8 @@ function fieldData(f: FieldDefinition, position: number) {
     min: f.min ?? null,
     max: f.max ?? null,
     description: f.description ?? null,
+    loinc: f.loinc ?? null,
+    ucum: f.ucum ?? null,
     position,
   };
 }
@@ -175,6 +179,7 @@ function toRecord(row: BusinessRow): BusinessRecord {
     retentionDays: row.retentionDays,
     compressAfterDays: row.compressAfterDays,
     archive: row.archive,
+    provisioned: row.provisioned,
     schemaVersion: row.schemaVersion,
     archivedAt: row.archivedAt,
     createdAt: row.createdAt,
@@ -186,6 +191,8 @@ function toRecord(row: BusinessRow): BusinessRecord {
       if (f.min != null) def.min = f.min;
       if (f.max != null) def.max = f.max;
       if (f.description != null) def.description = f.description;
+      if (f.loinc != null) def.loinc = f.loinc;
+      if (f.ucum != null) def.ucum = f.ucum;
       return def;
     }),
   };

@@ -13,6 +13,8 @@ export interface RuleRecord {
   enabled: boolean;
   version: number;
   origin: RuleOrigin;
+  /** Managed by a provisioning folder (PROVISIONING_DIR): edits in the app are overwritten at the next start. */
+  provisioned: boolean;
   createdAt: Date;
   updatedAt: Date;
   definition: RuleDefinition;
@@ -140,6 +142,7 @@ function toRecord(
     enabled: boolean;
     version: number;
     origin: string;
+    provisioned?: boolean;
     createdAt: Date;
     updatedAt: Date;
   },
@@ -154,6 +157,7 @@ function toRecord(
     enabled: row.enabled,
     version: row.version,
     origin: row.origin as RuleOrigin,
+    provisioned: row.provisioned ?? false,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     definition: definition as RuleDefinition,
@@ -171,6 +175,7 @@ function fromSql(r: Record<string, unknown>): RuleRecord {
       enabled: r.enabled as boolean,
       version: r.version as number,
       origin: r.origin as string,
+      provisioned: (r.provisioned as boolean | undefined) ?? false,
       createdAt: r.created_at as Date,
       updatedAt: r.updated_at as Date,
     },

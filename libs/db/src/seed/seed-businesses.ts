@@ -50,11 +50,30 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
         type: 'string',
         description: 'Comma-separated devices that contributed (watch, ring, patch)',
       },
-      { name: 'heart_rate', type: 'number', unit: 'bpm', min: 0, max: 300 },
-      { name: 'hrv_ms', type: 'number', unit: 'ms', min: 0 },
-      { name: 'spo2_percent', type: 'number', unit: '%', min: 0, max: 100 },
-      { name: 'skin_temp_c', type: 'number', unit: '°C', min: 20, max: 45 },
-      { name: 'respiratory_rate', type: 'number', unit: 'breaths/min', min: 0, max: 80 },
+      // LOINC codes (https://loinc.org/<code>, LOINC 2.82 table) and UCUM units of the FHIR R4 vital-signs
+      // profile (http://hl7.org/fhir/R4/observation-vitalsigns.html):
+      // - 8867-4 Heart rate (Qn, /min), the vital-signs profile's heart rate code;
+      // - 80404-7 R-R interval.standard deviation (Heart rate variability) (Qn, ms): SDNN, what wearables report;
+      // - 59408-5 Oxygen saturation in Arterial blood by Pulse oximetry (Qn, %): the profile's pulse-oximetry code
+      //   (2708-6 is arterial oxygen saturation in general);
+      // - 61008-9 Body surface temperature (Qn, Cel): a wearable reads the skin, not core temperature, so not
+      //   8310-5 Body temperature; 39106-0 Temperature of Skin is nominal (warm/cold), not a measurement;
+      // - 9279-1 Respiratory rate (Qn, /min).
+      // steps_per_minute and activity_level stay uncoded: LOINC's step counts (55423-8, 41950-7) are counts over
+      // a period, not a cadence, and activity_level is this simulator's own 0-100 scale.
+      { name: 'heart_rate', type: 'number', unit: 'bpm', min: 0, max: 300, loinc: '8867-4', ucum: '/min' },
+      { name: 'hrv_ms', type: 'number', unit: 'ms', min: 0, loinc: '80404-7', ucum: 'ms' },
+      { name: 'spo2_percent', type: 'number', unit: '%', min: 0, max: 100, loinc: '59408-5', ucum: '%' },
+      { name: 'skin_temp_c', type: 'number', unit: '°C', min: 20, max: 45, loinc: '61008-9', ucum: 'Cel' },
+      {
+        name: 'respiratory_rate',
+        type: 'number',
+        unit: 'breaths/min',
+        min: 0,
+        max: 80,
+        loinc: '9279-1',
+        ucum: '/min',
+      },
       {
         name: 'activity_level',
         type: 'number',

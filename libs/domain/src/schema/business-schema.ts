@@ -1,3 +1,4 @@
+import { isLoincCode, isUcumCode } from '../fhir/codes';
 import { FIELD_TYPES, KEY_FIELD_TYPES, type FieldType, type InputErrorDetail } from '@anom/contracts';
 
 /** One field of a business schema, as stored and as the API takes it. */
@@ -13,6 +14,10 @@ export interface FieldDefinition {
   min?: number | null;
   max?: number | null;
   description?: string | null;
+  /** LOINC code of what a numeric field measures (`8867-4` heart rate): its events read as FHIR Observations. */
+  loinc?: string | null;
+  /** UCUM code of the field's unit (`/min`, `%`, `Cel`), the FHIR valueQuantity's unit. Required with `loinc`. */
+  ucum?: string | null;
 }
 
 /** What the engine needs to know of a business to validate and evaluate its events. */
@@ -102,6 +107,15 @@ export function checkField(field: FieldDefinition): InputErrorDetail[] {
   if (numeric && field.min != null && field.max != null && field.min > field.max) {
     errors.push({ pointer: '/min', detail: `must not exceed max (${field.max})` });
   }
+  if (field.loinc != null) {
+    if (!numeric) errors.push({ pointer: '/loinc', detail: 'only number and integer fields take a LOINC code' });
+    else if (!isLoincCode(field.loinc))
+      errors.push({ pointer: '/loinc', detail: 'must be a LOINC code with its check digit (8867-4)' });
+    if (field.ucum == null)
+      errors.push({ pointer: '/ucum', detail: 'a coded field needs its UCUM unit (/min, %, Cel)' });
+  }
+  if (field.ucum != null && !isUcumCode(field.ucum))
+    errors.push({ pointer: '/ucum', detail: 'must be a UCUM code: printable ASCII without spaces (/min, Cel)' });
   return errors;
 }
 
@@ -119,6 +133,8 @@ export function checkBusinessSchema(
     for (const e of checkField(f)) errors.push({ pointer: `/fields/${i}${e.pointer}`, detail: e.detail });
     if (seen.has(f.name)) errors.push({ pointer: `/fields/${i}/name`, detail: `duplicate field '${f.name}'` });
     seen.add(f.name);
+    if (f.loinc != null && schema.fields.findIndex((g) => g.loinc === f.loinc) !== i)
+      errors.push({ pointer: `/fields/${i}/loinc`, detail: `another field has LOINC code ${f.loinc}` });
   });
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   if (schema.timestampField != null) {

@@ -64,6 +64,23 @@ export class FieldDto {
   @IsString()
   @Length(0, 500)
   description?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '8867-4',
+    description: 'LOINC code of what the field measures; coded fields read and ingest as FHIR R4 Observations',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(3, 10)
+  loinc?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '/min', description: 'UCUM code of the unit' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  ucum?: string | null;
 }
 
 export class UpdateFieldDto extends PartialType(OmitType(FieldDto, ['name'] as const)) {}

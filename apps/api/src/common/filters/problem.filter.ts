@@ -36,5 +36,57 @@ export function sendProblem(
   if (problem.status >= 500)
     logger.error({ err, errorId: problem.errorId, url: req.url, method: req.method }, 'request failed');
   if (err instanceof DomainError) for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+  if (wantsFhir(req)) {
+    const root = (req.body as { resourceType?: unknown } | undefined)?.resourceType;
+    void reply
+      .status(problem.status)
+      .header('content-type', 'application/fhir+json; charset=utf-8')
+      .send(toOperationOutcome(problem, typeof root === 'string' ? root : null));
+    return;
+  }
   void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+}
+
+/** Requests answered in FHIR's terms: the /fhir/ routes, and ingest of a FHIR body (marked by the ingest route). */
+function wantsFhir(req: FastifyRequest): boolean {
+  return req.url.startsWith('/fhir/') || (req as FastifyRequest & { fhir?: boolean }).fhir === true;
+}
+
+/** OperationOutcome.issue.code (http://hl7.org/fhir/R4/valueset-issue-type.html) of an HTTP status. */
+function issueCode(status: number): string {
+  if (status === 401) return 'login';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 409) return 'conflict';
+  if (status === 413) return 'too-long';
+  if (status === 429) return 'throttled';
+  if (status >= 500) return 'exception';
+  return 'invalid';
+}
+
+/**
+ * A problem as a FHIR OperationOutcome (http://hl7.org/fhir/R4/operationoutcome.html): one issue per offending
+ * place, its `expression` the FHIRPath of the element (`Bundle.entry[3].resource.code`, from the JSON pointer
+ * `/entry/3/resource/code` under the body's `root` type), or one issue with the problem's detail.
+ */
+export function toOperationOutcome(
+  problem: { status: number; detail?: string; errors?: { pointer: string; detail: string }[] },
+  root: string | null,
+): Record<string, unknown> {
+  const code = issueCode(problem.status);
+  const issues = problem.errors?.length
+    ? problem.errors.map((e) => ({
+        severity: 'error',
+        code,
+        diagnostics: e.detail,
+        ...(e.pointer ? { expression: [fhirPath(e.pointer, root)] } : {}),
+      }))
+    : [{ severity: 'error', code, diagnostics: problem.detail ?? 'error' }];
+  return { resourceType: 'OperationOutcome', issue: issues };
+}
+
+function fhirPath(pointer: string, root: string | null): string {
+  let out = root ?? '';
+  for (const seg of pointer.split('/').slice(1)) out += /^\d+$/.test(seg) ? `[${seg}]` : `${out ? '.' : ''}${seg}`;
+  return out || '$this';
 }

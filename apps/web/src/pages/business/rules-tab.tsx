@@ -45,6 +45,11 @@ export function RulesTab({ business }: { business: Business }) {
                       {r.name}
                     </Link>
                     {r.origin !== 'user' && <Chip size="small" label={r.origin} sx={{ ml: 1 }} />}
+                    {r.provisioned && (
+                      <Tooltip title="Managed by a provisioning folder: edits are overwritten when the api restarts">
+                        <Chip size="small" label="provisioned" color="info" sx={{ ml: 1 }} />
+                      </Tooltip>
+                    )}
                   </>
                 ),
               },

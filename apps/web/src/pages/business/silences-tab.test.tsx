@@ -15,6 +15,7 @@ const business: Business = {
   retentionDays: 30,
   compressAfterDays: 7,
   archive: false,
+  provisioned: false,
   fields: [],
   schemaVersion: 1,
   archivedAt: null,
