@@ -22,7 +22,10 @@ npm run -s build:web
 mkdir -p .anom
 pids=()
 cleanup() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+# Ctrl-C (or a TERM) is the normal way to stop: say so, stop everything, exit 0.
+stop() { echo; echo "stopping api, worker, web app and simulator…"; cleanup; echo "stopped."; exit 0; }
+trap cleanup EXIT
+trap stop INT TERM
 
 # The long-running processes are started with node directly (the same commands as `npm run api`,
 # `npm run worker`, `npm run simulate`), so stopping this script stops them: npm does not always
@@ -65,5 +68,7 @@ cat <<MSG
 
   Ctrl-C stops api, worker, web app and simulator.
 MSG
+# Only a process that ended on its own gets here (Ctrl-C runs `stop`).
 wait -n "${pids[@]}" || true
-echo "a process exited; see .anom/*.log" >&2
+echo "a process exited on its own; see .anom/*.log" >&2
+exit 1

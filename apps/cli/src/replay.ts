@@ -70,17 +70,28 @@ export async function replay(client: AnomClient, opts: ReplayOptions): Promise<R
   const batchIds: string[] = [];
   const tsField = business.timestampField;
   let paceStart: { wall: number; event: number } | null = null;
+  /** When an event is due on the wall clock at `speed` times its own pace (null: unpaced or no event time). */
+  const dueOf = (e: Record<string, unknown>): number | null => {
+    if (opts.speed === 'max' || !tsField) return null;
+    const t = Date.parse(String(e[tsField]));
+    if (Number.isNaN(t)) return null;
+    paceStart ??= { wall: Date.now(), event: t };
+    return paceStart.wall + (t - paceStart.event) / opts.speed;
+  };
 
-  for (let i = 0; i < events.length; i += opts.batch) {
-    let chunk = events.slice(i, i + opts.batch);
-    if (opts.speed !== 'max' && tsField) {
-      const t = Date.parse(String(chunk[0][tsField]));
-      if (!Number.isNaN(t)) {
-        paceStart ??= { wall: Date.now(), event: t };
-        const due = paceStart.wall + (t - paceStart.event) / opts.speed;
-        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      }
+  for (let i = 0; i < events.length;) {
+    // Paced: each request carries the events due by now (at most `batch`), so events leave at their own pace,
+    // not a whole batch at the pace of its first event.
+    const due = dueOf(events[i]);
+    if (due !== null && due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    let end = i + 1;
+    while (end < events.length && end - i < opts.batch) {
+      const next = dueOf(events[end]);
+      if (next !== null && next > Date.now()) break;
+      end++;
     }
+    let chunk = events.slice(i, end);
+    i = end;
     for (let attempt = 0; attempt < 2 && chunk.length > 0; attempt++) {
       try {
         summary.sent += chunk.length;
@@ -106,7 +117,7 @@ export async function replay(client: AnomClient, opts: ReplayOptions): Promise<R
         chunk = chunk.filter((_, k) => !bad.has(k));
       }
     }
-    opts.onProgress?.(Math.min(i + opts.batch, events.length), events.length);
+    opts.onProgress?.(i, events.length);
   }
 
   if (opts.waitForEvaluation !== false) await waitForBatches(client, opts.business, batchIds);

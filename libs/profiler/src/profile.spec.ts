@@ -109,6 +109,21 @@ describe('suggestRules', () => {
   const suggestions = suggestRules(profile, { entityKeyFields: ['route'] });
   const of = (kind: string) => suggestions.filter((s) => s.kind === kind);
 
+  it('proposes no threshold that a valid value could barely cross: the field declares its bounds', () => {
+    const high = (s: { rule: Record<string, unknown> }) => s.rule.name === 'load unusually high';
+    expect(suggestions.filter(high)).toHaveLength(1);
+    const p999 = profile.fields.find((f) => f.name === 'load')!.numeric!.quantiles.p999;
+    // Declared 0 to just above the data's p99.9: "above p99.9" would fire on values the field allows, barely past.
+    const bounded = suggestRules(profile, {
+      entityKeyFields: ['route'],
+      fields: [{ name: 'load', min: 0, max: Math.ceil(p999) + 1 }],
+    });
+    expect(bounded.filter(high)).toEqual([]);
+    // A roomy bound leaves the suggestion.
+    const roomy = suggestRules(profile, { entityKeyFields: ['route'], fields: [{ name: 'load', min: 0, max: 1000 }] });
+    expect(roomy.filter(high)).toHaveLength(1);
+  });
+
   it('proposes an absence rule per arrival period, with a rationale a person can check', () => {
     const absence = of('absence');
     expect(absence.map((s) => s.rule)).toEqual([

@@ -31,6 +31,22 @@ export interface SuggestOptions {
   existing?: readonly ExistingRule[];
   /** Fewest values or events a statistic needs before it is trusted (default 200). */
   minSamples?: number;
+  /** The fields' declared bounds: no threshold is proposed that a valid value could barely cross (see BOUND_MARGIN). */
+  fields?: readonly { name: string; min?: number | null; max?: number | null }[];
+}
+
+/**
+ * Share of a field's declared range (or of the bound's magnitude, with one bound) a threshold must leave
+ * between itself and that bound: SpO2 declared 0–100 gets no "above 99" rule, since a healthy 100 % would fire it.
+ */
+export const BOUND_MARGIN = 0.02;
+
+/** Whether `threshold` leaves less than BOUND_MARGIN of room before the declared bound on its side. */
+function hugsBound(threshold: number, side: '>' | '<', min?: number | null, max?: number | null): boolean {
+  const bound = side === '>' ? max : min;
+  if (bound === null || bound === undefined) return false;
+  const span = min != null && max != null && max > min ? max - min : Math.abs(bound) || 1;
+  return side === '>' ? bound - threshold < BOUND_MARGIN * span : threshold - bound < BOUND_MARGIN * span;
 }
 
 /** A value's share below which it counts as rare (0.5 %). */
@@ -60,28 +76,31 @@ export function suggestRules(profile: BusinessProfile, opts: SuggestOptions): Su
   const out: Suggestion[] = [];
   const groupBy = [...opts.entityKeyFields];
 
+  const declared = new Map((opts.fields ?? []).map((d) => [d.name, d]));
   for (const f of profile.fields) {
     const n = f.numeric;
     if (n && f.count >= min && n.max > n.min) {
       const q = n.quantiles;
       const high = roundAway(q.p999, 'up');
-      out.push({
-        kind: 'threshold',
-        key: `threshold:${f.name}:>`,
-        rule: {
-          name: `${f.name} unusually high`,
-          kind: 'immediate',
-          condition: `${f.name} > ${high}`,
-          groupBy,
-          severity: 'medium',
-        },
-        rationale:
-          `${f.name} was above ${fmt(q.p999)} in 0.1% of ${count(f.count)} values ${over} (p99.9; p99 ` +
-          `${fmt(q.p99)}, median ${fmt(q.p50)}). Alert above ${fmt(high)}.`,
-        evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
-      });
-      if (q.p50 - q.p001 > q.p999 - q.p50) {
-        const low = roundAway(q.p001, 'down');
+      const bounds = declared.get(f.name);
+      if (!hugsBound(high, '>', bounds?.min, bounds?.max))
+        out.push({
+          kind: 'threshold',
+          key: `threshold:${f.name}:>`,
+          rule: {
+            name: `${f.name} unusually high`,
+            kind: 'immediate',
+            condition: `${f.name} > ${high}`,
+            groupBy,
+            severity: 'medium',
+          },
+          rationale:
+            `${f.name} was above ${fmt(q.p999)} in 0.1% of ${count(f.count)} values ${over} (p99.9; p99 ` +
+            `${fmt(q.p99)}, median ${fmt(q.p50)}). Alert above ${fmt(high)}.`,
+          evidence: { field: f.name, values: f.count, quantiles: q, min: n.min, max: n.max },
+        });
+      const low = roundAway(q.p001, 'down');
+      if (q.p50 - q.p001 > q.p999 - q.p50 && !hugsBound(low, '<', bounds?.min, bounds?.max)) {
         out.push({
           kind: 'threshold',
           key: `threshold:${f.name}:<`,

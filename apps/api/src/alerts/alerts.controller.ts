@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
 import { AlertsService } from './alerts.service';
-import { AlertNoteDto, BulkAcknowledgeDto, ListAlertsQuery } from './dto/alert.dto';
+import { AlertNoteDto, BulkAcknowledgeDto, GetAlertQuery, ListAlertsQuery } from './dto/alert.dto';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -25,10 +25,11 @@ export class AlertsController {
     return this.alerts.acknowledgeMany(dto.ids, actor, dto.note ?? null);
   }
 
+  /** The alert with its history, notifications, silences and event ids; `include=events` adds the events. */
   @Get(':alertId')
   @Allow('read')
-  get(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
-    return this.alerts.get(alertId);
+  get(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Query() q: GetAlertQuery) {
+    return this.alerts.get(alertId, q.include ?? []);
   }
 
   @Post(':alertId/acknowledge')

@@ -5,9 +5,11 @@ import {
   AuditRepository,
   Database,
   AlertRepository,
+  EventRepository,
   NotificationRepository,
   SilenceRepository,
   type AlertRecord,
+  type StoredEvent,
   type AlertTransitionRecord,
   type NotificationRecord,
   type SilenceRecord,
@@ -23,6 +25,8 @@ export type AlertDetail = AlertRecord & {
   eventIds: string[];
   notifications: NotificationRecord[];
   silences: SilenceRecord[];
+  /** With `include=events`: the events of `eventIds` that are still stored (retention may have dropped some). */
+  events?: StoredEvent[];
 };
 
 /** Alert queries and the human side of the lifecycle: acknowledge, resolve. */
@@ -36,6 +40,7 @@ export class AlertsService {
     private readonly audit: AuditRepository,
     private readonly db: Database,
     private readonly metrics: MetricsService,
+    private readonly events: EventRepository,
   ) {}
 
   /** A page of alerts, newest first; `silenced`: a silence in force now mutes its notifications. */
@@ -65,7 +70,7 @@ export class AlertsService {
    * to 100 events involved, its notifications with every delivery attempt,
    * and the silences in force now that match it.
    */
-  async get(id: string): Promise<AlertDetail> {
+  async get(id: string, include: readonly 'events'[] = []): Promise<AlertDetail> {
     const alert = await this.alerts.findById(id);
     if (!alert) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
     const [history, eventIds, notifications, silences] = await Promise.all([
@@ -74,7 +79,17 @@ export class AlertsService {
       this.notifications.listForAlert(id),
       this.silences.matching(id, new Date()),
     ]);
-    return { ...alert, history, eventIds, notifications, silences };
+    const detail: AlertDetail = { ...alert, history, eventIds, notifications, silences };
+    if (include.includes('events'))
+      // Within the alert's span on the business's time index, as the app shows them (event time, newest first).
+      detail.events = await this.events.list({
+        businessId: alert.businessId,
+        from: alert.startTime,
+        to: new Date(alert.endTime.getTime() + 1),
+        ids: eventIds,
+        limit: 100,
+      });
+    return detail;
   }
 
   /** open -> acknowledged. Throws ALERT_TRANSITION_INVALID from any other state. */

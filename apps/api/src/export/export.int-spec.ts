@@ -83,6 +83,18 @@ describe('exports (api + worker + Postgres)', () => {
     expect((await none.text()).trim().split('\r\n')).toHaveLength(1); // the header only
   });
 
+  it('gives an alert with the events involved on ?include=events, and refuses an unknown include', async () => {
+    const [alert] = (await stack.request('GET', `/alerts?businessId=${business.id}`)).body.items;
+    const plain = await stack.request('GET', `/alerts/${alert.id}`);
+    expect(plain.body.events).toBeUndefined();
+    const full = await stack.request('GET', `/alerts/${alert.id}?include=events`);
+    expect(full.status).toBe(200);
+    expect(full.body.events).toEqual([
+      expect.objectContaining({ id: full.body.eventIds[0], payload: expect.objectContaining({ amount: 500 }) }),
+    ]);
+    expectProblem(await stack.request('GET', `/alerts/${alert.id}?include=everything`), 400);
+  });
+
   it.each([
     [`/businesses/${'nope'}/events/export`, 404],
     [`/businesses/{b}/events/export?format=xml`, 400],

@@ -26,7 +26,10 @@ export class NdjsonBody {
 }
 
 export interface IngestResult {
-  /** Events in the request, all of which are now stored (new or resent). */
+  /**
+   * Events of the request newly stored (and to be evaluated). With `duplicates` it makes the request's count:
+   * every event of a 202 is stored, new or from before.
+   */
   accepted: number;
   /** One id per event, in request order. */
   ids: string[];
@@ -130,7 +133,7 @@ export class IngestionService {
         this.logger.warn({ err, batchId: stored.batchId, businessId }, 'enqueue failed; batch left for the sweeper');
       }
     }
-    return { accepted: raw.length, ids: stored.ids, duplicates: stored.duplicates, batchId: stored.batchId };
+    return { accepted: stored.inserted, ids: stored.ids, duplicates: stored.duplicates, batchId: stored.batchId };
   }
 
   async batch(businessId: string, batchId: string): Promise<BatchRecord> {

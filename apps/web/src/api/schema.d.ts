@@ -2317,7 +2317,10 @@ export interface operations {
     };
     AlertsController_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Comma-separated: events (the events involved, up to 100) */
+                include?: string;
+            };
             header?: never;
             path: {
                 alertId: string;

@@ -70,7 +70,11 @@ export class ProfileService {
       });
       const existing = (await this.rules.listActive(business.id)).map((r) => r.definition);
       const known = await this.suggestions.knownKeys(business.id);
-      const all = suggestRules(profile, { entityKeyFields: business.entityKeyFields, existing });
+      const all = suggestRules(profile, {
+        entityKeyFields: business.entityKeyFields,
+        existing,
+        fields: business.fields,
+      });
       const fresh = all.filter((s) => !known.has(s.key));
       const days = Math.max(1, profile.days);
       const keep: Parameters<SuggestionRepository['insertMany']>[0] = [];

@@ -96,6 +96,8 @@ export interface AlertDetail extends Alert {
     note: string | null;
   }[];
   eventIds: string[];
+  /** With `?include=events`: the events of `eventIds` still stored, newest first. */
+  events?: StoredEvent[];
   notifications: {
     id: string;
     event: string;

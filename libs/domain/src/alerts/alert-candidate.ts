@@ -90,16 +90,19 @@ export function alertSummary(
   if (!last) return `${r.name}${tail}`;
   switch (r.kind) {
     case 'sequence': {
-      const fields = Object.keys(last.values).filter((k) => k !== 'run');
+      // The whole run's statistics (kept in the rule's state across batches); older evidence without them: the
+      // samples at hand.
+      const run = last.values.run_stats as Record<string, { avg: number; min: number; max: number }> | undefined;
+      const fields = Object.keys(last.values).filter((k) => k !== 'run' && k !== 'run_stats');
       const stats = fields
         .map((f) => {
-          const nums = candidate.samples.map((x) => x.values[f]).filter((v): v is number => typeof v === 'number');
-          if (nums.length === 0) return null;
-          const avg = nums.reduce((a, b) => a + b, 0) / nums.length;
-          return (
-            `${f} avg ${formatValue(avg)} min ${formatValue(Math.min(...nums))} max ` +
-            `${formatValue(Math.max(...nums))}`
-          );
+          let s = run?.[f];
+          if (!s) {
+            const nums = candidate.samples.map((x) => x.values[f]).filter((v): v is number => typeof v === 'number');
+            if (nums.length === 0) return null;
+            s = { avg: nums.reduce((a, b) => a + b, 0) / nums.length, min: Math.min(...nums), max: Math.max(...nums) };
+          }
+          return `${f} avg ${formatValue(s.avg)} min ${formatValue(s.min)} max ${formatValue(s.max)}`;
         })
         .filter(Boolean);
       return (
@@ -112,8 +115,13 @@ export function alertSummary(
       const span = r.period ? `this ${r.period}` : `in ${r.window}`;
       return `${r.name}: ${label} = ${formatValue(value)} ${span}${tail}`;
     }
-    case 'absence':
-      return `${r.name}: no event for ${formatValue(last.values.silent_for)}${tail}`;
+    case 'absence': {
+      // A long silence also says since when (`no event for 4.6 years (since 2014-04-24)`).
+      const since = typeof last.values.last_seen === 'string' ? last.values.last_seen.slice(0, 10) : null;
+      const long = typeof last.values.silent_for === 'string' && / (days|years)$/.test(last.values.silent_for);
+      const sinceText = long && since ? ` (since ${since})` : '';
+      return `${r.name}: no event for ${formatValue(last.values.silent_for)}${sinceText}${tail}`;
+    }
     case 'baseline': {
       const field = Object.keys(last.values)[0];
       return (
@@ -123,7 +131,9 @@ export function alertSummary(
       );
     }
     default: {
+      // A field the event did not carry is left out, not printed as null.
       const values = Object.entries(last.values)
+        .filter(([, v]) => v !== null && v !== undefined)
         .map(([k, v]) => `${k}=${formatValue(v)}`)
         .join(', ');
       return `${r.name}${values ? `: ${values}` : ''}${tail}`;

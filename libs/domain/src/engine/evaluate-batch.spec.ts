@@ -1,3 +1,4 @@
+import { alertSummary, foldMatches } from '../alerts/alert-candidate';
 import { parseRuleDefinition } from '../rules/rule-definition';
 import { compileRule, type CompiledRule } from '../rules/compile-rule';
 import type { EvaluationEvent } from '../rules/evaluate-immediate';
@@ -8,6 +9,7 @@ import {
   batchStateKeys,
   dueIndex,
   evaluateBatch,
+  formatMs,
   groupIndexes,
   groupsIndex,
   legacyAbsenceKey,
@@ -205,6 +207,44 @@ describe('evaluateBatch', () => {
       [135, 'critical'],
       [125, 'high'],
     ]);
+  });
+
+  it('says how long a group has been silent as a person reads it, and since when for long silences', () => {
+    expect([25 * MIN, 7 * 60 * MIN, 12 * 1440 * MIN, 110_462 * 60 * MIN].map(formatMs)).toEqual([
+      '25m',
+      '7h',
+      '12 days',
+      '12.6 years',
+    ]);
+    const c = {
+      groupKey: { service: 'ec2-825cc2' },
+      samples: [
+        {
+          eventId: 'x',
+          eventTime: '2026-11-29T00:00:00Z',
+          values: { silent_for: '12.6 years', last_seen: '2014-04-24T10:00:00.000Z' },
+        },
+      ],
+    };
+    expect(alertSummary({ name: 'Heartbeat lost', kind: 'absence' }, c)).toBe(
+      'Heartbeat lost: no event for 12.6 years (since 2014-04-24) (service=ec2-825cc2)',
+    );
+  });
+
+  it("summarises a sequence alert over the whole run, not the last batch's events", async () => {
+    // The report of issue 16: four POSTs of one event each; after the fourth the alert said "avg 20 min 20 max 20".
+    const dry = rule(
+      { kind: 'sequence', condition: 'heart_rate < 30', minCount: 3, groupBy: ['user_id'], severity: 'low' },
+      'dry-air',
+    );
+    const results = await runBatches(
+      [dry],
+      [28, 25, 22, 20].map((v, i) => [vitals(i, v, 'bay-1')]),
+    );
+    const summary = (r: BatchEvaluation) =>
+      foldMatches(r.matches).map((c) => alertSummary({ name: 'Dry air', kind: 'sequence' }, c))[0];
+    expect(summary(results[2])).toBe('Dry air: 3 consecutive, heart_rate avg 25 min 22 max 28 (user_id=bay-1)');
+    expect(summary(results[3])).toBe('Dry air: 4 consecutive, heart_rate avg 23.75 min 20 max 28 (user_id=bay-1)');
   });
 
   it('re-evaluating a batch from its saved state gives the same matches (exactly-once effect)', async () => {

@@ -462,7 +462,17 @@ function syntheticId(ruleId: string, group: string, last: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function formatMs(ms: number): string {
+/**
+ * A silence as a person reads it: minutes under two hours, hours under two
+ * days, days under a year, then years to one decimal (`25m`, `7h`, `12 days`,
+ * `4.6 years`), never `110462h`.
+ */
+export function formatMs(ms: number): string {
   const m = Math.round(ms / 60_000);
-  return m >= 120 ? `${Math.round(m / 60)}h` : `${m}m`;
+  if (m < 120) return `${m}m`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h}h`;
+  const days = ms / 86_400_000;
+  if (days < 365) return `${Math.round(days)} days`;
+  return `${(days / 365.25).toFixed(1)} years`;
 }

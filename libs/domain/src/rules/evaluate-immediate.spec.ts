@@ -92,4 +92,14 @@ describe('foldMatches', () => {
     expect(c.eventIds).toHaveLength(3);
     expect(alertSummary('Fast pulse', c)).toBe('Fast pulse: heart_rate=120 (user_id=a)');
   });
+
+  it('leaves out values the event did not carry instead of printing null, and rounds floats', () => {
+    const c = {
+      groupKey: { service: 'api' },
+      samples: [
+        { eventId: 'e', eventTime: '2026-01-01T00:00:00Z', values: { status: null, latency: 98.46600000000001 } },
+      ],
+    };
+    expect(alertSummary('Slow', c)).toBe('Slow: latency=98.466 (service=api)');
+  });
 });

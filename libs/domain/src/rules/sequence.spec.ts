@@ -174,7 +174,41 @@ describe('sequence: N or more consecutive matches per group', () => {
         type: 'match',
         runLength: 3,
         samples: [112, 118, 125].map((hr, i) => ({ id: `e${i}`, t: i * MIN, values: { heart_rate: hr } })),
+        stats: { heart_rate: { n: 3, sum: 355, min: 112, max: 125 } },
       },
     ]);
+  });
+
+  it('keeps statistics of the whole run, beyond the samples it keeps and across steps saved as JSON', () => {
+    // As the worker does: the state goes through Redis (JSON) between batches.
+    let state: SequenceState | undefined;
+    const last: SequenceSignal[] = [];
+    for (const [i, humidity] of [28, 25, 22, 20].entries()) {
+      const r = stepSequence(three, state, { id: `h${i}`, t: i * MIN, values: { humidity }, matches: true });
+      state = JSON.parse(JSON.stringify(r.state));
+      if (r.signals.length) last.splice(0, last.length, ...r.signals);
+    }
+    expect(state!.recent).toHaveLength(3);
+    expect(last).toEqual([
+      expect.objectContaining({ runLength: 4, stats: { humidity: { n: 4, sum: 95, min: 20, max: 28 } } }),
+    ]);
+    // A break starts the next run's statistics afresh.
+    const broken = stepSequence(three, state, { id: 'b', t: 5 * MIN, values: { humidity: 60 }, matches: false });
+    const next = stepSequence(three, broken.state, { id: 'n', t: 6 * MIN, values: { humidity: 27 }, matches: true });
+    expect(next.state!.stats).toEqual({ humidity: { n: 1, sum: 27, min: 27, max: 27 } });
+  });
+
+  it('rebuilds the statistics of a state saved before runs kept them from its samples', () => {
+    const old: SequenceState = {
+      recent: [
+        { id: 'a', t: 0, values: { x: 1 } },
+        { id: 'b', t: MIN, values: { x: 3 } },
+      ],
+      runLength: 2,
+      watermark: MIN,
+      fired: false,
+    };
+    const r = stepSequence(three, old, { id: 'c', t: 2 * MIN, values: { x: 5 }, matches: true });
+    expect(r.signals).toEqual([expect.objectContaining({ stats: { x: { n: 3, sum: 9, min: 1, max: 5 } } })]);
   });
 });

@@ -33,9 +33,24 @@ export interface SequenceConfig {
   allowedLatenessMs: number;
 }
 
+/** Count, sum, minimum and maximum of one numeric field over the events of a run. */
+export interface RunStat {
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
 export interface SequenceState {
   /** Most recent matching events of the current run (at most minCount). */
   recent: RunSample[];
+  /**
+   * Statistics of each numeric evidence value over every event of the current
+   * run (not only `recent`), so a run's alert reports the whole run however
+   * many batches and restarts it spans. Bounded: four numbers per field.
+   * Absent in states saved before it existed: rebuilt from `recent`.
+   */
+  stats?: Record<string, RunStat>;
   /** Length of the current run, all events. */
   runLength: number;
   /** Newest event time seen for the group (epoch ms). */
@@ -44,7 +59,7 @@ export interface SequenceState {
 }
 
 export type SequenceSignal =
-  | { type: 'match'; samples: RunSample[]; runLength: number }
+  | { type: 'match'; samples: RunSample[]; runLength: number; stats: Record<string, RunStat> }
   | { type: 'episode-end'; t: number }
   | { type: 'late'; id: string };
 
@@ -73,18 +88,37 @@ export function stepSequence(
   const sample: RunSample = { id: e.id, t: e.t, values: e.values, ...(e.severity ? { severity: e.severity } : {}) };
   const recent = [...(state?.recent ?? []), sample].slice(-config.minCount);
   const runLength = (state?.runLength ?? 0) + 1;
+  const stats = addToStats(state ? (state.stats ?? statsOf(state.recent)) : {}, e.values);
   if (state?.fired) {
     return {
-      state: { recent, runLength, watermark, fired: true },
-      signals: [{ type: 'match', samples: [sample], runLength }],
+      state: { recent, stats, runLength, watermark, fired: true },
+      signals: [{ type: 'match', samples: [sample], runLength, stats }],
     };
   }
   const fits =
     recent.length >= config.minCount &&
     (config.withinMs === null || recent[recent.length - 1].t - recent[0].t <= config.withinMs);
-  if (!fits) return { state: { recent, runLength, watermark, fired: false }, signals: [] };
+  if (!fits) return { state: { recent, stats, runLength, watermark, fired: false }, signals: [] };
   return {
-    state: { recent, runLength, watermark, fired: true },
-    signals: [{ type: 'match', samples: recent, runLength }],
+    state: { recent, stats, runLength, watermark, fired: true },
+    signals: [{ type: 'match', samples: recent, runLength, stats }],
   };
+}
+
+/** `stats` with one more event's numeric values (a new object; finite numbers only). */
+function addToStats(stats: Record<string, RunStat>, values: Record<string, unknown>): Record<string, RunStat> {
+  const out: Record<string, RunStat> = { ...stats };
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    const s = out[k];
+    out[k] = s
+      ? { n: s.n + 1, sum: s.sum + v, min: Math.min(s.min, v), max: Math.max(s.max, v) }
+      : { n: 1, sum: v, min: v, max: v };
+  }
+  return out;
+}
+
+/** Statistics of the samples kept (for a state saved before runs kept their own). */
+function statsOf(samples: readonly RunSample[]): Record<string, RunStat> {
+  return samples.reduce((acc, s) => addToStats(acc, s.values), {} as Record<string, RunStat>);
 }

@@ -71,6 +71,14 @@ export class ListAlertsQuery {
   cursor?: string;
 }
 
+export class GetAlertQuery {
+  @ApiPropertyOptional({ type: String, description: 'Comma-separated: events (the events involved, up to 100)' })
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(['events'], { each: true, message: 'each include must be events' })
+  include?: 'events'[];
+}
+
 export class AlertNoteDto {
   @ApiPropertyOptional({ example: 'Called the patient; sensor was loose.' })
   @IsOptional()

@@ -2,7 +2,7 @@ import type { Severity } from '@anom/contracts';
 import { parseDuration } from '../../duration';
 import { severityOf } from '../compile-rule';
 import { MAX_FORGET_AFTER_MS } from '../limits';
-import { stepSequence, type SequenceConfig, type SequenceState } from '../sequence';
+import { stepSequence, type RunStat, type SequenceConfig, type SequenceState } from '../sequence';
 import { HOUR_MS, type RuleKindModule } from './kind';
 import { optionalDuration, spanMs } from './parse-helpers';
 
@@ -51,10 +51,18 @@ export const sequenceKind: RuleKindModule<'sequence'> = {
               eventId: sample.id,
               eventTime: new Date(sample.t),
               severity: (sample.severity as Severity) ?? d.severity,
-              values: { ...sample.values, run: s.runLength },
+              // The run's statistics so far (all its events, across batches): what the summary reports.
+              values: { ...sample.values, run: s.runLength, run_stats: runStatsView(s.stats) },
             });
       }
       return r.state;
     };
   },
 };
+
+/** Run statistics as evidence: per field, the average, minimum and maximum over the run. */
+function runStatsView(stats: Record<string, RunStat>): Record<string, { avg: number; min: number; max: number }> {
+  const out: Record<string, { avg: number; min: number; max: number }> = {};
+  for (const [k, s] of Object.entries(stats)) out[k] = { avg: s.sum / s.n, min: s.min, max: s.max };
+  return out;
+}
