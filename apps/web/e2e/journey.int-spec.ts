@@ -112,6 +112,11 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByRole('option', { name: 'patient' }).click();
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Next' }).click();
+    // The review reads as a summary, not as the JSON body.
+    const review = page.getByRole('table', { name: 'fields to create' });
+    await review.getByRole('cell', { name: '°C' }).waitFor();
+    expect(await page.getByRole('region', { name: 'business definition' }).innerText()).not.toContain('"fields"');
+    await shot('business-wizard-review');
     await page.getByRole('button', { name: 'Create business' }).click();
     await page.waitForURL(/\/businesses\/e2e-clinic/);
     await page.getByRole('heading', { name: 'E2E Clinic' }).waitFor();
@@ -239,7 +244,7 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page
       .getByTestId('business-card-e2e-clinic')
-      .getByText(/events\/min/)
+      .getByText(/Received: .*\/min/)
       .waitFor();
     await page.getByTestId('live-feed').waitFor();
     await shot('dashboard');
@@ -476,6 +481,30 @@ describe('admin web app in Chromium (api + worker + Postgres + Redis)', () => {
       async () => (await page.evaluate('getComputedStyle(document.body).backgroundColor')) === 'rgb(18, 18, 18)',
     );
     await shot('dashboard-dark');
+  });
+
+  it('works on a 390 px phone: drawer navigation, no sideways scrolling, every business tab reachable', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Page-side code as a string: this file is type-checked without the DOM library.
+    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    await page.goto(`${web.url}/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await shot('phone-dashboard');
+    // The top bar holds the menu button; the navigation is in the drawer.
+    await page.getByRole('button', { name: 'open navigation' }).click();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('table', { name: 'alerts' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await shot('phone-alerts');
+    await page.goto(`${web.url}/businesses/e2e-clinic`);
+    await page.getByRole('heading', { name: 'E2E Clinic' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // The last tabs scroll into reach.
+    await page.getByRole('tab', { name: 'silences' }).click();
+    await page.waitForURL(/tab=silences/);
+    await shot('phone-business');
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it('broke none of its own Content-Security-Policy', () => {

@@ -57,7 +57,8 @@ export function registerPipelineGauges(
   });
   let pending: Promise<{ count: number; oldestAgeSeconds: number }> | null = null;
   // Both gauges read one query per scrape.
-  const readPending = () => (pending ??= opts.pending().finally(() => setTimeout(() => (pending = null), 1_000)));
+  const readPending = () =>
+    (pending ??= opts.pending().finally(() => setTimeout(() => (pending = null), 1_000).unref()));
   new Gauge({
     name: 'anom_pending_batches',
     help: 'Ingest batches accepted and not yet evaluated',

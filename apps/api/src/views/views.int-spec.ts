@@ -157,6 +157,16 @@ describe('views, series and the dashboard overview (api + Postgres)', () => {
     // Counted by receive time: the six events of beforeAll (event times days ago) were received just now too.
     expect(item).toMatchObject({ name: business.name, eventsLastHour: 7, ratePerMinute: 0.1, openAlerts: {} });
     expect(Date.parse(item.lastEventAt)).toBe(Date.parse(now.toISOString()));
+    // The receipt clock is its own figure: an event dated years back was still received just now.
+    const old = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString();
+    await stack.request('POST', `/ingest/${business.id}`, {
+      body: [{ timestamp: old, user_id: 'u3', heart_rate: 70 }],
+    });
+    const again = (await stack.request('GET', '/overview')).body.items.find(
+      (i: { businessId: string }) => i.businessId === business.id,
+    );
+    expect(Date.now() - Date.parse(again.lastReceivedAt)).toBeLessThan(60_000);
+    expect(Date.parse(again.lastEventAt)).toBe(Date.parse(now.toISOString()));
     expect(item.spark.length).toBeGreaterThanOrEqual(36);
     expect(item.spark.reduce((n: number, p: { n: number }) => n + p.n, 0)).toBe(7);
   });

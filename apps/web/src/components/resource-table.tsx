@@ -35,7 +35,8 @@ export function ResourceTable<T>({
 }) {
   if (rows.length === 0) return <Empty>{empty}</Empty>;
   return (
-    <Paper>
+    // Wider than a phone: the table scrolls inside its card rather than the page sideways.
+    <Paper sx={{ overflowX: 'auto' }}>
       <Table size="small" aria-label={label}>
         <TableHead>
           <TableRow>

@@ -104,7 +104,7 @@ export function AlertsPage() {
           items.length === 0 ? (
             <Empty>No alerts match these filters.</Empty>
           ) : (
-            <Paper>
+            <Paper sx={{ overflowX: 'auto' }}>
               <Table size="small" aria-label="alerts">
                 <TableHead>
                   <TableRow>

@@ -9,6 +9,11 @@ import {
   Step,
   StepLabel,
   Stepper,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
   TextField,
   Typography,
 } from '@mui/material';
@@ -234,21 +239,44 @@ export function BusinessCreatePage() {
           </Stack>
         )}
         {step === 3 && (
-          <Box component="pre" sx={{ m: 0, fontSize: 13, overflow: 'auto' }} aria-label="business definition">
-            {JSON.stringify(
-              {
-                id: slug,
-                name,
-                description,
-                timezone,
-                timestampField: timestampField || null,
-                entityKeyFields: entityKeys,
-                fields: fields.map(toFieldBody),
-              },
-              null,
-              2,
-            )}
-          </Box>
+          <Stack spacing={2} aria-label="business definition" role="region">
+            <Typography>
+              <b>{name}</b> <code>{slug}</code>
+              {description && <> — {description}</>}
+            </Typography>
+            <Typography color="text.secondary">
+              Time zone <b>{timezone}</b> · event time from <b>{timestampField || 'the time received'}</b>
+              {' · entity keys '}
+              <b>{entityKeys.length ? entityKeys.join(', ') : 'none'}</b>
+            </Typography>
+            <Box sx={{ overflowX: 'auto' }}>
+              <Table size="small" aria-label="fields to create">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Field</TableCell>
+                    <TableCell>Type</TableCell>
+                    <TableCell>Required</TableCell>
+                    <TableCell>Unit</TableCell>
+                    <TableCell>Allowed</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {fields.map(toFieldBody).map((f) => (
+                    <TableRow key={f.name}>
+                      <TableCell>{f.name}</TableCell>
+                      <TableCell>{f.type}</TableCell>
+                      <TableCell>{f.required ? 'yes' : 'no'}</TableCell>
+                      <TableCell>{f.unit ?? ''}</TableCell>
+                      <TableCell>
+                        {f.enum?.join(', ') ??
+                          (f.min != null || f.max != null ? `${f.min ?? '−∞'} … ${f.max ?? '∞'}` : '')}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </Box>
+          </Stack>
         )}
       </Paper>
       <Stack direction="row" spacing={1}>

@@ -24,7 +24,12 @@ export function BusinessDetailPage() {
     <QueryState query={business}>
       {(b) => (
         <Stack spacing={2}>
-          <Stack direction="row" spacing={2} sx={{ alignItems: 'baseline' }}>
+          <Stack
+            direction="row"
+            spacing={{ xs: 1, sm: 2 }}
+            useFlexGap
+            sx={{ alignItems: 'baseline', flexWrap: 'wrap' }}
+          >
             <Typography variant="h4" component="h1">
               {b.name}
             </Typography>
@@ -57,7 +62,14 @@ export function BusinessDetailPage() {
             </Tooltip>
           </Stack>
           {b.description && <Typography color="text.secondary">{b.description}</Typography>}
-          <Tabs value={tab} onChange={(_e, v) => setParams({ tab: v })} aria-label="business sections">
+          <Tabs
+            value={tab}
+            onChange={(_e, v) => setParams({ tab: v })}
+            aria-label="business sections"
+            variant="scrollable"
+            scrollButtons="auto"
+            allowScrollButtonsMobile
+          >
             {TABS.map((t) => (
               <Tab key={t} value={t} label={t} />
             ))}

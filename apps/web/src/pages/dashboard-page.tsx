@@ -47,9 +47,13 @@ export function DashboardPage() {
                     <CardActionArea component={RouterLink} to={`/businesses/${b.businessId}`}>
                       <CardContent>
                         <Typography variant="h6">{b.name}</Typography>
-                        <Typography variant="body2" color="text.secondary">
-                          {b.ratePerMinute} events/min · {b.eventsLastHour} in the last hour · last event{' '}
-                          {ago(b.lastEventAt)}
+                        {/* One clock per line: what arrived (receipt time), then the newest event time. */}
+                        <Typography variant="body2" color="text.secondary" data-testid="received">
+                          Received: {b.ratePerMinute}/min · {b.eventsLastHour} in the last hour · last{' '}
+                          {ago(b.lastReceivedAt)}
+                        </Typography>
+                        <Typography variant="caption" color="text.secondary" data-testid="event-time">
+                          Newest event time: {b.lastEventAt ? new Date(b.lastEventAt).toLocaleString() : '—'}
                         </Typography>
                         <SparkLineChart data={b.spark.map((p) => p.n)} height={48} area curve="linear" />
                         <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', mt: 1 }}>

@@ -89,6 +89,10 @@ describe('RuleEditorPage', () => {
     const result = await screen.findByTestId('preview-result');
     expect(result).toHaveTextContent('3 alerts over 1200 events (9 matches); 2 would have resolved, 1 still open.');
     expect(screen.getByRole('table', { name: 'alerts per day' })).toHaveTextContent('2026-11-21');
+    // Another kind is another rule: the result of the previous one goes.
+    await userEvent.click(screen.getByRole('combobox', { name: 'Kind' }));
+    await userEvent.click(screen.getByRole('option', { name: 'sequence' }));
+    expect(screen.queryByTestId('preview-result')).not.toBeInTheDocument();
   });
 
   it.each([

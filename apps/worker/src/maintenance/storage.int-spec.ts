@@ -101,12 +101,13 @@ async function ageReceipt(stack: TestStack, businessId: string, daysAgo: number)
       "compresses a day's chunk once older than every business's compressAfterDays, and reads and late events " +
         'still work',
       async () => {
-        const outcome = await stack.worker!.get(RetentionService).applyStorage();
+        // The worker's own storage run (its scheduler fires at start-up) may have got there first: the end state
+        // is what counts, whoever ran.
+        await stack.worker!.get(RetentionService).applyStorage();
         const chunk = await chunkOfDay();
-        expect(outcome.compressed).toContain(chunk!.name);
         expect(chunk!.compressed).toBe(true);
         // Received just now: nothing is dropped however old the event times are (retention counts from receipt).
-        expect(outcome.dropped).toEqual([]);
+        expect([await countDay(archived.id), await countDay(kept.id)]).toEqual([20, 20]);
 
         // A late event into the compressed chunk is accepted, stored and read back with the rest.
         const late = await stack.request('POST', `/ingest/${kept.id}`, { body: events(1, 300) });
@@ -134,9 +135,15 @@ async function ageReceipt(stack: TestStack, businessId: string, daysAgo: number)
       const { dropped, held } = await store().dropExpiredChunks(new Date(Date.now() - 3 * DAY));
       expect(dropped).toEqual([]);
       expect(held).toEqual([{ chunk: (await chunkOfDay())!.name, why: 'pending-batch' }]);
+      // Fresh receipts again while a worker evaluates the batch (its start-up storage run must find nothing to
+      // drop), then no worker while the next case drives the store by hand.
+      await ageReceipt(stack, kept.id, 0);
+      await ageReceipt(stack, archived.id, 0);
       await stack.startWorker({ archive: { url: `s3://${s3.bucket}/events`, s3: s3.settings } });
       await stack.waitForEvaluation();
+      await stack.stopWorker();
       await ageReceipt(stack, kept.id, 4);
+      await ageReceipt(stack, archived.id, 4);
     });
 
     it(
@@ -169,18 +176,15 @@ async function ageReceipt(stack: TestStack, businessId: string, daysAgo: number)
       'drops a chunk once all of it was received before the longest retention, archiving first, and replays ' + 'it',
       async () => {
         const chunk = (await chunkOfDay())!;
+        const key = `${archived.id}/${chunk.rangeStart.toISOString().slice(0, 10)}/${chunk.name}.ndjson.gz`;
+        // The worker's start-up storage run may drop the chunk before this call does: the end state is checked.
+        await stack.startWorker({ archive: { url: `s3://${s3.bucket}/events`, s3: s3.settings } });
         const outcome = await stack.worker!.get(RetentionService).applyStorage();
-        const mine = outcome.dropped.find((d) => d.chunk === chunk.name);
-        expect(mine).toMatchObject({
-          events: 42,
-          archived: [
-            {
-              businessId: archived.id,
-              key: `${archived.id}/${chunk.rangeStart.toISOString().slice(0, 10)}/${chunk.name}.ndjson.gz`,
-              events: 20,
-            },
-          ],
-        });
+        expect(outcome.dropped.filter((d) => d.chunk === chunk.name).every((d) => d.events === 42)).toBe(true);
+        expect((await stack.db.pool.query('SELECT key, events FROM event_archive')).rows).toEqual([
+          { key, events: 20 },
+        ]);
+        expect((await store().chunks()).some((c) => c.name === chunk.name)).toBe(false);
         expect(await countDay(archived.id)).toBe(0);
         expect(await countDay(kept.id)).toBe(0);
         // The earlier attempt's object was overwritten: one object, one row.
@@ -189,9 +193,7 @@ async function ageReceipt(stack: TestStack, businessId: string, daysAgo: number)
 
         const list = await stack.request('GET', `/businesses/${archived.id}/archives`);
         expect(list.status).toBe(200);
-        expect(list.body).toEqual([
-          expect.objectContaining({ key: mine!.archived[0].key, events: 20, location: `s3://${s3.bucket}/events` }),
-        ]);
+        expect(list.body).toEqual([expect.objectContaining({ key, events: 20, location: `s3://${s3.bucket}/events` })]);
         const file = await fetch(`${url}/businesses/${archived.id}/archives/${list.body[0].id}`, {
           headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         });

@@ -187,6 +187,9 @@ export interface OverviewItem {
   description: string;
   eventsLastHour: number;
   ratePerMinute: number;
+  /** When events last arrived (receipt clock, as eventsLastHour, ratePerMinute and spark). */
+  lastReceivedAt: string | null;
+  /** The newest event time stored (event clock). */
   lastEventAt: string | null;
   openAlerts: Partial<Record<Severity, number>>;
   spark: { t: string; n: number }[];

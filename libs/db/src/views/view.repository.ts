@@ -31,6 +31,9 @@ export interface BusinessActivity {
   businessId: string;
   /** Events received (ingested) in the last hour. */
   eventsLastHour: number;
+  /** When the business last received events (receipt clock, as eventsLastHour and the sparkline). */
+  lastReceivedAt: Date | null;
+  /** The newest event time stored (event clock: a replay of old history can put it years back). */
   lastEventAt: Date | null;
   openAlerts: Record<string, number>;
   /** Events received per bucket over the last `sparkHours` hours, oldest first. */
@@ -171,7 +174,7 @@ export class ViewRepository {
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const sparkFrom = new Date(now.getTime() - sparkHours * 3_600_000);
     // Rates and the sparkline sum received batches (ingest_batch_business_created_idx), not event rows.
-    const [counts, last, alerts, spark] = await Promise.all([
+    const [counts, last, received, alerts, spark] = await Promise.all([
       this.db.pool.query<{ b: string; n: number }>(
         'SELECT business_id AS b, sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND ' +
           'created_at >= $2 AND created_at <= $3 GROUP BY 1',
@@ -180,6 +183,10 @@ export class ViewRepository {
       // One index probe per business (event_business_time_idx) instead of a scan.
       this.db.pool.query<{ b: string; t: Date | null }>(
         'SELECT b, (SELECT max(event_time) FROM event WHERE business_id = b) AS t FROM unnest($1::text[]) AS b',
+        [businessIds],
+      ),
+      this.db.pool.query<{ b: string; t: Date | null }>(
+        'SELECT b, (SELECT max(created_at) FROM ingest_batch WHERE business_id = b) AS t FROM unnest($1::text[]) AS b',
         [businessIds],
       ),
       this.db.pool.query<{ b: string; s: string; n: number }>(
@@ -197,6 +204,7 @@ export class ViewRepository {
     return businessIds.map((b) => ({
       businessId: b,
       eventsLastHour: counts.rows.find((r) => r.b === b)?.n ?? 0,
+      lastReceivedAt: received.rows.find((r) => r.b === b)?.t ?? null,
       lastEventAt: last.rows.find((r) => r.b === b)?.t ?? null,
       openAlerts: Object.fromEntries(alerts.rows.filter((r) => r.b === b).map((r) => [r.s, r.n])),
       spark: fillBuckets(

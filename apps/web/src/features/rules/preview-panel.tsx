@@ -30,7 +30,9 @@ export function PreviewPanel({
 }) {
   const [days, setDays] = useState(7);
   const preview = useRuleBacktest(businessId);
-  const r = preview.data;
+  // A result belongs to the kind it was run for: switching the kind hides it (the options differ wholly).
+  const [previewedKind, setPreviewedKind] = useState<string | null>(null);
+  const r = previewedKind === (body.kind ?? null) ? preview.data : undefined;
   return (
     <Paper sx={{ p: 3 }}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
@@ -52,7 +54,10 @@ export function PreviewPanel({
         </ToggleButtonGroup>
         <Button
           variant="outlined"
-          onClick={() => preview.mutate({ rule: body, days })}
+          onClick={() => {
+            setPreviewedKind(body.kind ?? null);
+            preview.mutate({ rule: body, days });
+          }}
           disabled={preview.isPending || disabled}
         >
           Preview
