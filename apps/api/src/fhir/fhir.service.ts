@@ -132,26 +132,12 @@ export class FhirService {
       const op = cursor.skip === Number.MAX_SAFE_INTEGER ? '<' : '<=';
       where.push(`(event_time, id) ${op} ($${args.push(new Date(cursor.t))}, $${args.push(cursor.id)}::uuid)`);
     }
-    const r = await this.db.pool.query<{
-      id: string;
-      business_id: string;
-      event_time: Date;
-      received_at: Date;
-      entity_key: string;
-      payload: Record<string, unknown>;
-    }>(
-      `SELECT id, business_id, event_time, received_at, entity_key, payload FROM event WHERE ${where.join(' AND ')}
+    const r = await this.db.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event e WHERE ${where.join(' AND ')}
         ORDER BY event_time DESC, id DESC LIMIT $${args.push(limit)}`,
       args,
     );
-    return r.rows.map((row) => ({
-      id: row.id,
-      businessId: row.business_id,
-      eventTime: row.event_time,
-      receivedAt: row.received_at,
-      entityKey: row.entity_key,
-      payload: row.payload,
-    }));
+    return r.rows.map(toRow);
   }
 
   /** One Observation by id (`<event id>-<LOINC code>`). Throws FHIR_NOT_FOUND. */
@@ -160,27 +146,13 @@ export class FhirService {
     if (!parsed) throw new DomainError('FHIR_NOT_FOUND', `no Observation '${id}'`);
     const coded = await this.codedBusinesses();
     const ids = coded.filter((c) => c.fields.some((f) => f.loinc === parsed.loinc)).map((c) => c.business.id);
-    const r = await this.db.pool.query(
-      `SELECT id, business_id, event_time, received_at, entity_key, payload FROM event
-        WHERE business_id = ANY($1::text[]) AND id = $2::uuid LIMIT 1`,
+    const r = await this.db.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event e WHERE business_id = ANY($1::text[]) AND id = $2::uuid LIMIT 1`,
       [ids, parsed.eventId],
     );
     const row = r.rows[0];
     const fields = coded.find((c) => c.business.id === row?.business_id)?.fields ?? [];
-    const obs = row
-      ? observationsOf(
-          {
-            id: row.id,
-            businessId: row.business_id,
-            eventTime: row.event_time,
-            receivedAt: row.received_at,
-            entityKey: row.entity_key,
-            payload: row.payload,
-          },
-          fields,
-          new Set([parsed.loinc]),
-        )
-      : [];
+    const obs = row ? observationsOf(toRow(row), fields, new Set([parsed.loinc])) : [];
     if (obs.length === 0) throw new DomainError('FHIR_NOT_FOUND', `no Observation '${id}'`);
     return obs[0];
   }
@@ -246,25 +218,13 @@ export class FhirService {
     if (!alert || !c) return null;
     const rule = await this.rules.findById(alert.ruleId, { includeDeleted: true });
     // The events involved (up to 100), found within the alert's time span on the business's time index.
-    const r = await this.db.pool.query(
-      `SELECT e.id, e.business_id, e.event_time, e.received_at, e.entity_key, e.payload FROM event e
+    const r = await this.db.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event e
         WHERE e.business_id = $1 AND e.event_time BETWEEN $2 AND $3
           AND e.id IN (SELECT event_id FROM rule_match WHERE alert_id = $4 LIMIT 100)`,
       [alert.businessId, alert.startTime, alert.endTime, alert.id],
     );
-    const observationIds = r.rows.flatMap((row) =>
-      observationsOf(
-        {
-          id: row.id,
-          businessId: row.business_id,
-          eventTime: row.event_time,
-          receivedAt: row.received_at,
-          entityKey: row.entity_key,
-          payload: row.payload,
-        },
-        c.fields,
-      ).map((o) => o.id as string),
-    );
+    const observationIds = r.rows.flatMap((row) => observationsOf(toRow(row), c.fields).map((o) => o.id as string));
     const keys = c.business.entityKeyFields;
     const group = alert.groupKey as Record<string, unknown>;
     const entityKey =
@@ -332,6 +292,29 @@ export class FhirService {
       ],
     };
   }
+}
+
+/** The columns an event's FHIR mapping reads (the query aliases `event` as `e`). */
+const EVENT_COLUMNS = 'e.id, e.business_id, e.event_time, e.received_at, e.entity_key, e.payload';
+
+interface EventRow {
+  id: string;
+  business_id: string;
+  event_time: Date;
+  received_at: Date;
+  entity_key: string | null;
+  payload: Record<string, unknown>;
+}
+
+function toRow(row: EventRow): FhirEventRow {
+  return {
+    id: row.id,
+    businessId: row.business_id,
+    eventTime: row.event_time,
+    receivedAt: row.received_at,
+    entityKey: row.entity_key,
+    payload: row.payload,
+  };
 }
 
 interface ObservationCursor {

@@ -62,6 +62,31 @@ describe('graceful shutdown of the compiled api and worker (child processes + Po
     return child;
   }
 
+  /**
+   * Ingests `event` while a transaction of the test holds the alert table, and resolves once the worker's
+   * evaluation of it waits on that lock (mid-transaction: alerts are written in it). COMMIT the blocker to let it go.
+   */
+  async function ingestBlocked(event: Record<string, unknown>): Promise<{ blocker: Client; batchId: string }> {
+    const blocker = new Client({ connectionString: stack.databaseUrl });
+    blocker.on('error', () => undefined);
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE alert IN EXCLUSIVE MODE');
+    const res = await stack.request('POST', `/ingest/${business.id}`, { body: [event] });
+    expect(res.status).toBe(202);
+    await waitUntil(
+      'the evaluation to wait on the lock',
+      async () =>
+        (
+          await stack.db.pool.query(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2",
+            [stack.dbName, (blocker as unknown as { processID: number }).processID],
+          )
+        ).rowCount! > 0,
+    );
+    return { blocker, batchId: res.body.batchId };
+  }
+
   beforeAll(async () => {
     if (!existsSync(DIST_API) || !existsSync(DIST_WORKER))
       throw new Error('no production build in dist/: run `npm run build:server` first');
@@ -99,34 +124,14 @@ describe('graceful shutdown of the compiled api and worker (child processes + Po
   it('the worker finishes the evaluation it is running before it exits', async () => {
     const worker = start(DIST_WORKER, { SHUTDOWN_TIMEOUT_MS: '20000' });
     const exit = exited(worker);
-    // Hold the alert table so the worker's evaluation blocks mid-transaction (alerts are written in it).
-    const blocker = new Client({ connectionString: stack.databaseUrl });
-    blocker.on('error', () => undefined);
-    await blocker.connect();
-    await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE alert IN EXCLUSIVE MODE');
-    const res = await stack.request('POST', `/ingest/${business.id}`, {
-      body: [{ timestamp: new Date().toISOString(), user_id: 'u1' }],
-    });
-    expect(res.status).toBe(202);
-    // The evaluation has started: its transaction waits on the lock.
-    await waitUntil(
-      'the evaluation to wait on the lock',
-      async () =>
-        (
-          await stack.db.pool.query(
-            "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2",
-            [stack.dbName, (blocker as unknown as { processID: number }).processID],
-          )
-        ).rowCount! > 0,
-    );
+    const { blocker, batchId } = await ingestBlocked({ timestamp: new Date().toISOString(), user_id: 'u1' });
     worker.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1_500));
     expect(worker.exitCode).toBeNull(); // still finishing its job
     await blocker.query('COMMIT');
     await blocker.end();
     expect((await exit).clean).toBe(true);
-    const batch = await stack.db.pool.query('SELECT status FROM ingest_batch WHERE id = $1', [res.body.batchId]);
+    const batch = await stack.db.pool.query('SELECT status FROM ingest_batch WHERE id = $1', [batchId]);
     expect(batch.rows[0].status).toBe('done');
     expect(await stack.count('alert', 'business_id = $1', [business.id])).toBe(1);
   });
@@ -136,25 +141,11 @@ describe('graceful shutdown of the compiled api and worker (child processes + Po
     async () => {
       const worker = start(DIST_WORKER, { SHUTDOWN_TIMEOUT_MS: '3000', JOB_LOCK_MS: '2000' });
       const exit = exited(worker);
-      const blocker = new Client({ connectionString: stack.databaseUrl });
-      blocker.on('error', () => undefined);
-      await blocker.connect();
-      await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE alert IN EXCLUSIVE MODE');
-      const res = await stack.request('POST', `/ingest/${business.id}`, {
-        body: [{ timestamp: new Date().toISOString(), user_id: 'u1', heart_rate: 70 }],
+      const { blocker, batchId } = await ingestBlocked({
+        timestamp: new Date().toISOString(),
+        user_id: 'u1',
+        heart_rate: 70,
       });
-      expect(res.status).toBe(202);
-      await waitUntil(
-        'the evaluation to wait on the lock',
-        async () =>
-          (
-            await stack.db.pool.query(
-              "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2",
-              [stack.dbName, (blocker as unknown as { processID: number }).processID],
-            )
-          ).rowCount! > 0,
-      );
       const sent = Date.now();
       worker.kill('SIGTERM');
       const { code, at } = await exit;
@@ -166,7 +157,7 @@ describe('graceful shutdown of the compiled api and worker (child processes + Po
       // Accepted is evaluated: the next worker takes the batch the stopped one held.
       await stack.startWorker();
       await stack.waitForEvaluation(90_000);
-      const batch = await stack.db.pool.query('SELECT status FROM ingest_batch WHERE id = $1', [res.body.batchId]);
+      const batch = await stack.db.pool.query('SELECT status FROM ingest_batch WHERE id = $1', [batchId]);
       expect(batch.rows[0].status).toBe('done');
       const alert = await stack.db.pool.query('SELECT count FROM alert WHERE business_id = $1', [business.id]);
       expect(alert.rows).toEqual([{ count: 2 }]);

@@ -148,14 +148,7 @@ export class RulesService {
   async update(ruleId: string, body: RuleBodyDto, actor: string): Promise<RuleView> {
     const before = await this.find(ruleId);
     const business = await this.businesses.getLive(before.businessId);
-    const definition = this.parse({ ...before.definition, ...stripUndefined(body) }, business.fields);
-    if (definition.name !== before.name) await this.assertNameFree(before.businessId, definition.name);
-    return this.db.transaction(async (tx) => {
-      const after = await this.rules.update(ruleId, definition, actor, tx);
-      const entry = { actor, action: 'update', entityType: 'rule' as const, entityId: ruleId };
-      await this.audit.record({ ...entry, before: before.definition, after: after.definition }, tx);
-      return view(after);
-    });
+    return this.save(before, this.parse({ ...before.definition, ...stripUndefined(body) }, business.fields), actor);
   }
 
   /**
@@ -165,11 +158,15 @@ export class RulesService {
   async replace(ruleId: string, body: Record<string, unknown>, actor: string): Promise<RuleView> {
     const before = await this.find(ruleId);
     const business = await this.businesses.getLive(before.businessId);
-    const definition = this.parse(body, business.fields);
+    return this.save(before, this.parse(body, business.fields), actor);
+  }
+
+  /** Writes `definition` as the rule's next version with its audit row (one transaction). */
+  private async save(before: RuleRecord, definition: RuleDefinition, actor: string): Promise<RuleView> {
     if (definition.name !== before.name) await this.assertNameFree(before.businessId, definition.name);
     return this.db.transaction(async (tx) => {
-      const after = await this.rules.update(ruleId, definition, actor, tx);
-      const entry = { actor, action: 'update', entityType: 'rule' as const, entityId: ruleId };
+      const after = await this.rules.update(before.id, definition, actor, tx);
+      const entry = { actor, action: 'update', entityType: 'rule' as const, entityId: before.id };
       await this.audit.record({ ...entry, before: before.definition, after: after.definition }, tx);
       return view(after);
     });
