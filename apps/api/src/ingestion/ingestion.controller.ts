@@ -2,7 +2,6 @@ import { Allow } from '../auth/permission.decorator';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { isFhirBody } from '@anom/domain';
 import { ListEventsQuery } from './dto/events.dto';
 import { IngestionService } from './ingestion.service';
 
@@ -22,10 +21,16 @@ export class IngestionController {
   @ApiConsumes('application/json', 'application/x-ndjson', 'application/fhir+json')
   @ApiBody({ schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] } })
   ingest(@Param('businessId') businessId: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    // A FHIR Bundle or Observation (of a business with LOINC-coded fields): errors answer as OperationOutcome.
-    if (isFhirBody(body)) (req as FastifyRequest & { fhir?: boolean }).fhir = true;
+    // FHIR (application/fhir+json, or a Bundle/Observation sent to a business with LOINC-coded fields): errors
+    // then answer as OperationOutcome.
+    const fhirMedia = String(req.headers['content-type'] ?? '').startsWith('application/fhir+json');
+    const markFhir = () => ((req as FastifyRequest & { fhir?: boolean }).fhir = true);
+    if (fhirMedia) markFhir();
     // Ingest-only credentials (source tokens, ingest keys) may not write history older than retention.
-    return this.ingestion.ingest(businessId, body, String(req.id), !req.principal?.permissions.has('edit'));
+    return this.ingestion.ingest(businessId, body, String(req.id), !req.principal?.permissions.has('edit'), {
+      fhirMedia,
+      onFhir: markFhir,
+    });
   }
 
   /** Whether a batch has been evaluated (`pending` or `done`). */

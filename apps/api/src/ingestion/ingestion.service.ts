@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import {
   DomainError,
+  codedFields,
   compileEventValidator,
   eventsFromFhir,
   isFhirBody,
@@ -71,9 +72,17 @@ export class IngestionService {
    * business's retention (editors, write keys and the bootstrap token may
    * replay history of any age; a source is a device or service reporting now).
    */
-  async ingest(businessId: string, body: unknown, requestId: string, fromSource = false): Promise<IngestResult> {
+  async ingest(
+    businessId: string,
+    body: unknown,
+    requestId: string,
+    fromSource = false,
+    fhir: { fhirMedia?: boolean; onFhir?: () => void } = {},
+  ): Promise<IngestResult> {
     const business = await this.business(businessId);
-    const raw = isFhirBody(body) ? this.fromFhir(body, business) : this.toEventList(body);
+    const raw = this.isFhir(body, business, fhir.fhirMedia ?? false)
+      ? (fhir.onFhir?.(), this.fromFhir(body as FhirResource, business))
+      : this.toEventList(body);
     if (raw.length === 0)
       throw new DomainError('EVENTS_MALFORMED', 'the request holds no events', [
         { pointer: '', detail: 'send one event object, an array of events, or NDJSON lines' },
@@ -163,6 +172,29 @@ export class IngestionService {
       before: before && { eventTime: new Date(before.t), id: before.id },
     });
     return toPage(rows, limit, (e) => ({ t: e.eventTime.toISOString(), id: e.id }));
+  }
+
+  /**
+   * Whether a request is FHIR: sent as `application/fhir+json` (then it must be a FHIR resource), or a Bundle or
+   * Observation sent as JSON to a business with LOINC-coded fields. Anything else is Anom events, so a business
+   * whose own events carry a `resourceType` field is not mistaken for FHIR. Throws EVENTS_MALFORMED for FHIR media
+   * that holds no resource.
+   */
+  private isFhir(body: unknown, business: BusinessRecord, fhirMedia: boolean): boolean {
+    if (fhirMedia) {
+      if (!isFhirBody(body))
+        throw new DomainError(
+          'EVENTS_MALFORMED',
+          'application/fhir+json takes one FHIR resource: a Bundle or an Observation',
+          [{ pointer: '', detail: 'send a Bundle of Observations or one Observation' }],
+        );
+      return true;
+    }
+    return (
+      isFhirBody(body) &&
+      (body.resourceType === 'Bundle' || body.resourceType === 'Observation') &&
+      codedFields(business.fields).length > 0
+    );
   }
 
   /**
