@@ -88,10 +88,8 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   });
 
   app.get(MetricsService).instrument(fastify);
-  const boardQueues = await registerQueueBoard(app, config);
-  fastify.addHook('onClose', async () => {
-    await Promise.all(boardQueues.map((q) => q.close().catch(() => undefined)));
-  });
+  // The queue dashboard reads the same Queue handles the metrics count (closed with MetricsService).
+  await registerQueueBoard(app, config, app.get(MetricsService).queues);
   if (config.webDist) await fastify.register(fastifyStatic, { root: config.webDist, prefix: WEB_PREFIX, index: false });
 
   app.useGlobalFilters(new ProblemFilter(logger, config.ingestMaxBodyBytes));

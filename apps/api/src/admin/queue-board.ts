@@ -3,14 +3,11 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { openPlatformQueues } from '@anom/queue';
 import { AuthService } from '../auth/auth.service';
 import { authorize } from '../common/guards/auth.guard';
 import { sendProblem } from '../common/filters/problem.filter';
 import type { ApiConfig } from '../config/api.config';
-import { REDIS } from '../infra/infra.module';
 
 /** Where the queue dashboard is served (on the api; `/api/admin/queues` through the web app's origin). */
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -24,13 +21,17 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * clean, pause) would bypass the pipeline's own recovery (the outbox sweeper)
  * and the CSRF check of cookie sessions. Its links carry the `/api` prefix,
  * which the api strips (see createApiApp), so it works both on the api's own
- * port and through the web app's origin. Returns the queues to close with the app.
+ * port and through the web app's origin. `queues`: one handle per platform queue (openPlatformQueues), which the
+ * caller closes.
  */
-export async function registerQueueBoard(app: NestFastifyApplication, config: ApiConfig): Promise<Queue[]> {
+export async function registerQueueBoard(
+  app: NestFastifyApplication,
+  config: ApiConfig,
+  queues: readonly Queue[],
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const auth = app.get(AuthService);
   const logger = await app.resolve(PinoLogger);
-  const queues = openPlatformQueues(app.get<Redis>(REDIS), config.queuePrefix, config.evaluatePartitions);
   const board = new BullBoardAdapter();
   board.setBasePath(`/api${QUEUE_BOARD_PATH}`);
   createBullBoard({
@@ -52,5 +53,4 @@ export async function registerQueueBoard(app: NestFastifyApplication, config: Ap
     },
     { prefix: QUEUE_BOARD_PATH },
   );
-  return queues;
 }

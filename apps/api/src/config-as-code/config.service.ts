@@ -126,21 +126,10 @@ export class ConfigService {
   async export(businessIds: string[] = []): Promise<ConfigDocument> {
     const list = businessIds.length
       ? await Promise.all(businessIds.map((id) => this.businesses.getLive(id)))
-      : await this.liveBusinesses();
+      : await this.businessRepo.listLive();
     const out: BusinessDoc[] = [];
     for (const b of list.sort((x, y) => x.id.localeCompare(y.id))) out.push(await this.exportBusiness(b));
     return { apiVersion: CONFIG_API_VERSION, businesses: out };
-  }
-
-  private async liveBusinesses(): Promise<BusinessRecord[]> {
-    const out: BusinessRecord[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.businessRepo.list({ includeArchived: false, limit: 200, after });
-      out.push(...page);
-      if (page.length < 200) return out;
-      after = page[page.length - 1].id;
-    }
   }
 
   private async exportBusiness(b: BusinessRecord): Promise<BusinessDoc> {
@@ -314,14 +303,18 @@ export class ConfigService {
       if (action === 'create') await this.rules.create(doc.id, wanted, opts.actor, 'user', undefined, id);
       else await this.rules.replace(id, wanted, opts.actor);
     }
-    if (opts.prune) {
-      const kept = new Set((doc.rules ?? []).map((r) => r.id));
-      for (const r of existing.values()) {
-        if (kept.has(r.id)) continue;
-        items.push(item('rule', doc.id, r.id, r.name, 'delete', []));
-        if (!opts.dryRun) await this.rules.remove(r.id, opts.actor);
-      }
-    }
+    if (opts.prune)
+      items.push(
+        ...(await prune(
+          'rule',
+          doc.id,
+          existing.values(),
+          doc.rules,
+          (r) => r.name,
+          opts,
+          (id) => this.rules.remove(id, opts.actor),
+        )),
+      );
     return items;
   }
 
@@ -361,11 +354,17 @@ export class ConfigService {
       else await this.views.update(v.id, wanted, opts.actor);
     }
     if (opts.prune)
-      for (const v of existing.values())
-        if (!(doc.views ?? []).some((d) => d.id === v.id)) {
-          items.push(item('view', doc.id, v.id, v.name, 'delete', []));
-          if (!opts.dryRun) await this.views.remove(v.id, opts.actor);
-        }
+      items.push(
+        ...(await prune(
+          'view',
+          doc.id,
+          existing.values(),
+          doc.views,
+          (v) => v.name,
+          opts,
+          (id) => this.views.remove(id, opts.actor),
+        )),
+      );
     return items;
   }
 
@@ -406,15 +405,24 @@ export class ConfigService {
       else await this.channels.update(c.id, wanted, opts.actor);
     }
     if (opts.prune)
-      for (const c of existing.values())
-        if (!(doc.channels ?? []).some((d) => d.id === c.id)) {
-          items.push(item('channel', doc.id, c.id, c.name, 'delete', []));
-          if (!opts.dryRun) await this.channels.remove(c.id, opts.actor);
-        }
+      items.push(
+        ...(await prune(
+          'channel',
+          doc.id,
+          existing.values(),
+          doc.channels,
+          (c) => c.name,
+          opts,
+          (id) => this.channels.remove(id, opts.actor),
+        )),
+      );
     return items;
   }
 
-  /** Silences are never edited, only created and expired: a changed one is expired and created again. */
+  /**
+   * Silences are never edited, only created and expired: one whose id is in force with other contents is refused
+   * (SILENCE_INVALID; give the new one a new id), and prune expires those the document lacks.
+   */
   private async applySilences(doc: BusinessDoc, opts: { dryRun: boolean; prune: boolean; actor: string }) {
     const items: PlanItem[] = [];
     const existing = new Map(
@@ -465,11 +473,17 @@ export class ConfigService {
       );
     }
     if (opts.prune)
-      for (const s of existing.values())
-        if (!(doc.silences ?? []).some((d) => d.id === s.id)) {
-          items.push(item('silence', doc.id, s.id, s.comment, 'delete', []));
-          if (!opts.dryRun) await this.silences.expire(s.id, opts.actor);
-        }
+      items.push(
+        ...(await prune(
+          'silence',
+          doc.id,
+          existing.values(),
+          doc.silences,
+          (s) => s.comment,
+          opts,
+          (id) => this.silences.expire(id, opts.actor),
+        )),
+      );
     return items;
   }
 
@@ -556,6 +570,29 @@ function redact(changes: PlanItem['changes']): PlanItem['changes'] {
         }
       : c,
   );
+}
+
+/**
+ * `--prune` for one kind of object: a `delete` item for each of `existing` whose id the document does not list,
+ * removed through `remove` unless it is a dry run.
+ */
+async function prune<T extends { id: string }>(
+  object: PlanItem['object'],
+  businessId: string,
+  existing: Iterable<T>,
+  listed: readonly { id: string }[] | undefined,
+  nameOf: (t: T) => string,
+  opts: { dryRun: boolean },
+  remove: (id: string) => Promise<unknown>,
+): Promise<PlanItem[]> {
+  const kept = new Set((listed ?? []).map((d) => d.id));
+  const items: PlanItem[] = [];
+  for (const t of existing) {
+    if (kept.has(t.id)) continue;
+    items.push(item(object, businessId, t.id, nameOf(t), 'delete', []));
+    if (!opts.dryRun) await remove(t.id);
+  }
+  return items;
 }
 
 function item(

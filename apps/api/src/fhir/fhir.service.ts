@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AlertRepository, BusinessRepository, Database, RuleRepository, type BusinessRecord } from '@anom/db';
+import {
+  AlertRepository,
+  BusinessRepository,
+  Database,
+  RuleRepository,
+  type AlertRecord,
+  type BusinessRecord,
+} from '@anom/db';
 import {
   DomainError,
   LOINC_SYSTEM,
@@ -58,17 +65,9 @@ export class FhirService {
   ) {}
 
   private async codedBusinesses(): Promise<CodedBusiness[]> {
-    const out: CodedBusiness[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.businesses.list({ includeArchived: false, limit: 200, after });
-      for (const b of page) {
-        const fields = codedFields(b.fields);
-        if (fields.length > 0) out.push({ business: b, fields });
-      }
-      if (page.length < 200) return out;
-      after = page[page.length - 1].id;
-    }
+    return (await this.businesses.listLive())
+      .map((business) => ({ business, fields: codedFields(business.fields) }))
+      .filter((c) => c.fields.length > 0);
   }
 
   /**
@@ -192,7 +191,17 @@ export class FhirService {
       args,
     );
     const page = r.rows.slice(0, count);
-    const entries = await Promise.all(page.map((row) => this.detectedIssue(row.id, coded)));
+    // The page's alerts in one query, each rule's name read once.
+    const byId = new Map(
+      (page.length ? await this.alerts.list({ ids: page.map((row) => row.id), limit: page.length }) : []).map((a) => [
+        a.id,
+        a,
+      ]),
+    );
+    const ruleNames = new Map<string, Promise<string>>();
+    const entries = await Promise.all(
+      page.map((row) => (byId.has(row.id) ? this.detectedIssue(byId.get(row.id)!, coded, ruleNames) : null)),
+    );
     const last = page[page.length - 1];
     const next =
       r.rows.length > count ? nextLink(self, encodeCursor({ t: last.first_seen_at.toISOString(), id: last.id })) : null;
@@ -207,16 +216,25 @@ export class FhirService {
 
   /** One alert of a coded business as a DetectedIssue. Throws FHIR_NOT_FOUND. */
   async readDetectedIssue(id: string): Promise<FhirResource> {
-    const issue = /^[0-9a-f-]{36}$/.test(id) ? await this.detectedIssue(id, await this.codedBusinesses()) : null;
+    const alert = /^[0-9a-f-]{36}$/.test(id) ? await this.alerts.findById(id) : null;
+    const issue = alert ? await this.detectedIssue(alert, await this.codedBusinesses(), new Map()) : null;
     if (!issue) throw new DomainError('FHIR_NOT_FOUND', `no DetectedIssue '${id}'`);
     return issue;
   }
 
-  private async detectedIssue(alertId: string, coded: CodedBusiness[]): Promise<FhirResource | null> {
-    const alert = await this.alerts.findById(alertId);
-    const c = alert && coded.find((x) => x.business.id === alert.businessId);
-    if (!alert || !c) return null;
-    const rule = await this.rules.findById(alert.ruleId, { includeDeleted: true });
+  /** An alert of a coded business as a DetectedIssue (null for other businesses); `ruleNames` caches rule names. */
+  private async detectedIssue(
+    alert: AlertRecord,
+    coded: CodedBusiness[],
+    ruleNames: Map<string, Promise<string>>,
+  ): Promise<FhirResource | null> {
+    const c = coded.find((x) => x.business.id === alert.businessId);
+    if (!c) return null;
+    let ruleName = ruleNames.get(alert.ruleId);
+    if (!ruleName) {
+      ruleName = this.rules.findById(alert.ruleId, { includeDeleted: true }).then((r) => r?.name ?? alert.ruleId);
+      ruleNames.set(alert.ruleId, ruleName);
+    }
     // The events involved (up to 100), found within the alert's time span on the business's time index.
     const r = await this.db.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM event e
@@ -236,7 +254,7 @@ export class FhirService {
       status: alert.status,
       severity: alert.severity,
       ruleId: alert.ruleId,
-      ruleName: rule?.name ?? alert.ruleId,
+      ruleName: await ruleName,
       summary: alert.summary,
       firstSeenAt: alert.firstSeenAt,
       entityKey,

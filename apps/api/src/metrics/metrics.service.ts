@@ -27,7 +27,8 @@ import type { ApiConfig } from '../config/api.config';
 @Injectable()
 export class MetricsService implements OnModuleDestroy {
   private readonly registry = new Registry();
-  private readonly queues: Queue[];
+  /** A handle per platform queue (counted at each scrape; the queue dashboard reads them too). */
+  readonly queues: Queue[];
 
   readonly ingested = new Counter({
     name: 'anom_ingest_events_total',

@@ -91,6 +91,17 @@ export class BusinessRepository {
     return rows.map(toRecord);
   }
 
+  /** Every live (not archived) business, ordered by id, read in pages of 200. */
+  async listLive(): Promise<BusinessRecord[]> {
+    const out: BusinessRecord[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.list({ includeArchived: false, limit: 200, after });
+      out.push(...page);
+      if (page.length < 200) return out;
+      after = page[page.length - 1].id;
+    }
+  }
+
   /**
    * Every business (archived ones too: their events still expire) with its
    * storage policy: retention in days, compression age in days (null: never)
