@@ -146,7 +146,9 @@ program
         ...summary.opened
           .slice(0, 20)
           .map(
-            (a) => `  [${a.severity}] ${a.summary} — ${a.count} event(s) ${a.startTime} → ${a.endTime} (id ${a.id})`,
+            (a) =>
+              `  [${a.severity}${a.status === 'open' ? '' : `, ${a.status}`}] ${a.summary} — ${a.count} event(s) ` +
+              `${a.startTime} → ${a.endTime} (id ${a.id})`,
           ),
         `alerts updated:   ${summary.updated.length}`,
         `took ${summary.seconds.toFixed(1)} s`,

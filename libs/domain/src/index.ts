@@ -10,6 +10,7 @@ export * from './alerts/fingerprint';
 export * from './alerts/severity';
 export * from './alerts/alert-candidate';
 export * from './alerts/lifecycle';
+export * from './alerts/episodes';
 export * from './state/state-store';
 export * from './rules/sequence';
 export * from './rules/aggregate';

@@ -14,7 +14,8 @@ import {
 // Each pattern `npm run up`'s simulator injects, through the real pipeline
 // (HTTP ingest, queue, worker, Postgres, Redis) into freshly seeded
 // businesses, raises exactly its seeded alerts amid normal traffic.
-const T0 = Date.UTC(2025, 0, 1);
+// An hour ago: an absence rule takes no group from events already older than its forgetAfter on arrival.
+const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
 
 async function run(pattern: Pattern, seconds: number, tickAt?: Date): Promise<string[]> {
   const stack = new TestStack();

@@ -16,11 +16,11 @@ import {
   judgeAbsenceAsOf,
   legacyAbsenceKey,
   loadAbsenceTick,
+  episodePhases,
+  parseDuration,
   splitLegacyAbsence,
   tickAbsenceRules,
   type CompiledRule,
-  type RuleClear,
-  type RuleMatch,
   type IndexChanges,
   type StateStore,
 } from '@anom/domain';
@@ -251,7 +251,11 @@ export class EvaluateService {
       result.matches.push(groupLimitMatch(byId.get(o.ruleId)!, o, batches[0].seq, new Date(touched)));
     }
     await this.state.save(result.saves, this.thinTouches(result.index, rules, touched));
-    const candidates = lifecycleCandidates(result.matches, rules);
+    // Several episodes of a group in these batches (history sent faster than it happened) are applied in turn.
+    const resolveAfter = new Map(
+      rules.map((r) => [r.ruleId, r.definition.resolveAfter ? parseDuration(r.definition.resolveAfter) : null]),
+    );
+    const { phases, trailing } = episodePhases(result.matches, result.clears, (id) => resolveAfter.get(id) ?? null);
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late)
@@ -260,8 +264,13 @@ export class EvaluateService {
       // Another process may have committed these batches meanwhile: then nothing here counts.
       if (!(await this.events.lockAllPending(tx, batchIds))) return null;
       const at = now();
-      const outcome = await this.alerts.applyCandidates(tx, business.id, candidates, at);
-      await this.alerts.applyClears(tx, relevantClears(result.clears, result.matches), at);
+      let outcome: ApplyOutcome = emptyOutcome();
+      for (const phase of phases) {
+        await this.alerts.applyClears(tx, phase.clears, at);
+        const o = await this.alerts.applyCandidates(tx, business.id, lifecycleCandidates(phase.matches, rules), at);
+        outcome = mergeOutcomes(outcome, o);
+      }
+      await this.alerts.applyClears(tx, trailing, at);
       await this.events.markBatchesDone(
         tx,
         batchIds.map((id) => ({ id, lateEvents: lateByBatch.get(id) ?? 0 })),
@@ -492,10 +501,18 @@ function firstRun(pending: readonly BatchRecord[]): BatchRecord[] {
   return run;
 }
 
-/** A clear followed, in the same batch, by a later match of the same fingerprint is superseded. */
-function relevantClears(clears: RuleClear[], matches: RuleMatch[]): RuleClear[] {
-  const lastMatch = new Map<string, number>();
-  for (const m of matches)
-    lastMatch.set(m.fingerprint, Math.max(lastMatch.get(m.fingerprint) ?? 0, m.eventTime.getTime()));
-  return clears.filter((c) => (lastMatch.get(c.fingerprint) ?? -Infinity) <= c.t.getTime());
+function emptyOutcome(): ApplyOutcome {
+  return { opened: [], updated: [], escalated: [], alreadyCounted: 0, suppressed: 0, notifications: [] };
+}
+
+/** Two phases' outcomes as one: an alert updated in both is listed once. */
+function mergeOutcomes(a: ApplyOutcome, b: ApplyOutcome): ApplyOutcome {
+  return {
+    opened: [...a.opened, ...b.opened],
+    updated: [...new Set([...a.updated, ...b.updated])],
+    escalated: [...new Set([...a.escalated, ...b.escalated])],
+    alreadyCounted: a.alreadyCounted + b.alreadyCounted,
+    suppressed: a.suppressed + b.suppressed,
+    notifications: [...a.notifications, ...b.notifications],
+  };
 }

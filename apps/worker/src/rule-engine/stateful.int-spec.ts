@@ -179,6 +179,30 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     },
   );
 
+  it('watches the groups stored before the rule existed, and none from replayed history', async () => {
+    const id = await business([]);
+    const now = Date.now();
+    const beat = (service: string, ms: number) => ({ timestamp: new Date(ms).toISOString(), user_id: 'x', service });
+    // b1 went silent 10 minutes ago, b2 reported a minute ago, legacy only in history replayed from 2014.
+    await stack.request('POST', `/ingest/${id}`, {
+      body: [beat('b1', now - 10 * MIN), beat('b2', now - MIN), beat('legacy', Date.UTC(2014, 3, 24))],
+    });
+    await stack.waitForEvaluation();
+    const rule = { name: 'No heartbeat', kind: 'absence', window: '5m', groupBy: ['service'], severity: 'high' };
+    expect((await stack.request('POST', `/businesses/${id}/rules`, { body: rule })).status).toBe(201);
+    const opened = await stack.worker!.get(EvaluateService).tick(id, new Date(now));
+    expect(opened).toHaveLength(1);
+    const [alert] = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items;
+    expect(alert.groupKey).toEqual({ service: 'b1' });
+    expect(alert.summary).toBe('No heartbeat: no event for 10m (service=b1)');
+    // Four minutes on, b2 is due too; legacy, silent for years by the event clock, never is.
+    expect(await stack.worker!.get(EvaluateService).tick(id, new Date(now + 4 * MIN))).toHaveLength(1);
+    const groups = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items.map(
+      (a: { groupKey: { service: string } }) => a.groupKey.service,
+    );
+    expect(groups.sort()).toEqual(['b1', 'b2']);
+  });
+
   it('does not count as silence the events still waiting for evaluation', async () => {
     const id = await business([
       { name: 'No heartbeat', kind: 'absence', window: '1m', groupBy: ['service'], severity: 'high' },

@@ -86,9 +86,11 @@ export interface ApplyOutcome {
   notifications: string[];
 }
 
-/** The end of an episode for a fingerprint (wall-clock `at` starts its resolveAfter). */
+/** The end of an episode for a fingerprint (wall-clock `at` starts its resolveAfter; `t`, by event time, too). */
 export interface ClearRecord {
   fingerprint: string;
+  /** Event time the episode ended at (the clearing event's). */
+  t: Date;
 }
 
 type AlertRow = Prisma.AlertGetPayload<object>;
@@ -136,12 +138,23 @@ export class AlertRepository {
     );
     const fresh = new Set(counted.rows.map((r) => `${r.rule_id}/${r.event_id}`));
     const plan = planAlertChanges(candidates, { active, coolingDown, fresh, routing }, alertIds, now);
+    // Episodes over by event time resolve before their fingerprint's next alert is inserted (one active per
+    // fingerprint).
+    if (plan.resolves.length > 0) {
+      await client.query(
+        `UPDATE alert SET status = 'resolved', resolved_at = $2, resolved_by = 'auto', resolve_note = $3
+          WHERE id = ANY($1::uuid[])`,
+        [plan.resolves, now, `${AUTO_RESOLVE_NOTE}, by event time`],
+      );
+    }
     if (plan.inserts.length > 0) {
       await client.query(
         `INSERT INTO alert (id, business_id, rule_id, rule_version, fingerprint, group_key, status, severity, count,
-           start_time, end_time, first_seen_at, last_seen_at, summary, evidence, cleared_at, resolve_after_ms)
+           start_time, end_time, first_seen_at, last_seen_at, summary, evidence, cleared_at, resolve_after_ms,
+           cleared_event_time)
          SELECT x.id, $2, x.rule_id, x.rule_version, x.fingerprint, x.group_key, 'open', x.severity, x.count,
-           x.start_time, x.end_time, $3, $3, x.summary, x.evidence, x.cleared_at, x.resolve_after_ms
+           x.start_time, x.end_time, $3, $3, x.summary, x.evidence, x.cleared_at, x.resolve_after_ms,
+           x.cleared_event_time
            FROM jsonb_to_recordset($1::jsonb) AS x(${ALERT_RECORD}, rule_id uuid, fingerprint text, group_key jsonb)`,
         [JSON.stringify(plan.inserts.map(alertColumns)), businessId, now],
       );
@@ -152,7 +165,7 @@ export class AlertRepository {
            start_time = LEAST(a.start_time, x.start_time), end_time = GREATEST(a.end_time, x.end_time),
            severity = x.severity, summary = x.summary, evidence = x.evidence,
            rule_version = GREATEST(a.rule_version, x.rule_version), cleared_at = x.cleared_at,
-           resolve_after_ms = x.resolve_after_ms
+           cleared_event_time = x.cleared_event_time, resolve_after_ms = x.resolve_after_ms
            FROM jsonb_to_recordset($1::jsonb) AS x(${ALERT_RECORD}) WHERE a.id = x.id`,
         [JSON.stringify(plan.updates.map(alertColumns)), now],
       );
@@ -164,14 +177,20 @@ export class AlertRepository {
 
   /**
    * Marks the active alerts of these fingerprints as cleared at `now` (the
-   * episode ended), unless already cleared; auto-resolve counts from there.
+   * episode ended) and at the clear's event time `t`, unless already cleared;
+   * auto-resolve counts from there (wall clock), and a later match counts from
+   * `t` by event time (episodeOver).
    */
   async applyClears(tx: Tx, clears: readonly ClearRecord[], now: Date): Promise<number> {
     if (clears.length === 0) return 0;
+    const first = new Map<string, Date>();
+    for (const c of clears)
+      if (!first.has(c.fingerprint) || c.t < first.get(c.fingerprint)!) first.set(c.fingerprint, c.t);
     const r = await tx.sql.query(
-      `UPDATE alert SET cleared_at = $2
-        WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' AND cleared_at IS NULL`,
-      [[...new Set(clears.map((c) => c.fingerprint))], now],
+      `UPDATE alert a SET cleared_at = $3, cleared_event_time = x.t
+         FROM unnest($1::text[], $2::timestamptz[]) AS x(f, t)
+        WHERE a.fingerprint = x.f AND a.status <> 'resolved' AND a.cleared_at IS NULL`,
+      [[...first.keys()], [...first.values()], now],
     );
     return r.rowCount ?? 0;
   }
@@ -325,7 +344,7 @@ export class AlertRepository {
 /** The columns of an alert row shared by inserts and updates, as jsonb_to_recordset reads them. */
 const ALERT_RECORD =
   'id uuid, rule_version int, count int, start_time timestamptz, end_time timestamptz, summary text, ' +
-  'cleared_at timestamptz, resolve_after_ms bigint, severity text, evidence jsonb';
+  'cleared_at timestamptz, cleared_event_time timestamptz, resolve_after_ms bigint, severity text, evidence jsonb';
 
 /** A planned alert row as ALERT_RECORD (and the insert's extra columns) name its fields. */
 function alertColumns(a: AlertInsert | AlertUpdate): Record<string, unknown> {
@@ -337,6 +356,7 @@ function alertColumns(a: AlertInsert | AlertUpdate): Record<string, unknown> {
     end_time: a.endTime,
     summary: a.summary,
     cleared_at: a.clearedAt,
+    cleared_event_time: a.clearedEventTime,
     resolve_after_ms: a.resolveAfterMs,
     severity: a.severity,
     evidence: a.evidence,
@@ -396,11 +416,12 @@ async function loadSnapshot(
     Pick<RoutedAlertRow, 'channels' | 'silences'> & { active: ActiveAlert[]; cooling: { f: string; id: string }[] }
   >(
     `WITH active AS (
-       SELECT id, fingerprint, status, severity, evidence FROM alert
+       SELECT id, fingerprint, status, severity, evidence, cleared_event_time FROM alert
         WHERE fingerprint = ANY($1::text[]) AND status <> 'resolved' ORDER BY id FOR UPDATE)
      SELECT
        (SELECT coalesce(json_agg(json_build_object('id', id, 'fingerprint', fingerprint, 'status', status,
-                 'severity', severity, 'evidence', evidence)), '[]') FROM active) AS active,
+                 'severity', severity, 'evidence', evidence, 'clearedEventTime', cleared_event_time)), '[]')
+          FROM active) AS active,
        (SELECT coalesce(json_agg(json_build_object('f', x.fingerprint, 'id', x.id)), '[]') FROM (
           SELECT DISTINCT ON (a.fingerprint) a.fingerprint, a.id
             FROM unnest($4::text[], $5::timestamptz[]) AS u(fingerprint, since)

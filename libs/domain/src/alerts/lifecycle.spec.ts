@@ -73,6 +73,8 @@ interface Row {
     notifications?: string[];
     severity?: Severity;
     count?: number;
+    /** Active alerts resolved because their episode is over by event time. */
+    resolved?: string[];
   };
 }
 
@@ -131,6 +133,30 @@ const ROWS: Row[] = [
     expect: { updated: 0, alreadyCounted: 2, transitions: [] },
   },
   {
+    name: 'its episode ended by event time resolveAfter or more before: it resolves, a new alert opens',
+    candidate: { resolveAfterMs: 10 * 60_000, startTime: T(-2) },
+    active: { clearedEventTime: T(-12) },
+    expect: {
+      opened: 1,
+      updated: 0,
+      resolved: ['a-old'],
+      transitions: ['resolved', 'opened'],
+      notifications: ['all:pending', 'all:pending'],
+    },
+  },
+  {
+    name: 'its episode ended by event time less than resolveAfter before: the same alert goes on',
+    candidate: { resolveAfterMs: 10 * 60_000, startTime: T(-2) },
+    active: { clearedEventTime: T(-11) },
+    expect: { opened: 0, updated: 1, resolved: [], transitions: [] },
+  },
+  {
+    name: 'a rule without resolveAfter: only people resolve, however long ago the episode ended',
+    candidate: { resolveAfterMs: null },
+    active: { clearedEventTime: T(-60 * 24 * 365) },
+    expect: { opened: 0, updated: 1, resolved: [] },
+  },
+  {
     name: 'partly counted before: only the fresh matches count',
     candidate: {},
     active: {},
@@ -165,6 +191,9 @@ describe('planAlertChanges: the lifecycle table', () => {
     const written = [...plan.inserts, ...plan.updates];
     if (e.severity) expect(written[0].severity).toBe(e.severity);
     if (e.count !== undefined) expect(written[0].count).toBe(e.count);
+    if (e.resolved) expect(plan.resolves).toEqual(e.resolved);
+    // A new episode's matches count into the new alert.
+    if (e.resolved?.length) expect(ids).toEqual(['a-new']);
   });
 
   it('links the matches to the alert they count into: active, else the cooling one, else a new id', () => {

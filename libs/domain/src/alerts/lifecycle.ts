@@ -42,6 +42,8 @@ export interface ActiveAlert {
   status: AlertStatus;
   severity: Severity;
   evidence: AlertEvidence | null;
+  /** When its episode ended by event time (the clear's, or an immediate rule's last match), or null. */
+  clearedEventTime?: Date | string | null;
 }
 
 /** A notification channel as routing sees it. */
@@ -97,6 +99,8 @@ export interface AlertInsert {
   evidence: AlertEvidence;
   /** Set for momentary (immediate) matches: resolveAfter counts from now. */
   clearedAt: Date | null;
+  /** Set for momentary matches too: the last match's event time, from which resolveAfter counts by event time. */
+  clearedEventTime: Date | null;
   resolveAfterMs: number | null;
 }
 
@@ -126,6 +130,8 @@ export interface PlannedNotification {
 
 /** What applying an evaluation's candidates does. */
 export interface AlertPlan {
+  /** Active alerts whose episode is over by event time (see episodeOver): resolved before the inserts. */
+  resolves: string[];
   inserts: AlertInsert[];
   updates: AlertUpdate[];
   transitions: PlannedTransition[];
@@ -152,8 +158,26 @@ export function alertIdsFor(
 ): string[] {
   const fingerprints = new Set(candidates.map((c) => c.fingerprint));
   if (fingerprints.size !== candidates.length) throw new Error('candidates must have distinct fingerprints');
-  return candidates.map(
-    (c) => snapshot.active.get(c.fingerprint)?.id ?? snapshot.coolingDown.get(c.fingerprint) ?? newId(),
+  return candidates.map((c) => {
+    const active = snapshot.active.get(c.fingerprint);
+    if (active && !episodeOver(active, c)) return active.id;
+    return snapshot.coolingDown.get(c.fingerprint) ?? newId();
+  });
+}
+
+/**
+ * Whether a candidate starts a new episode after its fingerprint's active alert: that alert's episode
+ * ended by event time (`clearedEventTime`) at least the rule's resolveAfter before the candidate's first
+ * match. Live, the wall-clock auto-resolve would have resolved it in between; replayed history (sent
+ * faster than it happened) gets the same episodes this way. The cooldown still counts on the wall clock.
+ */
+export function episodeOver(
+  active: Pick<ActiveAlert, 'clearedEventTime'>,
+  c: Pick<LifecycleCandidate, 'startTime'> & { resolveAfterMs?: number | null },
+): boolean {
+  const ended = active.clearedEventTime;
+  return (
+    ended != null && c.resolveAfterMs != null && c.startTime.getTime() - new Date(ended).getTime() >= c.resolveAfterMs
   );
 }
 
@@ -164,8 +188,11 @@ export function alertIdsFor(
  * - its fingerprint cooling down: suppressed (counted, linked to the resolved alert, no alert opens);
  * - no active alert: a new `open` alert with the candidate's severity, an `opened` transition;
  * - an active alert: count added, span widened, evidence the last EVIDENCE_SAMPLES samples,
- *   severity the higher of the two; an `escalated` transition when that is higher than before.
- * Momentary (immediate) candidates set `clearedAt = now`, so resolveAfter counts from the last match.
+ *   severity the higher of the two; an `escalated` transition when that is higher than before;
+ * - an active alert whose episode is over by event time (episodeOver): it resolves (`resolved` by
+ *   `auto`, announced), and the candidate opens a new alert.
+ * Momentary (immediate) candidates set `clearedAt = now`, so resolveAfter counts from the last match
+ * (and `clearedEventTime` to the last match's event time).
  * Notifications are routed with routeNotifications.
  */
 export function planAlertChanges(
@@ -175,6 +202,7 @@ export function planAlertChanges(
   now: Date,
 ): AlertPlan {
   const plan: AlertPlan = {
+    resolves: [],
     inserts: [],
     updates: [],
     transitions: [],
@@ -190,7 +218,19 @@ export function planAlertChanges(
     const freshIds = new Set(c.eventIds.filter((e) => snapshot.fresh.has(`${c.ruleId}/${e}`)));
     plan.alreadyCounted += c.eventIds.length - freshIds.size;
     if (freshIds.size === 0) return;
-    const current = snapshot.active.get(c.fingerprint);
+    let current = snapshot.active.get(c.fingerprint);
+    if (current && episodeOver(current, c)) {
+      plan.resolves.push(current.id);
+      plan.transitions.push({ ...autoResolveTransition(current), note: `${AUTO_RESOLVE_NOTE}, by event time` });
+      announced.push({
+        id: current.id,
+        ruleId: c.ruleId,
+        groupKey: c.groupKey,
+        severity: current.severity,
+        event: 'resolved',
+      });
+      current = undefined;
+    }
     if (!current && snapshot.coolingDown.has(c.fingerprint)) {
       plan.suppressed += freshIds.size;
       return;
@@ -205,6 +245,7 @@ export function planAlertChanges(
       endTime: c.endTime,
       summary: c.summary,
       clearedAt: c.momentary ? now : null,
+      clearedEventTime: c.momentary ? c.endTime : null,
       resolveAfterMs: c.resolveAfterMs,
     };
     if (!current) {

@@ -459,6 +459,24 @@ describe('evaluateBatch', () => {
       ]);
     });
 
+    it('an absence rule takes no group from events already older than its forgetAfter when received', async () => {
+      const store = new MemoryStateStore();
+      const received = 400 * 24 * 60 * MIN;
+      // Replayed history: a year old on arrival (the default forgetAfter of a 5m window is a week).
+      const replayed = { ...log(0, 'ec2-old', 'INFO'), receivedAt: received };
+      const recent = { ...log(400 * 24 * 60 - 3 * 24 * 60, 'ec2-new', 'INFO'), receivedAt: received };
+      const [r] = await runBatches([heartbeat], [[replayed, recent]], store);
+      expect([...r.saves.keys()]).toEqual([absenceStateKey(heartbeat, 'ec2-new')]);
+      const tick = tickAbsenceRules(
+        [heartbeat],
+        await loadAbsenceTick(store, [heartbeat], received),
+        new Date(received),
+      );
+      // The expected group starts its watch at this first tick; ec2-new has been silent three days.
+      expect(tick.matches.map((m) => m.groupKey)).toEqual([{ service: 'ec2-new' }]);
+      expect(tick.matches[0].values.silent_for).toBe('3 days');
+    });
+
     it(
       'tracks at most maxGroups groups per rule, turns new ones away and reports them, and admits the same ones ' +
         'on a re-run',

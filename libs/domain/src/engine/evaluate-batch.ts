@@ -190,6 +190,10 @@ export function evaluateBatch(
     if (!isStateful(rule)) continue;
     const lateness = parseDuration(d.allowedLateness) ?? 60_000;
     const absence = d.kind === 'absence';
+    // An event already older than the rule's forgetAfter when it arrived (history replayed or backfilled) is no sign
+    // of life the rule can act on: it neither starts nor refreshes a group, so a replay never leaves groups behind
+    // that then look silent for years.
+    const staleAfterMs = absence ? forgetAfterMs(rule) : Infinity;
     const limit = {
       tracked: options.groupCounts?.get(groupsIndex(rule)) ?? 0,
       untracked: 0,
@@ -205,6 +209,7 @@ export function evaluateBatch(
       const holds = cond.ok && cond.value;
       // An absence group's state changes only with a sign of life: other events do not touch it.
       if (absence && !holds) continue;
+      if (absence && e.receivedAt !== undefined && e.receivedAt - e.eventTime.getTime() > staleAfterMs) continue;
       const key = absence ? absenceStateKey(rule, groupId(rule, groupKey)) : g.stateKey;
       if (!admit(key, limit)) continue;
       ruleOf.set(key, rule);

@@ -1,0 +1,71 @@
+import type { RuleClear } from '../engine/evaluate-batch';
+import type { RuleMatch } from '../rules/evaluate-immediate';
+
+/** One step of applying an evaluation: the ends of episodes first, then the matches of the next ones. */
+export interface EpisodePhase {
+  /** Clears that end an episode (of an alert stored before, or of the phase before), event time `t`. */
+  clears: RuleClear[];
+  matches: RuleMatch[];
+}
+
+/**
+ * Splits one evaluation's matches and clears into the episodes they belong to by event time, so that a
+ * batch of history holding several episodes of a group gives several alerts, as live traffic would
+ * have. Per fingerprint, in event-time order: a clear followed by a match at least the rule's
+ * resolveAfter later (`resolveAfterMs`, null: only people resolve, no split) ends an episode, and the
+ * match starts the next; a clear followed by an earlier match is moot (the condition came back before
+ * the alert could resolve). Phase `i` holds the `i`-th episode of every fingerprint with the clear that
+ * ended the one before it (for the first episode, the clear ending the alert stored before the batch);
+ * `trailing` holds the clear after a fingerprint's last match, or its first clear when it has no
+ * match. Applying the phases in order, then `trailing`, with the store resolving an alert whose
+ * episode is over by event time (episodeOver), yields the episodes. Pure; O(n log n).
+ */
+export function episodePhases(
+  matches: readonly RuleMatch[],
+  clears: readonly RuleClear[],
+  resolveAfterMs: (ruleId: string) => number | null,
+): { phases: EpisodePhase[]; trailing: RuleClear[] } {
+  const byFingerprint = new Map<string, { matches: RuleMatch[]; clears: RuleClear[] }>();
+  const of = (f: string) => {
+    let x = byFingerprint.get(f);
+    if (!x) byFingerprint.set(f, (x = { matches: [], clears: [] }));
+    return x;
+  };
+  for (const m of matches) of(m.fingerprint).matches.push(m);
+  for (const c of clears) of(c.fingerprint).clears.push(c);
+  const phases: EpisodePhase[] = [];
+  const phase = (i: number) => (phases[i] ??= { clears: [], matches: [] });
+  const trailing: RuleClear[] = [];
+  for (const { matches: ms, clears: cs } of byFingerprint.values()) {
+    ms.sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime());
+    cs.sort((a, b) => a.t.getTime() - b.t.getTime());
+    if (ms.length === 0) {
+      trailing.push(cs[0]);
+      continue;
+    }
+    const after = resolveAfterMs(ms[0].ruleId);
+    let episode = 0;
+    let started = false;
+    let next = 0;
+    let previous = -Infinity;
+    for (const m of ms) {
+      const t = m.eventTime.getTime();
+      // The first clear since the previous match (the moment that episode ended), if any.
+      let ended: RuleClear | null = null;
+      while (next < cs.length && cs[next].t.getTime() < t) {
+        if (cs[next].t.getTime() >= previous && !ended) ended = cs[next];
+        next++;
+      }
+      if (ended && after !== null && t - ended.t.getTime() >= after) {
+        if (started) episode++;
+        phase(episode).clears.push(ended);
+      }
+      phase(episode).matches.push(m);
+      started = true;
+      previous = t;
+    }
+    const last = cs.find((c) => c.t.getTime() >= previous);
+    if (last) trailing.push(last);
+  }
+  return { phases, trailing };
+}
