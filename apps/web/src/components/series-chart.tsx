@@ -3,6 +3,7 @@ import { BarChart } from '@mui/x-charts/BarChart';
 import { ChartsReferenceLine } from '@mui/x-charts/ChartsReferenceLine';
 import { LineChart } from '@mui/x-charts/LineChart';
 import type { Series, ViewPanel } from '../api/models';
+import { bandTicks, compactNumber, isolatedPoints, timeTickFormat, timeTooltipFormat } from './chart-axes';
 import { Empty, ErrorState, Loading } from './states';
 import { useSeries } from '../features/views/hooks';
 
@@ -76,13 +77,28 @@ function Chart({
   const missing = agg === 'count' || agg === 'sum' ? 0 : null;
   const series = data.series.map((s) => {
     const byT = new Map(s.points.map((p) => [Date.parse(p.t), p.v]));
+    const values = xs.map((x) => byT.get(x) ?? missing);
+    // A value between two empty buckets draws no segment: it gets a mark, as do all points of a short series.
+    const marked = isolatedPoints(values);
     return {
       label: s.group ?? 'all',
-      data: xs.map((x) => byT.get(x) ?? missing),
-      showMark: s.points.length < 3,
+      data: values,
+      showMark: ({ index }: { index: number }) => marked(index),
       connectNulls: false,
     };
   });
+  // Tick labels from the range shown (times within a day, dates with times within a month), full times in tooltips.
+  const tick = timeTickFormat(Date.parse(data.to) - Date.parse(data.from), step);
+  const full = timeTooltipFormat(step);
+  const timeFormatter = (d: Date, ctx: { location: string }) => (ctx.location === 'tick' ? tick(d) : full(d));
+  const compact = compactNumber();
+  const yAxis = [
+    {
+      width: 56,
+      valueFormatter: (v: number | null, ctx: { location: string }) =>
+        v === null ? '' : ctx.location === 'tick' ? compact(v) : v.toLocaleString(),
+    },
+  ];
   const markers = data.alerts.map((a) => ({ ...a, x: Math.floor(Date.parse(a.startTime) / step) * step }));
   const lines = markers.map((a) => (
     <ChartsReferenceLine
@@ -101,8 +117,14 @@ function Chart({
         <BarChart
           height={height}
           xAxis={[
-            { scaleType: 'band', data: xs.map((x) => new Date(x)), valueFormatter: (d: Date) => d.toLocaleString() },
+            {
+              scaleType: 'band',
+              data: xs.map((x) => new Date(x)),
+              valueFormatter: timeFormatter,
+              tickInterval: bandTicks(xs.map((x) => new Date(x))),
+            },
           ]}
+          yAxis={yAxis}
           series={series.map(({ label, data }) => ({ label, data, stack: 'total' }))}
           hideLegend={series.length > 8}
         >
@@ -111,7 +133,8 @@ function Chart({
       ) : (
         <LineChart
           height={height}
-          xAxis={[{ scaleType: 'time', data: xs.map((x) => new Date(x)) }]}
+          xAxis={[{ scaleType: 'time', data: xs.map((x) => new Date(x)), valueFormatter: timeFormatter }]}
+          yAxis={yAxis}
           series={series}
           hideLegend={series.length > 8}
         >
@@ -119,10 +142,25 @@ function Chart({
         </LineChart>
       )}
       {data.alerts.length > 0 && (
-        <Typography variant="caption" color="text.secondary">
-          Dashed lines: {data.alerts.length} alert{data.alerts.length === 1 ? '' : 's'} started in this range.
+        <Typography variant="caption" color="text.secondary" data-testid="chart-caption">
+          {alertCaption(
+            data.alerts.length,
+            data.alerts.some((a) => a.id === highlight),
+          )}
         </Typography>
       )}
     </Box>
   );
+}
+
+/** What the vertical markers mean: the highlighted alert's solid line, the others' dashed ones. */
+export function alertCaption(alerts: number, highlighted: boolean): string {
+  const others = highlighted ? alerts - 1 : alerts;
+  const dashed =
+    others === 0
+      ? ''
+      : `dashed lines mark ${others} ${highlighted ? 'other ' : ''}alert${others === 1 ? '' : 's'} started in ` +
+        `this range`;
+  if (!highlighted) return `${dashed[0].toUpperCase()}${dashed.slice(1)}.`;
+  return `The solid line marks this alert's start${dashed ? `; ${dashed}` : ''}.`;
 }

@@ -88,12 +88,12 @@ export const SEED_BUSINESSES: SeedBusiness[] = [
     views: [
       {
         name: 'Vitals per user',
-        description: 'Average heart rate, SpO2 and skin temperature of each user.',
+        description: 'Per user: average heart rate and activity, lowest SpO2, highest skin temperature.',
         panels: [
-          { title: 'Heart rate (bpm)', field: 'heart_rate', agg: 'avg', groupBy: 'user_id' },
-          { title: 'SpO2 (%)', field: 'spo2_percent', agg: 'min', groupBy: 'user_id' },
-          { title: 'Skin temperature (°C)', field: 'skin_temp_c', agg: 'max', groupBy: 'user_id' },
-          { title: 'Activity (%)', field: 'activity_level', agg: 'avg', groupBy: 'user_id' },
+          { title: 'Heart rate, average (bpm)', field: 'heart_rate', agg: 'avg', groupBy: 'user_id' },
+          { title: 'SpO2, lowest (%)', field: 'spo2_percent', agg: 'min', groupBy: 'user_id' },
+          { title: 'Skin temperature, highest (°C)', field: 'skin_temp_c', agg: 'max', groupBy: 'user_id' },
+          { title: 'Activity, average (%)', field: 'activity_level', agg: 'avg', groupBy: 'user_id' },
         ],
       },
     ],
