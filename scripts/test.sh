@@ -28,6 +28,15 @@ npm run -s typecheck
 npx jest --selectProjects unit
 npx vitest run --root apps/web
 npm run -s build:web
+# The app is split by route: no chunk over Vite's 500 kB warning, the entry chunk (what the first page waits for)
+# under 400 kB (it was one 1.1 MB file).
+node -e '
+const fs = require("node:fs"), dir = "apps/web/dist/assets";
+const js = fs.readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => [f, fs.statSync(`${dir}/${f}`).size]);
+const entry = fs.readFileSync("apps/web/dist/index.html", "utf8").match(/assets\/([^"]+\.js)/)[1];
+const big = js.filter(([, n]) => n > 500_000), first = js.find(([f]) => f === entry)[1];
+if (big.length || first > 400_000) { console.error("web bundle too large:", big, entry, first); process.exit(1); }
+console.log(`web bundle: ${js.length} chunks, entry ${Math.round(first / 1000)} kB`);'
 # The production build: the shutdown suite runs the compiled api and worker.
 npm run -s build:server >/dev/null
 npx jest --selectProjects int --runInBand

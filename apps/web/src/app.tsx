@@ -1,26 +1,33 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { setUnauthorizedHandler } from './api/client';
 import { ProblemError } from './api/problem';
 import { Loading } from './components/states';
 import { sessionKeys } from './features/session/keys';
 import { useSession } from './features/session/hooks';
-import { AuditPage } from './pages/audit-page';
-import { AccessPage } from './pages/access-page';
 import { AppLayout } from './components/app-layout';
 import { ConfirmProvider } from './components/confirm-dialog';
 import { NotifierProvider } from './components/notifier';
-import { AlertDetailPage } from './pages/alert-detail-page';
-import { AlertsPage } from './pages/alerts-page';
-import { BusinessCreatePage } from './pages/business-create-page';
-import { BusinessDetailPage } from './pages/business-detail-page';
-import { BusinessesPage } from './pages/businesses-page';
-import { DashboardPage } from './pages/dashboard-page';
-import { RuleEditorPage } from './pages/rule-editor-page';
 import { SignInPage } from './pages/sign-in-page';
-import { SuggestionsPage } from './pages/suggestions-page';
 import { AppThemeProvider } from './theme';
+
+/**
+ * Each page is its own chunk, loaded when first visited (the sign-in page and the layout are in the entry
+ * chunk): the first load fetches what the page it opens needs, not the whole app.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+const AuditPage = page(() => import('./pages/audit-page'), 'AuditPage');
+const AccessPage = page(() => import('./pages/access-page'), 'AccessPage');
+const AlertDetailPage = page(() => import('./pages/alert-detail-page'), 'AlertDetailPage');
+const AlertsPage = page(() => import('./pages/alerts-page'), 'AlertsPage');
+const BusinessCreatePage = page(() => import('./pages/business-create-page'), 'BusinessCreatePage');
+const BusinessDetailPage = page(() => import('./pages/business-detail-page'), 'BusinessDetailPage');
+const BusinessesPage = page(() => import('./pages/businesses-page'), 'BusinessesPage');
+const DashboardPage = page(() => import('./pages/dashboard-page'), 'DashboardPage');
+const RuleEditorPage = page(() => import('./pages/rule-editor-page'), 'RuleEditorPage');
+const SuggestionsPage = page(() => import('./pages/suggestions-page'), 'SuggestionsPage');
 
 /** Routes needing a session; without one, sign-in (coming back here after). */
 function RequireAuth() {
@@ -51,23 +58,25 @@ export function AppRoutes() {
   return (
     <>
       <UnauthorizedRedirect />
-      <Routes>
-        <Route path="/sign-in" element={<SignInPage />} />
-        <Route element={<RequireAuth />}>
-          <Route index element={<DashboardPage />} />
-          <Route path="businesses" element={<BusinessesPage />} />
-          <Route path="businesses/new" element={<BusinessCreatePage />} />
-          <Route path="businesses/:businessId" element={<BusinessDetailPage />} />
-          <Route path="businesses/:businessId/rules/new" element={<RuleEditorPage />} />
-          <Route path="rules/:ruleId/edit" element={<RuleEditorPage />} />
-          <Route path="alerts" element={<AlertsPage />} />
-          <Route path="alerts/:alertId" element={<AlertDetailPage />} />
-          <Route path="suggestions" element={<SuggestionsPage />} />
-          <Route path="access" element={<AccessPage />} />
-          <Route path="audit" element={<AuditPage />} />
-          <Route path="*" element={<Navigate to="/" replace />} />
-        </Route>
-      </Routes>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route element={<RequireAuth />}>
+            <Route index element={<DashboardPage />} />
+            <Route path="businesses" element={<BusinessesPage />} />
+            <Route path="businesses/new" element={<BusinessCreatePage />} />
+            <Route path="businesses/:businessId" element={<BusinessDetailPage />} />
+            <Route path="businesses/:businessId/rules/new" element={<RuleEditorPage />} />
+            <Route path="rules/:ruleId/edit" element={<RuleEditorPage />} />
+            <Route path="alerts" element={<AlertsPage />} />
+            <Route path="alerts/:alertId" element={<AlertDetailPage />} />
+            <Route path="suggestions" element={<SuggestionsPage />} />
+            <Route path="access" element={<AccessPage />} />
+            <Route path="audit" element={<AuditPage />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Route>
+        </Routes>
+      </Suspense>
     </>
   );
 }

@@ -18,7 +18,8 @@ import DarkModeIcon from '@mui/icons-material/DarkMode';
 import MenuIcon from '@mui/icons-material/Menu';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import LogoutIcon from '@mui/icons-material/Logout';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
+import { Loading } from './states';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useCan, useSession, useSignOut } from '../features/session/hooks';
 import { AlertStreamProvider, useAlertStream } from '../hooks/use-alert-stream';
@@ -150,7 +151,10 @@ function Frame() {
         </List>
       </Drawer>
       <Container maxWidth="xl" sx={{ py: { xs: 2, md: 3 }, px: { xs: 1, sm: 2, md: 3 } }} component="main">
-        <Outlet />
+        {/* Pages load as their own chunks: the navigation stays while one arrives. */}
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </Container>
     </Box>
   );

@@ -3,7 +3,9 @@ import { MenuItem, TextField } from '@mui/material';
 /**
  * A small select: an empty choice labelled `none` first when given (a filter's
  * "any"), then `choices`. One markup for the alert filters, the audit log's
- * object filter and the role pickers.
+ * object filter and the role pickers. A value that is not among the choices
+ * (a filter from the URL while its choices are still loading, or a business
+ * since deleted) is shown as itself rather than as an out-of-range value.
  */
 export function SelectField({
   label,
@@ -23,6 +25,7 @@ export function SelectField({
   width: number;
   disabled?: boolean;
 }) {
+  const listed = value === '' ? none !== undefined : choices.some((c) => c.value === value);
   return (
     <TextField
       select
@@ -34,6 +37,7 @@ export function SelectField({
       disabled={disabled}
     >
       {none !== undefined && <MenuItem value="">{none}</MenuItem>}
+      {!listed && <MenuItem value={value}>{value || '—'}</MenuItem>}
       {choices.map((c) => (
         <MenuItem key={c.value} value={c.value}>
           {c.label}

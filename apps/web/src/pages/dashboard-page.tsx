@@ -21,6 +21,7 @@ import { ago, formatGroupKey } from '../format';
 import { useAlertStream } from '../hooks/use-alert-stream';
 import { useOverview } from '../features/dashboard/hooks';
 import { useRecentAlerts } from '../features/alerts/hooks';
+import { liveFeed } from '../features/dashboard/live-feed';
 
 /** Every business at a glance, and alerts as they happen. */
 export function DashboardPage() {
@@ -28,7 +29,7 @@ export function DashboardPage() {
   const recent = useRecentAlerts();
   const [live, setLive] = useState<Alert[]>([]);
   useAlertStream((a) => setLive((l) => [a, ...l.filter((x) => x.id !== a.id)].slice(0, 15)));
-  const feed = [...live, ...(recent.data?.items ?? []).filter((a) => !live.some((l) => l.id === a.id))].slice(0, 15);
+  const feed = liveFeed(live, recent.data?.items ?? []);
 
   return (
     <Stack spacing={3}>
