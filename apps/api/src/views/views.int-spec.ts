@@ -155,7 +155,13 @@ describe('views, series and the dashboard overview (api + Postgres)', () => {
     expect(o.status).toBe(200);
     const item = o.body.items.find((i: { businessId: string }) => i.businessId === business.id);
     // Counted by receive time: the six events of beforeAll (event times days ago) were received just now too.
-    expect(item).toMatchObject({ name: business.name, eventsLastHour: 7, ratePerMinute: 0.1, openAlerts: {} });
+    expect(item).toMatchObject({
+      name: business.name,
+      eventsLastHour: 7,
+      ratePerMinute: 0.1,
+      openAlerts: {},
+      pendingSuggestions: 0,
+    });
     expect(Date.parse(item.lastEventAt)).toBe(Date.parse(now.toISOString()));
     // The receipt clock is its own figure: an event dated years back was still received just now.
     const old = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString();

@@ -115,7 +115,7 @@ describe('Simulator', () => {
   });
 
   it('gives service metrics a daily load curve, busiest in the afternoon, inside their normal range', () => {
-    const metrics = backfill(['service-metrics'], new Date(Date.UTC(2026, 0, 4)), 3, 60, 7).get('service-metrics')!;
+    const metrics = backfill(['service-metrics'], new Date(Date.UTC(2026, 0, 4)), 3, 7).get('service-metrics')!;
     const byHour = (h: number, field: string) => {
       const xs = metrics
         .filter((e) => new Date(e.timestamp as string).getUTCHours() === h)

@@ -64,6 +64,14 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
+ * Live rates, per business: each wearable every 15 s, each service's metrics every 10 s, a log line and a
+ * payment with these chances per second. 0.33, 0.5, 0.3 and 0.25 events/s: four days of each stay under
+ * what one profiling run reads (PROFILE_MAX_EVENTS, 200,000), so the history the profiler learns from is
+ * the live process itself (see backfill).
+ */
+export const SIM_RATES = { vitalsEveryS: 15, metricsEveryS: 10, logChance: 0.5, paymentChance: 0.25 } as const;
+
+/**
  * Streams realistic events for the seeded businesses and injects one anomaly
  * pattern every `anomalyEveryMs`, round-robin. `tick(now)` is called once a
  * second and returns that second's events; time and randomness come in, so
@@ -107,14 +115,14 @@ export class Simulator {
     const ts = now.toISOString();
     this.tickCount++;
     const idle = (entity: string) => (this.busy.get(entity) ?? 0) < this.tickCount;
-    if (this.businesses.has('health-vitals') && this.tickCount % 5 === 0) {
+    if (this.businesses.has('health-vitals') && this.tickCount % SIM_RATES.vitalsEveryS === 0) {
       for (const user of USERS)
         if (idle(user)) events.push({ businessId: 'health-vitals', event: this.vitals(ts, user) });
     }
-    if (this.businesses.has('service-logs')) {
-      for (let i = 0; i < 3; i++) events.push({ businessId: 'service-logs', event: this.log(ts) });
+    if (this.businesses.has('service-logs') && this.rng() < SIM_RATES.logChance) {
+      events.push({ businessId: 'service-logs', event: this.log(ts) });
     }
-    if (this.businesses.has('service-metrics') && this.tickCount % 5 === 0) {
+    if (this.businesses.has('service-metrics') && this.tickCount % SIM_RATES.metricsEveryS === 0) {
       // A daily load curve under the noise: the profiler finds the hour-of-day seasonality a real service has.
       const load = dailyLoad(now);
       for (const service of SERVICES)
@@ -129,7 +137,7 @@ export class Simulator {
             },
           });
     }
-    if (this.businesses.has('payment-transactions') && this.rng() < 0.5) {
+    if (this.businesses.has('payment-transactions') && this.rng() < SIM_RATES.paymentChance) {
       events.push({
         businessId: 'payment-transactions',
         event: {
@@ -292,21 +300,21 @@ function round(n: number): number {
 }
 
 /**
- * History for a fresh install: `days` of normal traffic (no patterns) ending
- * at `end`, sampled one simulator second every `stepSeconds`, per business,
- * each event with a client event id (`_id`) so a repeated backfill stores
- * nothing twice. Enough for the profiler to learn each business's normal.
+ * History for a fresh install: `days` of the live simulator's normal traffic (every second of it, the
+ * same rates, load curve and entities; no injected patterns) ending at `end`, per business, each event
+ * with a client event id (`_id`) so a repeated backfill stores nothing twice. Compressed in wall time
+ * only: the profiler learns the process the simulator then sends live, so what it proposes holds on
+ * the live stream (backfill.int-spec backtests every first-start suggestion on live traffic).
  */
 export function backfill(
   businesses: readonly string[],
   end: Date,
   days: number,
-  stepSeconds: number,
   seed: number,
 ): Map<string, Record<string, unknown>[]> {
   const sim = new Simulator(businesses, seededRandom(seed)).normalOnly();
   const out = new Map<string, Record<string, unknown>[]>(businesses.map((b) => [b, []]));
-  for (let t = end.getTime() - days * 86_400_000; t < end.getTime(); t += stepSeconds * 1000) {
+  for (let t = end.getTime() - days * 86_400_000; t < end.getTime(); t += 1000) {
     sim
       .tick(new Date(t))
       .events.forEach((e, i) => out.get(e.businessId)?.push({ ...e.event, _id: `backfill-${t}-${i}` }));

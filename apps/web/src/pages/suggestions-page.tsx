@@ -13,6 +13,7 @@ import { SuggestionCard } from '../features/suggestions/suggestion-card';
 import { useBusinesses } from '../features/businesses/hooks';
 import { useLatestProfileRun, useSuggestions, type ProfileRun } from '../features/suggestions/hooks';
 import { useCan } from '../features/session/hooks';
+import { useOverview } from '../features/dashboard/hooks';
 
 /**
  * What the profiler proposes, per business: rationale, evidence, backtest; accept (optionally edited) or reject with a
@@ -22,7 +23,13 @@ export function SuggestionsPage() {
   const canEdit = useCan('edit');
   const [params, setParams] = useSearchParams();
   const businesses = useBusinesses(false);
-  const businessId = params.get('businessId') ?? businesses.data?.items[0]?.id ?? '';
+  const overview = useOverview();
+  const pending = new Map((overview.data?.items ?? []).map((o) => [o.businessId, o.pendingSuggestions]));
+  // Without a choice in the URL: the business with the most suggestions waiting (the first listed on a tie).
+  const busiest = [...(businesses.data?.items ?? [])].sort(
+    (a, b) => (pending.get(b.id) ?? 0) - (pending.get(a.id) ?? 0),
+  )[0]?.id;
+  const businessId = params.get('businessId') ?? (overview.isPending ? '' : (busiest ?? ''));
   const status = oneOf(SUGGESTION_STATUSES, params.get('status') ?? 'pending');
   const qc = useQueryClient();
   const notify = useNotifier();
@@ -55,9 +62,13 @@ export function SuggestionsPage() {
           onChange={(e) => setParams({ businessId: e.target.value, status })}
           sx={{ minWidth: 220 }}
         >
+          {businessId && !(businesses.data?.items ?? []).some((b) => b.id === businessId) && (
+            <MenuItem value={businessId}>{businessId}</MenuItem>
+          )}
           {(businesses.data?.items ?? []).map((b) => (
             <MenuItem key={b.id} value={b.id}>
               {b.name}
+              {pending.get(b.id) ? ` · ${pending.get(b.id)} pending` : ''}
             </MenuItem>
           ))}
         </TextField>

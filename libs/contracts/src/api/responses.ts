@@ -192,6 +192,8 @@ export interface OverviewItem {
   /** The newest event time stored (event clock). */
   lastEventAt: string | null;
   openAlerts: Partial<Record<Severity, number>>;
+  /** Suggestions waiting for a person's decision. */
+  pendingSuggestions: number;
   spark: { t: string; n: number }[];
 }
 

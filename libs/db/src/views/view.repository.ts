@@ -36,6 +36,8 @@ export interface BusinessActivity {
   /** The newest event time stored (event clock: a replay of old history can put it years back). */
   lastEventAt: Date | null;
   openAlerts: Record<string, number>;
+  /** Suggestions waiting for a person's decision. */
+  pendingSuggestions: number;
   /** Events received per bucket over the last `sparkHours` hours, oldest first. */
   spark: { t: Date; n: number }[];
 }
@@ -160,7 +162,7 @@ export class ViewRepository {
   /**
    * Dashboard figures of every business in `businessIds` at `now`: events
    * received in the last hour, the latest event time, open and acknowledged
-   * alerts by severity, and events received per `sparkBucketMs` bucket over
+   * alerts by severity, pending suggestions, and events received per `sparkBucketMs` bucket over
    * the last `sparkHours` hours (receive time: what is flowing now, whatever
    * the events' own times).
    */
@@ -174,7 +176,7 @@ export class ViewRepository {
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const sparkFrom = new Date(now.getTime() - sparkHours * 3_600_000);
     // Rates and the sparkline sum received batches (ingest_batch_business_created_idx), not event rows.
-    const [counts, last, received, alerts, spark] = await Promise.all([
+    const [counts, last, received, alerts, spark, suggestions] = await Promise.all([
       this.db.pool.query<{ b: string; n: number }>(
         'SELECT business_id AS b, sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND ' +
           'created_at >= $2 AND created_at <= $3 GROUP BY 1',
@@ -200,6 +202,12 @@ export class ViewRepository {
           'created_at <= $3 GROUP BY 1, 2 ORDER BY 1, 2',
         [businessIds, sparkFrom, now, `${sparkBucketMs} milliseconds`],
       ),
+      this.db.pool.query<{ b: string; n: number }>(
+        'SELECT business_id AS b, count(*)::int AS n FROM suggestion WHERE business_id = ANY($1) AND status = ' +
+          "'pending' " +
+          'GROUP BY 1',
+        [businessIds],
+      ),
     ]);
     return businessIds.map((b) => ({
       businessId: b,
@@ -207,6 +215,7 @@ export class ViewRepository {
       lastReceivedAt: received.rows.find((r) => r.b === b)?.t ?? null,
       lastEventAt: last.rows.find((r) => r.b === b)?.t ?? null,
       openAlerts: Object.fromEntries(alerts.rows.filter((r) => r.b === b).map((r) => [r.s, r.n])),
+      pendingSuggestions: suggestions.rows.find((r) => r.b === b)?.n ?? 0,
       spark: fillBuckets(
         spark.rows.filter((r) => r.b === b),
         sparkFrom,

@@ -10,14 +10,9 @@ import {
   DialogContent,
   DialogTitle,
   Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableRow,
   TextField,
   Typography,
 } from '@mui/material';
-import { SparkLineChart } from '@mui/x-charts/SparkLineChart';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -26,6 +21,7 @@ import { useNotifier } from '../../components/notifier';
 import { formatTime } from '../../format';
 import { describeRule } from '../rules/describe';
 import { suggestionKeys } from './keys';
+import { BacktestChart, SuggestionEvidence } from './suggestion-evidence';
 import { useCan } from '../../features/session/hooks';
 
 export function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
@@ -89,28 +85,15 @@ export function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
           <code>{rule.kind ? describeRule({ ...rule, groupBy: rule.groupBy ?? [] }) : ''}</code> · severity{' '}
           {String(s.rule.severity ?? 'medium')}
         </Typography>
-        <Stack direction={{ xs: 'column', md: 'row' }} spacing={3}>
-          <Table size="small" aria-label="evidence" sx={{ maxWidth: 520 }}>
-            <TableBody>
-              {Object.entries(s.evidence).map(([k, v]) => (
-                <TableRow key={k}>
-                  <TableCell>{k}</TableCell>
-                  <TableCell>
-                    <code>{formatEvidence(v)}</code>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Stack spacing={0.5} sx={{ minWidth: 260 }}>
+        <Stack direction={{ xs: 'column', md: 'row' }} spacing={3} sx={{ alignItems: 'flex-start' }}>
+          <Stack spacing={0.5} sx={{ flex: '3 1 0', minWidth: 0, width: '100%' }} data-testid="suggestion-evidence">
+            <Typography variant="subtitle2">Evidence</Typography>
+            <SuggestionEvidence suggestion={s} />
+          </Stack>
+          <Stack spacing={0.5} sx={{ flex: '2 1 0', minWidth: 0, width: '100%' }} data-testid="suggestion-backtest">
             <Typography variant="subtitle2">Backtest</Typography>
-            <Typography variant="body2">
-              {s.backtest.alerts} alert{s.backtest.alerts === 1 ? '' : 's'} over {s.backtest.events} events (
-              {s.backtest.alertsPerDay.toFixed(2)} per day; {s.backtest.resolved} would have resolved)
-            </Typography>
-            {s.backtest.perDay.length > 1 && (
-              <SparkLineChart data={s.backtest.perDay.map((p) => p.alerts)} height={40} plotType="bar" />
-            )}
+            <Typography variant="body2">{backtestSentence(s.backtest)}</Typography>
+            {s.backtest.perDay.length > 1 && <BacktestChart perDay={s.backtest.perDay} />}
           </Stack>
         </Stack>
         {s.status !== 'pending' && (
@@ -181,9 +164,11 @@ export function SuggestionCard({ suggestion: s }: { suggestion: Suggestion }) {
   );
 }
 
-/** Evidence values compactly: numbers to 2 decimals, objects as JSON. */
-function formatEvidence(v: unknown): string {
-  const round = (_k: string, x: unknown) =>
-    typeof x === 'number' && !Number.isInteger(x) ? Math.round(x * 100) / 100 : x;
-  return typeof v === 'object' && v !== null ? JSON.stringify(v, round) : String(round('', v));
+/** The backtest in a sentence: `3 alerts over 103,680 events (0.75 per day; 3 would have resolved)`. */
+function backtestSentence(b: Suggestion['backtest']): string {
+  const alerts = `${b.alerts} alert${b.alerts === 1 ? '' : 's'}`;
+  return (
+    `${alerts} over ${b.events.toLocaleString()} events (${b.alertsPerDay.toFixed(2)} per day; ` +
+    `${b.resolved} would have resolved)`
+  );
 }
