@@ -22,7 +22,7 @@ import { SourcesModule } from './sources/sources.module';
 import { StreamModule } from './stream/stream.module';
 import { ViewsModule } from './views/views.module';
 import { SilencesModule } from './silences/silences.module';
-import { redactQuery } from './common/redact';
+import { redactQuery, requestLogLevel, skipRequestLog } from './common/redact';
 
 @Module({})
 export class AppModule {
@@ -38,10 +38,9 @@ export class AppModule {
             // A token in a query string (an EventSource client's ?access_token=) never reaches the log.
             serializers: { req: redactQuery },
             // Requests are logged at debug (LOG_LEVEL=debug shows them); health probes never.
-            customLogLevel: (req: IncomingMessage, res: { statusCode: number }, err?: Error) =>
-              err || res.statusCode >= 500 ? 'error' : 'debug',
+            customLogLevel: requestLogLevel,
             genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) || randomUUID(),
-            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+            autoLogging: { ignore: skipRequestLog },
           },
         }),
         InfraModule.forConfig(config),

@@ -1,5 +1,5 @@
 import { ROLE_PERMISSIONS, scopeGrants } from '@anom/contracts';
-import { redactQuery } from '../common/redact';
+import { redactQuery, requestLogLevel, skipRequestLog } from '../common/redact';
 
 describe('what roles and scopes grant', () => {
   it('gives each role the permissions of the ones below it', () => {
@@ -22,5 +22,14 @@ describe('request log', () => {
     const req = { method: 'GET', url: '/stream/alerts?access_token=anomk_secret&businessId=b1&token=x' };
     expect(redactQuery(req).url).toBe('/stream/alerts?access_token=[redacted]&businessId=b1&token=[redacted]');
     expect(redactQuery({ url: '/alerts' }).url).toBe('/alerts');
+  });
+
+  it('logs requests at debug (server errors at error) and health probes never', () => {
+    expect(requestLogLevel({}, { statusCode: 200 })).toBe('debug');
+    expect(requestLogLevel({}, { statusCode: 422 })).toBe('debug');
+    expect(requestLogLevel({}, { statusCode: 503 })).toBe('error');
+    expect(requestLogLevel({}, { statusCode: 200 }, new Error('x'))).toBe('error');
+    for (const url of ['/health', '/health/live', '/health/ready?x=1']) expect(skipRequestLog({ url })).toBe(true);
+    for (const url of ['/healthcare', '/alerts', '/ingest/health-vitals']) expect(skipRequestLog({ url })).toBe(false);
   });
 });
