@@ -12,6 +12,7 @@ export NX_DAEMON=false
 # The suite runs on Node 24 (installed from the npm registry where the system Node is older).
 . scripts/services.sh
 ensure_node
+node -e 'const v = process.versions.node; if (+v.split(".")[0] < 24) { console.error(`Node ${v}: the suite runs on 24+`); process.exit(1); }'
 npx prisma generate >/dev/null
 npm run -s lint
 # docker-compose.yml must validate (no Docker engine needed); .ci/run installs a Compose implementation.
