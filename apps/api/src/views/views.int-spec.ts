@@ -158,7 +158,8 @@ describe('views, series and the dashboard overview (api + Postgres)', () => {
     expect(item).toMatchObject({
       name: business.name,
       eventsLastHour: 7,
-      ratePerMinute: 0.1,
+      // 7 events received just now: 1.4 a minute over the last 5 minutes.
+      ratePerMinute: 1.4,
       openAlerts: {},
       pendingSuggestions: 0,
     });

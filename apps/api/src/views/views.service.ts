@@ -14,6 +14,7 @@ import {
   AuditRepository,
   BusinessRepository,
   Database,
+  RATE_WINDOW_MS,
   ViewRepository,
   type BusinessActivity,
   type SeriesGroup,
@@ -48,7 +49,11 @@ export interface SeriesView {
   }[];
 }
 
-export type OverviewItem = BusinessActivity & { name: string; description: string; ratePerMinute: number };
+export type OverviewItem = Omit<BusinessActivity, 'eventsLastRateWindow'> & {
+  name: string;
+  description: string;
+  ratePerMinute: number;
+};
 
 /** Views of a business (chart panels as data), their time-bucketed series, and the dashboard overview. */
 @Injectable()
@@ -193,11 +198,11 @@ export class ViewsService {
       businesses.map((b) => b.id),
       now,
     );
-    const items = activity.map((a, i) => ({
+    const items = activity.map(({ eventsLastRateWindow, ...a }, i) => ({
       ...a,
       name: businesses[i].name,
       description: businesses[i].description,
-      ratePerMinute: Math.round((a.eventsLastHour / 60) * 10) / 10,
+      ratePerMinute: Math.round((eventsLastRateWindow / (RATE_WINDOW_MS / 60_000)) * 10) / 10,
     }));
     return { items, nextCursor: null };
   }

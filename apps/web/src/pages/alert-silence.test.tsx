@@ -1,31 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeApi } from '../test/fake-api';
+import { alertFixture } from '../test/fixtures';
 import { renderAt } from '../test/render';
 import { AlertDetailPage } from './alert-detail-page';
 
 const alert = {
-  id: 'a1',
-  businessId: 'vitals',
-  ruleId: 'r1',
-  ruleVersion: 1,
-  fingerprint: 'f',
-  groupKey: { user_id: 'u1' },
-  status: 'open',
-  severity: 'high',
-  count: 1,
-  startTime: '2026-11-20T10:00:00Z',
-  endTime: '2026-11-20T10:00:00Z',
-  firstSeenAt: '2026-11-20T10:00:00Z',
-  lastSeenAt: '2026-11-20T10:00:00Z',
-  summary: 'Fast pulse',
-  evidence: { samples: [] },
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  note: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  resolveNote: null,
+  ...alertFixture(),
   history: [],
   eventIds: [],
   notifications: [

@@ -1,32 +1,17 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeApi } from '../test/fake-api';
+import { alertFixture } from '../test/fixtures';
 import { renderAt } from '../test/render';
 import { AlertsPage } from './alerts-page';
 
-const alert = {
-  id: 'a1',
-  businessId: 'vitals',
-  ruleId: 'r1',
-  ruleVersion: 1,
-  fingerprint: 'f',
-  groupKey: { user_id: 'u1' },
-  status: 'open',
-  severity: 'high',
+const alert = alertFixture({
   count: 5,
-  startTime: '2026-11-20T10:00:00Z',
   endTime: '2026-11-20T10:04:00Z',
   firstSeenAt: '2026-11-20T10:04:00Z',
   lastSeenAt: '2026-11-20T10:04:00Z',
   summary: 'Tachycardia at rest',
-  evidence: { samples: [] },
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  note: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  resolveNote: null,
-};
+});
 
 describe('AlertsPage', () => {
   it('takes its filters from the URL, so a filtered list can be shared', async () => {

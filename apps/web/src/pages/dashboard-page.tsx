@@ -50,8 +50,8 @@ export function DashboardPage() {
                         <Typography variant="h6">{b.name}</Typography>
                         {/* One clock per line: what arrived (receipt time), then the newest event time. */}
                         <Typography variant="body2" color="text.secondary" data-testid="received">
-                          Received: {b.ratePerMinute}/min · {b.eventsLastHour} in the last hour · last{' '}
-                          {ago(b.lastReceivedAt)}
+                          Received: {b.ratePerMinute}/min (last 5 min) · {b.eventsLastHour.toLocaleString()} in the last
+                          hour · last {ago(b.lastReceivedAt)}
                         </Typography>
                         <Typography variant="caption" color="text.secondary" data-testid="event-time">
                           Newest event time: {b.lastEventAt ? new Date(b.lastEventAt).toLocaleString() : '—'}

@@ -186,6 +186,7 @@ export interface OverviewItem {
   name: string;
   description: string;
   eventsLastHour: number;
+  /** Events received per minute over the last 5 minutes (a backfill stops counting 5 minutes after it). */
   ratePerMinute: number;
   /** When events last arrived (receipt clock, as eventsLastHour, ratePerMinute and spark). */
   lastReceivedAt: string | null;

@@ -26,11 +26,17 @@ export interface SeriesGroup {
   points: SeriesPoint[];
 }
 
+/** The span the dashboard's current rate is measured over (ms). */
+export const RATE_WINDOW_MS = 5 * 60_000;
+
 /** Per business, the figures of the dashboard. */
 export interface BusinessActivity {
   businessId: string;
   /** Events received (ingested) in the last hour. */
   eventsLastHour: number;
+  /** Events received in the last RATE_WINDOW_MS (5 minutes): the current rate, which a backfill an hour ago no longer
+   * inflates. */
+  eventsLastRateWindow: number;
   /** When the business last received events (receipt clock, as eventsLastHour and the sparkline). */
   lastReceivedAt: Date | null;
   /** The newest event time stored (event clock: a replay of old history can put it years back). */
@@ -176,11 +182,13 @@ export class ViewRepository {
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const sparkFrom = new Date(now.getTime() - sparkHours * 3_600_000);
     // Rates and the sparkline sum received batches (ingest_batch_business_created_idx), not event rows.
+    const rateFrom = new Date(now.getTime() - RATE_WINDOW_MS);
     const [counts, last, received, alerts, spark, suggestions] = await Promise.all([
-      this.db.pool.query<{ b: string; n: number }>(
-        'SELECT business_id AS b, sum(event_count)::int AS n FROM ingest_batch WHERE business_id = ANY($1) AND ' +
-          'created_at >= $2 AND created_at <= $3 GROUP BY 1',
-        [businessIds, hourAgo, now],
+      this.db.pool.query<{ b: string; n: number; r: number }>(
+        'SELECT business_id AS b, sum(event_count)::int AS n, ' +
+          'coalesce(sum(event_count) FILTER (WHERE created_at >= $4), 0)::int AS r FROM ingest_batch ' +
+          'WHERE business_id = ANY($1) AND created_at >= $2 AND created_at <= $3 GROUP BY 1',
+        [businessIds, hourAgo, now, rateFrom],
       ),
       // One index probe per business (event_business_time_idx) instead of a scan.
       this.db.pool.query<{ b: string; t: Date | null }>(
@@ -212,6 +220,7 @@ export class ViewRepository {
     return businessIds.map((b) => ({
       businessId: b,
       eventsLastHour: counts.rows.find((r) => r.b === b)?.n ?? 0,
+      eventsLastRateWindow: counts.rows.find((r) => r.b === b)?.r ?? 0,
       lastReceivedAt: received.rows.find((r) => r.b === b)?.t ?? null,
       lastEventAt: last.rows.find((r) => r.b === b)?.t ?? null,
       openAlerts: Object.fromEntries(alerts.rows.filter((r) => r.b === b).map((r) => [r.s, r.n])),

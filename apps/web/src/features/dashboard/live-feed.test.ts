@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../api/models';
+import { alertFixture } from '../../test/fixtures';
 import { liveFeed } from './live-feed';
 
-const alert = (id: string, over: Partial<Alert> = {}): Alert => ({
-  id,
-  businessId: 'b',
-  ruleId: 'r',
-  ruleVersion: 1,
-  fingerprint: id,
-  groupKey: {},
-  status: 'open',
-  severity: 'high',
-  count: 1,
-  startTime: '2026-01-01T00:00:00.000Z',
-  endTime: '2026-01-01T00:00:00.000Z',
-  firstSeenAt: '2026-01-01T00:00:00.000Z',
-  lastSeenAt: '2026-01-01T00:00:00.000Z',
-  summary: '',
-  evidence: { samples: [] },
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  note: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  resolveNote: null,
-  ...over,
-});
+const alert = (id: string, over: Partial<Alert> = {}): Alert =>
+  alertFixture({ id, fingerprint: id, lastSeenAt: '2026-01-01T00:00:00.000Z', ...over });
 
 describe('the dashboard live list', () => {
   it('shows an announced alert as the refetched list has it once that copy is newer (escalated, acknowledged)', () => {
