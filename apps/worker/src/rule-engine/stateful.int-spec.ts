@@ -238,6 +238,35 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
     }
   });
 
+  it('splits history sent at once into its episodes, the earlier resolved by event time', async () => {
+    const id = await business([
+      {
+        name: 'Fast pulse',
+        kind: 'immediate',
+        condition: 'heart_rate > 100',
+        groupBy: ['user_id'],
+        resolveAfter: '5m',
+      },
+    ]);
+    // Minutes 0 and 1, then 10 and 12: a 9-minute gap, more than resolveAfter; the last two in one later batch.
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(0, 'gus', 120), vitals(1, 'gus', 125)] });
+    await stack.waitForEvaluation();
+    await stack.request('POST', `/ingest/${id}`, { body: [vitals(10, 'gus', 130), vitals(12, 'gus', 110)] });
+    await stack.waitForEvaluation();
+    const alerts = (await stack.request('GET', `/alerts?businessId=${id}`)).body.items
+      .map((a: { status: string; count: number; startTime: string; resolvedBy: string | null }) => [
+        a.startTime,
+        a.status,
+        a.count,
+        a.resolvedBy,
+      ])
+      .sort();
+    expect(alerts).toEqual([
+      [at(0), 'resolved', 2, 'auto'],
+      [at(10), 'open', 2, null],
+    ]);
+  });
+
   it('keeps a resolved fingerprint quiet for the cooldown', async () => {
     const id = await business([
       { name: 'Fast pulse', kind: 'immediate', condition: 'heart_rate > 100', groupBy: ['user_id'], cooldown: '1h' },

@@ -165,7 +165,10 @@ export class AlertRepository {
            start_time = LEAST(a.start_time, x.start_time), end_time = GREATEST(a.end_time, x.end_time),
            severity = x.severity, summary = x.summary, evidence = x.evidence,
            rule_version = GREATEST(a.rule_version, x.rule_version), cleared_at = x.cleared_at,
-           cleared_event_time = x.cleared_event_time, resolve_after_ms = x.resolve_after_ms
+           -- An immediate rule's episode ends at its newest match, whatever order late matches come in.
+           cleared_event_time = CASE WHEN x.cleared_event_time IS NULL THEN NULL
+                                     ELSE GREATEST(a.cleared_event_time, x.cleared_event_time) END,
+           resolve_after_ms = x.resolve_after_ms
            FROM jsonb_to_recordset($1::jsonb) AS x(${ALERT_RECORD}) WHERE a.id = x.id`,
         [JSON.stringify(plan.updates.map(alertColumns)), now],
       );
