@@ -67,4 +67,12 @@ describe('episodePhases: one evaluation split into the episodes of its groups by
       ['a100'],
     ]);
   });
+
+  it('applies at most maxPhases phases: later episodes of a group count into its last', () => {
+    // An episode per match, 20 minutes apart: hostile history cannot multiply the statements of one batch.
+    const ms = Array.from({ length: 50 }, (_, i) => match(i * 20));
+    const cs = Array.from({ length: 50 }, (_, i) => clear(i * 20 + 1));
+    const r = episodePhases(ms, cs, tenMinutes, 4);
+    expect(r.phases.map((p) => p.matches.length)).toEqual([1, 1, 1, 47]);
+  });
 });

@@ -1,6 +1,9 @@
 import type { RuleClear } from '../engine/evaluate-batch';
 import type { RuleMatch } from '../rules/evaluate-immediate';
 
+/** Most phases one evaluation is applied in (see episodePhases). */
+export const MAX_EPISODE_PHASES = 20;
+
 /** One step of applying an evaluation: the ends of episodes first, then the matches of the next ones. */
 export interface EpisodePhase {
   /** Clears that end an episode (of an alert stored before, or of the phase before), event time `t`. */
@@ -18,12 +21,16 @@ export interface EpisodePhase {
  * ended the one before it (for the first episode, the clear ending the alert stored before the batch);
  * `trailing` holds the clear after a fingerprint's last match, or its first clear when it has no
  * match. Applying the phases in order, then `trailing`, with the store resolving an alert whose
- * episode is over by event time (episodeOver), yields the episodes. Pure; O(n log n).
+ * episode is over by event time (episodeOver), yields the episodes. Each phase costs the store a few
+ * statements, so an evaluation has at most `maxPhases` (MAX_EPISODE_PHASES): a group's episodes beyond
+ * count into its last one (history crafted with one episode per event cannot multiply the statements
+ * of a batch). Pure; O(n log n).
  */
 export function episodePhases(
   matches: readonly RuleMatch[],
   clears: readonly RuleClear[],
   resolveAfterMs: (ruleId: string) => number | null,
+  maxPhases = MAX_EPISODE_PHASES,
 ): { phases: EpisodePhase[]; trailing: RuleClear[] } {
   const byFingerprint = new Map<string, { matches: RuleMatch[]; clears: RuleClear[] }>();
   const of = (f: string) => {
@@ -56,7 +63,7 @@ export function episodePhases(
         if (cs[next].t.getTime() >= previous && !ended) ended = cs[next];
         next++;
       }
-      if (ended && after !== null && t - ended.t.getTime() >= after) {
+      if (ended && after !== null && t - ended.t.getTime() >= after && !(started && episode + 1 >= maxPhases)) {
         if (started) episode++;
         phase(episode).clears.push(ended);
       }
