@@ -17,6 +17,7 @@ import {
   legacyAbsenceKey,
   loadAbsenceTick,
   episodePhases,
+  MAX_EPISODE_PHASES,
   parseDuration,
   splitLegacyAbsence,
   tickAbsenceRules,
@@ -255,7 +256,14 @@ export class EvaluateService {
     const resolveAfter = new Map(
       rules.map((r) => [r.ruleId, r.definition.resolveAfter ? parseDuration(r.definition.resolveAfter) : null]),
     );
-    const { phases, trailing } = episodePhases(result.matches, result.clears, (id) => resolveAfter.get(id) ?? null);
+    const immediate = new Set(rules.filter((r) => r.definition.kind === 'immediate').map((r) => r.ruleId));
+    const { phases, trailing } = episodePhases(
+      result.matches,
+      result.clears,
+      (id) => resolveAfter.get(id) ?? null,
+      MAX_EPISODE_PHASES,
+      (id) => immediate.has(id),
+    );
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late)

@@ -75,4 +75,18 @@ describe('episodePhases: one evaluation split into the episodes of its groups by
     const r = episodePhases(ms, cs, tenMinutes, 4);
     expect(r.phases.map((p) => p.matches.length)).toEqual([1, 1, 1, 47]);
   });
+
+  it('splits the matches of an immediate rule where resolveAfter passes between two', () => {
+    const r = episodePhases(
+      [0, 3, 20, 22].map((m) => match(m)),
+      [],
+      tenMinutes,
+      20,
+      () => true,
+    );
+    expect(r.phases.map((p) => minutes(p.matches))).toEqual([
+      [0, 3],
+      [20, 22],
+    ]);
+  });
 });

@@ -17,8 +17,10 @@ export interface EpisodePhase {
  * have. Per fingerprint, in event-time order: a clear followed by a match at least the rule's
  * resolveAfter later (`resolveAfterMs`, null: only people resolve, no split) ends an episode, and the
  * match starts the next; a clear followed by an earlier match is moot (the condition came back before
- * the alert could resolve). Phase `i` holds the `i`-th episode of every fingerprint with the clear that
- * ended the one before it (for the first episode, the clear ending the alert stored before the batch);
+ * the alert could resolve); for an immediate rule (`momentary`), whose matches end at once, a gap of
+ * resolveAfter between two matches does the same. Phase `i` holds the `i`-th episode of every
+ * fingerprint with the clear that ended the one before it (for the first episode, the clear ending the
+ * alert stored before the batch);
  * `trailing` holds the clear after a fingerprint's last match, or its first clear when it has no
  * match. Applying the phases in order, then `trailing`, with the store resolving an alert whose
  * episode is over by event time (episodeOver), yields the episodes. Each phase costs the store a few
@@ -31,6 +33,7 @@ export function episodePhases(
   clears: readonly RuleClear[],
   resolveAfterMs: (ruleId: string) => number | null,
   maxPhases = MAX_EPISODE_PHASES,
+  momentary: (ruleId: string) => boolean = () => false,
 ): { phases: EpisodePhase[]; trailing: RuleClear[] } {
   const byFingerprint = new Map<string, { matches: RuleMatch[]; clears: RuleClear[] }>();
   const of = (f: string) => {
@@ -51,6 +54,8 @@ export function episodePhases(
       continue;
     }
     const after = resolveAfterMs(ms[0].ruleId);
+    // An immediate rule's match is over at once: a gap of resolveAfter between two matches ends an episode.
+    const instant = momentary(ms[0].ruleId);
     let episode = 0;
     let started = false;
     let next = 0;
@@ -63,10 +68,11 @@ export function episodePhases(
         if (cs[next].t.getTime() >= previous && !ended) ended = cs[next];
         next++;
       }
-      if (ended && after !== null && t - ended.t.getTime() >= after && !(started && episode + 1 >= maxPhases)) {
+      const room = !(started && episode + 1 >= maxPhases);
+      if (ended && after !== null && t - ended.t.getTime() >= after && room) {
         if (started) episode++;
         phase(episode).clears.push(ended);
-      }
+      } else if (instant && started && after !== null && t - previous >= after && room) episode++;
       phase(episode).matches.push(m);
       started = true;
       previous = t;
