@@ -17,8 +17,6 @@ import {
   legacyAbsenceKey,
   loadAbsenceTick,
   episodePhases,
-  MAX_EPISODE_PHASES,
-  parseDuration,
   splitLegacyAbsence,
   tickAbsenceRules,
   type CompiledRule,
@@ -253,17 +251,7 @@ export class EvaluateService {
     }
     await this.state.save(result.saves, this.thinTouches(result.index, rules, touched));
     // Several episodes of a group in these batches (history sent faster than it happened) are applied in turn.
-    const resolveAfter = new Map(
-      rules.map((r) => [r.ruleId, r.definition.resolveAfter ? parseDuration(r.definition.resolveAfter) : null]),
-    );
-    const immediate = new Set(rules.filter((r) => r.definition.kind === 'immediate').map((r) => r.ruleId));
-    const { phases, trailing } = episodePhases(
-      result.matches,
-      result.clears,
-      (id) => resolveAfter.get(id) ?? null,
-      MAX_EPISODE_PHASES,
-      (id) => immediate.has(id),
-    );
+    const { phases, trailing } = episodePhases(result.matches, result.clears, rules);
     const lateByBatch = new Map<string, number>();
     const batchOf = new Map(events.map((e) => [e.id, e.batchId]));
     for (const l of result.late)

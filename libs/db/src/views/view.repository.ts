@@ -211,9 +211,8 @@ export class ViewRepository {
         [businessIds, sparkFrom, now, `${sparkBucketMs} milliseconds`],
       ),
       this.db.pool.query<{ b: string; n: number }>(
-        'SELECT business_id AS b, count(*)::int AS n FROM suggestion WHERE business_id = ANY($1) AND status = ' +
-          "'pending' " +
-          'GROUP BY 1',
+        'SELECT business_id AS b, count(*)::int AS n FROM suggestion ' +
+          "WHERE business_id = ANY($1) AND status = 'pending' GROUP BY 1",
         [businessIds],
       ),
     ]);

@@ -1,6 +1,7 @@
 import type { RuleClear } from '../engine/evaluate-batch';
 import type { RuleMatch } from '../rules/evaluate-immediate';
 import { episodePhases } from './episodes';
+import type { LifecycleRule } from './lifecycle';
 
 const MIN = 60_000;
 const match = (minute: number, fingerprint = 'cpu'): RuleMatch => ({
@@ -18,7 +19,11 @@ const clear = (minute: number, fingerprint = 'cpu'): RuleClear => ({
   fingerprint,
   t: new Date(minute * MIN),
 });
-const tenMinutes = () => 10 * MIN;
+const rule = (definition: Partial<LifecycleRule['definition']>): LifecycleRule => ({
+  ruleId: 'r',
+  definition: { name: 'Sustained', kind: 'sequence', ...definition },
+});
+const tenMinutes = [rule({ resolveAfter: '10m' })];
 const minutes = (ms: RuleMatch[]) => ms.map((m) => m.eventTime.getTime() / MIN);
 
 describe('episodePhases: one evaluation split into the episodes of its groups by event time', () => {
@@ -48,7 +53,7 @@ describe('episodePhases: one evaluation split into the episodes of its groups by
     const r = episodePhases(
       [match(0), match(500), match(3, 'db')],
       [clear(1), clear(4, 'db'), clear(9, 'api')],
-      () => null,
+      [rule({})],
     );
     expect(r.phases).toHaveLength(1);
     expect(minutes(r.phases[0].matches).sort((a, b) => a - b)).toEqual([0, 3, 500]);
@@ -80,9 +85,7 @@ describe('episodePhases: one evaluation split into the episodes of its groups by
     const r = episodePhases(
       [0, 3, 20, 22].map((m) => match(m)),
       [],
-      tenMinutes,
-      20,
-      () => true,
+      [rule({ kind: 'immediate', resolveAfter: '10m' })],
     );
     expect(r.phases.map((p) => minutes(p.matches))).toEqual([
       [0, 3],

@@ -1,5 +1,6 @@
 import type { RuleClear } from '../engine/evaluate-batch';
 import type { RuleMatch } from '../rules/evaluate-immediate';
+import { lifecycleOptions, type LifecycleRule } from './lifecycle';
 
 /** Most phases one evaluation is applied in (see episodePhases). */
 export const MAX_EPISODE_PHASES = 20;
@@ -15,9 +16,10 @@ export interface EpisodePhase {
  * Splits one evaluation's matches and clears into the episodes they belong to by event time, so that a
  * batch of history holding several episodes of a group gives several alerts, as live traffic would
  * have. Per fingerprint, in event-time order: a clear followed by a match at least the rule's
- * resolveAfter later (`resolveAfterMs`, null: only people resolve, no split) ends an episode, and the
+ * resolveAfter later (lifecycleOptions of its rule in `rules`; none: only people resolve, no split) ends
+ * an episode, and the
  * match starts the next; a clear followed by an earlier match is moot (the condition came back before
- * the alert could resolve); for an immediate rule (`momentary`), whose matches end at once, a gap of
+ * the alert could resolve); for an immediate rule (momentary), whose matches end at once, a gap of
  * resolveAfter between two matches does the same. Phase `i` holds the `i`-th episode of every
  * fingerprint with the clear that ended the one before it (for the first episode, the clear ending the
  * alert stored before the batch);
@@ -31,10 +33,10 @@ export interface EpisodePhase {
 export function episodePhases(
   matches: readonly RuleMatch[],
   clears: readonly RuleClear[],
-  resolveAfterMs: (ruleId: string) => number | null,
+  rules: readonly LifecycleRule[],
   maxPhases = MAX_EPISODE_PHASES,
-  momentary: (ruleId: string) => boolean = () => false,
 ): { phases: EpisodePhase[]; trailing: RuleClear[] } {
+  const byId = new Map(rules.map((r) => [r.ruleId, r.definition]));
   const byFingerprint = new Map<string, { matches: RuleMatch[]; clears: RuleClear[] }>();
   const of = (f: string) => {
     let x = byFingerprint.get(f);
@@ -53,15 +55,15 @@ export function episodePhases(
       trailing.push(cs[0]);
       continue;
     }
-    const after = resolveAfterMs(ms[0].ruleId);
     // An immediate rule's match is over at once: a gap of resolveAfter between two matches ends an episode.
-    const instant = momentary(ms[0].ruleId);
+    const { resolveAfterMs: after, momentary: instant } = lifecycleOptions(byId.get(ms[0].ruleId));
     let episode = 0;
-    let started = false;
     let next = 0;
+    // The previous match's event time (-Infinity before the first).
     let previous = -Infinity;
     for (const m of ms) {
       const t = m.eventTime.getTime();
+      const started = previous > -Infinity;
       // The first clear since the previous match (the moment that episode ended), if any.
       let ended: RuleClear | null = null;
       while (next < cs.length && cs[next].t.getTime() < t) {
@@ -74,7 +76,6 @@ export function episodePhases(
         phase(episode).clears.push(ended);
       } else if (instant && started && after !== null && t - previous >= after && room) episode++;
       phase(episode).matches.push(m);
-      started = true;
       previous = t;
     }
     const last = cs.find((c) => c.t.getTime() >= previous);

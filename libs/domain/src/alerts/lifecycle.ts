@@ -388,12 +388,20 @@ export function lifecycleCandidates(
   const byId = new Map(rules.map((r) => [r.ruleId, r.definition]));
   return foldMatches(matches).map((c) => {
     const d = byId.get(c.ruleId);
-    return {
-      ...c,
-      summary: alertSummary(d ?? c.ruleId, c),
-      resolveAfterMs: d?.resolveAfter ? parseDuration(d.resolveAfter) : null,
-      cooldownMs: d?.cooldown ? parseDuration(d.cooldown) : null,
-      momentary: d?.kind === 'immediate',
-    };
+    return { ...c, summary: alertSummary(d ?? c.ruleId, c), ...lifecycleOptions(d) };
   });
+}
+
+/**
+ * What a rule's definition says about its alerts' lifecycle: resolveAfter and cooldown in ms (null: none),
+ * and whether its matches are momentary (immediate rules). A missing definition has none of them.
+ */
+export function lifecycleOptions(
+  d: LifecycleRule['definition'] | undefined,
+): Pick<LifecycleCandidate, 'resolveAfterMs' | 'cooldownMs' | 'momentary'> {
+  return {
+    resolveAfterMs: d?.resolveAfter ? parseDuration(d.resolveAfter) : null,
+    cooldownMs: d?.cooldown ? parseDuration(d.cooldown) : null,
+    momentary: d?.kind === 'immediate',
+  };
 }
