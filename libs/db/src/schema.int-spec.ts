@@ -1,5 +1,5 @@
 import { TestStack } from '../../../test/harness';
-import { Pool } from 'pg';
+import { Client } from 'pg';
 import { databaseUrl } from '../../../test/env';
 import { describeEventStore, migrate } from './migrations/migrate';
 import { seed } from './seed/seed';
@@ -63,13 +63,16 @@ describe('database schema and seed (Postgres)', () => {
       if (prior === undefined) delete process.env.ANOM_TIMESCALE;
       else process.env.ANOM_TIMESCALE = prior;
     }
-    const pool = new Pool({ connectionString: databaseUrl(name), max: 1 });
+    // One client, not a pool: Client.end() resolves once the connection is closed, whereas Pool.end() resolves while
+    // its clients are still closing, and DROP … WITH (FORCE) then terminated one (an unhandled 57P01 in one CI run).
+    const client = new Client({ connectionString: databaseUrl(name) });
+    await client.connect();
     try {
-      expect(await describeEventStore(pool)).toMatchObject({ kind: 'table', timescale: null });
-      const ext = await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
+      expect(await describeEventStore(client)).toMatchObject({ kind: 'table', timescale: null });
+      const ext = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
       expect(ext.rowCount).toBe(0);
     } finally {
-      await pool.end();
+      await client.end();
       await stack.db.pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
   });
