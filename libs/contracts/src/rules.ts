@@ -104,6 +104,23 @@ export interface AggregateRule extends RuleCommon {
   threshold: number;
 }
 
+/**
+ * A baseline rule's defaults: the settings `npm run bench:nab` chose by its leave-one-category-out protocol on the
+ * Numenta Anomaly Benchmark (bench/nab.bench.ts; the README's NAB figures). Windows and the quiet period are in
+ * values (samples), not time, so they mean the same on any cadence.
+ */
+export const BASELINE_DEFAULTS = {
+  sensitivity: 5.5,
+  seasonality: 'auto',
+  historySize: 1000,
+  minHistory: 30,
+  newExtremesOnly: true,
+  meanWindow: 12,
+  volatilityWindow: 24,
+  contextWindow: 48,
+  quietPeriod: 75,
+} as const;
+
 /** A value leaves the band learnt from its group's recent history (see @anom/domain baseline/model.ts). */
 export interface BaselineRule extends RuleCommon {
   kind: 'baseline';
@@ -114,8 +131,12 @@ export interface BaselineRule extends RuleCommon {
   historySize: number;
   minHistory: number;
   newExtremesOnly: boolean;
-  meanWindow?: number;
-  volatilityWindow?: number;
+  /** Window statistics in values; null (or absent, in rules stored before they had defaults): not judged. */
+  meanWindow?: number | null;
+  volatilityWindow?: number | null;
+  contextWindow?: number | null;
+  /** Values after an alarm during which a new one opens nothing; absent: 0. */
+  quietPeriod?: number;
 }
 
 /** A rule as created and stored (`rule_version.definition`): one shape per kind. */
@@ -206,8 +227,10 @@ export const RULE_OPTIONS: { readonly [K in RuleOptionKey]: RuleOptionSpec } = {
   sensitivity: {
     kinds: ['baseline'],
     type: 'number',
-    example: 3.5,
-    description: 'baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous',
+    example: 5.5,
+    description:
+      'baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a statistic is anomalous (its ' +
+      'anomaly score, 0-1, then passes 0.5)',
   },
   direction: {
     kinds: ['baseline'],
@@ -259,6 +282,23 @@ export const RULE_OPTIONS: { readonly [K in RuleOptionKey]: RuleOptionSpec } = {
     description:
       'baseline: also judge the mean absolute change between consecutive values over the last this many values ' +
       '(noise or spikes growing denser, or a signal going quiet), on both sides; 2-100, at most half of historySize',
+  },
+  contextWindow: {
+    kinds: ['baseline'],
+    type: 'number',
+    example: 48,
+    description:
+      'baseline: also judge how far the last this many values, as a sequence, are from the nearest earlier such ' +
+      'sequence of the history (a shape, rhythm or frequency never seen before); 2-100, at most half of historySize',
+  },
+  quietPeriod: {
+    kinds: ['baseline'],
+    advanced: true,
+    type: 'number',
+    example: 75,
+    description:
+      'baseline: values after an anomaly during which a new one opens no alert (an open one stays open while ' +
+      'anomalies go on); 0-10000',
   },
 };
 

@@ -20,6 +20,7 @@ export type DomainErrorCode =
   | 'RULE_INVALID'
   | 'RULE_NAME_TAKEN'
   | 'ALERT_NOT_FOUND'
+  | 'ALERT_NOT_SCORED'
   | 'CHANNEL_NOT_FOUND'
   | 'CHANNEL_NAME_TAKEN'
   | 'CHANNEL_INVALID'

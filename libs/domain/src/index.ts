@@ -21,3 +21,5 @@ export * from './views/view-panel';
 export * from './schema/json-limits';
 export * from './fhir/codes';
 export * from './fhir/resources';
+export * from './rules/baseline';
+export { baselineConfig, baselineScores, type BaselineScorePoint } from './rules/kinds';

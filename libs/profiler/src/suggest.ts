@@ -264,9 +264,10 @@ function formatDays(days: number): string {
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /**
- * A baseline per hour of day or per weekday, whichever explains more of the
- * field's variance, when that is at least SEASONAL_STRENGTH; null otherwise.
- * The rationale names the lowest and highest bin's median.
+ * A baseline rule when the hour of day or the weekday explains at least SEASONAL_STRENGTH of the field's variance;
+ * null otherwise. It takes the baseline defaults (BASELINE_DEFAULTS: the settings `npm run bench:nab` chose by its
+ * leave-one-category-out protocol), whose seasonality `auto` learns the daily shape; a weekly pattern that explains
+ * more than the daily one gets a band per weekday instead. The rationale names the lowest and highest bin's median.
  */
 function seasonalBaseline(field: string, n: NumericProfile, over: string, groupBy: string[]): Suggestion | null {
   const hourly = n.hourOfDayStrength ?? -1;
@@ -277,26 +278,26 @@ function seasonalBaseline(field: string, n: NumericProfile, over: string, groupB
   const bins = binMedians.map((m, i) => [i, m] as const).filter((x): x is readonly [number, number] => x[1] !== null);
   const lo = bins.reduce((a, b) => (b[1] < a[1] ? b : a));
   const hi = bins.reduce((a, b) => (b[1] > a[1] ? b : a));
-  const [what, unit, name] = byWeekday
-    ? ['day of week', 'weekday', (i: number) => `on ${WEEKDAYS[i]}`]
-    : ['hour of day', 'hour', (i: number) => `at ${hh(i)}`];
+  const [what, name] = byWeekday
+    ? ['day of week', (i: number) => `on ${WEEKDAYS[i]}`]
+    : ['hour of day', (i: number) => `at ${hh(i)}`];
   const strength = byWeekday ? weekly : hourly;
   return {
     kind: 'baseline',
     key: `baseline:${field}`,
     rule: {
-      name: `${field} off its usual for the ${unit}`,
+      name: byWeekday ? `${field} off its usual for the weekday` : `${field} off its usual daily pattern`,
       kind: 'baseline',
       field,
       groupBy,
-      seasonality: byWeekday ? 'day_of_week' : 'hour_of_day',
-      sensitivity: 3.5,
+      ...(byWeekday ? { seasonality: 'day_of_week' } : {}),
       severity: 'medium',
     },
     rationale:
       `The ${what} explains ${Math.round(strength * 100)}% of ${field}'s variance ${over} (median ` +
-      `${fmt(lo[1])} ${name(lo[0])}, ${fmt(hi[1])} ${name(hi[0])}). Alert when it leaves its usual band for the ` +
-      `${unit}.`,
+      `${fmt(lo[1])} ${name(lo[0])}, ${fmt(hi[1])} ${name(hi[0])}). Alert when it leaves ` +
+      (byWeekday ? 'its usual band for the weekday' : 'the band of its learnt daily profile') +
+      ', with the baseline settings benchmarked on the Numenta Anomaly Benchmark.',
     evidence: byWeekday
       ? { field, dayOfWeekStrength: weekly, weekdayMedians: n.weekdayMedians }
       : { field, hourOfDayStrength: hourly, hourlyMedians: n.hourlyMedians },

@@ -32,6 +32,16 @@ export class AlertsController {
     return this.alerts.get(alertId, q.include ?? []);
   }
 
+  /**
+   * A baseline alert's anomaly scores around it: the group's events replayed with the alert's rule version (409
+   * ALERT_NOT_SCORED for other rule kinds).
+   */
+  @Get(':alertId/scores')
+  @Allow('read')
+  scores(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
+    return this.alerts.scores(alertId);
+  }
+
   @Post(':alertId/acknowledge')
   @Allow('respond')
   @HttpCode(200)

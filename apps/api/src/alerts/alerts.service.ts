@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
-import { DomainError } from '@anom/domain';
+import { ANOMALY_THRESHOLD, DomainError, baselineScores, compileRule, type BaselineScorePoint } from '@anom/domain';
 import {
   AuditRepository,
   Database,
   AlertRepository,
   EventRepository,
   NotificationRepository,
+  RuleRepository,
   SilenceRepository,
   type AlertRecord,
   type StoredEvent,
@@ -15,9 +16,16 @@ import {
   type SilenceRecord,
 } from '@anom/db';
 import { NotifyQueue } from '@anom/queue';
+import { BusinessesService } from '../business-def/businesses.service';
 import type { AlertStatus, Severity } from '@anom/contracts';
 import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ListAlertsQuery } from './dto/alert.dto';
+
+/** Events of the business read to replay a baseline alert's scores: bounds the cost (about 1 s at most). */
+const SCORE_MAX_EVENTS = 5_000;
+/** Scored events of the group shown before an alert's start and after its end. */
+const SCORE_POINTS_BEFORE = 200;
+const SCORE_POINTS_AFTER = 100;
 
 /** `silences`: those in force now that match the alert (its notifications are muted while any is). */
 export type AlertDetail = AlertRecord & {
@@ -41,6 +49,8 @@ export class AlertsService {
     private readonly db: Database,
     private readonly metrics: MetricsService,
     private readonly events: EventRepository,
+    private readonly rules: RuleRepository,
+    private readonly businesses: BusinessesService,
   ) {}
 
   /** A page of alerts, newest first; `silenced`: a silence in force now mutes its notifications. */
@@ -90,6 +100,52 @@ export class AlertsService {
         limit: 100,
       });
     return detail;
+  }
+
+  /**
+   * A baseline alert's anomaly scores around it: the newest SCORE_MAX_EVENTS events of the business up to a day after
+   * the alert's end, those of its group replayed from an empty state with the alert's rule version (baselineScores),
+   * and the points from SCORE_POINTS_BEFORE before its start to SCORE_POINTS_AFTER after its end. A group that shares
+   * the business with many others gets less history, so its first scores are from a shorter one. Throws
+   * ALERT_NOT_FOUND, and ALERT_NOT_SCORED when the rule is not a baseline (or its version is gone).
+   */
+  async scores(id: string): Promise<{
+    alertId: string;
+    field: string;
+    threshold: number;
+    points: BaselineScorePoint[];
+  }> {
+    const alert = await this.alerts.findById(id);
+    if (!alert) throw new DomainError('ALERT_NOT_FOUND', `no alert '${id}'`);
+    const definition = await this.rules.definitionAt(alert.ruleId, alert.ruleVersion);
+    if (definition?.kind !== 'baseline')
+      throw new DomainError('ALERT_NOT_SCORED', 'only the alerts of a baseline rule have an anomaly score', [
+        { pointer: '/alertId', detail: `the alert's rule is ${definition?.kind ?? 'gone'}, not baseline` },
+      ]);
+    const business = await this.businesses.get(alert.businessId);
+    const rule = compileRule(
+      { id: alert.ruleId, version: alert.ruleVersion, definition },
+      business.fields,
+      business.timezone,
+    );
+    const newestFirst = await this.events.list({
+      businessId: alert.businessId,
+      to: new Date(alert.endTime.getTime() + 86_400_000),
+      limit: SCORE_MAX_EVENTS,
+    });
+    const points = baselineScores(rule, alert.fingerprint, newestFirst.reverse());
+    const start = alert.startTime.getTime();
+    const end = alert.endTime.getTime();
+    let first = points.findIndex((p) => p.eventTime.getTime() >= start);
+    if (first < 0) first = points.length;
+    let last = first;
+    while (last < points.length && points[last].eventTime.getTime() <= end) last++;
+    return {
+      alertId: id,
+      field: definition.field,
+      threshold: ANOMALY_THRESHOLD,
+      points: points.slice(Math.max(0, first - SCORE_POINTS_BEFORE), last + SCORE_POINTS_AFTER),
+    };
   }
 
   /** open -> acknowledged. Throws ALERT_TRANSITION_INVALID from any other state. */

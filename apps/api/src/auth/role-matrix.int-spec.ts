@@ -77,6 +77,7 @@ const POLICY: Record<string, Permission | 'public'> = {
   'GET /alerts': 'read',
   'POST /alerts/acknowledge': 'respond',
   'GET /alerts/{alertId}': 'read',
+  'GET /alerts/{alertId}/scores': 'read',
   'POST /alerts/{alertId}/acknowledge': 'respond',
   'POST /alerts/{alertId}/resolve': 'respond',
   'GET /users': 'admin',

@@ -43,6 +43,8 @@ export function statusOf(code: DomainErrorCode): { status: number; title: string
       return { status: 404, title: 'Rule not found' };
     case 'ALERT_NOT_FOUND':
       return { status: 404, title: 'Alert not found' };
+    case 'ALERT_NOT_SCORED':
+      return { status: 409, title: 'Alert has no anomaly score' };
     case 'BATCH_NOT_FOUND':
       return { status: 404, title: 'Batch not found' };
     case 'FHIR_NOT_FOUND':

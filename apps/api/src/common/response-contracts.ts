@@ -29,6 +29,7 @@ export type ResponseContracts = [
   Check<Fits<Returned<RulesService['backtest']>, wire.BacktestSummary>>,
   Check<Fits<Returned<AlertsService['list']>, wire.Page<wire.Alert>>>,
   Check<Fits<Returned<AlertsService['get']>, wire.AlertDetail>>,
+  Check<Fits<Returned<AlertsService['scores']>, wire.AlertScores>>,
   Check<Fits<Returned<IngestionService['listEvents']>, wire.Page<wire.StoredEvent>>>,
   Check<Fits<Returned<SourcesService['list']>, wire.Page<wire.Source>>>,
   Check<Fits<Returned<SourcesService['create']>, wire.Source>>,

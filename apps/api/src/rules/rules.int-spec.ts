@@ -100,6 +100,18 @@ describe('rules (api + Postgres)', () => {
       '/meanWindow',
       /half of historySize/,
     ],
+    [
+      'a baseline contextWindow over 100',
+      { kind: 'baseline', condition: undefined, field: 'heart_rate', contextWindow: 500 },
+      '/contextWindow',
+      /integer from 2 to 100/,
+    ],
+    [
+      'a negative baseline quietPeriod',
+      { kind: 'baseline', condition: undefined, field: 'heart_rate', quietPeriod: -5 },
+      '/quietPeriod',
+      /integer from 0 to 10000/,
+    ],
   ])('rejects %s with 400 naming %s', async (_what, patch, pointer, detail) => {
     const before = await stack.count('rule');
     const p = expectProblem(

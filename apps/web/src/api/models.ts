@@ -6,6 +6,7 @@ export type {
   ApiKey,
   AuditEntry,
   AlertDetail,
+  AlertScores,
   AlertStatus,
   BacktestSummary as BacktestResult,
   Business,
@@ -41,6 +42,7 @@ export type {
 } from '@anom/contracts';
 export {
   AGGREGATE_FNS,
+  BASELINE_DEFAULTS,
   ALERT_STATUSES,
   CALENDAR_PERIODS,
   COMPARISON_OPS,

@@ -500,6 +500,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alerts/{alertId}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_scores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts/{alertId}/acknowledge": {
         parameters: {
             query?: never;
@@ -1240,8 +1256,8 @@ export interface components {
              */
             field?: string | null;
             /**
-             * @description baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a value is anomalous
-             * @example 3.5
+             * @description baseline: robust z-score (median ± sensitivity × 1.4826 × MAD) beyond which a statistic is anomalous (its anomaly score, 0-1, then passes 0.5)
+             * @example 5.5
              */
             sensitivity?: number | null;
             /**
@@ -1276,6 +1292,16 @@ export interface components {
              * @example 24
              */
             volatilityWindow?: number | null;
+            /**
+             * @description baseline: also judge how far the last this many values, as a sequence, are from the nearest earlier such sequence of the history (a shape, rhythm or frequency never seen before); 2-100, at most half of historySize
+             * @example 48
+             */
+            contextWindow?: number | null;
+            /**
+             * @description baseline: values after an anomaly during which a new one opens no alert (an open one stays open while anomalies go on); 0-10000
+             * @example 75
+             */
+            quietPeriod?: number | null;
         };
         BacktestDto: {
             /** @description The rule body, as POST /businesses/:businessId/rules takes it (need not be saved) */
@@ -2321,6 +2347,25 @@ export interface operations {
                 /** @description Comma-separated: events (the events involved, up to 100) */
                 include?: string;
             };
+            header?: never;
+            path: {
+                alertId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlertsController_scores: {
+        parameters: {
+            query?: never;
             header?: never;
             path: {
                 alertId: string;

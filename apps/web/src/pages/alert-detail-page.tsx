@@ -31,6 +31,7 @@ import { numericFieldNames } from '../fields';
 import { formatGroupKey, formatTime } from '../format';
 import { EventsSection, EvidenceSection, NotificationsSection } from '../features/alerts/alert-sections';
 import { alertKeys } from '../features/alerts/keys';
+import { AnomalyScoreChart } from '../features/alerts/anomaly-score-chart';
 import { overviewKeys } from '../features/dashboard/keys';
 import { useBusiness } from '../features/businesses/hooks';
 import { useAlert } from '../features/alerts/hooks';
@@ -132,7 +133,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
         {a.resolvedBy && ` · resolved by ${a.resolvedBy}${a.resolveNote ? `: “${a.resolveNote}”` : ''}`}
       </Typography>
       <Grid container spacing={2}>
-        <Grid size={{ xs: 12, lg: 7 }}>
+        <Grid size={{ xs: 12, lg: 7 }} sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
           {chartField ? (
             <SeriesChart
               businessId={a.businessId}
@@ -166,6 +167,7 @@ function AlertView({ alert: a }: { alert: AlertDetail }) {
               highlight={a.id}
             />
           )}
+          {rule.data?.kind === 'baseline' && <AnomalyScoreChart alert={a} />}
         </Grid>
         <Grid size={{ xs: 12, lg: 5 }}>
           <Paper sx={{ p: 2 }}>

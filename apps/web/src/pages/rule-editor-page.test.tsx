@@ -105,13 +105,19 @@ describe('RuleEditorPage', () => {
     ],
     [
       'baseline',
-      ['Sensitivity', 'Mean of last', 'Volatility of last', 'History', 'New extremes only'],
+      ['Sensitivity', 'Mean of last', 'Volatility of last', 'Sequence of last', 'Quiet period', 'New extremes only'],
+      // A new baseline starts at the defaults the NAB benchmark's protocol chose.
       {
         kind: 'baseline',
-        sensitivity: 4,
+        sensitivity: 5.5,
         direction: 'both',
-        seasonality: 'none',
-        newExtremesOnly: false,
+        seasonality: 'auto',
+        meanWindow: 12,
+        volatilityWindow: 24,
+        contextWindow: 48,
+        quietPeriod: 75,
+        historySize: 1000,
+        newExtremesOnly: true,
         condition: null,
       },
     ],

@@ -133,6 +133,61 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
   });
 
   it(
+    "shows a baseline alert's anomaly scores around it (GET /alerts/{id}/scores), and answers 400, 404 and 409 for " +
+      'a malformed id, an unknown alert and an alert that has no score',
+    async () => {
+      const id = await business([
+        { name: 'Pulse off baseline', kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], severity: 'low' },
+        { name: 'Tachycardia now', kind: 'immediate', condition: 'heart_rate > 160', severity: 'high' },
+      ]);
+      // 60 ordinary minutes for 'flo' (and another group), then one beat of 170 and two ordinary ones.
+      const usual = Array.from({ length: 60 }, (_, i) => vitals(i, 'flo', 70 + (i % 5)));
+      const other = Array.from({ length: 60 }, (_, i) => vitals(i, 'gus', 90 + (i % 3)));
+      await stack.request('POST', `/ingest/${id}`, { body: [...usual, ...other] });
+      await stack.request('POST', `/ingest/${id}`, {
+        body: [vitals(60, 'flo', 170), vitals(61, 'flo', 72), vitals(62, 'flo', 71)],
+      });
+      await stack.waitForEvaluation();
+      const alerts: { id: string; ruleId: string; groupKey: object }[] = (
+        await stack.request('GET', `/alerts?businessId=${id}`)
+      ).body.items;
+      const rules = (await stack.request('GET', `/businesses/${id}/rules`)).body.items as {
+        id: string;
+        kind: string;
+      }[];
+      const baselineRule = rules.find((r) => r.kind === 'baseline')!.id;
+      const baseline = alerts.find((a) => a.ruleId === baselineRule)!;
+      expect(baseline.groupKey).toEqual({ user_id: 'flo' });
+      const res = await stack.request('GET', `/alerts/${baseline.id}/scores`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ alertId: baseline.id, field: 'heart_rate', threshold: 0.5 });
+      const points: { eventTime: string; value: number; score: number | null; match: boolean }[] = res.body.points;
+      // Only the group's events, in event-time order; none scored before the rule's minHistory (30) values.
+      expect(points).toHaveLength(63);
+      expect(points.slice(0, 30).every((p) => p.score === null)).toBe(true);
+      const spike = points.find((p) => p.value === 170)!;
+      expect(spike).toMatchObject({ eventTime: at(60), match: true });
+      expect(spike.score).toBeGreaterThan(0.5);
+      // The first match is the spike; while the mean and sequence windows still hold it, the alert stays open.
+      expect(points.findIndex((p) => p.match)).toBe(60);
+      expect(points.slice(30, 60).every((p) => p.score !== null && p.score < 0.5)).toBe(true);
+
+      const malformed = await stack.request('GET', '/alerts/not-an-id/scores');
+      expect(malformed.status).toBe(400);
+      const unknown = await stack.request('GET', '/alerts/00000000-0000-4000-8000-000000000000/scores');
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
+      const immediate = alerts.find((a) => a.ruleId !== baselineRule)!;
+      const notScored = await stack.request('GET', `/alerts/${immediate.id}/scores`);
+      expect(notScored.status).toBe(409);
+      expect(notScored.body).toMatchObject({
+        code: 'ALERT_NOT_SCORED',
+        errors: [{ pointer: '/alertId', detail: expect.stringMatching(/immediate, not baseline/) }],
+      });
+    },
+  );
+
+  it(
     'fires an absence rule on tick, for an expected group that never reported too, and clears when the group ' +
       'reports',
     async () => {

@@ -86,6 +86,17 @@ export interface Alert {
   silenced?: boolean;
 }
 
+/**
+ * GET /alerts/{id}/scores: a baseline rule's anomaly score (0-1) for the events of the alert's group around it,
+ * replayed with the alert's rule version; an event matched when its score passed `threshold`.
+ */
+export interface AlertScores {
+  alertId: string;
+  field: string;
+  threshold: number;
+  points: { eventId: string; eventTime: string; value: number | null; score: number | null; match: boolean }[];
+}
+
 export interface AlertDetail extends Alert {
   history: {
     at: string;

@@ -90,6 +90,12 @@ export class RuleRepository {
     return toRecord(row, v!.definition);
   }
 
+  /** The definition of version `version` of rule `ruleId` (deleted rules included); null when there is none. */
+  async definitionAt(ruleId: string, version: number): Promise<RuleDefinition | null> {
+    const v = await this.db.prisma.ruleVersion.findUnique({ where: { ruleId_version: { ruleId, version } } });
+    return v ? (v.definition as unknown as RuleDefinition) : null;
+  }
+
   async findByName(businessId: string, name: string): Promise<RuleRecord | null> {
     const row = await this.db.prisma.rule.findFirst({
       where: { businessId, name, deletedAt: null },

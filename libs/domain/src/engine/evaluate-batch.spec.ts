@@ -92,6 +92,16 @@ async function runBatches(
   return results;
 }
 
+/** A baseline rule's band alone: every statistic and the quiet period the defaults add, off. */
+const BAND_ONLY = {
+  seasonality: 'none',
+  newExtremesOnly: false,
+  meanWindow: null,
+  volatilityWindow: null,
+  contextWindow: null,
+  quietPeriod: 0,
+};
+
 describe('evaluateBatch', () => {
   it('a baseline match on the mean of the last values carries the event value and the mean as evidence', async () => {
     const level = rule(
@@ -99,6 +109,7 @@ describe('evaluateBatch', () => {
         kind: 'baseline',
         field: 'heart_rate',
         groupBy: ['user_id'],
+        ...BAND_ONLY,
         sensitivity: 3.5,
         minHistory: 10,
         historySize: 100,
@@ -112,6 +123,7 @@ describe('evaluateBatch', () => {
     expect(r.matches[0].values).toEqual({
       heart_rate: 63,
       'mean of last 4': 62.75,
+      'anomaly score': expect.any(Number),
       expected: 62,
       low: 62,
       high: 62,
@@ -125,6 +137,7 @@ describe('evaluateBatch', () => {
         kind: 'baseline',
         field: 'heart_rate',
         groupBy: ['user_id'],
+        ...BAND_ONLY,
         sensitivity: 5,
         historySize: 1000,
         seasonality: 'auto',
@@ -155,6 +168,7 @@ describe('evaluateBatch', () => {
         kind: 'baseline',
         field: 'heart_rate',
         groupBy: ['user_id'],
+        ...BAND_ONLY,
         sensitivity: 3.5,
         minHistory: 10,
         historySize: 100,
@@ -174,6 +188,7 @@ describe('evaluateBatch', () => {
         kind: 'baseline',
         field: 'heart_rate',
         groupBy: ['user_id'],
+        ...BAND_ONLY,
         sensitivity: 3.5,
         minHistory: 10,
         historySize: 100,

@@ -1,3 +1,4 @@
+import { droppingFront, scoreRange } from './baseline/robust-statistics';
 import {
   binOf,
   recordMargin,
@@ -10,6 +11,8 @@ import {
 
 const HOUR = 3_600_000;
 const config: BaselineConfig = {
+  contextWindow: null,
+  quietPeriod: 0,
   sensitivity: 3.5,
   direction: 'both',
   seasonality: 'none',
@@ -311,6 +314,27 @@ describe('baseline: the Hampel band, streaming', () => {
       expect(got.median).toBe(median);
       if (mad > 0) expect(got.scale).toBeCloseTo(1.4826 * mad, 12);
       expect([got.historyMin, got.historyMax]).toEqual([Math.min(...h), Math.max(...h)]);
+    }
+  });
+
+  it('slides its sorted copy along a history that grows and drops its oldest values, as sorting afresh would', () => {
+    let x = 11;
+    const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const history: number[] = [];
+    const fresh = (from: number, to: number) => scoreRange(history.slice(from, to), 0, to - from, 5, 3.5);
+    for (let i = 0; i < 3000; i++) {
+      // Quantized values with ties and runs, as counters give.
+      history.push(Math.round(rnd() * 20) / 4 + (i > 1500 && i < 1600 ? 10 : 0));
+      if (history.length > 260) {
+        droppingFront(history, 10);
+        history.splice(0, 10);
+      }
+      const n = history.length;
+      if (n < 20) continue;
+      // The range a window statistic is judged on: its end lags the newest value, its start follows the cap.
+      const [from, to] = [Math.max(0, n - 250), n - 3];
+      const slid = scoreRange(history, from, to, 5, 3.5);
+      expect(slid).toEqual(fresh(from, to));
     }
   });
 

@@ -67,11 +67,17 @@ describe('parseRuleDefinition', () => {
       {
         condition: null,
         field: 'heart_rate',
-        sensitivity: 3.5,
+        // The settings `npm run bench:nab` chose (BASELINE_DEFAULTS).
+        sensitivity: 5.5,
         direction: 'both',
-        seasonality: 'none',
-        historySize: 500,
+        seasonality: 'auto',
+        historySize: 1000,
         minHistory: 30,
+        newExtremesOnly: true,
+        meanWindow: 12,
+        volatilityWindow: 24,
+        contextWindow: 48,
+        quietPeriod: 75,
       },
     ],
     [
@@ -94,8 +100,8 @@ describe('parseRuleDefinition', () => {
     ],
     [
       'baseline judging 12-value means too',
-      { kind: 'baseline', field: 'heart_rate', meanWindow: 12 },
-      { meanWindow: 12, newExtremesOnly: false },
+      { kind: 'baseline', field: 'heart_rate', meanWindow: 12, volatilityWindow: null, contextWindow: null },
+      { meanWindow: 12, volatilityWindow: null, contextWindow: null },
     ],
     [
       'aggregate over a calendar day',
@@ -143,6 +149,9 @@ describe('parseRuleDefinition', () => {
     [{ kind: 'baseline', field: 'heart_rate', historySize: 10 }, '/historySize'],
     [{ kind: 'baseline', field: 'heart_rate', historySize: 100, minHistory: 200 }, '/minHistory'],
     [{ kind: 'baseline', field: 'heart_rate', meanWindow: 1 }, '/meanWindow'],
+    [{ kind: 'baseline', field: 'heart_rate', contextWindow: 'long' }, '/contextWindow'],
+    [{ kind: 'baseline', field: 'heart_rate', quietPeriod: -1 }, '/quietPeriod'],
+    [{ kind: 'baseline', field: 'heart_rate', quietPeriod: 2.5 }, '/quietPeriod'],
     [{ kind: 'baseline', field: 'heart_rate', volatilityWindow: 'lots' }, '/volatilityWindow'],
     [{ kind: 'baseline', field: 'heart_rate', historySize: 40, meanWindow: 21 }, '/meanWindow'],
     [{ kind: 'baseline', field: 'heart_rate', window: '5m' }, '/window'],

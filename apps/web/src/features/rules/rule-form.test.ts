@@ -53,7 +53,17 @@ describe('toRuleBody', () => {
     const seq = draft({ kind: 'sequence', condition: 'x > 1' });
     expect(toRuleBody(seq)).not.toHaveProperty('window');
     expect(toRuleBody(seq, true)).toMatchObject({ window: null, field: null, meanWindow: null, minCount: 3 });
-    expect(toRuleBody(draft({ kind: 'baseline', field: 'cpu' }))).not.toHaveProperty('meanWindow');
+    // A new baseline starts at the defaults; an emptied window is sent as null: off.
+    expect(toRuleBody(draft({ kind: 'baseline', field: 'cpu' }))).toMatchObject({
+      sensitivity: 5.5,
+      seasonality: 'auto',
+      meanWindow: 12,
+      contextWindow: 48,
+      newExtremesOnly: true,
+    });
+    expect(toRuleBody(draft({ kind: 'baseline', field: 'cpu', contextWindow: ' ' }))).toMatchObject({
+      contextWindow: null,
+    });
   });
 
   it('leaves out a number that is not one, so the api names the missing option', () => {

@@ -3,5 +3,6 @@
  * profile of seasonality auto, and the window statistics.
  */
 export * from './types';
-export { binOf, recordMargin, stepBaseline } from './model';
+export { binOf, exceedance, recordMargin, stepBaseline } from './model';
+export { nearestWindowDistance } from './context';
 export { scoreValue } from './robust-statistics';

@@ -1,6 +1,6 @@
 /** The shapes of a baseline rule: its configuration, a group's state, a score and the signals (see model.ts). */
 
-import type { Direction, Seasonality } from '@anom/contracts';
+import { BASELINE_DEFAULTS, type Direction, type Seasonality } from '@anom/contracts';
 
 // The vocabularies are the rule model's (@anom/contracts rules.ts).
 export { DIRECTIONS, SEASONALITIES } from '@anom/contracts';
@@ -23,6 +23,10 @@ export interface BaselineConfig {
   meanWindow: number | null;
   /** Also judge the mean absolute change over the last `volatilityWindow` values (null: not judged). */
   volatilityWindow: number | null;
+  /** Also judge the distance of the last `contextWindow` values to the nearest earlier such window (context.ts). */
+  contextWindow: number | null;
+  /** Values after an alarm during which a new one opens nothing (0: none). */
+  quietPeriod: number;
   allowedLatenessMs: number;
 }
 
@@ -43,14 +47,16 @@ export interface BaselineState {
    */
   profile?: Record<string, [day: number, sum: number, count: number][]>;
   watermark: number;
-  /** Whether the previous value was outside the band. */
+  /** Whether the previous value matched (an alarm was open). */
   holding: boolean;
+  /** Values left in the quiet period after the last value that was off its band (absent: none). */
+  quiet?: number;
 }
 
 /** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
 export interface BaselineScore {
   /** What was judged: the value, the mean of the last `meanWindow` values, or their volatility. */
-  of: 'value' | 'mean' | 'volatility';
+  of: 'value' | 'mean' | 'volatility' | 'context';
   /**
    * Seasonality auto: judged as the residual from the daily profile in units
    * of the slot's spread; `expected` is the profile's value for this time and
@@ -74,8 +80,16 @@ export interface BaselineScore {
 }
 
 export type BaselineSignal =
-  ({ type: 'match' } & BaselineScore) | { type: 'clear'; value: number } | { type: 'late'; id: string };
+  | ({ type: 'match'; anomalyScore: number } & BaselineScore)
+  | { type: 'clear'; value: number }
+  | { type: 'late'; id: string };
 
-export const DEFAULT_SENSITIVITY = 3.5;
-export const DEFAULT_HISTORY = 500;
-export const DEFAULT_MIN_HISTORY = 30;
+// The defaults are the rule model's (@anom/contracts rules.ts): the settings `npm run bench:nab` chose.
+export { BASELINE_DEFAULTS };
+
+export const DEFAULT_SENSITIVITY = BASELINE_DEFAULTS.sensitivity;
+export const DEFAULT_HISTORY = BASELINE_DEFAULTS.historySize;
+export const DEFAULT_MIN_HISTORY = BASELINE_DEFAULTS.minHistory;
+
+/** A match's anomaly score (model.ts) from which it alerts: a statistic just beyond its band and record margin. */
+export const ANOMALY_THRESHOLD = 0.5;

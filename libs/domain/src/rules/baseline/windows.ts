@@ -7,7 +7,11 @@ import type { BaselineConfig, BaselineScore } from './types';
 
 /** Values a bin keeps beyond historySize so that its oldest judged window statistic can be derived. */
 export function windowReach(config: BaselineConfig): number {
-  return Math.max(config.meanWindow === null ? 0 : config.meanWindow - 1, config.volatilityWindow ?? 0);
+  return Math.max(
+    config.meanWindow === null ? 0 : config.meanWindow - 1,
+    config.volatilityWindow ?? 0,
+    config.contextWindow ?? 0,
+  );
 }
 
 /**
@@ -89,7 +93,7 @@ export function judgeWindow(
   k: number,
   first: number,
   config: BaselineConfig,
-  of: 'mean' | 'volatility',
+  of: 'mean' | 'volatility' | 'context',
 ): BaselineScore | null {
   const from = Math.max(first, at - config.historySize);
   const to = at - k + 1;

@@ -1,5 +1,6 @@
 import { DIRECTIONS, SEASONALITIES, type BaselineRule, type Direction, type Seasonality } from '@anom/contracts';
 import {
+  BASELINE_DEFAULTS,
   DEFAULT_HISTORY,
   DEFAULT_MIN_HISTORY,
   DEFAULT_SENSITIVITY,
@@ -10,6 +11,7 @@ import {
   type BaselineState,
 } from '../baseline';
 import { MAX_FORGET_AFTER_MS } from '../limits';
+import type { CompiledRule } from '../compile-rule';
 import { reportEventSignals, type RuleKindModule } from './kind';
 import { round } from './parse-helpers';
 
@@ -34,7 +36,7 @@ export const baselineKind: RuleKindModule<'baseline'> = {
     const direction = (body.direction ?? 'both') as Direction;
     if (!DIRECTIONS.includes(direction))
       errors.push({ pointer: '/direction', detail: `must be one of ${DIRECTIONS.join(', ')}` });
-    const seasonality = (body.seasonality ?? 'none') as Seasonality;
+    const seasonality = (body.seasonality ?? BASELINE_DEFAULTS.seasonality) as Seasonality;
     if (!SEASONALITIES.includes(seasonality))
       errors.push({ pointer: '/seasonality', detail: `must be one of ${SEASONALITIES.join(', ')}` });
     const historySize = body.historySize ?? DEFAULT_HISTORY;
@@ -52,10 +54,19 @@ export const baselineKind: RuleKindModule<'baseline'> = {
       errors.push({ pointer: '/minHistory', detail: 'must be an integer from 5 to historySize' });
     if (body.newExtremesOnly !== undefined && typeof body.newExtremesOnly !== 'boolean')
       errors.push({ pointer: '/newExtremesOnly', detail: 'must be a boolean' });
-    const windows: { meanWindow?: number; volatilityWindow?: number } = {};
-    for (const key of ['meanWindow', 'volatilityWindow'] as const) {
-      const k = body[key] ?? undefined;
-      if (k === undefined) continue;
+    // Absent: the default window; null: not judged.
+    const windows: Record<'meanWindow' | 'volatilityWindow' | 'contextWindow', number | null> = {
+      meanWindow: null,
+      volatilityWindow: null,
+      contextWindow: null,
+    };
+    for (const key of ['meanWindow', 'volatilityWindow', 'contextWindow'] as const) {
+      // A default window never takes more than half of a short history (the limit below).
+      const k =
+        body[key] === undefined
+          ? Math.min(BASELINE_DEFAULTS[key], typeof historySize === 'number' ? Math.floor(historySize / 2) : Infinity)
+          : body[key];
+      if (k === null) continue;
       if (
         typeof k !== 'number' ||
         !Number.isInteger(k) ||
@@ -66,6 +77,9 @@ export const baselineKind: RuleKindModule<'baseline'> = {
         errors.push({ pointer: `/${key}`, detail: 'must be an integer from 2 to 100, at most half of historySize' });
       else windows[key] = k;
     }
+    const quietPeriod = body.quietPeriod ?? BASELINE_DEFAULTS.quietPeriod;
+    if (typeof quietPeriod !== 'number' || !Number.isInteger(quietPeriod) || quietPeriod < 0 || quietPeriod > 10_000)
+      errors.push({ pointer: '/quietPeriod', detail: 'must be an integer from 0 to 10000 (values)' });
     return {
       field: f?.name as string,
       sensitivity: sensitivity as number,
@@ -73,25 +87,15 @@ export const baselineKind: RuleKindModule<'baseline'> = {
       seasonality,
       historySize: historySize as number,
       minHistory: minHistory as number,
-      newExtremesOnly: body.newExtremesOnly === true,
+      newExtremesOnly: (body.newExtremesOnly ?? BASELINE_DEFAULTS.newExtremesOnly) === true,
       ...windows,
+      quietPeriod: quietPeriod as number,
     };
   },
   defaultForgetAfterMs: () => MAX_FORGET_AFTER_MS,
   step(rule, allowedLatenessMs) {
     const d = rule.definition;
-    const config: BaselineConfig = {
-      sensitivity: d.sensitivity,
-      direction: d.direction ?? 'both',
-      seasonality: d.seasonality ?? 'none',
-      timezone: rule.timezone,
-      historySize: d.historySize,
-      minHistory: d.minHistory,
-      newExtremesOnly: d.newExtremesOnly ?? false,
-      meanWindow: d.meanWindow ?? null,
-      volatilityWindow: d.volatilityWindow ?? null,
-      allowedLatenessMs,
-    };
+    const config = baselineConfig(d, rule.timezone, allowedLatenessMs);
     return (state, { e, group, holds, t, wt }, out) => {
       if (!holds) return state; // the optional condition selects the events that are judged
       const raw = e.payload[d.field];
@@ -110,15 +114,41 @@ export const baselineKind: RuleKindModule<'baseline'> = {
 };
 
 /**
- * Evidence of a baseline match: the event's value, what was judged (the
- * value, or the window's mean or volatility), the band's centre and edges and
+ * The model's configuration of a stored baseline rule (what the engine runs; the NAB benchmark uses it too). Options
+ * a rule stored before they existed lack are off: its behaviour does not change under it.
+ */
+export function baselineConfig(d: BaselineRule, timezone: string, allowedLatenessMs: number): BaselineConfig {
+  return {
+    sensitivity: d.sensitivity,
+    direction: d.direction ?? 'both',
+    seasonality: d.seasonality ?? 'none',
+    timezone,
+    historySize: d.historySize,
+    minHistory: d.minHistory,
+    newExtremesOnly: d.newExtremesOnly ?? false,
+    meanWindow: d.meanWindow ?? null,
+    volatilityWindow: d.volatilityWindow ?? null,
+    contextWindow: d.contextWindow ?? null,
+    quietPeriod: d.quietPeriod ?? 0,
+    allowedLatenessMs,
+  };
+}
+
+/**
+ * Evidence of a baseline match: the event's value, its anomaly score (0-1),
+ * what was judged (the value, or the window's mean, volatility or sequence
+ * distance), the band's centre and edges and
  * the robust z, and with newExtremesOnly the high or low it broke. Judged
  * against the daily profile (seasonality auto), the value's band is brought
  * back to value units (profile + unit × band), and the profile is also shown;
  * a window's statistic stays in residual units (the slot's usual spread) and
  * says so.
  */
-function baselineEvidence(d: BaselineRule, raw: unknown, s: BaselineScore): Record<string, unknown> {
+function baselineEvidence(
+  d: BaselineRule,
+  raw: unknown,
+  s: BaselineScore & { anomalyScore: number },
+): Record<string, unknown> {
   const [shift, unit] = s.seasonal && s.of === 'value' ? [s.seasonal.expected, s.seasonal.unit] : [0, 1];
   const suffix = s.seasonal ? ' off the daily profile, in usual deviations' : '';
   const judged =
@@ -126,9 +156,12 @@ function baselineEvidence(d: BaselineRule, raw: unknown, s: BaselineScore): Reco
       ? { [`mean of last ${d.meanWindow}${suffix}`]: round(s.value) }
       : s.of === 'volatility'
         ? { [`mean change over last ${d.volatilityWindow}${suffix}`]: round(s.value) }
-        : {};
+        : s.of === 'context'
+          ? { [`distance of last ${d.contextWindow} to the nearest earlier such sequence`]: round(s.value) }
+          : {};
   return {
     [d.field]: raw,
+    'anomaly score': round(s.anomalyScore),
     ...judged,
     ...(s.seasonal ? { profile: round(s.seasonal.expected) } : {}),
     expected: round(shift + unit * s.median),
@@ -143,3 +176,54 @@ function baselineEvidence(d: BaselineRule, raw: unknown, s: BaselineScore): Reco
       : {}),
   };
 }
+
+/** One event of a group as a baseline rule scores it (baselineScores). */
+export interface BaselineScorePoint {
+  eventId: string;
+  eventTime: Date;
+  /** The field's value; null when the event has none (not judged). */
+  value: number | null;
+  /** The anomaly score in [0, 1) (model.ts); null until the group has minHistory values, or not judged. */
+  score: number | null;
+  /** Whether the event matched: its score passed ANOMALY_THRESHOLD (0.5) outside a quiet period, or kept one open. */
+  match: boolean;
+}
+
+/**
+ * Replays a compiled baseline rule over `events` (event-time order) of the group `fingerprint`, from an empty state:
+ * each judged event's anomaly score, as the engine computes it. Events of other groups, and those the rule's optional
+ * condition does not select, are skipped; too-late events are reported as not judged. Cost: one model step per
+ * event of the group (O(historySize × contextWindow) at most each). Throws when the rule is not a baseline.
+ */
+export function baselineScores(
+  rule: CompiledRule,
+  fingerprint: string,
+  events: readonly { id: string; eventTime: Date; payload: Record<string, unknown> }[],
+): BaselineScorePoint[] {
+  const d = rule.definition;
+  if (d.kind !== 'baseline') throw new Error(`rule ${rule.ruleId} is ${d.kind}, not baseline`);
+  const config = baselineConfig(d, rule.timezone, ALLOWED_LATENESS_FOR_REPLAY);
+  let state: BaselineState | undefined;
+  const out: BaselineScorePoint[] = [];
+  for (const e of events) {
+    if (rule.group(e.payload).fingerprint !== fingerprint) continue;
+    const cond = rule.condition ? rule.condition.run(e.payload) : ({ ok: true, value: true } as const);
+    if (!(cond.ok && cond.value)) continue;
+    const raw = e.payload[d.field];
+    const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+    const t = e.eventTime.getTime();
+    const r = stepBaseline(config, state, { id: e.id, t, value });
+    state = r.state;
+    out.push({
+      eventId: e.id,
+      eventTime: e.eventTime,
+      value,
+      score: r.anomalyScore,
+      match: r.signals.some((s) => s.type === 'match'),
+    });
+  }
+  return out;
+}
+
+/** A replay reads stored events in event-time order: none is late. */
+const ALLOWED_LATENESS_FOR_REPLAY = Number.MAX_SAFE_INTEGER;

@@ -26,4 +26,5 @@ export function kindModule(kind: RuleKind): RuleKindModule<RuleKind> {
 
 export type { RuleKindModule, KindOptions, GroupStep, StepInput, StepOutput, CompiledRuleOf } from './kind';
 export { aggregateLabel } from './aggregate';
+export { baselineConfig, baselineScores, type BaselineScorePoint } from './baseline';
 export type { AbsenceGroupRecord } from './absence';

@@ -1,9 +1,9 @@
-import { DIRECTIONS, SEASONALITIES, type Direction, type Seasonality } from '../../../api/models';
+import { BASELINE_DEFAULTS, DIRECTIONS, SEASONALITIES, type Direction, type Seasonality } from '../../../api/models';
 import { numericFieldNames } from '../../../fields';
 import { oneOf } from '../../../one-of';
 import { num, type KindForm } from './types';
 
-/** The baseline inputs ('' window or history: off, or the api's default). */
+/** The baseline inputs ('' window: off; '' history or quiet period: the api's default). */
 export interface BaselineDraft {
   field: string;
   sensitivity: string;
@@ -11,29 +11,42 @@ export interface BaselineDraft {
   seasonality: Seasonality;
   meanWindow: string;
   volatilityWindow: string;
+  contextWindow: string;
+  quietPeriod: string;
   historySize: string;
   newExtremesOnly: boolean;
 }
 
+const D = BASELINE_DEFAULTS;
+/** A stored window: its value, or '' when off (null, or absent in rules stored before windows had defaults). */
+const windowText = (k: number | null | undefined) => (k === undefined || k === null ? '' : String(k));
+/** A window input: its number, or null (off) when empty. */
+const windowValue = (text: string) => (text.trim() ? num(text) : null);
+
 /** baseline: the field, the band's sensitivity and side, seasonality, the window statistics, the history. */
 export const baselineForm: KindForm<'baseline', BaselineDraft> = {
+  // A new rule starts at the baseline defaults: the settings the NAB benchmark's protocol chose.
   defaults: {
     field: '',
-    sensitivity: '4',
+    sensitivity: String(D.sensitivity),
     direction: 'both',
-    seasonality: 'none',
-    meanWindow: '',
-    volatilityWindow: '',
-    historySize: '',
-    newExtremesOnly: false,
+    seasonality: D.seasonality,
+    meanWindow: String(D.meanWindow),
+    volatilityWindow: String(D.volatilityWindow),
+    contextWindow: String(D.contextWindow),
+    quietPeriod: String(D.quietPeriod),
+    historySize: String(D.historySize),
+    newExtremesOnly: D.newExtremesOnly,
   },
   fromRule: (r) => ({
     field: r.field,
     sensitivity: String(r.sensitivity),
     direction: r.direction,
     seasonality: r.seasonality,
-    meanWindow: r.meanWindow !== undefined ? String(r.meanWindow) : '',
-    volatilityWindow: r.volatilityWindow !== undefined ? String(r.volatilityWindow) : '',
+    meanWindow: windowText(r.meanWindow),
+    volatilityWindow: windowText(r.volatilityWindow),
+    contextWindow: windowText(r.contextWindow),
+    quietPeriod: String(r.quietPeriod ?? 0),
     historySize: String(r.historySize),
     newExtremesOnly: r.newExtremesOnly,
   }),
@@ -42,8 +55,10 @@ export const baselineForm: KindForm<'baseline', BaselineDraft> = {
     sensitivity: num(d.sensitivity),
     direction: d.direction,
     seasonality: d.seasonality,
-    ...(d.meanWindow.trim() ? { meanWindow: num(d.meanWindow) } : {}),
-    ...(d.volatilityWindow.trim() ? { volatilityWindow: num(d.volatilityWindow) } : {}),
+    meanWindow: windowValue(d.meanWindow),
+    volatilityWindow: windowValue(d.volatilityWindow),
+    contextWindow: windowValue(d.contextWindow),
+    ...(d.quietPeriod.trim() ? { quietPeriod: num(d.quietPeriod) } : {}),
     ...(d.historySize.trim() ? { historySize: num(d.historySize) } : {}),
     newExtremesOnly: d.newExtremesOnly,
   }),
@@ -62,7 +77,7 @@ export const baselineForm: KindForm<'baseline', BaselineDraft> = {
       key: 'sensitivity',
       label: 'Sensitivity',
       pointer: '/sensitivity',
-      help: 'robust z-score (MADs); higher is quieter',
+      help: 'robust z-score (MADs); higher is quieter; the anomaly score passes 0.5 there',
       width: 160,
     },
     {
@@ -103,10 +118,28 @@ export const baselineForm: KindForm<'baseline', BaselineDraft> = {
     },
     {
       type: 'number',
+      key: 'contextWindow',
+      label: 'Sequence of last',
+      pointer: '/contextWindow',
+      placeholder: 'off',
+      help: 'values: also judge how unlike earlier sequences they are',
+      width: 200,
+    },
+    {
+      type: 'number',
+      key: 'quietPeriod',
+      label: 'Quiet period',
+      pointer: '/quietPeriod',
+      placeholder: String(D.quietPeriod),
+      help: 'values after an anomaly that open no new alert',
+      width: 180,
+    },
+    {
+      type: 'number',
       key: 'historySize',
       label: 'History',
       pointer: '/historySize',
-      placeholder: '500',
+      placeholder: String(D.historySize),
       help: 'values remembered per group',
       width: 180,
     },
