@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
-import { ANOMALY_THRESHOLD, DomainError, baselineScores, compileRule, type BaselineScorePoint } from '@anom/domain';
+import {
+  ANOMALY_THRESHOLD,
+  DomainError,
+  baselineScores,
+  compileRule,
+  type BaselineScorePoint,
+  type CompiledRule,
+} from '@anom/domain';
 import {
   AuditRepository,
   Database,
@@ -107,7 +114,8 @@ export class AlertsService {
    * the alert's end, those of its group replayed from an empty state with the alert's rule version (baselineScores),
    * and the points from SCORE_POINTS_BEFORE before its start to SCORE_POINTS_AFTER after its end. A group that shares
    * the business with many others gets less history, so its first scores are from a shorter one. Throws
-   * ALERT_NOT_FOUND, and ALERT_NOT_SCORED when the rule is not a baseline (or its version is gone).
+   * ALERT_NOT_FOUND, and ALERT_NOT_SCORED when the rule is not a baseline (or its version is gone, or no longer fits
+   * the business's schema).
    */
   async scores(id: string): Promise<{
     alertId: string;
@@ -123,11 +131,19 @@ export class AlertsService {
         { pointer: '/alertId', detail: `the alert's rule is ${definition?.kind ?? 'gone'}, not baseline` },
       ]);
     const business = await this.businesses.get(alert.businessId);
-    const rule = compileRule(
-      { id: alert.ruleId, version: alert.ruleVersion, definition },
-      business.fields,
-      business.timezone,
-    );
+    let rule: CompiledRule;
+    try {
+      rule = compileRule(
+        { id: alert.ruleId, version: alert.ruleVersion, definition },
+        business.fields,
+        business.timezone,
+      );
+    } catch (e) {
+      // The business's schema changed under the rule version: it no longer runs, so it has no score to replay.
+      throw new DomainError('ALERT_NOT_SCORED', `the alert's rule version no longer fits the business schema`, [
+        { pointer: '/alertId', detail: (e as Error).message },
+      ]);
+    }
     const newestFirst = await this.events.list({
       businessId: alert.businessId,
       to: new Date(alert.endTime.getTime() + 86_400_000),

@@ -137,7 +137,14 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
       'a malformed id, an unknown alert and an alert that has no score',
     async () => {
       const id = await business([
-        { name: 'Pulse off baseline', kind: 'baseline', field: 'heart_rate', groupBy: ['user_id'], severity: 'low' },
+        {
+          name: 'Pulse off baseline',
+          kind: 'baseline',
+          field: 'heart_rate',
+          condition: 'activity_level < 10',
+          groupBy: ['user_id'],
+          severity: 'low',
+        },
         { name: 'Tachycardia now', kind: 'immediate', condition: 'heart_rate > 160', severity: 'high' },
       ]);
       // 60 ordinary minutes for 'flo' (and another group), then one beat of 170 and two ordinary ones.
@@ -184,6 +191,14 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
         code: 'ALERT_NOT_SCORED',
         errors: [{ pointer: '/alertId', detail: expect.stringMatching(/immediate, not baseline/) }],
       });
+
+      // The alert's rule version no longer fits the schema (its condition's field went, once the rule dropped it): 409.
+      const moved = await stack.request('PATCH', `/rules/${baselineRule}`, { body: { condition: null } });
+      expect(moved.status).toBe(200);
+      expect((await stack.request('DELETE', `/businesses/${id}/fields/activity_level`)).status).toBeLessThan(300);
+      const drifted = await stack.request('GET', `/alerts/${baseline.id}/scores`);
+      expect(drifted.status).toBe(409);
+      expect(drifted.body).toMatchObject({ code: 'ALERT_NOT_SCORED', detail: expect.stringMatching(/no longer fits/) });
     },
   );
 
