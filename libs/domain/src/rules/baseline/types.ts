@@ -7,7 +7,7 @@ export { DIRECTIONS, SEASONALITIES } from '@anom/contracts';
 export type { Direction, Seasonality };
 
 export interface BaselineConfig {
-  /** Robust z-score beyond which a value is anomalous (default 3.5). */
+  /** Robust z-score beyond which a statistic is anomalous (default BASELINE_DEFAULTS.sensitivity, 5.5). */
   sensitivity: number;
   direction: Direction;
   seasonality: Seasonality;
@@ -55,7 +55,10 @@ export interface BaselineState {
 
 /** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
 export interface BaselineScore {
-  /** What was judged: the value, the mean of the last `meanWindow` values, or their volatility. */
+  /**
+   * What was judged: the value, the mean of the last `meanWindow` values, their volatility, or the distance of the last
+   * `contextWindow` values to the nearest earlier such sequence.
+   */
   of: 'value' | 'mean' | 'volatility' | 'context';
   /**
    * Seasonality auto: judged as the residual from the daily profile in units

@@ -31,7 +31,7 @@ export const baselineKind: RuleKindModule<'baseline'> = {
     if (typeof sensitivity !== 'number' || !(sensitivity >= 1 && sensitivity <= 20))
       errors.push({
         pointer: '/sensitivity',
-        detail: 'must be a number from 1 to 20 (a robust z-score; 3.5 is usual)',
+        detail: 'must be a number from 1 to 20 (a robust z-score; 5.5 by default)',
       });
     const direction = (body.direction ?? 'both') as Direction;
     if (!DIRECTIONS.includes(direction))
