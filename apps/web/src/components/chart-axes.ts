@@ -32,6 +32,16 @@ export function timeTooltipFormat(stepMs: number, locale?: string): (d: Date) =>
   return (d) => f.format(d);
 }
 
+/**
+ * A time axis's `valueFormatter` over `rangeMs` with buckets of `stepMs`: ticks by timeTickFormat, tooltips (any
+ * other location) by timeTooltipFormat.
+ */
+export function timeAxisFormatter(rangeMs: number, stepMs = 0): (d: Date, ctx: { location: string }) => string {
+  const tick = timeTickFormat(rangeMs, stepMs);
+  const full = timeTooltipFormat(stepMs);
+  return (d, ctx) => (ctx.location === 'tick' ? tick(d) : full(d));
+}
+
 /** Y-axis ticks compactly ("1.2K", "35M"), so a narrow axis never cuts a label to "10,…". */
 export function compactNumber(locale?: string): (v: number) => string {
   const f = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });

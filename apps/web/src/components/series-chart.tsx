@@ -3,7 +3,7 @@ import { BarChart } from '@mui/x-charts/BarChart';
 import { ChartsReferenceLine } from '@mui/x-charts/ChartsReferenceLine';
 import { LineChart } from '@mui/x-charts/LineChart';
 import type { Series, ViewPanel } from '../api/models';
-import { bandTicks, compactNumber, isolatedPoints, timeTickFormat, timeTooltipFormat } from './chart-axes';
+import { bandTicks, compactNumber, isolatedPoints, timeAxisFormatter } from './chart-axes';
 import { Empty, ErrorState, Loading } from './states';
 import { useSeries } from '../features/views/hooks';
 
@@ -88,9 +88,7 @@ function Chart({
     };
   });
   // Tick labels from the range shown (times within a day, dates with times within a month), full times in tooltips.
-  const tick = timeTickFormat(Date.parse(data.to) - Date.parse(data.from), step);
-  const full = timeTooltipFormat(step);
-  const timeFormatter = (d: Date, ctx: { location: string }) => (ctx.location === 'tick' ? tick(d) : full(d));
+  const timeFormatter = timeAxisFormatter(Date.parse(data.to) - Date.parse(data.from), step);
   const compact = compactNumber();
   const yAxis = [
     {

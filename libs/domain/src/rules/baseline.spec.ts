@@ -1,4 +1,4 @@
-import { droppingFront, scoreRange } from './baseline/robust-statistics';
+import { dropOldest, scoreRange } from './baseline/robust-statistics';
 import {
   binOf,
   recordMargin,
@@ -325,10 +325,7 @@ describe('baseline: the Hampel band, streaming', () => {
     for (let i = 0; i < 3000; i++) {
       // Quantized values with ties and runs, as counters give.
       history.push(Math.round(rnd() * 20) / 4 + (i > 1500 && i < 1600 ? 10 : 0));
-      if (history.length > 260) {
-        droppingFront(history, 10);
-        history.splice(0, 10);
-      }
+      if (history.length > 260) dropOldest(history, 10);
       const n = history.length;
       if (n < 20) continue;
       // The range a window statistic is judged on: its end lags the newest value, its start follows the cap.

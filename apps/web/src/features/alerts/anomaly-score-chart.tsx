@@ -1,21 +1,10 @@
 import { Box, Paper, Typography } from '@mui/material';
 import { ChartsReferenceLine } from '@mui/x-charts/ChartsReferenceLine';
 import { LineChart } from '@mui/x-charts/LineChart';
-import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../../api/client';
 import type { AlertDetail, AlertScores } from '../../api/models';
-import { compactNumber, timeTickFormat, timeTooltipFormat } from '../../components/chart-axes';
+import { compactNumber, timeAxisFormatter } from '../../components/chart-axes';
 import { Empty, ErrorState, Loading } from '../../components/states';
-import { alertKeys } from './keys';
-
-/** A baseline alert's anomaly scores around it (GET /alerts/{id}/scores). */
-export function useAlertScores(alertId: string, enabled: boolean) {
-  return useQuery({
-    queryKey: [...alertKeys.detail(alertId), 'scores'] as const,
-    queryFn: () => call<AlertScores>(api.GET('/alerts/{alertId}/scores', { params: { path: { alertId } } })),
-    enabled,
-  });
-}
+import { useAlertScores } from './hooks';
 
 /**
  * The anomaly score (0-1, left axis) of each event of a baseline alert's group around the alert, with the value it
@@ -23,7 +12,7 @@ export function useAlertScores(alertId: string, enabled: boolean) {
  * the events before came.
  */
 export function AnomalyScoreChart({ alert, height = 240 }: { alert: AlertDetail; height?: number }) {
-  const q = useAlertScores(alert.id, true);
+  const q = useAlertScores(alert.id);
   return (
     <Paper variant="outlined" sx={{ p: 1.5 }} data-testid="anomaly-score-chart">
       <Typography variant="subtitle2" component="h3">
@@ -44,22 +33,14 @@ function ScoreLines({ scores, alert, height }: { scores: AlertScores; alert: Ale
   const points = scores.points;
   if (points.length === 0) return <Empty>No stored events of this group to score.</Empty>;
   const xs = points.map((p) => new Date(p.eventTime));
-  const range = xs[xs.length - 1].getTime() - xs[0].getTime();
-  const tick = timeTickFormat(range);
-  const full = timeTooltipFormat(0);
+  const timeFormatter = timeAxisFormatter(xs[xs.length - 1].getTime() - xs[0].getTime());
   const compact = compactNumber();
   const peak = points.reduce((m, p) => Math.max(m, p.score ?? 0), 0);
   return (
     <Box aria-label={`anomaly score of ${points.length} events, highest ${peak.toFixed(2)}`}>
       <LineChart
         height={height}
-        xAxis={[
-          {
-            scaleType: 'time',
-            data: xs,
-            valueFormatter: (d: Date, ctx: { location: string }) => (ctx.location === 'tick' ? tick(d) : full(d)),
-          },
-        ]}
+        xAxis={[{ scaleType: 'time', data: xs, valueFormatter: timeFormatter }]}
         yAxis={[
           { id: 'score', min: 0, max: 1, width: 40 },
           {
@@ -102,7 +83,7 @@ function ScoreLines({ scores, alert, height }: { scores: AlertScores; alert: Ale
 }
 
 /** What the chart shows, in words. */
-export function scoreCaption(threshold: number): string {
+function scoreCaption(threshold: number): string {
   return (
     `Marked points matched: their score passed ${threshold} (the dashed line) outside the rule's quiet period. ` +
     `The solid line marks this alert's start; the right axis is the value judged.`

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
-import type { Alert, AlertDetail, Page } from '../../api/models';
+import type { Alert, AlertDetail, AlertScores, Page } from '../../api/models';
 import type { AlertFilters } from './alert-filters';
 import { alertKeys } from './keys';
 
@@ -9,6 +9,14 @@ export function useAlert(alertId: string) {
   return useQuery({
     queryKey: alertKeys.detail(alertId),
     queryFn: () => call<AlertDetail>(api.GET('/alerts/{alertId}', { params: { path: { alertId } } })),
+  });
+}
+
+/** A baseline alert's anomaly scores around it (GET /alerts/{id}/scores). */
+export function useAlertScores(alertId: string) {
+  return useQuery({
+    queryKey: alertKeys.scores(alertId),
+    queryFn: () => call<AlertScores>(api.GET('/alerts/{alertId}/scores', { params: { path: { alertId } } })),
   });
 }
 

@@ -4,4 +4,5 @@ export const alertKeys = {
   list: (filters: object) => ['alerts', 'list', filters] as const,
   recent: () => ['alerts', 'recent'] as const,
   detail: (alertId: string | undefined) => ['alerts', 'detail', alertId] as const,
+  scores: (alertId: string) => ['alerts', 'detail', alertId, 'scores'] as const,
 };

@@ -138,7 +138,7 @@
 import { DateTime } from 'luxon';
 import { daySlot, explainsShape, learnProfile, profileExpectation } from './daily-profile';
 import { nearestWindowDistance } from './context';
-import { droppingFront, scoreRange, scoreValue } from './robust-statistics';
+import { dropOldest, scoreRange, scoreValue } from './robust-statistics';
 import type { BaselineConfig, BaselineScore, BaselineSignal, BaselineState, Direction } from './types';
 import { derivedWindows, extendWindows, judgeWindow, windowReach } from './windows';
 
@@ -317,11 +317,7 @@ function judgeSeries(
   const cap = config.historySize + windowReach(config);
   if (history.length > cap) {
     const drop = history.length - cap;
-    for (const a of [history, windows?.means, windows?.volatility])
-      if (a) {
-        droppingFront(a, drop);
-        a.splice(0, drop);
-      }
+    for (const a of [history, windows?.means, windows?.volatility]) if (a) dropOldest(a, drop);
   }
   return { outside, judged, score, strength };
 }
@@ -340,11 +336,7 @@ function judgeContext(s: BaselineState, config: BaselineConfig): BaselineScore |
   if (!Number.isFinite(d)) return null;
   const distances = (s.bins[CONTEXT_BIN] ??= []);
   distances.push(d);
-  if (distances.length > config.historySize + w) {
-    const drop = distances.length - config.historySize - w;
-    droppingFront(distances, drop);
-    distances.splice(0, drop);
-  }
+  if (distances.length > config.historySize + w) dropOldest(distances, distances.length - config.historySize - w);
   return judgeWindow(distances, distances.length - 1, w, 0, config, 'context');
 }
 
@@ -357,11 +349,7 @@ function learnResidual(s: BaselineState, residual: number, config: BaselineConfi
   const history = (s.bins[RESIDUAL_BIN] ??= []);
   const score = history.length >= config.minHistory ? scoreValue(history, residual, config.sensitivity) : null;
   history.push(residual);
-  if (history.length > config.historySize) {
-    const drop = history.length - config.historySize;
-    droppingFront(history, drop);
-    history.splice(0, drop);
-  }
+  if (history.length > config.historySize) dropOldest(history, history.length - config.historySize);
   return score;
 }
 

@@ -155,19 +155,20 @@ function sortedRange(array: readonly number[], from: number, to: number): number
 }
 
 /**
- * Call before removing the first `count` values of `array`: the cached copy drops those of its range and follows the
- * indices down.
+ * Removes the first `count` values of `array` (its oldest): the cached sorted copy drops those of its range and
+ * follows the indices down. Every history scoreRange judges loses its oldest values through here.
  */
-export function droppingFront(array: readonly number[], count: number): void {
+export function dropOldest(array: number[], count: number): void {
   const c = SORTED.get(array);
-  if (!c) return;
-  for (let i = c.from; i < Math.min(count, c.to); i++)
-    if (!removeSorted(c.sorted, array[i])) {
-      SORTED.delete(array);
-      return;
-    }
-  c.from = Math.max(c.from, count) - count;
-  c.to = Math.max(c.to, count) - count;
+  if (c) {
+    let held = true;
+    for (let i = c.from; i < Math.min(count, c.to) && held; i++) held = removeSorted(c.sorted, array[i]);
+    if (held) {
+      c.from = Math.max(c.from, count) - count;
+      c.to = Math.max(c.to, count) - count;
+    } else SORTED.delete(array);
+  }
+  array.splice(0, count);
 }
 
 /** First index of `a` (ascending) whose value is not below `x`. */
