@@ -127,11 +127,12 @@
  * Technometrics 29), the margin being the fitted mean excess beyond the old
  * extreme — 63.3 with the shape kept ≥ 0, 64.8 with it free, 63.7 as the
  * larger of that and the exponential margin, 62.0 with the top 25%: it
- * trims realTweets' false alarms (70.5 → 72.0) but the few tail values of
- * short hourly series give margins that lose realAdExchange's windows
- * (66.0 → 42); an alarm on-delay (alarm management's confirmation of an
- * alarm by the next values, ISA-18.2): 61.7 with two values off the band in
- * a row, 59.8 with three — single-value anomalies (realAdExchange 36,
+ * trims realTweets' false alarms (70.5 → 72.0) but loses realAdExchange's
+ * windows (66.0 → 42), records by less than the fitted mean excess, and
+ * fitting only tails of 50 values or more changes none of that; an alarm
+ * on-delay (alarm management's confirmation of an alarm by the next
+ * values, ISA-18.2): 61.7 with two values off the band in a row, 59.8 with
+ * three — single-value anomalies (realAdExchange 36,
  * realTraffic 56) go unseen; historySize 2000 or 3000: 62.2 and 65.2
  * (realKnownCause 31 and 41: the band adapts too slowly); the
  * variance-stabilizing transform of counts (Anscombe 1948, Biometrika 35:
