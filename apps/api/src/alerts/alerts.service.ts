@@ -28,8 +28,13 @@ import type { AlertStatus, Severity } from '@anom/contracts';
 import { decodeCursor, isTimeIdCursor, toPage, type Page } from '../common/pagination';
 import type { ListAlertsQuery } from './dto/alert.dto';
 
-/** Events of the business read to replay a baseline alert's scores: bounds the cost (about 1 s at most). */
+/** Events of the alert's group replayed for its scores: bounds the cost of the replay (about 1 s at most). */
 const SCORE_MAX_EVENTS = 5_000;
+/**
+ * Newest events of the business among which the group's are looked for: bounds the rows read for a rare group (about
+ * 0.13 s for 100,000 of a million-event hypertable, the bench's, compressed chunks included).
+ */
+const SCORE_SCAN_EVENTS = 100_000;
 /** Scored events of the group shown before an alert's start and after its end. */
 const SCORE_POINTS_BEFORE = 200;
 const SCORE_POINTS_AFTER = 100;
@@ -110,10 +115,11 @@ export class AlertsService {
   }
 
   /**
-   * A baseline alert's anomaly scores around it: the newest SCORE_MAX_EVENTS events of the business up to a day after
-   * the alert's end, those of its group replayed from an empty state with the alert's rule version (baselineScores),
-   * and the points from SCORE_POINTS_BEFORE before its start to SCORE_POINTS_AFTER after its end. A group that shares
-   * the business with many others gets less history, so its first scores are from a shorter one. Throws
+   * A baseline alert's anomaly scores around it: the newest SCORE_MAX_EVENTS events of its group up to a day after
+   * the alert's end (among the business's newest SCORE_SCAN_EVENTS there), replayed from an empty state with the
+   * alert's rule version (baselineScores), and the points from SCORE_POINTS_BEFORE before its start to
+   * SCORE_POINTS_AFTER after its end. A group with fewer events than that among those of the business gets a
+   * shorter history, so its first scores come from a shorter one. Throws
    * ALERT_NOT_FOUND, and ALERT_NOT_SCORED when the rule is not a baseline (or its version is gone, or no longer fits
    * the business's schema).
    */
@@ -144,10 +150,12 @@ export class AlertsService {
         { pointer: '/alertId', detail: (e as Error).message },
       ]);
     }
-    const newestFirst = await this.events.list({
+    const newestFirst = await this.events.listOfGroup({
       businessId: alert.businessId,
       to: new Date(alert.endTime.getTime() + 86_400_000),
+      groupKey: alert.groupKey,
       limit: SCORE_MAX_EVENTS,
+      scan: SCORE_SCAN_EVENTS,
     });
     const points = baselineScores(rule, alert.fingerprint, newestFirst.reverse());
     const start = alert.startTime.getTime();

@@ -2,12 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { evaluatePartition, evaluateQueueName } from '@anom/contracts';
+import { EventRepository } from '@anom/db';
 import { TestStack, businessBody, ADMIN_TOKEN } from '../../../../test/harness';
 import { REDIS_URL } from '../../../../test/env';
 import { EvaluateService } from './evaluate.service';
 import { AutoResolveService } from '../maintenance/auto-resolve.service';
 
 const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
 const T0 = Date.UTC(2025, 0, 1, 8);
 const at = (minute: number) => new Date(T0 + minute * MIN).toISOString();
 const sequenceRule = {
@@ -154,6 +156,15 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
       await stack.request('POST', `/ingest/${id}`, {
         body: [vitals(60, 'flo', 170), vitals(61, 'flo', 72), vitals(62, 'flo', 71)],
       });
+      // Then 'gus' alone, more events than a chart replays (5,000): the newest of the business are all his.
+      for (let b = 0; b < 6; b++) {
+        const flood = await stack.request('POST', `/ingest/${id}`, {
+          body: Array.from({ length: 850 }, (_, i) =>
+            vitals(63 + (b * 850 + i) / 100, 'gus', 90 + ((b * 850 + i) % 3)),
+          ),
+        });
+        expect(flood.status).toBe(202);
+      }
       await stack.waitForEvaluation();
       const alerts: { id: string; ruleId: string; groupKey: object }[] = (
         await stack.request('GET', `/alerts?businessId=${id}`)
@@ -169,7 +180,7 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ alertId: baseline.id, field: 'heart_rate', threshold: 0.5 });
       const points: { eventTime: string; value: number; score: number | null; match: boolean }[] = res.body.points;
-      // Only the group's events, in event-time order; none scored before the rule's minHistory (30) values.
+      // Only the group's events, all of them, in event-time order; none scored before the rule's minHistory (30).
       expect(points).toHaveLength(63);
       expect(points.slice(0, 30).every((p) => p.score === null)).toBe(true);
       const spike = points.find((p) => p.value === 170)!;
@@ -178,6 +189,18 @@ describe('stateful rules through the pipeline (api + worker + Postgres + Redis)'
       // The first match is the spike; while the mean and sequence windows still hold it, the alert stays open.
       expect(points.findIndex((p) => p.match)).toBe(60);
       expect(points.slice(30, 60).every((p) => p.score !== null && p.score < 0.5)).toBe(true);
+
+      // A group's events are looked for among the business's newest (scan), as JSON; an absent field is null.
+      const events = new EventRepository(stack.db);
+      const to = new Date(T0 + DAY);
+      const of = (groupKey: Record<string, unknown>, scan = 100_000) =>
+        events.listOfGroup({ businessId: id, to, groupKey, limit: 10_000, scan });
+      expect(await of({ user_id: 'flo' })).toHaveLength(63);
+      expect(await of({ user_id: 'flo' }, 5_000)).toHaveLength(0);
+      expect(await of({ user_id: 'flo', service: null })).toHaveLength(63);
+      expect(await of({ user_id: 'flo', service: 'api' })).toHaveLength(0);
+      expect(await of({ heart_rate: 170 })).toEqual([expect.objectContaining({ eventTime: new Date(at(60)) })]);
+      expect(await of({ heart_rate: '170' })).toHaveLength(0);
 
       const malformed = await stack.request('GET', '/alerts/not-an-id/scores');
       expect(malformed.status).toBe(400);

@@ -223,6 +223,36 @@ export class EventRepository {
     return r.rows.map(toEvent);
   }
 
+  /**
+   * The newest events of one group of a business before `to`, newest first: those whose payload holds each value of
+   * `groupKey` (field → value, as the engine keys a rule's groups: a field absent from the payload counts as null),
+   * at most `limit` of them, among the newest `scan` events of the business before `to`. `scan` bounds the rows read
+   * when the group is rare among many (one index range, then a filter on the payload). Values compare as JSON
+   * (jsonb equality: the string "1" is not the number 1, as in the engine's group key).
+   */
+  async listOfGroup(q: {
+    businessId: string;
+    to: Date;
+    groupKey: Record<string, unknown>;
+    limit: number;
+    scan: number;
+  }): Promise<StoredEvent[]> {
+    const args: unknown[] = [q.businessId, q.to, q.scan];
+    const same = Object.entries(q.groupKey).map(([field, value]) => {
+      const [f, v] = [args.push(field), args.push(JSON.stringify(value ?? null))];
+      return `coalesce(payload -> $${f}, 'null'::jsonb) = $${v}::jsonb`;
+    });
+    const newest =
+      `SELECT ${EVENT_COLUMNS} FROM event WHERE business_id = $1 AND event_time < $2 ` +
+      'ORDER BY event_time DESC, id DESC LIMIT $3';
+    const r = await this.db.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM (${newest}) newest WHERE ${same.length ? same.join(' AND ') : 'true'} ` +
+        `ORDER BY event_time DESC, id DESC LIMIT $${args.push(q.limit)}`,
+      args,
+    );
+    return r.rows.map(toEvent);
+  }
+
   /** Events of a business in [from, to) in event-time order, at most `limit`. */
   async range(businessId: string, from: Date, to: Date, limit: number): Promise<StoredEvent[]> {
     const r = await this.db.pool.query(
