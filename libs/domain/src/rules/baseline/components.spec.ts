@@ -172,6 +172,28 @@ describe('baseline anomaly score and quiet period', () => {
     expect(alarms({ ...BAND, quietPeriod: 50 }, values).map((a) => a.i)).toEqual([400, 401, 402, 403, 404]);
   });
 
+  it('a single spike matches once: the windows that still hold it echo it, and the alert clears once they pass', () => {
+    const cfg: BaselineConfig = { ...BAND, meanWindow: 12, volatilityWindow: 24, contextWindow: 48, quietPeriod: 50 };
+    const values = quiet.map((v, i) => (i === 400 ? 40 : v));
+    const signals: { i: number; type: string }[] = [];
+    let state: BaselineState | undefined;
+    values.forEach((value, i) => {
+      const r = stepBaseline(cfg, state, { id: `e${i}`, t: i * MIN5, value });
+      state = r.state;
+      for (const s of r.signals) signals.push({ i, type: s.type });
+    });
+    expect(signals.filter((s) => s.type === 'match').map((s) => s.i)).toEqual([400]);
+    // The sequence window holds the spike longest: 48 values.
+    const clear = signals.find((s) => s.type === 'clear')!;
+    expect(clear.i).toBeGreaterThan(400);
+    expect(clear.i).toBeLessThanOrEqual(448);
+    // A level shift that follows the spike is new evidence once the mean window has moved past the spike.
+    const shifted = values.map((v, i) => (i > 400 ? v + 3 : v));
+    const found = alarms(cfg, shifted);
+    expect(found[0]).toMatchObject({ i: 400, of: 'value' });
+    expect(firstIn(found, 412, 430)).toMatchObject({ of: 'mean' });
+  });
+
   it('the defaults keep a bounded state: under 160 KB of JSON per group once every history is full', () => {
     const cfg: BaselineConfig = {
       ...BAND,

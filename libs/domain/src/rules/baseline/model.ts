@@ -165,7 +165,11 @@
  * newest by more than `allowedLateness` are too late: reported, not
  * scored): a `match` while a statistic is off its band (outside a quiet
  * period, or while an alarm goes on), a `clear` when none is any more after
- * a match. Events without a numeric value are ignored.
+ * a match. A window statistic off its band only because its window still
+ * holds the value that opened the alarm is an echo (echoSpan): no match,
+ * and no clear while it lasts — a single spike is one match, and its alert
+ * clears once the windows have moved past it. Events without a numeric
+ * value are ignored.
  */
 import { DateTime } from 'luxon';
 import { daySlot, explainsShape, learnProfile, profileExpectation } from './daily-profile';
@@ -207,7 +211,8 @@ export function stepBaseline(
     values.length >= config.minHistory
       ? scoreRange(values, Math.max(0, values.length - config.historySize), values.length, e.value, config.sensitivity)
       : null;
-  let seasonal: { outside: boolean; judged: BaselineScore | null; strength: number } | null = null;
+  // Each statistic's finding, in the order a match names the first off its band: value, mean, volatility, sequence.
+  let seasonal: Finding[] | null = null;
   if (config.seasonality === 'auto') {
     const slot = daySlot(e.t, config.timezone);
     const profile = profileExpectation(s, slot);
@@ -229,36 +234,51 @@ export function stepBaseline(
         // Only the series that is judged is scored; the other one just learns.
         const standardized = judgeSeries(s, STANDARDIZED_BIN, residual / unit, config, explained);
         if (explained)
-          seasonal = {
-            outside: standardized.outside,
-            strength: standardized.strength,
-            judged: standardized.judged && { ...standardized.judged, seasonal: { expected: profile.expected, unit } },
-          };
+          seasonal = standardized.map((f) => ({
+            ...f,
+            score: { ...f.score, seasonal: { expected: profile.expected, unit } },
+          }));
       }
     }
   }
   const plain = judgeSeries(s, bin, e.value, config, seasonal === null, valueScore);
-  let { outside, judged, strength } = seasonal ?? plain;
+  const findings = seasonal ?? plain;
   if (config.contextWindow !== null && bin === 'all') {
     const context = judgeContext(s, config);
-    const a = context ? exceedance(context, config, 'above') : 0;
-    if (!outside && a > 1) [outside, judged] = [true, context];
-    strength = Math.max(strength, a);
+    if (context) findings.push({ score: context, exceedance: exceedance(context, config, 'above') });
   }
+  // An echo of the anomaly that opened the last alarm is not new evidence (see echoSpan): it matches nothing, but an
+  // open alarm does not clear while one lasts, and it is off its band (the quiet period goes on).
+  const anchor = s.anchor;
+  if (anchor) anchor.age++;
+  let strength = 0;
+  let judged: BaselineScore | null = null;
+  let echoing = false;
+  for (const f of findings) {
+    if (anchor && f.score.of !== anchor.of && anchor.age < echoSpan(f.score.of, config)) {
+      echoing ||= f.exceedance > 1;
+      continue;
+    }
+    if (f.exceedance > strength) strength = f.exceedance;
+    if (judged === null && f.exceedance > 1) judged = f.score;
+  }
+  const outside = judged !== null;
   // The quiet period: an alarm within quietPeriod values of the last one (a match or not) opens nothing.
   const quiet = (s.quiet ?? 0) > 0;
   const alarm = outside && (s.holding || !quiet);
   if (config.quietPeriod > 0) {
-    if (outside) s.quiet = config.quietPeriod;
+    if (outside || echoing) s.quiet = config.quietPeriod;
     else if (quiet) s.quiet = s.quiet! - 1;
     if (s.quiet === 0) delete s.quiet;
   }
+  if (alarm && !s.holding) s.anchor = { of: judged!.of, age: 0 };
+  else if (anchor && anchor.age >= windowReach(config) + 1) delete s.anchor;
   // Null until the group's values have a band (minHistory): nothing was judged.
   const anomalyScore = valueScore === null ? null : strength / (1 + strength);
   const signals: BaselineSignal[] = [];
   if (alarm) signals.push({ type: 'match', ...judged!, anomalyScore: anomalyScore ?? 1 });
-  else if (s.holding) signals.push({ type: 'clear', value: e.value });
-  s.holding = alarm;
+  else if (s.holding && !echoing) signals.push({ type: 'clear', value: e.value });
+  s.holding = alarm || (s.holding && echoing);
   return { state: s, signals, score: valueScore, anomalyScore, quiet };
 }
 
@@ -305,10 +325,11 @@ export function recordMargin(m: number): number {
 /**
  * Judges `x` on one series (a seasonal bin of values, or the residuals):
  * the value band over its last historySize values, then the mean and
- * volatility windows when configured, and learns it. `score` is the value
- * band's score when the series had enough history (`valueScore` when the
- * caller already has it). With `judge` false nothing is scored (the bands
- * cost O(history) each), only learnt.
+ * volatility windows when configured, and learns it. Returns a finding per
+ * statistic that could be judged, in that order (`valueScore` is the value
+ * band's score when the caller already has it). With `judge` false nothing
+ * is scored (the bands cost O(history) each), only learnt; what it returns
+ * then is not to be used.
  */
 function judgeSeries(
   s: BaselineState,
@@ -317,7 +338,7 @@ function judgeSeries(
   config: BaselineConfig,
   judge = true,
   valueScore?: BaselineScore | null,
-): { outside: boolean; judged: BaselineScore | null; score: BaselineScore | null; strength: number } {
+): Finding[] {
   const history = (s.bins[bin] ??= []);
   const n = history.length;
   const score =
@@ -326,32 +347,49 @@ function judgeSeries(
       : judge && n >= config.minHistory
         ? scoreRange(history, Math.max(0, n - config.historySize), n, x, config.sensitivity)
         : null;
-  let strength = judge && score !== null ? exceedance(score, config, config.direction) : 0;
-  let outside = strength > 1;
-  let judged = judge ? score : null;
+  const findings: Finding[] = [];
+  if (judge && score !== null) findings.push({ score, exceedance: exceedance(score, config, config.direction) });
   history.push(x);
   // Window statistics, each judged like values against the earlier windows that do not overlap it.
   const windows = judge ? derivedWindows(history, config) : extendWindows(history, config);
   const k = config.meanWindow;
   if (windows?.means && n >= k! - 1) {
     const m = judgeWindow(windows.means, n, k!, k! - 1, config, 'mean');
-    const a = m ? exceedance(m, config, config.direction) : 0;
-    if (!outside && a > 1) [outside, judged] = [true, m];
-    strength = Math.max(strength, a);
+    if (m) findings.push({ score: m, exceedance: exceedance(m, config, config.direction) });
   }
   const v = config.volatilityWindow;
   if (windows?.volatility && n >= v!) {
     const m = judgeWindow(windows.volatility, n, v!, v!, config, 'volatility');
-    const a = m ? exceedance(m, config, 'both') : 0;
-    if (!outside && a > 1) [outside, judged] = [true, m];
-    strength = Math.max(strength, a);
+    if (m) findings.push({ score: m, exceedance: exceedance(m, config, 'both') });
   }
   const cap = config.historySize + windowReach(config);
   if (history.length > cap) {
     const drop = history.length - cap;
     for (const a of [history, windows?.means, windows?.volatility]) if (a) dropOldest(a, drop);
   }
-  return { outside, judged, score, strength };
+  return findings;
+}
+
+/** One statistic of an event: its score and how far beyond its band it is (exceedance: off the band above 1). */
+interface Finding {
+  score: BaselineScore;
+  exceedance: number;
+}
+
+/**
+ * How many values, the newest included, a statistic of kind `of` is computed from. While the value that opened an
+ * alarm is among them, another kind of statistic off its band only echoes that anomaly (a spike moves the mean, the
+ * volatility and the sequence of every window that holds it): the event is no match (the alert's count stays that of
+ * the values that were anomalous), but the alarm does not clear until the echo has passed, and the quiet period after
+ * it runs from the last value off its band, echo or not.
+ * The statistic that opened the alarm goes on counting, and so does any other once its window has moved past that
+ * value.
+ */
+function echoSpan(of: BaselineScore['of'], config: BaselineConfig): number {
+  if (of === 'mean') return config.meanWindow ?? 0;
+  if (of === 'volatility') return (config.volatilityWindow ?? 0) + 1;
+  if (of === 'context') return config.contextWindow ?? 0;
+  return 1;
 }
 
 /** The bin of the contextual statistic's distances (see context.ts). */

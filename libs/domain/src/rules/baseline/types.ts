@@ -47,10 +47,15 @@ export interface BaselineState {
    */
   profile?: Record<string, [day: number, sum: number, count: number][]>;
   watermark: number;
-  /** Whether the previous value matched (an alarm was open). */
+  /** Whether an alarm is open: the previous value matched, or only echoed the alarm (model.ts echoSpan). */
   holding: boolean;
   /** Values left in the quiet period after the last value that was off its band (absent: none). */
   quiet?: number;
+  /**
+   * The statistic that opened the last alarm and how many values ago, while a window statistic may still hold that
+   * value (absent after that): what an echo is (model.ts echoSpan).
+   */
+  anchor?: { of: BaselineScore['of']; age: number };
 }
 
 /** How far a value (or, with `meanWindow`, the window's mean) is from its band. */
