@@ -4,7 +4,7 @@
  * the statistic and with it switched off (the rest as configured) — and asserts that the anomaly is found early with
  * it and not without it, so removing the statistic fails the test. Then the anomaly score and the quiet period.
  */
-import { BASELINE_DEFAULTS, type BaselineConfig, type BaselineState } from './types';
+import { BASELINE_DEFAULTS, type BaselineConfig, type BaselineSignal, type BaselineState } from './types';
 import { stepBaseline } from './model';
 import { nearestWindowDistance } from './context';
 
@@ -39,16 +39,23 @@ interface Alarm {
   score: number;
 }
 
-/** Runs `values` (one per 5 minutes) through one group; the alarms (matches) with what was judged. */
-function alarms(config: BaselineConfig, values: readonly number[]): Alarm[] {
+/** Runs `values` (one per 5 minutes) through one group; every signal, with the index of the value that gave it. */
+function signalsOf(config: BaselineConfig, values: readonly number[]): { i: number; signal: BaselineSignal }[] {
   let state: BaselineState | undefined;
-  const out: Alarm[] = [];
+  const out: { i: number; signal: BaselineSignal }[] = [];
   values.forEach((value, i) => {
     const r = stepBaseline(config, state, { id: `e${i}`, t: i * MIN5, value });
     state = r.state;
-    for (const s of r.signals) if (s.type === 'match') out.push({ i, of: s.of, score: s.anomalyScore });
+    for (const signal of r.signals) out.push({ i, signal });
   });
   return out;
+}
+
+/** The alarms (matches) of `values` run through one group, with what was judged. */
+function alarms(config: BaselineConfig, values: readonly number[]): Alarm[] {
+  return signalsOf(config, values).flatMap(({ i, signal: s }) =>
+    s.type === 'match' ? [{ i, of: s.of, score: s.anomalyScore }] : [],
+  );
 }
 
 /** The first alarm at or after `from`, if it is before `until`. */
@@ -175,16 +182,10 @@ describe('baseline anomaly score and quiet period', () => {
   it('a single spike matches once: the windows that still hold it echo it, and the alert clears once they pass', () => {
     const cfg: BaselineConfig = { ...BAND, meanWindow: 12, volatilityWindow: 24, contextWindow: 48, quietPeriod: 50 };
     const values = quiet.map((v, i) => (i === 400 ? 40 : v));
-    const signals: { i: number; type: string }[] = [];
-    let state: BaselineState | undefined;
-    values.forEach((value, i) => {
-      const r = stepBaseline(cfg, state, { id: `e${i}`, t: i * MIN5, value });
-      state = r.state;
-      for (const s of r.signals) signals.push({ i, type: s.type });
-    });
-    expect(signals.filter((s) => s.type === 'match').map((s) => s.i)).toEqual([400]);
+    const signals = signalsOf(cfg, values);
+    expect(signals.filter((s) => s.signal.type === 'match').map((s) => s.i)).toEqual([400]);
     // The sequence window holds the spike longest: 48 values.
-    const clear = signals.find((s) => s.type === 'clear')!;
+    const clear = signals.find((s) => s.signal.type === 'clear')!;
     expect(clear.i).toBeGreaterThan(400);
     expect(clear.i).toBeLessThanOrEqual(448);
     // A level shift that follows the spike is new evidence once the mean window has moved past the spike.

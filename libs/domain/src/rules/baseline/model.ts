@@ -132,9 +132,9 @@
  * fitting only tails of 50 values or more changes none of that; an alarm
  * on-delay (alarm management's confirmation of an alarm by the next
  * values, ISA-18.2): 61.7 with two values off the band in a row, 59.8 with
- * three — single-value anomalies (realAdExchange 36,
- * realTraffic 56) go unseen; historySize 2000 or 3000: 62.2 and 65.2
- * (realKnownCause 31 and 41: the band adapts too slowly); the
+ * three — single-value anomalies (realAdExchange 36, realTraffic 56) go
+ * unseen; historySize 2000 or 3000: 62.2 and 65.2 (realKnownCause 31 and
+ * 41: the band adapts too slowly); the
  * variance-stabilizing transform of counts (Anscombe 1948, Biometrika 35:
  * 2√(x + 3/8)), or log(1 + x), on every series of non-negative integers:
  * 65.9 and 64.0 (realTweets 65.2 and 66.5: its bursts shrink under their
